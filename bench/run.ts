@@ -1,0 +1,60 @@
+/**
+ * `npm run bench`: runs every benchmark listed below, prints a table per benchmark and writes
+ * all figures to bench/results/latest.json. Env: BENCH_DURATION (s, default 5), BENCH_WARMUP
+ * (s, default 1), BENCH_CONNECTIONS (default 10), BENCH_ROUNDS (default 3), BENCH_WORKERS
+ * (autocannon worker threads, default 0), BENCH_ONLY (comma-separated benchmark names),
+ * BENCH_PG_URL (PostgreSQL for the benchmarks that also run there, default
+ * postgres://postgres@127.0.0.1:5432/test; a fresh schema is used and dropped; skipped with a note
+ * when unreachable).
+ */
+import { extensionSessionBench } from './extension-session.bench.js';
+import { fmtMiB, loadSettings, renderResult, writeResults, type Benchmark, type BenchResult, type SkippedBench } from './lib.js';
+import { meBench } from './me.bench.js';
+import { bridgeBench } from './bridge.bench.js';
+import { uploadBench } from './upload.bench.js';
+
+/** Add new benchmarks here. */
+const BENCHMARKS: Benchmark[] = [meBench, extensionSessionBench, bridgeBench, uploadBench];
+
+async function main() {
+  const settings = loadSettings();
+  const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = only.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  if (unknown.length) throw new Error(`BENCH_ONLY names unknown benchmarks: ${unknown.join(', ')} (known: ${BENCHMARKS.map((b) => b.name).join(', ')})`);
+  const selected = only.length ? BENCHMARKS.filter((b) => only.includes(b.name)) : BENCHMARKS;
+
+  const log = (line: string) => console.log(line);
+  log(
+    `latch bench: ${settings.connections} connections, ${settings.durationSec}s x ${settings.rounds} rounds per side, ` +
+      `${settings.warmupSec}s warm-up, ${settings.workers ? `${settings.workers} autocannon worker(s)` : 'autocannon in-process'}, node ${process.version}`,
+  );
+
+  const results: BenchResult[] = [];
+  const skipped: SkippedBench[] = [];
+  const skip = (name: string, reason: string) => {
+    skipped.push({ name, reason });
+    log(`  SKIPPED ${name}: ${reason}`);
+  };
+  for (const bench of selected) {
+    log(`\n[${bench.name}]`);
+    const out = await bench.run({ settings, log, skip });
+    for (const result of Array.isArray(out) ? out : [out]) {
+      results.push(result);
+      log('');
+      if (result.name !== bench.name) log(`${result.name}:`);
+      log(renderResult(result));
+    }
+  }
+
+  const file = writeResults(settings, results, skipped);
+  log('');
+  for (const r of results) log(`${r.headline.label} = ${r.headline.ratio.toFixed(3)}`);
+  for (const s of skipped) log(`skipped ${s.name}: ${s.reason}`);
+  log(`process max RSS: ${fmtMiB(process.resourceUsage().maxRSS * 1024)}`);
+  log(`results written to ${file}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,167 @@
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { sql } from 'kysely';
+import { AppsErrorBody, ErrorBody } from '@latch/protocol';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/connect.js';
+import { registerFirstPartyAuth } from './http/auth.js';
+import { registerErrorHandling } from './http/errors.js';
+import { registerRequestPlumbing, requestIdFor } from './http/requests.js';
+import { authRoutes } from './http/routes/auth.js';
+import { devRoutes } from './http/routes/dev.js';
+import { healthRoutes } from './http/routes/health.js';
+import { lockRoutes } from './http/routes/locks.js';
+import { meRoutes } from './http/routes/me.js';
+import { notificationRoutes } from './http/routes/notifications.js';
+import type { App, RouteContext } from './http/types.js';
+import type { IdGenerator } from './ids.js';
+import { createRateLimiter, type RateLimiter } from './ratelimit.js';
+import { registerCredentialGuard } from './http/credentials.js';
+import { registerIdempotency } from './http/idempotency.js';
+import { registerAudit } from './http/audit.js';
+import { createServices } from './services/index.js';
+import { developerRoutes } from './http/routes/developer.js';
+import { extensionSessionRoutes } from './http/routes/extensionSessions.js';
+import { extensionActionRoutes } from './http/routes/extensionActions.js';
+import { externalApiRoutes } from './http/routes/externalApi.js';
+import { lockControlRoutes } from './http/routes/lockControl.js';
+import { extensionProgressRoutes } from './http/routes/extensionProgress.js';
+import { launchRoutes } from './http/routes/launch.js';
+import { eventRoutes } from './http/routes/events.js';
+import { registerWebApp } from './http/web.js';
+import { fileRoutes } from './http/routes/files.js';
+import { deviceRoutes } from './http/routes/devices.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: FastifyBaseLogger;
+  /** Run due jobs in this process (default true; false when a separate `npm run worker` does). */
+  runScheduler?: boolean;
+  /** Shared limits (Redis) for several processes; default: in memory, closed with the app. */
+  rateLimiter?: RateLimiter;
+}
+
+function validators() {
+  const base = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+  // Bodies are JSON and must carry the right types; query strings and path params are text.
+  const body = addFormats(new Ajv({ ...base, coerceTypes: false }));
+  const text = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
+}
+
+/** Builds the whole HTTP app from its dependencies; tests call this and use `inject`. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, database, clock, ids } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    genReqId: (req) => requestIdFor(req),
+    bodyLimit: config.bodyLimit,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validators());
+  app.addSchema(ErrorBody);
+  app.addSchema(AppsErrorBody);
+
+  registerRequestPlumbing(app);
+  registerErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'latch API',
+        version: '0.1.0',
+        description:
+          'Self-hostable lock-session platform. The extension routes (`/api/extensions/*`, `/api/apps/v1/*`) are wire-compatible with the Chastify Extensions Developer API.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'latch_session', description: 'First-party login; mutations also need `x-csrf-token`.' },
+          developerKey: { type: 'http', scheme: 'bearer', description: 'Developer API key: `lk_app_…` (app-scoped) or `lk_usr_…` (user-wide).' },
+          mainToken: { type: 'apiKey', in: 'header', name: 'x-chastify-main-token', description: 'Launch token from the iframe hash.' },
+        },
+      },
+      tags: [
+        { name: 'accounts', description: 'Sign up, sign in, profile' },
+        { name: 'locks', description: 'Locks, keyholders, installed extensions, history' },
+        { name: 'notifications', description: 'Notifications of the signed-in user' },
+        { name: 'developer console', description: 'Extension apps, developer keys, audit trail' },
+        { name: 'extension sessions', description: 'Chastify/Chaster extension session API: app-scoped key + x-chastify-main-token' },
+        { name: 'external api', description: 'Chastify External API: a user-wide key on your own active lock' },
+        { name: 'sandbox', description: 'Dev mode only (LATCH_DEV=1)' },
+        { name: 'operations', description: 'Health' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true }, staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(cookie);
+
+  const services = createServices({ config, database, clock, ids, logger: deps.logger });
+  const rateLimiter = deps.rateLimiter ?? (await createRateLimiter({ multiplier: config.rateLimitMultiplier }));
+  if (!deps.rateLimiter) app.addHook('onClose', () => rateLimiter.close());
+  if (deps.runScheduler ?? true) app.addHook('onReady', async () => services.scheduler.start());
+  app.addHook('onClose', () => services.scheduler.stop());
+  app.addHook('onClose', () => services.close());
+  if (!config.files.urlSecretConfigured && !config.dev) {
+    deps.logger.warn('FILE_URL_SECRET is not set: signed file URLs only work on this process and until it restarts; set it (the same on every process) when running several');
+  }
+  const { keys, mainTokens, audit } = services;
+  const ctx: RouteContext = {
+    ...services,
+    config,
+    db: database.db,
+    clock,
+    database: { dialect: database.dialect, ping: async () => void (await sql`select 1`.execute(database.db)) },
+    rateLimiter,
+    cookies: registerFirstPartyAuth(app, { accounts: services.accounts, publicOrigin: new URL(config.publicUrl).origin, secureCookies: config.secureCookies }),
+  };
+  // Hook order matters: cookie user → extension/script credentials → (validation) → idempotency.
+  registerCredentialGuard(app, { db: database.db, keys, mainTokens, rateLimiter });
+  registerIdempotency(app, { db: database.db, clock, ids });
+  registerAudit(app, audit);
+  app.decorate('ctx', ctx);
+
+  healthRoutes(app, ctx);
+  authRoutes(app, ctx);
+  meRoutes(app, ctx);
+  lockRoutes(app, ctx);
+  notificationRoutes(app, ctx);
+  developerRoutes(app, ctx);
+  extensionSessionRoutes(app, ctx);
+  extensionActionRoutes(app, ctx);
+  extensionProgressRoutes(app, ctx);
+  externalApiRoutes(app, ctx);
+  lockControlRoutes(app, ctx);
+  launchRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  fileRoutes(app, ctx);
+  deviceRoutes(app, ctx);
+  if (config.dev) devRoutes(app, ctx);
+
+  await registerWebApp(app);
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The services behind the routes, for embedding (start-up seeding, tests). */
+    ctx: RouteContext;
+  }
+}

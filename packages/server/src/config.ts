@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Everything the server reads from the environment (DECISIONS §13), parsed once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string;
+  redisUrl: string | null;
+  dev: boolean;
+  logLevel: string;
+  /** Largest accepted request body in bytes (413 `payload_too_large` above it). */
+  bodyLimit: number;
+  /** Lifetime of a first-party login session. */
+  sessionTtlMs: number;
+  /** Mark the session cookie `Secure` (on when PUBLIC_URL is https). */
+  secureCookies: boolean;
+  rateLimitMultiplier: number;
+  /** Run due jobs inside the server process (RUN_SCHEDULER=0 when separate `npm run worker`s do). */
+  runScheduler: boolean;
+  /** How long a claimed job stays leased before another worker may take it over. */
+  jobLeaseMs: number;
+  /** Extension files: where the bytes live and how their URLs are signed. */
+  files: FilesConfig;
+  /** Hosts a Buttplug/Intiface device URL may point at (`*` = any). */
+  buttplugAllowedHosts: string[];
+}
+
+export interface S3Config {
+  endpoint: string | null;
+  bucket: string;
+  region: string;
+  accessKeyId: string | null;
+  secretAccessKey: string | null;
+  forcePathStyle: boolean;
+}
+
+export interface FilesConfig {
+  /** Local blob directory (the default store). */
+  dir: string;
+  /** An S3-compatible bucket instead of the local directory (when S3_BUCKET is set). */
+  s3: S3Config | null;
+  /** HMAC key of signed file URLs. */
+  urlSecret: Buffer;
+  /** false: made up at start (URLs die with the process and differ between processes). */
+  urlSecretConfigured: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const port = intFrom(env.PORT, 3000, 'PORT', 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const publicUrl = (env.PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL is not a URL: ${publicUrl}`);
+  }
+  const dev = env.LATCH_DEV === '1' || env.LATCH_DEV === 'true';
+  if (dev && env.NODE_ENV === 'production') {
+    // The sandbox hands out credentials to anyone who asks: never on by accident in production.
+    throw new ConfigError('LATCH_DEV=1 is refused when NODE_ENV=production');
+  }
+  const multiplier = Number(env.RATE_LIMIT_MULTIPLIER ?? '1');
+  if (!Number.isFinite(multiplier) || multiplier <= 0) throw new ConfigError('RATE_LIMIT_MULTIPLIER must be a positive number');
+  return {
+    port,
+    host,
+    publicUrl,
+    databaseUrl: env.DATABASE_URL || `sqlite:${path.join(cwd, 'data', 'latch.db')}`,
+    redisUrl: env.REDIS_URL || null,
+    dev,
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimit: intFrom(env.BODY_LIMIT_BYTES, DEFAULT_BODY_LIMIT, 'BODY_LIMIT_BYTES', 1024, 64 * 1024 * 1024),
+    sessionTtlMs: intFrom(env.SESSION_TTL_HOURS, 24 * 14, 'SESSION_TTL_HOURS', 1, 24 * 365) * 3600_000,
+    secureCookies: publicUrl.startsWith('https:'),
+    rateLimitMultiplier: multiplier,
+    runScheduler: env.RUN_SCHEDULER !== '0' && env.RUN_SCHEDULER !== 'false',
+    jobLeaseMs: intFrom(env.JOB_LEASE_SECONDS, 60, 'JOB_LEASE_SECONDS', 1, 3600) * 1000,
+    files: filesConfig(env, cwd),
+    buttplugAllowedHosts: (env.BUTTPLUG_ALLOWED_HOSTS ?? 'localhost,127.0.0.1,::1')
+      .split(',')
+      .map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, ''))
+      .filter(Boolean),
+  };
+}
+
+function filesConfig(env: NodeJS.ProcessEnv, cwd: string): FilesConfig {
+  const secret = env.FILE_URL_SECRET ?? '';
+  if (secret !== '' && Buffer.byteLength(secret) < 16) throw new ConfigError('FILE_URL_SECRET must be at least 16 bytes');
+  let s3: S3Config | null = null;
+  if (env.S3_BUCKET) {
+    const accessKeyId = env.S3_ACCESS_KEY_ID || null;
+    const secretAccessKey = env.S3_SECRET_ACCESS_KEY || null;
+    if (!accessKeyId !== !secretAccessKey) throw new ConfigError('Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (the AWS default credential chain)');
+    if (env.S3_ENDPOINT) {
+      try {
+        new URL(env.S3_ENDPOINT);
+      } catch {
+        throw new ConfigError(`S3_ENDPOINT is not a URL: ${env.S3_ENDPOINT}`);
+      }
+    }
+    s3 = {
+      endpoint: env.S3_ENDPOINT || null,
+      bucket: env.S3_BUCKET,
+      region: env.S3_REGION || 'us-east-1',
+      accessKeyId,
+      secretAccessKey,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE === '1' || env.S3_FORCE_PATH_STYLE === 'true',
+    };
+  } else if (env.S3_ENDPOINT || env.S3_ACCESS_KEY_ID) {
+    throw new ConfigError('S3_* settings need S3_BUCKET');
+  }
+  return {
+    dir: path.resolve(cwd, env.FILES_DIR || path.join('data', 'files')),
+    s3,
+    urlSecret: secret ? Buffer.from(secret) : randomBytes(32),
+    urlSecretConfigured: secret !== '',
+  };
+}
+
+function intFrom(raw: string | undefined, fallback: number, name: string, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in ${min}..${max}, got ${raw}`);
+  return n;
+}
+
+/** A config for tests and embedding: defaults, then overrides. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  // Tests never write blobs into the working tree.
+  const base = loadConfig({ FILES_DIR: path.join(os.tmpdir(), 'latch-test-files') });
+  return { ...base, port: 0, logLevel: 'silent', dev: true, ...overrides };
+}

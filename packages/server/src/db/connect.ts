@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { DB } from './types.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: DialectName;
+  /** Where the data lives, without credentials (for start-up messages). */
+  describe: string;
+  /** PostgreSQL: the schema our tables live in (migration bookkeeping goes there too). */
+  schema?: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL only: put every table in this schema (tests use one schema per app). */
+  pgSchema?: string;
+  pgPoolSize?: number;
+}
+
+const INT8_OID = 20;
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
+  return openSqlite(sqlitePath(url));
+}
+
+function sqlitePath(url: string): string {
+  if (url === ':memory:' || url === 'sqlite::memory:') return ':memory:';
+  const p = url.replace(/^sqlite:(\/\/)?/, '').replace(/^file:(\/\/)?/, '');
+  if (!p) throw new Error(`DATABASE_URL has no SQLite file path: ${url}`);
+  return path.resolve(p);
+}
+
+function openSqlite(file: string): Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const handle = new SQLite(file);
+  handle.pragma('journal_mode = WAL');
+  handle.pragma('foreign_keys = ON');
+  // FULL: an acknowledged commit survives power loss too, not only a process crash.
+  handle.pragma('synchronous = FULL');
+  // A separate worker process may hold the write lock for a moment.
+  handle.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    describe: `SQLite ${file}`,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
+  const schema = options.pgSchema;
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.pgPoolSize ?? 10,
+    // Epoch-ms columns are BIGINT; they fit a JS number exactly until the year 287396.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  let currentSchema: string;
+  const client = await pool.connect();
+  try {
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    let current = (await client.query<{ s: string | null }>('select current_schema() as s')).rows[0]!.s;
+    if (current === null) {
+      // A search_path (e.g. `?options=-c search_path=tenant_a`) naming a schema that does not exist yet.
+      const first = (await client.query<{ p: string }>("select current_setting('search_path') as p")).rows[0]!.p.split(',')[0]!.trim().replace(/^"|"$/g, '');
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(first)) throw new Error(`search_path schema "${first}" does not exist`);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${first}`);
+      current = (await client.query<{ s: string | null }>('select current_schema() as s')).rows[0]!.s;
+    }
+    currentSchema = current!;
+  } finally {
+    client.release();
+  }
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const u = new URL(url);
+  return {
+    db,
+    dialect: 'postgres',
+    schema: currentSchema,
+    describe: `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}${schema ? ` (schema ${schema})` : ''}`,
+    close: () => db.destroy(),
+  };
+}
+
+/** Drops a test schema and everything in it. */
+export async function dropPgSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export { sql };

@@ -1,0 +1,46 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { Database } from './connect.js';
+import { initial } from './migrations/0001_initial.js';
+import { credentials } from './migrations/0002_credentials.js';
+import { engine } from './migrations/0003_engine.js';
+import { progress } from './migrations/0004_progress.js';
+import { filesDevices } from './migrations/0005_files_devices.js';
+
+/** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': initial,
+  '0002_credentials': credentials,
+  '0003_engine': engine,
+  '0004_progress': progress,
+  '0005_files_devices': filesDevices,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/**
+ * Brings the schema up to date. Safe to run on every start and from several processes at once:
+ * Kysely's migrator holds a lock row (an advisory lock on PostgreSQL) while it works.
+ */
+export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
+  // Pin the bookkeeping tables to our schema: Kysely otherwise finds another schema's copies.
+  const migrator = new Migrator({ db: database.db, provider, ...(database.schema ? { migrationTableSchema: database.schema } : {}) });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await migrator.migrateToLatest();
+      if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+      return result;
+    } catch (err) {
+      // Kysely looks for its bookkeeping tables by listing every table of the database; a schema
+      // dropped at that moment (another tenant or test on the same PostgreSQL) fails the listing.
+      // Migrating is idempotent and serialized by its lock, so trying again is safe.
+      if (!isCatalogRace(err) || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+/** PostgreSQL: a schema or relation vanished while the catalog was being read. */
+function isCatalogRace(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === '3F000' || code === '42P01' || code === 'XX000';
+}

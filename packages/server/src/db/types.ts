@@ -1,0 +1,325 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table shapes, identical on SQLite and PostgreSQL (portability rules, DECISIONS §2):
+ * times are epoch-ms integers, JSON is text, booleans are 0/1 integers, ids come from the app.
+ */
+export interface UsersTable {
+  id: string;
+  username: string;
+  /** Lower-cased username: uniqueness and look-ups are case-insensitive. */
+  username_key: string;
+  password_hash: string;
+  profile: string;
+  show_online_status: number;
+  last_seen_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserSessionsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number;
+}
+
+export interface LocksTable {
+  id: string;
+  wearer_id: string;
+  keyholder_id: string | null;
+  keyholder_status: 'pending' | 'accepted' | 'declined' | null;
+  title: string;
+  status: 'locked' | 'unlocked' | 'deserted';
+  started_at: number;
+  /** When the timer runs out; null for a lock without a timer. */
+  ends_at: number | null;
+  /** The latest `ends_at` may ever be (max limit); null = no limit. */
+  max_ends_at: number | null;
+  frozen_at: number | null;
+  hidden_timer: number;
+  ended_at: number | null;
+  settings: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  pillory_until: number | null;
+  pillory_reason: string | null;
+  hygienic_until: number | null;
+  task_points: number;
+  /** When the current freeze ends by itself; null = frozen until unfrozen. */
+  frozen_until: number | null;
+  /** A hygienic opening is running since then (until relocked). */
+  hygienic_started_at: number | null;
+}
+
+export interface ExtensionAppsTable {
+  id: string;
+  owner_id: string;
+  slug: string;
+  name: string;
+  description: string;
+  iframe_url: string | null;
+  setup_url: string | null;
+  allowed_origins: string;
+  scopes: string;
+  default_config: string;
+  initial_metadata: string;
+  regular_actions: string | null;
+  extension_requirements: string | null;
+  attempt_limit: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ExtensionSessionsTable {
+  id: string;
+  lock_id: string;
+  app_id: string;
+  config: string;
+  metadata: string;
+  state: string;
+  version: number;
+  /** Revision of `state` alone: the state ETag. */
+  state_version: number;
+  regular_actions_config: string | null;
+  regular_actions_state: string | null;
+  created_at: number;
+  updated_at: number;
+  /** Set when the extension is removed from the lock; the row stays so old tokens get `extension_not_enabled`. */
+  removed_at: number | null;
+}
+
+export interface HistoryLogsTable {
+  id: string;
+  lock_id: string;
+  type: string;
+  role: 'wearer' | 'keyholder' | 'extension' | 'external' | 'system';
+  actor_user_id: string | null;
+  extension_slug: string | null;
+  title: string;
+  description: string;
+  icon: string | null;
+  color: string | null;
+  payload: string;
+  created_at: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  lock_id: string | null;
+  type: string;
+  title: string;
+  message: string;
+  show_page_overlay: number;
+  payload: string;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface DeveloperKeysTable {
+  id: string;
+  owner_id: string;
+  /** null: a user-wide key for the External API. */
+  app_id: string | null;
+  name: string;
+  prefix: string;
+  last4: string;
+  key_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface MainTokensTable {
+  id: string;
+  token_hash: string;
+  session_id: string;
+  app_id: string;
+  user_id: string;
+  role: 'wearer' | 'keyholder';
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface AuditLogsTable {
+  id: string;
+  app_id: string | null;
+  lock_id: string | null;
+  session_id: string | null;
+  user_id: string | null;
+  credential: string;
+  credential_id: string | null;
+  method: string;
+  route: string;
+  action: string | null;
+  status: number;
+  outcome: 'success' | 'refused' | 'error';
+  error_code: string | null;
+  request_id: string;
+  created_at: number;
+}
+
+export interface IdempotencyRecordsTable {
+  id: string;
+  scope: string;
+  idem_key: string;
+  fingerprint: string;
+  /** null while the first request is still running. */
+  status: number | null;
+  response: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface RequirementProgressTable {
+  id: string;
+  session_id: string;
+  metric: string;
+  amount: number;
+  occurred_at: number;
+  created_at: number;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  key: string;
+  run_at: number;
+  payload: string;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  failed_at: number | null;
+  created_at: number;
+}
+
+export interface TasksTable {
+  id: string;
+  lock_id: string;
+  text: string;
+  points: number;
+  verification_required: number;
+  duration_seconds: number;
+  status: 'open' | 'completed' | 'failed' | 'replaced';
+  assigned_by: string;
+  extension_slug: string | null;
+  timer_started_at: number | null;
+  timer_ends_at: number | null;
+  reason: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface RegularActionsTable {
+  id: string;
+  session_id: string;
+  payload: string;
+  created_at: number;
+}
+
+export interface RequirementWindowsTable {
+  id: string;
+  session_id: string;
+  metric: string;
+  window_start: number;
+  window_end: number;
+  required_count: number;
+  count: number;
+  partial: number;
+  punished: number;
+  punishment: string | null;
+  evaluated_at: number;
+}
+
+export interface FilesTable {
+  id: string;
+  session_id: string;
+  lock_id: string;
+  storage_key: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  created_at: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  lock_id: string;
+  kind: 'virtual' | 'buttplug';
+  name: string;
+  /** JSON: virtual `{model}`, buttplug `{url, deviceIndex?}`. */
+  settings: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeviceStateTable {
+  device_id: string;
+  channel: 'shock' | 'vibration' | 'random' | 'berserk';
+  active: number;
+  intensity: number | null;
+  frequency: number | null;
+  min_intensity: number | null;
+  max_intensity: number | null;
+  message: string | null;
+  started_at: number | null;
+  /** Timed channels (shock, vibration) end here; null for modes (random, berserk). */
+  ends_at: number | null;
+  updated_at: number;
+}
+
+export interface DB {
+  files: FilesTable;
+  devices: DevicesTable;
+  device_state: DeviceStateTable;
+  regular_actions: RegularActionsTable;
+  requirement_windows: RequirementWindowsTable;
+  jobs: JobsTable;
+  tasks: TasksTable;
+  developer_keys: DeveloperKeysTable;
+  main_tokens: MainTokensTable;
+  audit_logs: AuditLogsTable;
+  idempotency_records: IdempotencyRecordsTable;
+  requirement_progress: RequirementProgressTable;
+  users: UsersTable;
+  user_sessions: UserSessionsTable;
+  locks: LocksTable;
+  extension_apps: ExtensionAppsTable;
+  extension_sessions: ExtensionSessionsTable;
+  history_logs: HistoryLogsTable;
+  notifications: NotificationsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type FileRow = Selectable<FilesTable>;
+export type DeviceRow = Selectable<DevicesTable>;
+export type DeviceStateRow = Selectable<DeviceStateTable>;
+export type RegularActionRow = Selectable<RegularActionsTable>;
+export type RequirementWindowRow = Selectable<RequirementWindowsTable>;
+export type JobRow = Selectable<JobsTable>;
+export type TaskRow = Selectable<TasksTable>;
+export type DeveloperKeyRow = Selectable<DeveloperKeysTable>;
+export type MainTokenRow = Selectable<MainTokensTable>;
+export type AuditLogRow = Selectable<AuditLogsTable>;
+export type IdempotencyRecordRow = Selectable<IdempotencyRecordsTable>;
+export type LockRow = Selectable<LocksTable>;
+export type LockUpdate = Updateable<LocksTable>;
+export type ExtensionAppRow = Selectable<ExtensionAppsTable>;
+export type NewExtensionApp = Insertable<ExtensionAppsTable>;
+export type ExtensionSessionRow = Selectable<ExtensionSessionsTable>;
+export type HistoryLogRow = Selectable<HistoryLogsTable>;
+export type NewHistoryLog = Insertable<HistoryLogsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type NewNotification = Insertable<NotificationsTable>;
+// Kept for later tables with database-generated columns (none today: ids come from the app).
+export type { Generated };

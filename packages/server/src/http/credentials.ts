@@ -1,0 +1,257 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Scope } from '@latch/protocol';
+import { ApiError, notFound } from '../errors.js';
+import { fromJson } from '../db/json.js';
+import type { DeveloperKeyRow, ExtensionAppRow, ExtensionSessionRow, LockRow } from '../db/types.js';
+import type { Executor } from '../storage/executor.js';
+import { findAppById } from '../storage/extensionApps.js';
+import { findExtensionSession } from '../storage/extensionSessions.js';
+import { findActiveLocksOfWearer, findLockById } from '../storage/locks.js';
+import type { DeveloperKeyService } from '../services/developerKeys.js';
+import { roleOf, type LockRole } from '../services/locks.js';
+import type { MainTokenService } from '../services/mainTokens.js';
+import { rateLimitHeaders, type RateBucket, type RateLimiter } from '../ratelimit.js';
+
+export const MAIN_TOKEN_HEADER = 'x-chastify-main-token';
+export const LOCK_ID_HEADER = 'x-chastify-lock-id';
+
+/** What a route declares about who may call it (DECISIONS §3). */
+export interface CredentialNeeds {
+  surface: 'extension' | 'apps';
+  /** Changes something: main-token-alone and cookie callers get `server_credentials_required`, ended locks `lock_ended`. */
+  mutation: boolean;
+  bucket: RateBucket;
+  scope?: Scope;
+  /** The route has a `:sessionId` the credentials must match. */
+  sessionBound: boolean;
+  /** The app key may call it without a main token (search, GET session). */
+  appKeyAlone?: boolean;
+}
+
+export type CredentialKind = 'app_key+main_token' | 'app_key' | 'main_token' | 'cookie' | 'user_key';
+
+export interface ExtensionCaller {
+  surface: 'extension';
+  credential: CredentialKind;
+  keyId: string | null;
+  tokenId: string | null;
+  /** The user who launched the extension (main token) or is signed in (cookie). */
+  userId: string | null;
+  role: LockRole | null;
+  app: ExtensionAppRow;
+  /** Null only on routes that are not bound to one session (search). */
+  session: ExtensionSessionRow | null;
+  lock: LockRow | null;
+}
+
+export interface ExternalCaller {
+  surface: 'apps';
+  credential: 'user_key';
+  keyId: string;
+  userId: string;
+  /** The key owner's active lock this request acts on (resolved last, DECISIONS §3/§6). */
+  lock: LockRow | null;
+}
+
+export type Caller = ExtensionCaller | ExternalCaller;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+  interface FastifyContextConfig {
+    credentials?: CredentialNeeds;
+  }
+}
+
+/** The bound session of a session route's caller (the guard guarantees it). */
+export function sessionCaller(req: FastifyRequest): ExtensionCaller & { session: ExtensionSessionRow; lock: LockRow } {
+  const c = req.caller;
+  if (!c || c.surface !== 'extension' || !c.session || !c.lock) throw new ApiError('missing_credentials', 'Send your credentials');
+  return c as ExtensionCaller & { session: ExtensionSessionRow; lock: LockRow };
+}
+
+export function extensionCaller(req: FastifyRequest): ExtensionCaller {
+  const c = req.caller;
+  if (!c || c.surface !== 'extension') throw new ApiError('missing_credentials', 'Send your credentials');
+  return c;
+}
+
+export function externalCaller(req: FastifyRequest): ExternalCaller & { lock: LockRow } {
+  const c = req.caller;
+  if (!c || c.surface !== 'apps' || !c.lock) throw new ApiError('missing_credentials', 'Send a user-wide developer key');
+  return c as ExternalCaller & { lock: LockRow };
+}
+
+interface GuardDeps {
+  db: Executor;
+  keys: DeveloperKeyService;
+  mainTokens: MainTokenService;
+  rateLimiter: RateLimiter;
+}
+
+const BEARER = /^Bearer\s+([A-Za-z0-9_\-]{8,200})\s*$/i;
+
+/**
+ * The credential checks of DECISIONS §3, in exactly that order (first failure wins), for every
+ * route that declares `config.credentials`. Runs before body parsing and validation, so a
+ * caller without credentials learns nothing about the route's schema.
+ */
+export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): void {
+  app.decorateRequest('caller', null);
+
+  async function loadSession(sessionId: string | undefined) {
+    const session = sessionId ? await findExtensionSession(deps.db, sessionId) : undefined;
+    if (!session) throw notFound('Extension session');
+    const [lock, extApp] = await Promise.all([findLockById(deps.db, session.lock_id), findAppById(deps.db, session.app_id)]);
+    return { session, lock: lock!, app: extApp! };
+  }
+
+  async function checkToken(secret: string) {
+    const check = await deps.mainTokens.check(secret);
+    if (!check.ok) {
+      throw check.reason === 'unknown'
+        ? new ApiError('invalid_main_token', 'The main token is not known; reopen the extension for a fresh one')
+        : new ApiError('main_token_expired', 'The main token expired or was replaced; reopen the extension for a fresh one');
+    }
+    return check.token;
+  }
+
+  function enabled(session: ExtensionSessionRow) {
+    if (session.removed_at !== null) throw new ApiError('extension_not_enabled', 'The extension is not enabled on this lock');
+  }
+
+  /** A caller without backend credentials (launch token or first-party cookie). */
+  async function browserCaller(req: FastifyRequest, needs: CredentialNeeds, tokenSecret: string | undefined): Promise<ExtensionCaller> {
+    const sessionId = (req.params as { sessionId?: string }).sessionId;
+    if (tokenSecret !== undefined) {
+      const token = await checkToken(tokenSecret);
+      // A launch token alone only ever reads its own session; routes without one need a key.
+      if (!needs.sessionBound) throw new ApiError('missing_credentials', 'Send Authorization: Bearer <app-scoped key>');
+      if (token.session_id !== sessionId) throw new ApiError('session_mismatch', 'The main token belongs to another session');
+      const { session, lock, app: extApp } = await loadSession(sessionId);
+      enabled(session);
+      if (needs.mutation) throw serverCredentialsRequired(req);
+      return { surface: 'extension', credential: 'main_token', keyId: null, tokenId: token.id, userId: token.user_id, role: token.role, app: extApp, session, lock };
+    }
+    const user = req.user?.user;
+    if (user && needs.sessionBound) {
+      const { session, lock, app: extApp } = await loadSession(sessionId).catch(() => ({ session: null, lock: null, app: null }));
+      const role = lock ? roleOf(lock, user.id) : null;
+      // A signed-in stranger has no credential for this session: same answer as none at all.
+      if (session && lock && extApp && role) {
+        enabled(session);
+        if (needs.mutation) throw serverCredentialsRequired(req);
+        return { surface: 'extension', credential: 'cookie', keyId: null, tokenId: null, userId: user.id, role, app: extApp, session, lock };
+      }
+    }
+    throw new ApiError('missing_credentials', 'Send Authorization: Bearer <developer key> (and x-chastify-main-token for session routes)');
+  }
+
+  async function extensionBackendCaller(req: FastifyRequest, needs: CredentialNeeds, key: DeveloperKeyRow, tokenSecret: string | undefined): Promise<ExtensionCaller> {
+    const sessionId = (req.params as { sessionId?: string }).sessionId;
+    let tokenId: string | null = null;
+    let userId: string | null = null;
+    let role: LockRole | null = null;
+    if (tokenSecret === undefined) {
+      if (!needs.appKeyAlone) throw new ApiError('main_token_required', `Send the launch token as ${MAIN_TOKEN_HEADER}`);
+    } else {
+      const token = await checkToken(tokenSecret);
+      if ((needs.sessionBound && token.session_id !== sessionId) || token.app_id !== key.app_id) {
+        throw new ApiError('session_mismatch', 'The main token belongs to another session or app');
+      }
+      tokenId = token.id;
+      userId = token.user_id;
+      role = token.role;
+    }
+    if (!needs.sessionBound) {
+      const extApp = (await findAppById(deps.db, key.app_id!))!;
+      return { surface: 'extension', credential: tokenId ? 'app_key+main_token' : 'app_key', keyId: key.id, tokenId, userId, role, app: extApp, session: null, lock: null };
+    }
+    const { session, lock, app: extApp } = await loadSession(sessionId);
+    if (session.app_id !== key.app_id) throw new ApiError('session_mismatch', 'This session belongs to another app');
+    enabled(session);
+    return { surface: 'extension', credential: tokenId ? 'app_key+main_token' : 'app_key', keyId: key.id, tokenId, userId, role, app: extApp, session, lock };
+  }
+
+  app.addHook('onRequest', async (req, reply) => {
+    const needs = req.routeOptions.config.credentials;
+    if (!needs) return;
+    const authorization = req.headers.authorization;
+    const rawToken = req.headers[MAIN_TOKEN_HEADER];
+    const tokenSecret = typeof rawToken === 'string' && rawToken.trim() !== '' ? rawToken.trim() : undefined;
+
+    let caller: Caller;
+    if (authorization === undefined && needs.surface === 'extension') {
+      caller = await browserCaller(req, needs, tokenSecret);
+    } else {
+      const m = authorization === undefined ? null : BEARER.exec(authorization);
+      if (!m) throw new ApiError('missing_credentials', 'Send Authorization: Bearer <developer key>');
+      const key = await deps.keys.authenticate(m[1]!);
+      if (!key) throw new ApiError('invalid_credentials', 'The developer key is unknown or revoked');
+      if (needs.surface === 'extension') {
+        if (!key.app_id) throw new ApiError('app_scoped_key_required', 'Extension session routes need an app-scoped key (lk_app_…); user-wide keys are for /api/apps/v1');
+        caller = await extensionBackendCaller(req, needs, key, tokenSecret);
+      } else {
+        if (key.app_id) throw new ApiError('user_wide_dev_key_required', '/api/apps/v1 needs a user-wide key (lk_usr_…)');
+        caller = { surface: 'apps', credential: 'user_key', keyId: key.id, userId: key.owner_id, lock: null };
+      }
+    }
+    req.caller = caller;
+
+    if (needs.scope && caller.surface === 'extension' && !fromJson<string[]>(caller.app.scopes, []).includes(needs.scope)) {
+      throw new ApiError('insufficient_scope', `The app lacks the ${needs.scope} scope`);
+    }
+
+    await enforceRateLimit(deps.rateLimiter, req, reply, needs.bucket, credentialKey(caller));
+
+    if (needs.mutation && caller.surface === 'extension' && caller.lock && caller.lock.status !== 'locked') {
+      throw new ApiError('lock_ended', 'The lock is no longer active');
+    }
+
+    if (caller.surface === 'apps') caller.lock = await activeLockOf(caller.userId, req.headers[LOCK_ID_HEADER]);
+  });
+
+  /** The owner's most recent active lock as wearer, or the one `x-chastify-lock-id` names. */
+  async function activeLockOf(userId: string, header: string | string[] | undefined): Promise<LockRow> {
+    const locks = await findActiveLocksOfWearer(deps.db, userId);
+    const wanted = typeof header === 'string' && header.trim() !== '' ? header.trim() : null;
+    const lock = wanted ? locks.find((l) => l.id === wanted) : locks[0];
+    if (!lock) {
+      throw new ApiError(
+        'no_active_lock_session',
+        wanted ? `Lock ${wanted.slice(0, 24)} is not one of your active locks` : 'You have no active lock; start one first',
+      );
+    }
+    return lock;
+  }
+}
+
+/**
+ * The identity a credential's budget and idempotency keys belong to (DECISIONS §3, §12): an app
+ * key with a main token is one credential per launch, so one busy wearer cannot spend the whole
+ * app's budget, and the same key under two launches has two key spaces.
+ */
+export function credentialKey(c: Caller): string {
+  const token = c.surface === 'extension' && c.tokenId ? `token:${c.tokenId}` : null;
+  if (c.keyId) return token ? `key:${c.keyId}:${token}` : `key:${c.keyId}`;
+  return token ?? `user:${c.userId}`;
+}
+
+/** Counts one request of `key` in `bucket`: sets the RateLimit headers, 429 `rate_limited` over the limit. */
+export async function enforceRateLimit(limiter: RateLimiter, req: FastifyRequest, reply: FastifyReply, bucket: RateBucket, key: string): Promise<void> {
+  const decision = await limiter.consume(bucket, key);
+  if (decision.error) req.log.warn({ err: decision.error }, 'rate limiter unavailable; request let through');
+  reply.headers(rateLimitHeaders(decision));
+  if (!decision.allowed) {
+    throw new ApiError('rate_limited', `Too many ${bucket} requests; retry in ${decision.resetSeconds} s`, { bucket, limit: decision.limit, retryAfterSeconds: decision.resetSeconds });
+  }
+}
+
+function serverCredentialsRequired(req: FastifyRequest): ApiError {
+  const path = req.routeOptions.url ?? req.url;
+  return new ApiError(
+    'server_credentials_required',
+    `${req.method} ${path} changes the session: call it from your backend with Authorization: Bearer <app-scoped key> and ${MAIN_TOKEN_HEADER}`,
+  );
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import sjson from 'secure-json-parse';
+import { ApiError } from '../errors.js';
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Honour a well-formed `x-request-id` from the caller (tracing across services), else make one. */
+export function requestIdFor(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const incoming = req.headers['x-request-id'];
+  if (typeof incoming === 'string' && CLIENT_REQUEST_ID.test(incoming)) return incoming;
+  return `req_${randomBytes(12).toString('hex')}`;
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * JSON in, leniently where real clients are sloppy (DECISIONS §2): an empty body with
+ * `Content-Type: application/json` is `{}`, a POST without any body is `{}`. Malformed JSON and
+ * prototype-poisoning keys are 400 `invalid_request`.
+ */
+export function registerRequestPlumbing(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  const parseJson = (_req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => {
+    if (body.trim() === '') return done(null, {});
+    try {
+      done(null, sjson.parse(body, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch {
+      done(new ApiError('invalid_request', 'Body is not valid JSON'));
+    }
+  };
+  // JSON only: text/plain and friends would reach handlers as strings (415 instead).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser(/^application\/[\w.-]+\+json$/, { parseAs: 'string' }, parseJson);
+
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined && BODY_METHODS.has(req.method)) req.body = {};
+  });
+}

@@ -1,0 +1,65 @@
+import { Type } from '@sinclair/typebox';
+import { Me, Password, Profile, Username } from '@latch/protocol';
+import { meView } from '../../services/accounts.js';
+import { signedIn } from '../auth.js';
+import { errorResponses } from '../openapi.js';
+import type { App, RouteContext } from '../types.js';
+
+const Credentials = Type.Object({ username: Username, password: Password }, { additionalProperties: false });
+
+/** Sign up, sign in, sign out: an httpOnly session cookie plus a CSRF token in the body. */
+export function authRoutes(app: App, ctx: RouteContext) {
+  app.post(
+    '/api/auth/register',
+    {
+      config: { idempotency: false },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create an account and sign in',
+        body: Type.Object({ username: Username, password: Password, profile: Type.Optional(Profile) }, { additionalProperties: false }),
+        response: { 201: Me, ...errorResponses(['username_taken', 'csrf_token_invalid', 'payload_too_large', 'unsupported_media_type']) },
+      },
+    },
+    async (req, reply) => {
+      const login = await ctx.accounts.register(req.body);
+      ctx.cookies.setSessionCookie(reply, login, ctx.clock.now());
+      return reply.code(201).send(meView(login.user, login.csrfToken));
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { idempotency: false },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign in (sets the session cookie)',
+        body: Credentials,
+        response: { 200: Me, ...errorResponses(['invalid_login', 'csrf_token_invalid', 'payload_too_large', 'unsupported_media_type']) },
+      },
+    },
+    async (req, reply) => {
+      const login = await ctx.accounts.login(req.body);
+      ctx.cookies.setSessionCookie(reply, login, ctx.clock.now());
+      return meView(login.user, login.csrfToken);
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign out (ends this session)',
+        security: [{ sessionCookie: [] }],
+        response: { 204: Type.Null({ description: 'Signed out' }), ...errorResponses(['login_required', 'csrf_token_invalid']) },
+      },
+    },
+    async (req, reply) => {
+      await ctx.accounts.logout(signedIn(req).sessionTokenHash);
+      ctx.cookies.clearSessionCookie(reply);
+      return reply.code(204).send(null);
+    },
+  );
+}

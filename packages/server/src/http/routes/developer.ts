@@ -1,0 +1,285 @@
+import { Type } from '@sinclair/typebox';
+import { ALL_SCOPES, HomeAction, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
+import { signedIn } from '../auth.js';
+import { errorResponses } from '../openapi.js';
+import type { App, RouteContext } from '../types.js';
+
+const security = [{ sessionCookie: [] }];
+const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
+const Json = Type.Record(Type.String(), Type.Unknown());
+const Scope = Type.Union(ALL_SCOPES.map((s) => Type.Literal(s)));
+
+const AppFields = {
+  name: Type.String({ minLength: 1, maxLength: 80 }),
+  description: Type.String({ maxLength: 2000 }),
+  iframeUrl: Type.Union([Url, Type.Null()]),
+  setupUrl: Type.Union([Url, Type.Null()]),
+  allowedOrigins: Type.Array(Url, { maxItems: 20, description: 'Origins the bridge answers; default: the origins of iframeUrl and setupUrl' }),
+  scopes: Type.Array(Scope, { maxItems: ALL_SCOPES.length, uniqueItems: true }),
+  defaultConfig: Json,
+  initialMetadata: Type.Object(
+    {
+      unlockRequirements: Type.Optional(Type.Array(UnlockRequirementConfig, { maxItems: 25 })),
+      homeActions: Type.Optional(Type.Array(HomeAction, { maxItems: 10 })),
+    },
+    { additionalProperties: false },
+  ),
+  regularActions: Type.Union([Json, Type.Null()]),
+  extensionRequirements: Type.Union([Json, Type.Null()]),
+  attemptLimit: Type.Union([Json, Type.Null()]),
+};
+
+const AppView = Type.Object({
+  id: ObjectId,
+  ownerId: ObjectId,
+  slug: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  iframeUrl: Type.Union([Type.String(), Type.Null()]),
+  setupUrl: Type.Union([Type.String(), Type.Null()]),
+  allowedOrigins: Type.Array(Type.String()),
+  scopes: Type.Array(Type.String()),
+  defaultConfig: Type.Unknown(),
+  initialMetadata: Type.Unknown(),
+  regularActions: Type.Unknown(),
+  extensionRequirements: Type.Unknown(),
+  attemptLimit: Type.Unknown(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+const KeyView = Type.Object({
+  id: ObjectId,
+  name: Type.String(),
+  kind: Type.Union([Type.Literal('app'), Type.Literal('user')]),
+  appId: Type.Union([ObjectId, Type.Null()]),
+  prefix: Type.String(),
+  last4: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+const AuditEntry = Type.Object({
+  id: ObjectId,
+  appId: Type.Union([ObjectId, Type.Null()]),
+  lockId: Type.Union([ObjectId, Type.Null()]),
+  sessionId: Type.Union([ObjectId, Type.Null()]),
+  userId: Type.Union([ObjectId, Type.Null()]),
+  credential: Type.String(),
+  credentialId: Type.Union([ObjectId, Type.Null()]),
+  method: Type.String(),
+  route: Type.String(),
+  action: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Integer(),
+  outcome: Type.Union([Type.Literal('success'), Type.Literal('refused'), Type.Literal('error')]),
+  errorCode: Type.Union([Type.String(), Type.Null()]),
+  requestId: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+const AuditPage = Type.Object({ results: Type.Array(AuditEntry), hasMore: Type.Boolean() });
+const PageQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })), before: Type.Optional(ObjectId) },
+  { additionalProperties: false },
+);
+
+/** The developer console API: extension apps, developer keys, the audit trail. */
+export function developerRoutes(app: App, ctx: RouteContext) {
+  const user = { config: { auth: 'user' as const } };
+
+  app.post(
+    '/api/developer/apps',
+    {
+      ...user,
+      schema: {
+        tags: ['developer console'],
+        summary: 'Register an extension app',
+        security,
+        body: Type.Object(
+          {
+            slug: Type.String({ minLength: 2, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$' }),
+            name: AppFields.name,
+            description: Type.Optional(AppFields.description),
+            iframeUrl: Type.Optional(AppFields.iframeUrl),
+            setupUrl: Type.Optional(AppFields.setupUrl),
+            allowedOrigins: Type.Optional(AppFields.allowedOrigins),
+            scopes: Type.Optional(AppFields.scopes),
+            defaultConfig: Type.Optional(AppFields.defaultConfig),
+            initialMetadata: Type.Optional(AppFields.initialMetadata),
+            regularActions: Type.Optional(AppFields.regularActions),
+            extensionRequirements: Type.Optional(AppFields.extensionRequirements),
+            attemptLimit: Type.Optional(AppFields.attemptLimit),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: AppView, ...errorResponses(['login_required', 'csrf_token_invalid', 'conflict']) },
+      },
+    },
+    async (req, reply) => {
+      const row = await ctx.apps.create(signedIn(req).user.id, req.body);
+      return reply.code(201).send(await ctx.appConsole.get(row.owner_id, row.id));
+    },
+  );
+
+  app.get(
+    '/api/developer/apps',
+    { ...user, schema: { tags: ['developer console'], summary: 'My extension apps', security, response: { 200: Type.Object({ results: Type.Array(AppView) }), ...errorResponses(['login_required']) } } },
+    async (req) => ({ results: await ctx.appConsole.list(signedIn(req).user.id) }),
+  );
+
+  app.get(
+    '/api/developer/apps/:appId',
+    {
+      ...user,
+      schema: { tags: ['developer console'], summary: 'One of my apps', security, params: Type.Object({ appId: ObjectId }), response: { 200: AppView, ...errorResponses(['login_required', 'not_found']) } },
+    },
+    async (req) => ctx.appConsole.get(signedIn(req).user.id, req.params.appId),
+  );
+
+  app.patch(
+    '/api/developer/apps/:appId',
+    {
+      ...user,
+      schema: {
+        tags: ['developer console'],
+        summary: 'Change an app (the slug is permanent)',
+        security,
+        params: Type.Object({ appId: ObjectId }),
+        body: Type.Partial(Type.Object(AppFields), { additionalProperties: false }),
+        response: { 200: AppView, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) },
+      },
+    },
+    async (req) => ctx.appConsole.update(signedIn(req).user.id, req.params.appId, req.body),
+  );
+
+  app.get(
+    '/api/developer/apps/:appId/audit',
+    {
+      ...user,
+      schema: {
+        tags: ['developer console'],
+        summary: 'Audit trail of privileged calls for this app, newest first',
+        security,
+        params: Type.Object({ appId: ObjectId }),
+        querystring: PageQuery,
+        response: { 200: AuditPage, ...errorResponses(['login_required', 'not_found']) },
+      },
+    },
+    async (req) => ctx.audit.forApp(signedIn(req).user.id, req.params.appId, req.query.limit ?? 50, req.query.before),
+  );
+
+  app.get(
+    '/api/developer/apps/:appId/sessions',
+    {
+      ...user,
+      schema: {
+        tags: ['developer console'],
+        summary: 'The sessions of my app: which locks run it (ascending; page with `after`)',
+        security,
+        params: Type.Object({ appId: ObjectId }),
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Union([Type.Literal('locked'), Type.Literal('unlocked'), Type.Literal('deserted'), Type.Literal('all')], { default: 'all' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+            after: Type.Optional(ObjectId),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            count: Type.Integer(),
+            hasMore: Type.Boolean(),
+            results: Type.Array(
+              Type.Object({
+                sessionId: ObjectId,
+                lockId: ObjectId,
+                lockTitle: Type.String(),
+                lockStatus: Type.String(),
+                wearerUsername: Type.Union([Type.String(), Type.Null()]),
+                keyholderUsername: Type.Union([Type.String(), Type.Null()]),
+                config: Type.Unknown(),
+                createdAt: Type.String({ format: 'date-time' }),
+                updatedAt: Type.String({ format: 'date-time' }),
+              }),
+            ),
+          }),
+          ...errorResponses(['login_required', 'not_found']),
+        },
+      },
+    },
+    async (req) =>
+      ctx.appConsole.sessions(signedIn(req).user.id, req.params.appId, {
+        status: req.query.status ?? 'all',
+        limit: req.query.limit ?? 50,
+        ...(req.query.after ? { afterId: req.query.after } : {}),
+      }),
+  );
+
+  app.post(
+    '/api/developer/keys',
+    {
+      config: { auth: 'user', idempotency: false },
+      schema: {
+        tags: ['developer console'],
+        summary: 'Create a developer key: app-scoped with `appId`, user-wide without',
+        description: 'The full key is in this response only; latch stores its SHA-256.',
+        security,
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 80 }), appId: Type.Optional(Type.Union([ObjectId, Type.Null()])) }, { additionalProperties: false }),
+        response: { 201: Type.Intersect([KeyView, Type.Object({ key: Type.String({ description: 'Shown once' }) })]), ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) },
+      },
+    },
+    async (req, reply) => {
+      const { key, view } = await ctx.keys.create(signedIn(req).user.id, req.body);
+      return reply.code(201).send({ ...view, key });
+    },
+  );
+
+  app.get(
+    '/api/developer/keys',
+    { ...user, schema: { tags: ['developer console'], summary: 'My developer keys (never the secret)', security, response: { 200: Type.Object({ results: Type.Array(KeyView) }), ...errorResponses(['login_required']) } } },
+    async (req) => ({ results: await ctx.keys.list(signedIn(req).user.id) }),
+  );
+
+  app.post(
+    '/api/developer/keys/:keyId/revoke',
+    {
+      ...user,
+      schema: { tags: ['developer console'], summary: 'Revoke a key: it stops authorizing at once', security, params: Type.Object({ keyId: ObjectId }), response: { 200: KeyView, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) } },
+    },
+    async (req) => ctx.keys.revoke(signedIn(req).user.id, req.params.keyId),
+  );
+
+  app.delete(
+    '/api/developer/keys/:keyId',
+    {
+      ...user,
+      schema: {
+        tags: ['developer console'],
+        summary: 'Delete a revoked key',
+        security,
+        params: Type.Object({ keyId: ObjectId }),
+        response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'conflict']) },
+      },
+    },
+    async (req, reply) => {
+      await ctx.keys.remove(signedIn(req).user.id, req.params.keyId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/locks/:lockId/audit',
+    {
+      ...user,
+      schema: {
+        tags: ['locks'],
+        summary: 'Audit trail of extension and script calls on this lock, newest first',
+        security,
+        params: Type.Object({ lockId: ObjectId }),
+        querystring: PageQuery,
+        response: { 200: AuditPage, ...errorResponses(['login_required', 'not_found']) },
+      },
+    },
+    async (req) => ctx.audit.forLock(signedIn(req).user.id, req.params.lockId, req.query.limit ?? 50, req.query.before),
+  );
+}

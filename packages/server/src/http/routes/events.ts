@@ -1,0 +1,80 @@
+import { Type } from '@sinclair/typebox';
+import { signedIn } from '../auth.js';
+import { errorResponses } from '../openapi.js';
+import type { App, RouteContext } from '../types.js';
+
+const POLL_MS = 1000;
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Server-sent events for the signed-in user's open pages: new notifications as they are
+ * written. Each connection polls the notifications table (indexed by user and id) rather than
+ * an in-process bus, so it works the same when several server processes share one database.
+ * `Last-Event-ID` resumes after a reconnect without losing or repeating one.
+ */
+export function eventRoutes(app: App, ctx: RouteContext) {
+  // Open streams end when the server closes, so a graceful shutdown does not wait on them.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
+
+  app.get(
+    '/api/events',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['notifications'],
+        summary: 'Live notifications (text/event-stream, event `notification`)',
+        security: [{ sessionCookie: [] }],
+        response: { 200: Type.String({ description: 'An event stream' }), ...errorResponses(['login_required']) },
+      },
+    },
+    async (req, reply) => {
+      const userId = signedIn(req).user.id;
+      const resume = req.headers['last-event-id'];
+      let lastId = typeof resume === 'string' && /^[0-9a-f]{24}$/.test(resume) ? resume : ((await ctx.notifications.list(userId, { limit: 1 })).results[0]?.id ?? '');
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-request-id': req.id,
+        'x-accel-buffering': 'no',
+      });
+      raw.write(`retry: 3000\n: connected\n\n`);
+      let closed = false;
+      let busy = false;
+      const poll = async () => {
+        if (closed || busy) return;
+        busy = true;
+        try {
+          const fresh = await ctx.notifications.since(userId, lastId, 50);
+          for (const n of fresh) {
+            raw.write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`);
+            lastId = n.id;
+          }
+        } catch (err) {
+          req.log.warn({ err }, 'event stream poll failed');
+        } finally {
+          busy = false;
+        }
+      };
+      const timer = setInterval(poll, POLL_MS);
+      const heartbeat = setInterval(() => raw.write(`: heartbeat\n\n`), HEARTBEAT_MS);
+      const stop = () => {
+        closed = true;
+        clearInterval(timer);
+        clearInterval(heartbeat);
+        open.delete(end);
+      };
+      const end = () => {
+        stop();
+        raw.end();
+      };
+      open.add(end);
+      req.raw.on('close', stop);
+    },
+  );
+}

@@ -1,0 +1,169 @@
+import { Type } from '@sinclair/typebox';
+import { ObjectId, type ErrorCode } from '@latch/protocol';
+import { ApiError } from '../../errors.js';
+import { sessionCaller, type CredentialNeeds } from '../credentials.js';
+import { errorResponses } from '../openapi.js';
+import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from './shared.js';
+import type { App, RouteContext } from '../types.js';
+
+const backend = BACKEND_SECURITY;
+const browserSafe = BROWSER_SAFE_SECURITY;
+const READ_ERRORS = SESSION_READ_ERRORS;
+const WRITE_ERRORS = SESSION_WRITE_ERRORS;
+const read = sessionRead();
+const write = sessionWrite;
+
+const RegularActionsView = Type.Object({
+  mode: Type.Union([Type.Literal('unlimited'), Type.Literal('non_cumulative'), Type.Literal('cumulative')]),
+  regularity: Type.Union([Type.Integer(), Type.Null()], { description: 'Seconds per window / per new action' }),
+  regularitySeconds: Type.Union([Type.Integer(), Type.Null()]),
+  maxActions: Type.Union([Type.Integer(), Type.Null()]),
+  nbActionsRemaining: Type.Integer({ description: '-1 when unlimited' }),
+  nextActionDate: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  actions: Type.Array(Type.Object({ id: ObjectId, payload: Type.Unknown(), createdAt: Type.String({ format: 'date-time' }) })),
+});
+
+const Attempt = Type.Object({
+  attemptId: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('failed'), Type.Literal('completed')]),
+  startedAt: Type.String({ format: 'date-time' }),
+  deadline: Type.String({ format: 'date-time' }),
+  endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  automatic: Type.Boolean(),
+});
+const AttemptBody = Type.Object({ metric: Type.String({ minLength: 1, maxLength: 64 }), attemptId: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
+
+/** Regular actions, attempt limits and required-progress windows (spec 001, DECISIONS §7). */
+export function extensionProgressRoutes(app: App, ctx: RouteContext) {
+  app.get(
+    '/api/extensions/sessions/:sessionId/regular-actions',
+    {
+      config: { credentials: read },
+      schema: { tags: ['extension sessions'], summary: 'Regular-action availability and recent actions (bridge: regularActions.get)', security: browserSafe, params: SessionParams, response: { 200: RegularActionsView, ...errorResponses(READ_ERRORS) } },
+    },
+    async (req) => {
+      const c = sessionCaller(req);
+      return ctx.regularActions.get(c.session, c.app);
+    },
+  );
+
+  app.post(
+    '/api/extensions/sessions/:sessionId/regular-actions',
+    {
+      config: { credentials: write('regular_actions:write', 'action') },
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'Submit a trusted regular action',
+        description: '422 `regular_action_unavailable` (with `details.nbActionsRemaining` and `details.nextActionDate`) when none is available.',
+        security: backend,
+        params: SessionParams,
+        body: Type.Object({ payload: Type.Optional(Type.Unknown({ description: '≤ 16 KiB of JSON' })) }, { additionalProperties: false }),
+        response: {
+          201: Type.Object({
+            action: Type.Object({ id: ObjectId, payload: Type.Unknown(), createdAt: Type.String({ format: 'date-time' }) }),
+            nbActionsRemaining: Type.Integer(),
+            nextActionDate: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+          }),
+          ...errorResponses([...WRITE_ERRORS, 'regular_action_unavailable', 'payload_too_large']),
+        },
+      },
+    },
+    async (req, reply) => {
+      const c = sessionCaller(req);
+      const out = await ctx.regularActions.submit(c.session.id, c.app, req.body.payload ?? null);
+      return reply.code(201).send(out);
+    },
+  );
+
+  app.patch(
+    '/api/extensions/sessions/:sessionId/regular-actions/config',
+    {
+      config: { credentials: write('regular_actions:write') },
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'Change the regular-action rule of this session',
+        security: backend,
+        params: SessionParams,
+        body: Type.Object(
+          {
+            mode: Type.Union([Type.Literal('unlimited'), Type.Literal('non_cumulative'), Type.Literal('cumulative')]),
+            regularitySeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 * 86400 })),
+            maxActions: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: RegularActionsView, ...errorResponses(WRITE_ERRORS) },
+      },
+    },
+    async (req) => {
+      const c = sessionCaller(req);
+      if (req.body.mode !== 'unlimited' && req.body.regularitySeconds === undefined) throw new ApiError('invalid_request', 'regularitySeconds is required for this mode', [{ in: 'body', path: '/regularitySeconds', message: 'required' }]);
+      return ctx.regularActions.configure(c.session.id, c.app, req.body);
+    },
+  );
+
+  app.post(
+    '/api/extensions/sessions/:sessionId/attempts/start',
+    {
+      config: { credentials: write('requirements:write', 'action') },
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'Start a timed attempt (the same attemptId again is idempotent)',
+        security: backend,
+        params: SessionParams,
+        body: AttemptBody,
+        response: {
+          200: Type.Object({ created: Type.Boolean(), attempt: Attempt }),
+          201: Type.Object({ created: Type.Boolean(), attempt: Attempt }),
+          ...errorResponses([...WRITE_ERRORS, 'unknown_metric', 'attempt_active']),
+        },
+      },
+    },
+    async (req, reply) => {
+      const c = sessionCaller(req);
+      const out = await ctx.attempts.start(c.session, c.app, req.body);
+      return reply.code(out.created ? 201 : 200).send(out);
+    },
+  );
+
+  app.post(
+    '/api/extensions/sessions/:sessionId/attempts/fail-expired',
+    {
+      config: { credentials: write('requirements:write', 'action') },
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'Fail the attempt if its deadline has passed',
+        description: '`{failed: true}` past the deadline, else `{failed: false, remainingSeconds}`.',
+        security: backend,
+        params: SessionParams,
+        body: AttemptBody,
+        response: {
+          200: Type.Object({ failed: Type.Boolean(), remainingSeconds: Type.Optional(Type.Integer()), attempt: Attempt }),
+          ...errorResponses([...WRITE_ERRORS, 'unknown_metric', 'attempt_not_found']),
+        },
+      },
+    },
+    async (req) => {
+      const c = sessionCaller(req);
+      return ctx.attempts.failExpired(c.session, c.app, req.body);
+    },
+  );
+
+  app.get(
+    '/api/extensions/sessions/:sessionId/requirements',
+    {
+      config: { credentials: read },
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'Required-progress rule, the current window and evaluated windows',
+        security: browserSafe,
+        params: SessionParams,
+        response: { 200: Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())]), ...errorResponses(READ_ERRORS) },
+      },
+    },
+    async (req) => {
+      const c = sessionCaller(req);
+      return ctx.requirements.windows(c.session, c.app);
+    },
+  );
+}

@@ -1,0 +1,179 @@
+import { Type } from '@sinclair/typebox';
+import multipart from '@fastify/multipart';
+import type { FastifyReply } from 'fastify';
+import { ExtensionFile, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, FileCapabilities, FileList, ObjectId, type ErrorCode } from '@latch/protocol';
+import { fromJson } from '../../db/json.js';
+import { ApiError } from '../../errors.js';
+import { sessionCaller, type CredentialNeeds } from '../credentials.js';
+import { errorResponses } from '../openapi.js';
+import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from './shared.js';
+import type { App, RouteContext } from '../types.js';
+
+const FileParams = Type.Object({ sessionId: ObjectId, fileId: ObjectId });
+const backend = BACKEND_SECURITY;
+const browserSafe = BROWSER_SAFE_SECURITY;
+const CREDENTIAL_ERRORS = SESSION_READ_ERRORS;
+const MUTATION_ERRORS = SESSION_WRITE_ERRORS;
+const read = sessionRead();
+const write = (bucket: CredentialNeeds['bucket']): CredentialNeeds => sessionWrite('files:write', bucket);
+
+const ACCEPTED = FILE_CONTENT_TYPES.join(', ');
+
+/**
+ * Extension files (spec 000 `files.*`, DECISIONS §11): browser-safe reads like state, backend
+ * uploads (multipart, streamed) and deletes, and the signed URLs that serve the bytes.
+ */
+export function fileRoutes(app: App, ctx: RouteContext) {
+  app.get(
+    '/api/extensions/sessions/:sessionId/files/capabilities',
+    {
+      config: { credentials: read },
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'What files this session accepts, and what it holds (bridge: files.capabilities)',
+        security: browserSafe,
+        params: SessionParams,
+        response: { 200: FileCapabilities, ...errorResponses(CREDENTIAL_ERRORS) },
+      },
+    },
+    async (req) => {
+      const c = sessionCaller(req);
+      const canUpload = c.credential === 'app_key+main_token' && fromJson<string[]>(c.app.scopes, []).includes('files:write');
+      return ctx.files.capabilities(c.session, canUpload);
+    },
+  );
+
+  app.get(
+    '/api/extensions/sessions/:sessionId/files',
+    {
+      config: { credentials: read },
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'The session’s files, oldest first, each with a fresh signed URL (bridge: files.list)',
+        security: browserSafe,
+        params: SessionParams,
+        response: { 200: FileList, ...errorResponses(CREDENTIAL_ERRORS) },
+      },
+    },
+    async (req) => ctx.files.list(sessionCaller(req).session),
+  );
+
+  app.get(
+    '/api/extensions/sessions/:sessionId/files/:fileId',
+    {
+      config: { credentials: read },
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'One file with a fresh signed URL (bridge: files.get {fileId})',
+        description: `Signed URLs expire after ${FILE_LIMITS.urlTtlSeconds} s: keep the file id (e.g. in state) and ask again for a fresh URL.`,
+        security: browserSafe,
+        params: FileParams,
+        response: { 200: ExtensionFile, ...errorResponses(CREDENTIAL_ERRORS) },
+      },
+    },
+    async (req) => ctx.files.get(sessionCaller(req).session, req.params.fileId),
+  );
+
+  app.delete(
+    '/api/extensions/sessions/:sessionId/files/:fileId',
+    {
+      config: { credentials: write('write') },
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'Delete a file: its row and its bytes',
+        security: backend,
+        params: FileParams,
+        response: { 200: Type.Object({ ok: Type.Literal(true), fileId: ObjectId, deleted: Type.Literal(true) }), ...errorResponses(MUTATION_ERRORS) },
+      },
+    },
+    async (req) => ctx.files.remove(sessionCaller(req).session, req.params.fileId),
+  );
+
+  // Multipart is parsed for this one route only: everywhere else a multipart body stays a 415.
+  app.register(async (scoped) => {
+    const child = scoped as unknown as App;
+    await child.register(multipart, {
+      // The service enforces the caps byte by byte; these are busboy's own backstops.
+      limits: { fileSize: FILE_LIMITS.maxFileBytes + 1024 * 1024, files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 },
+    });
+    child.post(
+      '/api/extensions/sessions/:sessionId/files',
+      {
+        config: { credentials: write('upload') },
+        schema: {
+          tags: ['extension sessions'],
+          summary: `Upload an image (multipart/form-data, field "${FILE_UPLOAD_FIELD}")`,
+          description:
+            `${ACCEPTED}, decided from the bytes (a \`.png\` that is really HTML is 415). ≤ ${FILE_LIMITS.maxFileBytes} bytes each (413 as soon as the stream passes it), ` +
+            `≤ ${FILE_LIMITS.maxFilesPerSession} files and ${FILE_LIMITS.maxSessionBytes} bytes per session (409 \`quota_exceeded\`). The body is streamed to storage, never held in memory. ` +
+            'With `Idempotency-Key`, a retry with the same key replays the first answer (the file bytes are not compared).',
+          security: backend,
+          params: SessionParams,
+          consumes: ['multipart/form-data'],
+          response: { 201: ExtensionFile, ...errorResponses([...MUTATION_ERRORS, 'payload_too_large', 'unsupported_media_type', 'quota_exceeded']) },
+        },
+      },
+      async (req, reply) => {
+        const c = sessionCaller(req);
+        if (!req.isMultipart()) throw new ApiError('unsupported_media_type', `Send the image as multipart/form-data in the field "${FILE_UPLOAD_FIELD}"`);
+        try {
+          let part;
+          try {
+            part = await req.file();
+          } catch (err) {
+            throw (err as { statusCode?: number }).statusCode ? err : new ApiError('invalid_request', 'The multipart body is malformed');
+          }
+          if (!part) throw new ApiError('invalid_request', `The multipart body has no file; send it in the field "${FILE_UPLOAD_FIELD}"`);
+          const file = await ctx.files.upload(c.session, { fieldname: part.fieldname, filename: part.filename, file: part.file });
+          return reply.code(201).send(file);
+        } catch (err) {
+          // The rest of a refused upload is not read: close the connection instead of draining it.
+          req.raw.unpipe();
+          req.raw.pause();
+          reply.header('connection', 'close');
+          throw err;
+        }
+      },
+    );
+  });
+
+  app.get(
+    '/api/files/:fileId',
+    {
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'The bytes of an extension file, through a signed URL',
+        description:
+          `The URL comes from files.get/files.list/upload and expires after ${FILE_LIMITS.urlTtlSeconds} s (403 \`invalid_signature\`, also when tampered with). ` +
+          'Served with the sniffed Content-Type, `X-Content-Type-Options: nosniff`, an inline Content-Disposition with a safe name, and a private cache lifetime up to the expiry.',
+        params: Type.Object({ fileId: ObjectId }),
+        querystring: Type.Object({ expires: Type.Optional(Type.String({ maxLength: 200 })), signature: Type.Optional(Type.String({ maxLength: 200 })) }),
+        response: errorResponses(['invalid_signature', 'not_found']),
+      },
+    },
+    async (req, reply) => {
+      const { row, blob, maxAgeSeconds } = await ctx.files.open(req.params.fileId, req.query.expires, req.query.signature);
+      const etag = `"${row.sha256}"`;
+      // Bytes, not JSON: the reply is untyped past this point.
+      const raw = reply as unknown as FastifyReply;
+      raw.headers({
+        'content-type': row.content_type,
+        'x-content-type-options': 'nosniff',
+        'content-disposition': `inline; filename="${row.filename}"`,
+        'cache-control': `private, max-age=${maxAgeSeconds}, immutable`,
+        etag,
+        // The URL is the credential: any page holding it may use the image (canvas included).
+        'access-control-allow-origin': '*',
+        'cross-origin-resource-policy': 'cross-origin',
+        'content-security-policy': "default-src 'none'; sandbox",
+        'referrer-policy': 'no-referrer',
+      });
+      if (req.headers['if-none-match'] === etag) {
+        blob.stream.destroy();
+        return raw.code(304).send();
+      }
+      raw.header('content-length', String(blob.size));
+      return raw.code(200).send(blob.stream);
+    },
+  );
+}

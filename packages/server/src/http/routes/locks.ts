@@ -1,0 +1,162 @@
+import { Type } from '@sinclair/typebox';
+import { ExtensionSummary, HistoryEntry, InstalledExtension, KeyholderStatus, Lock, LockSettingsInput, LockStatus, ObjectId, Username } from '@latch/protocol';
+import { signedIn } from '../auth.js';
+import { errorResponses } from '../openapi.js';
+import type { App, RouteContext } from '../types.js';
+
+const Slug = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$' });
+const ExtensionConfig = Type.Record(Type.String(), Type.Unknown(), { description: 'The extension’s config (its setup page’s output); ≤ 64 KiB' });
+const ExtensionChoice = Type.Object({ slug: Slug, config: Type.Optional(ExtensionConfig) }, { additionalProperties: false });
+const LockParams = Type.Object({ lockId: ObjectId });
+const Page = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })), before: Type.Optional(ObjectId) };
+const TEN_YEARS = 10 * 365 * 86400;
+
+const CreateLockBody = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 120 }),
+    durationSeconds: Type.Integer({ minimum: 0, maximum: TEN_YEARS, description: 'Initial timer' }),
+    maxDurationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: TEN_YEARS, description: 'Max limit: the timer can never end later than start + this' })),
+    hiddenTimer: Type.Optional(Type.Boolean({ description: 'Hide the remaining time from the wearer' })),
+    keyholderUsername: Type.Optional(Username),
+    settings: Type.Optional(LockSettingsInput),
+    extensions: Type.Optional(Type.Array(ExtensionChoice, { maxItems: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+const security = [{ sessionCookie: [] }];
+
+export function lockRoutes(app: App, ctx: RouteContext) {
+  app.post(
+    '/api/locks',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'Lock yourself: a self-lock, or with a keyholder who must accept',
+        description: 'The signed-in user is the wearer. Extensions are installed with their configs in the same transaction.',
+        security,
+        body: CreateLockBody,
+        response: { 201: Lock, ...errorResponses(['login_required', 'csrf_token_invalid', 'payload_too_large']) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await ctx.locks.create(signedIn(req).user, req.body)),
+  );
+
+  app.get(
+    '/api/locks',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'My locks, newest first (as wearer and as keyholder)',
+        security,
+        querystring: Type.Object({ role: Type.Optional(Type.Union([Type.Literal('wearer'), Type.Literal('keyholder')])), status: Type.Optional(LockStatus), ...Page }, { additionalProperties: false }),
+        response: { 200: Type.Object({ results: Type.Array(Lock), hasMore: Type.Boolean() }), ...errorResponses(['login_required']) },
+      },
+    },
+    async (req) => ctx.locks.list(signedIn(req).user.id, { ...req.query, limit: req.query.limit ?? 25 }),
+  );
+
+  app.get(
+    '/api/locks/:lockId',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'One of my locks',
+        security,
+        params: LockParams,
+        response: { 200: Lock, ...errorResponses(['login_required', 'not_found']) },
+      },
+    },
+    async (req) => ctx.locks.get(signedIn(req).user.id, req.params.lockId),
+  );
+
+  app.post(
+    '/api/locks/:lockId/invitation',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'The invited keyholder accepts or declines',
+        security,
+        params: LockParams,
+        body: Type.Object({ accept: Type.Boolean() }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ lockId: ObjectId, keyholderStatus: KeyholderStatus }),
+          ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'conflict', 'lock_ended']),
+        },
+      },
+    },
+    async (req) => ctx.locks.answerInvitation(signedIn(req).user, req.params.lockId, req.body.accept),
+  );
+
+  app.post(
+    '/api/locks/:lockId/extensions',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'Install an extension on a lock (its keyholder, or the wearer of a self-lock)',
+        security,
+        params: LockParams,
+        body: ExtensionChoice,
+        response: {
+          201: InstalledExtension,
+          ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'extension_already_installed', 'lock_ended']),
+        },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await ctx.locks.installExtension(signedIn(req).user, req.params.lockId, req.body)),
+  );
+
+  app.delete(
+    '/api/locks/:lockId/extensions/:slug',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'Remove an extension from a lock',
+        description: 'Its session stays on record; extension calls for it then answer 403 `extension_not_enabled`.',
+        security,
+        params: Type.Object({ lockId: ObjectId, slug: Slug }),
+        response: { 204: Type.Null({ description: 'Removed' }), ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'lock_ended']) },
+      },
+    },
+    async (req, reply) => {
+      await ctx.locks.removeExtension(signedIn(req).user, req.params.lockId, req.params.slug);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/locks/:lockId/history',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'The lock’s history, newest first',
+        security,
+        params: LockParams,
+        querystring: Type.Object(Page, { additionalProperties: false }),
+        response: { 200: Type.Object({ results: Type.Array(HistoryEntry), hasMore: Type.Boolean() }), ...errorResponses(['login_required', 'not_found']) },
+      },
+    },
+    async (req) => ctx.locks.history(signedIn(req).user.id, req.params.lockId, { ...req.query, limit: req.query.limit ?? 25 }),
+  );
+
+  app.get(
+    '/api/extensions',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'The extensions that can be installed on a lock',
+        security,
+        response: { 200: Type.Object({ results: Type.Array(ExtensionSummary) }), ...errorResponses(['login_required']) },
+      },
+    },
+    async () => ({ results: await ctx.apps.catalog() }),
+  );
+}

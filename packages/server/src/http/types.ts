@@ -1,0 +1,55 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Executor } from '../storage/executor.js';
+import type { Database } from '../db/connect.js';
+import type { AccountService } from '../services/accounts.js';
+import type { ExtensionAppService } from '../services/extensionApps.js';
+import type { FixtureService } from '../services/fixtures.js';
+import type { LockService } from '../services/locks.js';
+import type { NotificationService } from '../services/notifications.js';
+import type { registerFirstPartyAuth } from './auth.js';
+import type { RateLimiter } from '../ratelimit.js';
+import type { AuditService } from '../services/audit.js';
+import type { DeveloperKeyService } from '../services/developerKeys.js';
+import type { AppConsoleService } from '../services/extensionApps.js';
+import type { ExtensionSessionService } from '../services/extensionSessions.js';
+import type { MainTokenService } from '../services/mainTokens.js';
+import type { LockEngine } from '../services/lockEngine.js';
+import type { Scheduler } from '../services/scheduler.js';
+import type { RegularActionService } from '../services/regularActions.js';
+import type { AttemptService } from '../services/attempts.js';
+import type { RequirementService } from '../services/requirements.js';
+import type { FileService } from '../services/files.js';
+import type { DeviceService } from '../services/devices.js';
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** What route plugins are given: services and a few helpers, never the database itself. */
+export interface RouteContext {
+  config: Config;
+  /** For the few read-only look-ups a route needs directly. */
+  db: Executor;
+  clock: Clock;
+  database: Pick<Database, 'dialect'> & { ping(): Promise<void> };
+  accounts: AccountService;
+  locks: LockService;
+  notifications: NotificationService;
+  apps: ExtensionAppService;
+  fixtures: FixtureService;
+  keys: DeveloperKeyService;
+  mainTokens: MainTokenService;
+  sessions: ExtensionSessionService;
+  appConsole: AppConsoleService;
+  audit: AuditService;
+  rateLimiter: RateLimiter;
+  engine: LockEngine;
+  scheduler: Scheduler;
+  regularActions: RegularActionService;
+  attempts: AttemptService;
+  requirements: RequirementService;
+  files: FileService;
+  devices: DeviceService;
+  cookies: ReturnType<typeof registerFirstPartyAuth>;
+}

@@ -1,0 +1,146 @@
+import { timingSafeEqual } from 'node:crypto';
+import { hash, verify, type Options as Argon2Options } from '@node-rs/argon2';
+import type { Me, Profile, PublicUser } from '@latch/protocol';
+import { ApiError } from '../errors.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { bool, fromJson, int, toJson } from '../db/json.js';
+import type { UserRow } from '../db/types.js';
+import { hashSecret } from '../ids.js';
+import { findUserById, findUserByUsername, insertUser, touchUserLastSeen, updateUserProfile } from '../storage/users.js';
+import { deleteUserSession, findLiveUserSession, insertUserSession } from '../storage/userSessions.js';
+import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+
+// OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
+// `algorithm: 2` is Argon2id (a const enum in the typings, which isolated modules cannot import).
+const ARGON2: Argon2Options = { algorithm: 2 as Argon2Options['algorithm'], memoryCost: 19456, timeCost: 2, parallelism: 1 };
+
+export interface AuthenticatedUser {
+  user: UserRow;
+  sessionTokenHash: string;
+  csrfToken: string;
+}
+
+export interface LoginResult {
+  user: UserRow;
+  /** Goes into the httpOnly cookie; never stored in clear. */
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: number;
+}
+
+export function publicUser(row: UserRow): PublicUser {
+  return { id: row.id, username: row.username, profile: fromJson<Profile>(row.profile, {}) };
+}
+
+export function meView(row: UserRow, csrfToken: string): Me {
+  return {
+    ...publicUser(row),
+    showOnlineStatus: bool(row.show_online_status),
+    lastSeenAt: isoOrNull(row.last_seen_at),
+    createdAt: iso(row.created_at),
+    csrfToken,
+  };
+}
+
+export function createAccountService(deps: ServiceDeps & { sessionTtlMs: number }) {
+  const { db, clock, ids } = deps;
+  // Verifying against this when the user does not exist keeps "no such user" as slow as "wrong password".
+  const dummyHash = hash('latch-timing-equaliser', ARGON2);
+
+  async function openSession(user: UserRow): Promise<LoginResult> {
+    const now = clock.now();
+    const sessionToken = ids.secret('ls_');
+    const csrfToken = ids.secret('', 24);
+    const expiresAt = now + deps.sessionTtlMs;
+    await insertUserSession(db, {
+      id: ids.objectId(),
+      user_id: user.id,
+      token_hash: hashSecret(sessionToken),
+      csrf_token: csrfToken,
+      created_at: now,
+      expires_at: expiresAt,
+      last_used_at: now,
+    });
+    return { user, sessionToken, csrfToken, expiresAt };
+  }
+
+  return {
+    async register(input: { username: string; password: string; profile?: Profile }): Promise<LoginResult> {
+      const now = clock.now();
+      if (await findUserByUsername(db, input.username)) throw new ApiError('username_taken', `Username ${input.username} is taken`);
+      const row: UserRow = {
+        id: ids.objectId(),
+        username: input.username,
+        username_key: input.username.toLowerCase(),
+        password_hash: await hash(input.password, ARGON2),
+        profile: toJson(input.profile ?? {}),
+        show_online_status: 1,
+        last_seen_at: now,
+        created_at: now,
+        updated_at: now,
+      };
+      try {
+        await insertUser(db, row);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ApiError('username_taken', `Username ${input.username} is taken`);
+        throw err;
+      }
+      return openSession(row);
+    },
+
+    async login(input: { username: string; password: string }): Promise<LoginResult> {
+      const user = await findUserByUsername(db, input.username);
+      // A hash that is not argon2 (the system account's "!") never verifies.
+      const check = (hashed: string) => verify(hashed, input.password).catch(() => false);
+      const ok = user ? await check(user.password_hash) : (await check(await dummyHash), false);
+      if (!user || !ok) throw new ApiError('invalid_login', 'Wrong username or password');
+      await touchUserLastSeen(db, user.id, clock.now());
+      return openSession(user);
+    },
+
+    async logout(sessionTokenHash: string): Promise<void> {
+      await deleteUserSession(db, sessionTokenHash);
+    },
+
+    /** Resolves a session cookie; null when unknown or expired. */
+    async authenticate(sessionToken: string): Promise<AuthenticatedUser | null> {
+      const now = clock.now();
+      const tokenHash = hashSecret(sessionToken);
+      const session = await findLiveUserSession(db, tokenHash, now);
+      if (!session) return null;
+      const user = await findUserById(db, session.user_id);
+      if (!user) return null;
+      if (user.last_seen_at === null || user.last_seen_at < now - 60_000) {
+        await touchUserLastSeen(db, user.id, now);
+        user.last_seen_at = now;
+      }
+      return { user, sessionTokenHash: tokenHash, csrfToken: session.csrf_token };
+    },
+
+    async updateMe(userId: string, patch: { profile?: Profile; showOnlineStatus?: boolean }): Promise<UserRow> {
+      const user = await findUserById(db, userId);
+      if (!user) throw new ApiError('login_required', 'The account no longer exists');
+      const profile = patch.profile ? toJson({ ...fromJson<Profile>(user.profile, {}), ...patch.profile }) : undefined;
+      await updateUserProfile(
+        db,
+        userId,
+        {
+          ...(profile !== undefined ? { profile } : {}),
+          ...(patch.showOnlineStatus !== undefined ? { show_online_status: int(patch.showOnlineStatus) } : {}),
+        },
+        clock.now(),
+      );
+      return (await findUserById(db, userId))!;
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;
+
+/** Constant-time comparison of a presented CSRF token with the session's. */
+export function csrfMatches(presented: string | undefined, expected: string): boolean {
+  if (!presented) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

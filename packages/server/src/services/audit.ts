@@ -1,0 +1,75 @@
+import type { AuditLogRow } from '../db/types.js';
+import { notFound } from '../errors.js';
+import { findAppById } from '../storage/extensionApps.js';
+import { insertAuditLog, listAuditLogs } from '../storage/auditLogs.js';
+import { findLockById } from '../storage/locks.js';
+import { iso, type ServiceDeps } from './deps.js';
+import { roleOf } from './locks.js';
+
+export interface AuditEntry {
+  id: string;
+  appId: string | null;
+  lockId: string | null;
+  sessionId: string | null;
+  userId: string | null;
+  credential: string;
+  credentialId: string | null;
+  method: string;
+  route: string;
+  action: string | null;
+  status: number;
+  outcome: 'success' | 'refused' | 'error';
+  errorCode: string | null;
+  requestId: string;
+  createdAt: string;
+}
+
+export function auditView(r: AuditLogRow): AuditEntry {
+  return {
+    id: r.id,
+    appId: r.app_id,
+    lockId: r.lock_id,
+    sessionId: r.session_id,
+    userId: r.user_id,
+    credential: r.credential,
+    credentialId: r.credential_id,
+    method: r.method,
+    route: r.route,
+    action: r.action,
+    status: r.status,
+    outcome: r.outcome,
+    errorCode: r.error_code,
+    requestId: r.request_id,
+    createdAt: iso(r.created_at),
+  };
+}
+
+/** The audit trail of privileged mutations (DECISIONS §3): who, with what, where, and how it ended. */
+export function createAuditService({ db, clock, ids }: ServiceDeps) {
+  async function page(by: { appId?: string; lockId?: string }, limit: number, before?: string) {
+    const rows = await listAuditLogs(db, by, limit + 1, before);
+    return { results: rows.slice(0, limit).map(auditView), hasMore: rows.length > limit };
+  }
+  return {
+    async record(entry: Omit<AuditLogRow, 'id' | 'created_at' | 'outcome'>): Promise<void> {
+      await insertAuditLog(db, {
+        ...entry,
+        id: ids.objectId(),
+        outcome: entry.status < 400 ? 'success' : entry.status < 500 ? 'refused' : 'error',
+        created_at: clock.now(),
+      });
+    },
+    async forApp(ownerId: string, appId: string, limit: number, before?: string) {
+      const app = await findAppById(db, appId);
+      if (!app || app.owner_id !== ownerId) throw notFound('App');
+      return page({ appId }, limit, before);
+    },
+    async forLock(userId: string, lockId: string, limit: number, before?: string) {
+      const lock = await findLockById(db, lockId);
+      if (!lock || !roleOf(lock, userId)) throw notFound('Lock');
+      return page({ lockId }, limit, before);
+    },
+  };
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;

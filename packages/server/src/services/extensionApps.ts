@@ -1,0 +1,187 @@
+import type { ExtensionSummary, Scope } from '@latch/protocol';
+import { DEFAULT_SCOPES } from '@latch/protocol';
+import { ApiError, notFound } from '../errors.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { fromJson, toJson } from '../db/json.js';
+import type { ExtensionAppRow } from '../db/types.js';
+import { findAppById, insertExtensionApp, listApps, listAppsOfOwner, updateExtensionApp } from '../storage/extensionApps.js';
+import { iso, type ServiceDeps } from './deps.js';
+import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
+import { searchSessionsOfApp } from '../storage/extensionSessions.js';
+import { findLocksByIds } from '../storage/locks.js';
+import { findUsersByIds } from '../storage/users.js';
+
+export interface NewAppInput {
+  slug: string;
+  name: string;
+  description?: string;
+  iframeUrl?: string | null;
+  setupUrl?: string | null;
+  allowedOrigins?: string[];
+  scopes?: Scope[];
+  defaultConfig?: Record<string, unknown>;
+  initialMetadata?: Record<string, unknown>;
+  regularActions?: Record<string, unknown> | null;
+  extensionRequirements?: unknown;
+  attemptLimit?: Record<string, unknown> | null;
+}
+
+/** The origins a launch may answer to: the registered ones, else the origins of the app's own URLs. */
+export function originsOf(input: Pick<NewAppInput, 'iframeUrl' | 'setupUrl' | 'allowedOrigins'>): string[] {
+  if (input.allowedOrigins && input.allowedOrigins.length) return [...new Set(input.allowedOrigins.map((o) => new URL(o).origin))];
+  return [...new Set([input.iframeUrl, input.setupUrl].filter((u): u is string => !!u).map((u) => new URL(u).origin))];
+}
+
+export function extensionSummary(row: ExtensionAppRow): ExtensionSummary {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    iframeUrl: row.iframe_url,
+    setupUrl: row.setup_url,
+    defaultConfig: fromJson(row.default_config, {}),
+  };
+}
+
+export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
+  return {
+    async create(ownerId: string, input: NewAppInput): Promise<ExtensionAppRow> {
+      const now = clock.now();
+      const row: ExtensionAppRow = {
+        id: ids.objectId(),
+        owner_id: ownerId,
+        slug: input.slug,
+        name: input.name,
+        description: input.description ?? '',
+        iframe_url: input.iframeUrl ?? null,
+        setup_url: input.setupUrl ?? null,
+        allowed_origins: toJson(originsOf(input)),
+        scopes: toJson(input.scopes ?? DEFAULT_SCOPES),
+        default_config: toJson(input.defaultConfig ?? {}),
+        initial_metadata: toJson(input.initialMetadata ?? {}),
+        regular_actions: input.regularActions ? toJson(input.regularActions) : null,
+        extension_requirements: input.extensionRequirements ? toJson(input.extensionRequirements) : null,
+        attempt_limit: input.attemptLimit ? toJson(input.attemptLimit) : null,
+        created_at: now,
+        updated_at: now,
+      };
+      try {
+        await insertExtensionApp(db, row);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ApiError('conflict', `An extension with slug ${input.slug} exists`);
+        throw err;
+      }
+      return row;
+    },
+
+    /** The catalog a lock owner picks extensions from. */
+    async catalog(limit = 200): Promise<ExtensionSummary[]> {
+      return (await listApps(db, limit + 1)).filter((a) => a.id !== EXTERNAL_APP_ID).slice(0, limit).map(extensionSummary);
+    },
+  };
+}
+
+export type ExtensionAppService = ReturnType<typeof createExtensionAppService>;
+
+export interface AppOwnerView extends ExtensionSummary {
+  ownerId: string;
+  allowedOrigins: string[];
+  scopes: string[];
+  initialMetadata: unknown;
+  regularActions: unknown;
+  extensionRequirements: unknown;
+  attemptLimit: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function appOwnerView(row: ExtensionAppRow): AppOwnerView {
+  return {
+    ...extensionSummary(row),
+    ownerId: row.owner_id,
+    allowedOrigins: fromJson<string[]>(row.allowed_origins, []),
+    scopes: fromJson<string[]>(row.scopes, []),
+    initialMetadata: fromJson(row.initial_metadata, {}),
+    regularActions: fromJson(row.regular_actions, null),
+    extensionRequirements: fromJson(row.extension_requirements, null),
+    attemptLimit: fromJson(row.attempt_limit, null),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+/** The developer console's view of apps: only the owner sees or changes an app. */
+export function createAppConsoleService({ db, clock }: ServiceDeps) {
+  async function owned(ownerId: string, appId: string): Promise<ExtensionAppRow> {
+    const row = await findAppById(db, appId);
+    if (!row || row.owner_id !== ownerId) throw notFound('App');
+    return row;
+  }
+  return {
+    async list(ownerId: string): Promise<AppOwnerView[]> {
+      return (await listAppsOfOwner(db, ownerId)).map(appOwnerView);
+    },
+    async get(ownerId: string, appId: string): Promise<AppOwnerView> {
+      return appOwnerView(await owned(ownerId, appId));
+    },
+    /** The app's sessions, for its developer: which locks run it, in what state (ascending ids). */
+    async sessions(ownerId: string, appId: string, q: { status: 'locked' | 'unlocked' | 'deserted' | 'all'; limit: number; afterId?: string }) {
+      await owned(ownerId, appId);
+      const { rows, count } = await searchSessionsOfApp(db, { appId, status: q.status, limit: q.limit + 1, afterId: q.afterId ?? null });
+      const page = rows.slice(0, q.limit);
+      const locks = await findLocksByIds(db, page.map((r) => r.lock_id));
+      const users = new Map((await findUsersByIds(db, [...new Set([...locks.values()].flatMap((l) => [l.wearer_id, l.keyholder_id].filter((x): x is string => !!x)))])).map((u) => [u.id, u.username]));
+      return {
+        count,
+        hasMore: rows.length > q.limit,
+        results: page.map((r) => {
+          const lock = locks.get(r.lock_id)!;
+          return {
+            sessionId: r.id,
+            lockId: lock.id,
+            lockTitle: lock.title,
+            lockStatus: lock.status,
+            wearerUsername: users.get(lock.wearer_id) ?? null,
+            keyholderUsername: lock.keyholder_id && lock.keyholder_status === 'accepted' ? (users.get(lock.keyholder_id) ?? null) : null,
+            config: fromJson(r.config, {}),
+            createdAt: iso(r.created_at),
+            updatedAt: iso(r.updated_at),
+          };
+        }),
+      };
+    },
+
+    async update(ownerId: string, appId: string, patch: Omit<Partial<NewAppInput>, 'slug'>): Promise<AppOwnerView> {
+      const row = await owned(ownerId, appId);
+      const iframeUrl = patch.iframeUrl !== undefined ? patch.iframeUrl : row.iframe_url;
+      const setupUrl = patch.setupUrl !== undefined ? patch.setupUrl : row.setup_url;
+      // Origins that were derived from the old URLs follow the new URLs; hand-set ones stay.
+      const stored = fromJson<string[]>(row.allowed_origins, []);
+      const derived = JSON.stringify(stored) === JSON.stringify(originsOf({ iframeUrl: row.iframe_url, setupUrl: row.setup_url }));
+      const origins =
+        patch.allowedOrigins !== undefined
+          ? originsOf({ iframeUrl, setupUrl, allowedOrigins: patch.allowedOrigins })
+          : patch.iframeUrl !== undefined || patch.setupUrl !== undefined
+            ? originsOf({ iframeUrl, setupUrl, allowedOrigins: derived ? [] : stored })
+            : undefined;
+      await updateExtensionApp(db, appId, {
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.iframeUrl !== undefined ? { iframe_url: patch.iframeUrl } : {}),
+        ...(patch.setupUrl !== undefined ? { setup_url: patch.setupUrl } : {}),
+        ...(origins !== undefined ? { allowed_origins: toJson(origins) } : {}),
+        ...(patch.scopes !== undefined ? { scopes: toJson(patch.scopes) } : {}),
+        ...(patch.defaultConfig !== undefined ? { default_config: toJson(patch.defaultConfig) } : {}),
+        ...(patch.initialMetadata !== undefined ? { initial_metadata: toJson(patch.initialMetadata) } : {}),
+        ...(patch.regularActions !== undefined ? { regular_actions: patch.regularActions ? toJson(patch.regularActions) : null } : {}),
+        ...(patch.extensionRequirements !== undefined ? { extension_requirements: patch.extensionRequirements ? toJson(patch.extensionRequirements) : null } : {}),
+        ...(patch.attemptLimit !== undefined ? { attempt_limit: patch.attemptLimit ? toJson(patch.attemptLimit) : null } : {}),
+        updated_at: clock.now(),
+      });
+      return appOwnerView(await owned(ownerId, appId));
+    },
+  };
+}
+
+export type AppConsoleService = ReturnType<typeof createAppConsoleService>;

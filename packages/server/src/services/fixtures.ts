@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { ALL_SCOPES, type Scope } from '@latch/protocol';
+import type { UserRow } from '../db/types.js';
+import { findUserByUsername } from '../storage/users.js';
+import type { AccountService } from './accounts.js';
+import type { ServiceDeps } from './deps.js';
+import type { DeveloperKeyService } from './developerKeys.js';
+import type { ExtensionAppService } from './extensionApps.js';
+import type { MainTokenService } from './mainTokens.js';
+import type { LockService } from './locks.js';
+import type { DeviceService } from './devices.js';
+
+/** Body of `POST /api/dev/fixtures` (DECISIONS §13); every field optional. */
+export interface FixtureInput {
+  extension?: {
+    slug?: string;
+    name?: string;
+    iframeUrl?: string;
+    setupUrl?: string;
+    allowedOrigins?: string[];
+    scopes?: Scope[];
+    config?: Record<string, unknown>;
+    initialMetadata?: Record<string, unknown>;
+    regularActions?: Record<string, unknown>;
+    extensionRequirements?: unknown;
+    attemptLimit?: Record<string, unknown>;
+  };
+  lock?: {
+    keyholder?: boolean;
+    title?: string;
+    durationSeconds?: number;
+    hiddenTimer?: boolean;
+    tasks?: boolean;
+    hygienicOpening?: boolean;
+    pillory?: boolean;
+    virtualDevice?: boolean;
+  };
+}
+
+export interface FixtureAccount {
+  id: string;
+  username: string;
+  password: string;
+  /** A user-wide developer key (`lk_usr_…`) for /api/apps/v1 on this user's own locks. */
+  userKey: string;
+}
+
+export interface FixtureWorld {
+  baseUrl: string;
+  wearer: FixtureAccount;
+  keyholder: FixtureAccount | null;
+  developer: FixtureAccount;
+  app: { id: string; slug: string; appKey: string };
+  lock: { id: string };
+  session: { id: string };
+  mainTokens: { wearer: string; keyholder: string | null };
+}
+
+export const PERSONA_PASSWORD = 'latch-sandbox';
+export const PERSONAS = { wearer: 'wearer', keyholder: 'keyholder', developer: 'developer' } as const;
+
+interface FixtureServices {
+  accounts: AccountService;
+  locks: LockService;
+  apps: ExtensionAppService;
+  keys: DeveloperKeyService;
+  mainTokens: MainTokenService;
+  devices: DeviceService;
+}
+
+/**
+ * Builds a complete world in one call: wearer, keyholder (who has accepted), the app's
+ * developer, an extension app, a lock with the extension installed. Usernames get a random
+ * suffix so any number of worlds live side by side; `personas` uses the fixed persona names.
+ */
+export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, svc: FixtureServices) {
+  async function user(username: string, password: string): Promise<UserRow> {
+    const existing = await findUserByUsername(deps.db, username);
+    if (existing) return existing;
+    return (await svc.accounts.register({ username, password, profile: { displayName: username } })).user;
+  }
+
+  async function build(input: FixtureInput, names: { wearer: string; keyholder: string; developer: string; slug: string }, password: string): Promise<FixtureWorld> {
+    const ext = input.extension ?? {};
+    const lk = input.lock ?? {};
+    const withKeyholder = lk.keyholder ?? true;
+    const wearer = await user(names.wearer, password);
+    const keyholder = withKeyholder ? await user(names.keyholder, password) : null;
+    const developer = await user(names.developer, password);
+    const app = await svc.apps.create(developer.id, {
+      slug: ext.slug ?? names.slug,
+      name: ext.name ?? 'Sandbox Extension',
+      description: 'Created by the sandbox fixtures',
+      iframeUrl: ext.iframeUrl ?? null,
+      setupUrl: ext.setupUrl ?? null,
+      allowedOrigins: ext.allowedOrigins ?? [],
+      scopes: ext.scopes ?? ALL_SCOPES,
+      defaultConfig: ext.config ?? {},
+      initialMetadata: ext.initialMetadata ?? {},
+      regularActions: ext.regularActions ?? null,
+      extensionRequirements: ext.extensionRequirements ?? null,
+      attemptLimit: ext.attemptLimit ?? null,
+    });
+    const on = (v: boolean | undefined) => v ?? true;
+    const lock = await svc.locks.create(wearer, {
+      title: lk.title ?? 'Sandbox lock',
+      durationSeconds: lk.durationSeconds ?? 86400,
+      hiddenTimer: lk.hiddenTimer ?? false,
+      ...(keyholder ? { keyholderUsername: keyholder.username } : {}),
+      settings: {
+        tasks: { enabled: on(lk.tasks) },
+        hygienicOpening: { enabled: on(lk.hygienicOpening) },
+        pillory: { enabled: on(lk.pillory) },
+      },
+      extensions: [{ slug: app.slug, ...(ext.config ? { config: ext.config } : {}) }],
+    });
+    if (keyholder) await svc.locks.answerInvitation(keyholder, lock.id, true);
+    if (lk.virtualDevice ?? true) {
+      const row = (await svc.locks.row(lock.id))!;
+      await svc.devices.attach(row, { kind: 'virtual' }, { role: 'wearer', userId: wearer.id });
+    }
+    const sessionId = lock.extensions[0]!.sessionId;
+    const account = async (u: UserRow): Promise<FixtureAccount> => ({
+      id: u.id,
+      username: u.username,
+      password,
+      userKey: (await svc.keys.create(u.id, { name: 'sandbox user-wide key' })).key,
+    });
+    return {
+      baseUrl: deps.baseUrl,
+      wearer: await account(wearer),
+      keyholder: keyholder ? await account(keyholder) : null,
+      developer: await account(developer),
+      app: { id: app.id, slug: app.slug, appKey: (await svc.keys.create(developer.id, { name: 'sandbox app key', appId: app.id })).key },
+      lock: { id: lock.id },
+      session: { id: sessionId },
+      mainTokens: {
+        wearer: (await svc.mainTokens.issue(wearer.id, sessionId)).mainToken,
+        keyholder: keyholder ? (await svc.mainTokens.issue(keyholder.id, sessionId)).mainToken : null,
+      },
+    };
+  }
+
+  return {
+    async create(input: FixtureInput = {}): Promise<FixtureWorld> {
+      const suffix = randomBytes(4).toString('hex');
+      const password = `pw-${randomBytes(9).toString('base64url')}`;
+      return build(
+        input,
+        { wearer: `wearer_${suffix}`, keyholder: `keyholder_${suffix}`, developer: `dev_${suffix}`, slug: `sandbox-${suffix}` },
+        password,
+      );
+    },
+
+    /** The fixed personas of `npm run dev`; built once, found again on later starts. */
+    async personas(): Promise<FixtureWorld | null> {
+      if (await findUserByUsername(deps.db, PERSONAS.wearer)) return null;
+      return build({}, { ...PERSONAS, slug: 'sandbox-extension' }, PERSONA_PASSWORD);
+    },
+  };
+}
+
+export type FixtureService = ReturnType<typeof createFixtureService>;

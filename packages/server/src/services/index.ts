@@ -1,0 +1,95 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/connect.js';
+import type { IdGenerator } from '../ids.js';
+import { createAccountService } from './accounts.js';
+import { createAttemptService } from './attempts.js';
+import { createAuditService } from './audit.js';
+import { createDeveloperKeyService } from './developerKeys.js';
+import { createAppConsoleService, createExtensionAppService } from './extensionApps.js';
+import { createExtensionSessionService } from './extensionSessions.js';
+import { createFixtureService } from './fixtures.js';
+import { createLockEngine } from './lockEngine.js';
+import { createLockService } from './locks.js';
+import { createMainTokenService } from './mainTokens.js';
+import { createNotificationService } from './notifications.js';
+import { createRegularActionService } from './regularActions.js';
+import { createRequirementService } from './requirements.js';
+import { createScheduler } from './scheduler.js';
+import { createBlobStore } from '../blobs/index.js';
+import { createDeviceService } from './devices.js';
+import { createFileService, createUrlSigner } from './files.js';
+
+export interface ServiceContainerDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: FastifyBaseLogger;
+  workerId?: string;
+  leaseMs?: number;
+}
+
+/**
+ * Every domain service, wired once: the HTTP app and the standalone worker (`npm run worker`)
+ * build the same graph, so a job runs the same code wherever it is claimed.
+ */
+export function createServices({ config, database, clock, ids, logger, workerId, leaseMs }: ServiceContainerDeps) {
+  const base = { db: database.db, clock, ids };
+  const dialect = database.dialect;
+  const engine = createLockEngine({ ...base, dialect });
+  const regularActions = createRegularActionService({ ...base, dialect });
+  const attempts = createAttemptService({ ...base, dialect, regularActions });
+  const requirements = createRequirementService({ ...base, engine });
+  const locks = createLockService(base, {
+    async sessionCreated(tx, session, app) {
+      await requirements.onSessionCreated(tx, session, app);
+      await attempts.maybeAutoStart(tx, session.id);
+    },
+  });
+  const accounts = createAccountService({ ...base, sessionTtlMs: config.sessionTtlMs });
+  const apps = createExtensionAppService(base);
+  const keys = createDeveloperKeyService(base);
+  const mainTokens = createMainTokenService(base);
+  const devices = createDeviceService({ ...base, logger, buttplugAllowedHosts: config.buttplugAllowedHosts });
+  const blobs = createBlobStore(config.files);
+  const files = createFileService({ ...base, dialect, store: blobs, signer: createUrlSigner(config.files.urlSecret, config.publicUrl), logger });
+  const sessions = createExtensionSessionService({ ...base, dialect, requirements, attempts, regularActions, devices });
+  const scheduler = createScheduler({
+    db: database.db,
+    clock,
+    dialect,
+    logger,
+    ...(workerId ? { workerId } : {}),
+    leaseMs: leaseMs ?? config.jobLeaseMs,
+    handlers: { ...engine.jobHandlers, ...requirements.jobHandlers, ...attempts.jobHandlers, ...files.jobHandlers, ...devices.jobHandlers },
+  });
+  return {
+    accounts,
+    apps,
+    keys,
+    mainTokens,
+    locks,
+    engine,
+    sessions,
+    regularActions,
+    attempts,
+    requirements,
+    scheduler,
+    files,
+    devices,
+    blobs,
+    /** Releases what the services hold open (device connections, the blob store's client). */
+    async close() {
+      await devices.close();
+      await blobs.close();
+    },
+    audit: createAuditService(base),
+    notifications: createNotificationService(base),
+    appConsole: createAppConsoleService(base),
+    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,463 @@
+import type { LockSettings } from '@latch/protocol';
+import { ApiError, notFound } from '../errors.js';
+import { bool, fromJson, int, toJson } from '../db/json.js';
+import type { LockRow, LockUpdate, TaskRow } from '../db/types.js';
+import type { Executor } from '../storage/executor.js';
+import { cancelJob, scheduleJob } from '../storage/jobs.js';
+import { findLockForUpdate, updateLockIfVersion } from '../storage/locks.js';
+import { findOpenTask, insertTask, updateTask } from '../storage/tasks.js';
+import type { ServiceDeps } from './deps.js';
+import { writeHistory, type HistoryInput } from './history.js';
+import {
+  FREEZE_DEFAULT_SECONDS,
+  FREEZE_RANGE,
+  HYGIENIC_RANGE,
+  parseOptionalDuration,
+  parsePillory,
+  parseSeconds,
+  parseSettingsPatch,
+  parseTaskAssignment,
+  parseTaskCompletion,
+  type ActionName,
+} from './lockActions.js';
+import { DEFAULT_LOCK_SETTINGS, mergeSettings, remainingSeconds, type LockRole } from './locks.js';
+import { writeNotification, type NotificationInput } from './notifications.js';
+import { unlockHolds } from './unlock.js';
+import type { AggregatedBlocker } from '@latch/protocol';
+
+/** Who caused a change, as written to the lock history (DECISIONS §5). */
+export interface Actor {
+  role: 'wearer' | 'keyholder' | 'extension' | 'external' | 'system';
+  userId?: string | null;
+  extensionSlug?: string | null;
+}
+
+/** Where an action came from; decides the role policy of DECISIONS §4. */
+export type Via =
+  | { kind: 'extension'; launchRole: LockRole | null }
+  | { kind: 'external' }
+  | { kind: 'first_party'; role: LockRole }
+  | { kind: 'system' };
+
+export const JOB = {
+  unfreeze: 'lock.unfreeze',
+  pilloryEnd: 'lock.pillory_end',
+  hygienicEnd: 'lock.hygienic_end',
+  taskTimerEnd: 'task.timer_end',
+} as const;
+
+const jobKey = {
+  unfreeze: (lockId: string) => `unfreeze:${lockId}`,
+  pillory: (lockId: string) => `pillory:${lockId}`,
+  hygienic: (lockId: string) => `hygienic:${lockId}`,
+  task: (taskId: string) => `task:${taskId}`,
+};
+
+interface Effects {
+  patch: LockUpdate;
+  history: Array<Omit<HistoryInput, 'lockId' | 'role' | 'actorUserId' | 'extensionSlug'>>;
+  schedule: Array<{ kind: string; key: string; runAt: number; payload: unknown }>;
+  cancel: string[];
+  notify: Array<Omit<NotificationInput, 'lockId'>>;
+  after?: (tx: Executor) => Promise<void>;
+}
+
+export interface ActionResult {
+  action: string;
+  /** false when the action left the lock as it was (e.g. unfreezing an unfrozen lock). */
+  changed: boolean;
+  detail: Record<string, unknown>;
+}
+
+const settingsOf = (lock: LockRow): LockSettings => fromJson<LockSettings>(lock.settings, DEFAULT_LOCK_SETTINGS);
+const hasKeyholder = (lock: LockRow) => !!lock.keyholder_id && lock.keyholder_status === 'accepted';
+const isFrozen = (lock: LockRow) => lock.frozen_at !== null;
+const inPillory = (lock: LockRow, now: number) => lock.pillory_until !== null && lock.pillory_until > now;
+
+/** Actions that favour the wearer (DECISIONS §4): scripts need the keyholder's trust for them. */
+function favoursWearer(name: ActionName, lock: LockRow, params: unknown, now: number): boolean {
+  switch (name) {
+    case 'freeze': {
+      // Re-arming a freeze to end sooner than the keyholder set is an early unfreeze.
+      if (!isFrozen(lock) || lock.frozen_until === null) return false;
+      try {
+        return now + parseOptionalDuration(params, FREEZE_RANGE, FREEZE_DEFAULT_SECONDS) * 1000 < lock.frozen_until;
+      } catch {
+        return false;
+      }
+    }
+    case 'remove_time':
+    case 'unfreeze':
+    case 'pillory.end':
+    case 'hygienic_unlock.start':
+    case 'settings.patch':
+    case 'task.complete':
+      return true;
+    case 'toggle_freeze':
+      return isFrozen(lock);
+    default:
+      return false;
+  }
+}
+
+export function checkRolePolicy(via: Via, name: ActionName, lock: LockRow, params: unknown = undefined, now = Date.now()): void {
+  if (via.kind === 'extension' && name === 'settings.patch' && via.launchRole === 'wearer' && hasKeyholder(lock)) {
+    throw new ApiError('role_not_allowed', 'A wearer launch may not change the settings of a lock that has a keyholder');
+  }
+  if (via.kind === 'external' && hasKeyholder(lock) && favoursWearer(name, lock, params, now) && !settingsOf(lock).trustExternalPrograms) {
+    throw new ApiError('role_not_allowed', `${name} favours the wearer: the keyholder has not allowed external programs to do it`);
+  }
+  // The wearer does the task: starting its timer and reporting it done are theirs to do.
+  if (via.kind === 'first_party' && via.role === 'wearer' && hasKeyholder(lock) && name !== 'task.start_timer' && name !== 'task.complete') {
+    throw new ApiError('role_not_allowed', 'Your keyholder controls this lock');
+  }
+  if (via.kind === 'first_party' && via.role === 'keyholder' && !hasKeyholder(lock)) {
+    throw new ApiError('forbidden', 'Accept the invitation before acting on this lock');
+  }
+}
+
+/**
+ * The lock engine (DECISIONS §5): every change is a read-modify-write of one lock row inside a
+ * transaction (row-locked on PostgreSQL, version compare-and-swap everywhere), written to the
+ * history with its actor in the same transaction, with timed ends as scheduler jobs.
+ */
+export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { dialect: 'sqlite' | 'postgres' }) {
+  function empty(): Effects {
+    return { patch: {}, history: [], schedule: [], cancel: [], notify: [] };
+  }
+
+  async function apply(tx: Executor, lock: LockRow, actor: Actor, now: number, fx: Effects): Promise<boolean> {
+    const nothing = Object.keys(fx.patch).length === 0 && !fx.history.length && !fx.schedule.length && !fx.cancel.length && !fx.notify.length && !fx.after;
+    if (nothing) return true;
+    const ok = await updateLockIfVersion(tx, lock.id, lock.version, { ...fx.patch, updated_at: now });
+    if (!ok) return false;
+    for (const h of fx.history) {
+      await writeHistory(tx, ids, now, { ...h, lockId: lock.id, role: actor.role, actorUserId: actor.userId ?? null, extensionSlug: actor.extensionSlug ?? null });
+    }
+    for (const key of fx.cancel) await cancelJob(tx, key);
+    for (const j of fx.schedule) await scheduleJob(tx, { id: ids.objectId(), kind: j.kind, key: j.key, runAt: j.runAt, payload: j.payload, now });
+    for (const n of fx.notify) await writeNotification(tx, ids, now, { ...n, lockId: lock.id });
+    if (fx.after) await fx.after(tx);
+    return true;
+  }
+
+  /**
+   * Runs `decide` on the freshest lock and applies its effects atomically; a concurrent writer
+   * that got there first makes it retry on the new row, so no update is lost. With `tx`, runs
+   * inside the caller's transaction (a scheduler job) and fails instead of retrying.
+   */
+  async function change<T>(lockId: string, actor: Actor, decide: (lock: LockRow, now: number, tx: Executor) => Promise<{ fx: Effects; result: T }>, tx?: Executor): Promise<T> {
+    const once = async (t: Executor) => {
+      const lock = await findLockForUpdate(t, lockId, dialect);
+      if (!lock) throw notFound('Lock');
+      const now = clock.now();
+      const { fx, result } = await decide(lock, now, t);
+      return (await apply(t, lock, actor, now, fx)) ? { done: true as const, result } : { done: false as const };
+    };
+    if (tx) {
+      const r = await once(tx);
+      if (!r.done) throw new Error('lock changed concurrently; the job will retry');
+      return r.result;
+    }
+    for (let attempt = 0; attempt < 25; attempt++) {
+      const r = await db.transaction().execute(once);
+      if (r.done) return r.result;
+    }
+    throw new ApiError('conflict', 'The lock is changing too fast; retry');
+  }
+
+  function activeOrThrow(lock: LockRow) {
+    if (lock.status !== 'locked') throw new ApiError('lock_ended', 'The lock is no longer active');
+  }
+
+  function result(action: string, fx: Effects, detail: Record<string, unknown> = {}): ActionResult {
+    return { action, changed: Object.keys(fx.patch).length > 0 || fx.history.length > 0, detail };
+  }
+
+  // --- pure decisions: (lock, params, now) → effects ---------------------------------------
+
+  function addTime(lock: LockRow, seconds: number, now: number): Effects {
+    const fx = empty();
+    const reference = lock.frozen_at ?? now;
+    const ends = lock.ends_at ?? reference;
+    let next = Math.max(ends, reference) + seconds * 1000;
+    if (lock.max_ends_at !== null) next = Math.max(Math.min(next, lock.max_ends_at), ends);
+    // endsAt may lie in the past (the timer had run out): the delta includes that catch-up,
+    // the title says what the wearer gets.
+    const delta = next - ends;
+    const added = next - Math.max(ends, reference);
+    fx.patch = { ends_at: next };
+    fx.history.push({ type: 'time_added', title: `Added ${formatDuration(added / 1000)}`, payload: { requestedSeconds: seconds, addedSeconds: added / 1000, endsAtDeltaMs: delta, cappedByMaxLimit: added < seconds * 1000 } });
+    return fx;
+  }
+
+  function removeTime(lock: LockRow, seconds: number, now: number): Effects {
+    const fx = empty();
+    const reference = lock.frozen_at ?? now;
+    const ends = lock.ends_at ?? reference;
+    // Removing more than remains leaves 0; it is not an error (DECISIONS §5).
+    const next = Math.min(ends, Math.max(reference, ends - seconds * 1000));
+    const delta = next - ends;
+    fx.patch = { ends_at: next };
+    fx.history.push({ type: 'time_removed', title: `Removed ${formatDuration(-delta / 1000)}`, payload: { requestedSeconds: seconds, endsAtDeltaMs: delta } });
+    return fx;
+  }
+
+  function freeze(lock: LockRow, seconds: number, now: number): Effects {
+    const fx = empty();
+    const until = now + seconds * 1000;
+    fx.patch = isFrozen(lock) ? { frozen_until: until } : { frozen_at: now, frozen_until: until };
+    fx.schedule.push({ kind: JOB.unfreeze, key: jobKey.unfreeze(lock.id), runAt: until, payload: { lockId: lock.id } });
+    fx.history.push({ type: isFrozen(lock) ? 'freeze_extended' : 'lock_frozen', title: `Frozen for ${formatDuration(seconds)}`, payload: { durationSeconds: seconds, frozenUntil: until } });
+    return fx;
+  }
+
+  /** Ends a freeze at `at` (its scheduled end for the job, now for a manual unfreeze). */
+  function unfreeze(lock: LockRow, at: number, automatic: boolean): Effects {
+    const fx = empty();
+    if (!isFrozen(lock)) return fx;
+    const span = Math.max(0, at - lock.frozen_at!);
+    fx.patch = {
+      frozen_at: null,
+      frozen_until: null,
+      ends_at: lock.ends_at === null ? null : lock.ends_at + span,
+      // The max limit moves with the timer: frozen time never counts, in either direction.
+      max_ends_at: lock.max_ends_at === null ? null : lock.max_ends_at + span,
+    };
+    fx.cancel.push(jobKey.unfreeze(lock.id));
+    fx.history.push({ type: 'lock_unfrozen', title: automatic ? 'Freeze ended' : 'Unfrozen', payload: { frozenForMs: span, endsAtDeltaMs: lock.ends_at === null ? 0 : span, automatic } });
+    return fx;
+  }
+
+  function decideAction(lock: LockRow, name: ActionName, params: unknown, now: number, via: Via): Effects {
+    activeOrThrow(lock);
+    checkRolePolicy(via, name, lock, params, now);
+    const settings = settingsOf(lock);
+    switch (name) {
+      case 'add_time':
+        return addTime(lock, parseSeconds(params), now);
+      case 'remove_time':
+        return removeTime(lock, parseSeconds(params), now);
+      case 'freeze':
+        return freeze(lock, parseOptionalDuration(params, FREEZE_RANGE, FREEZE_DEFAULT_SECONDS), now);
+      case 'unfreeze':
+        return unfreeze(lock, now, false);
+      case 'toggle_freeze':
+        return isFrozen(lock) ? unfreeze(lock, now, false) : freeze(lock, parseOptionalDuration(params, FREEZE_RANGE, FREEZE_DEFAULT_SECONDS), now);
+      case 'pillory': {
+        const p = parsePillory(params);
+        if (!settings.pillory.enabled) throw new ApiError('pillory_not_enabled', 'Pillory is not enabled on this lock');
+        if (inPillory(lock, now)) throw new ApiError('pillory_active', 'The wearer is already in the pillory');
+        if (p.durationSeconds > settings.pillory.maxDurationSeconds) {
+          throw new ApiError('invalid_params', `This lock allows at most ${settings.pillory.maxDurationSeconds} s of pillory`, { param: 'durationSeconds', max: settings.pillory.maxDurationSeconds });
+        }
+        const fx = empty();
+        const until = now + p.durationSeconds * 1000;
+        fx.patch = { pillory_until: until, pillory_reason: p.reason };
+        fx.schedule.push({ kind: JOB.pilloryEnd, key: jobKey.pillory(lock.id), runAt: until, payload: { lockId: lock.id } });
+        fx.history.push({ type: 'pillory_started', title: `In the pillory for ${formatDuration(p.durationSeconds)}`, description: p.reason ?? '', payload: { durationSeconds: p.durationSeconds, reason: p.reason, until } });
+        return fx;
+      }
+      case 'pillory.end': {
+        if (!inPillory(lock, now)) throw new ApiError('pillory_not_active', 'The wearer is not in the pillory');
+        const fx = empty();
+        fx.patch = { pillory_until: null, pillory_reason: null };
+        fx.cancel.push(jobKey.pillory(lock.id));
+        fx.history.push({ type: 'pillory_ended', title: 'Pillory ended', payload: { automatic: false } });
+        return fx;
+      }
+      case 'hygienic_unlock.start': {
+        const seconds = parseOptionalDuration(params, HYGIENIC_RANGE, settings.hygienicOpening.durationSeconds);
+        if (!settings.hygienicOpening.enabled) throw new ApiError('hygienic_opening_not_enabled', 'Hygienic opening is not enabled on this lock');
+        if (lock.hygienic_started_at !== null) throw new ApiError('hygienic_opening_active', 'A hygienic opening is already running');
+        const fx = empty();
+        const until = now + seconds * 1000;
+        fx.patch = { hygienic_started_at: now, hygienic_until: until };
+        fx.schedule.push({ kind: JOB.hygienicEnd, key: jobKey.hygienic(lock.id), runAt: until, payload: { lockId: lock.id } });
+        fx.history.push({ type: 'hygienic_opening_started', title: `Hygienic opening for ${formatDuration(seconds)}`, payload: { durationSeconds: seconds, relockBy: until } });
+        return fx;
+      }
+      case 'settings.patch': {
+        const patch = parseSettingsPatch(params, via.kind === 'first_party');
+        const { hiddenTimer, ...rest } = patch;
+        const fx = empty();
+        fx.patch = { settings: toJson(mergeSettings(settings, rest)), ...(hiddenTimer !== undefined ? { hidden_timer: int(hiddenTimer) } : {}) };
+        fx.history.push({ type: 'settings_changed', title: 'Settings changed', payload: { changes: patch } });
+        return fx;
+      }
+      default:
+        throw new ApiError('unknown_action', `Unknown action ${String(name)}`);
+    }
+  }
+
+  async function decideTaskAction(lock: LockRow, name: 'task.assign' | 'task.start_timer' | 'task.complete', params: unknown, now: number, via: Via, actor: Actor, tx: Executor): Promise<{ fx: Effects; detail: Record<string, unknown> }> {
+    activeOrThrow(lock);
+    checkRolePolicy(via, name, lock, params, now);
+    const settings = settingsOf(lock);
+    // Parameter errors first (400), then the module and task-state preconditions.
+    const assignment = name === 'task.assign' ? parseTaskAssignment(params) : null;
+    const completion = name === 'task.complete' ? parseTaskCompletion(params) : null;
+    if (!settings.tasks.enabled) throw new ApiError('tasks_not_enabled', 'Tasks are not enabled on this lock');
+    const open = await findOpenTask(tx, lock.id);
+    const fx = empty();
+    if (assignment && open && via.kind === 'external' && hasKeyholder(lock) && !settings.trustExternalPrograms) {
+      // Replacing the keyholder's open task with an easier one favours the wearer.
+      throw new ApiError('role_not_allowed', 'A task is open: the keyholder has not allowed external programs to replace it');
+    }
+    if (assignment) {
+      const task: TaskRow = {
+        id: ids.objectId(),
+        lock_id: lock.id,
+        text: assignment.text,
+        points: assignment.points,
+        verification_required: int(assignment.verificationRequired),
+        duration_seconds: assignment.durationSeconds,
+        status: 'open',
+        assigned_by: assignment.actor ?? actor.role,
+        extension_slug: actor.extensionSlug ?? null,
+        timer_started_at: null,
+        timer_ends_at: null,
+        reason: null,
+        created_at: now,
+        finished_at: null,
+      };
+      fx.after = async (t) => {
+        if (open) await updateTask(t, open.id, { status: 'replaced', finished_at: now });
+        await insertTask(t, task);
+      };
+      if (open) fx.cancel.push(jobKey.task(open.id));
+      fx.history.push({ type: 'task_assigned', title: `Task assigned: ${assignment.text.slice(0, 120)}`, payload: { taskId: task.id, points: task.points, durationSeconds: task.duration_seconds, verificationRequired: assignment.verificationRequired, replacedTaskId: open?.id ?? null } });
+      fx.notify.push({ userId: lock.wearer_id, type: 'task_assigned', title: 'New task', message: assignment.text.slice(0, 200) });
+      return { fx, detail: { taskId: task.id, points: task.points, durationSeconds: task.duration_seconds, verificationRequired: assignment.verificationRequired } };
+    }
+    if (!open) throw new ApiError('no_active_task', 'There is no open task');
+    if (name === 'task.start_timer') {
+      if (open.duration_seconds <= 0) throw new ApiError('task_has_no_duration', 'The open task has no timer');
+      const endsAt = now + open.duration_seconds * 1000;
+      fx.after = (t) => updateTask(t, open.id, { timer_started_at: now, timer_ends_at: endsAt });
+      fx.schedule.push({ kind: JOB.taskTimerEnd, key: jobKey.task(open.id), runAt: endsAt, payload: { lockId: lock.id, taskId: open.id } });
+      fx.history.push({ type: 'task_timer_started', title: `Task timer started (${formatDuration(open.duration_seconds)})`, payload: { taskId: open.id, endsAt } });
+      return { fx, detail: { taskId: open.id, timerEndsAt: new Date(endsAt).toISOString() } };
+    }
+    const { successful, reason } = completion!;
+    if (successful && bool(open.verification_required)) throw new ApiError('task_verification_required', 'This task needs a verification picture; only the wearer can complete it');
+    if (successful && open.duration_seconds > 0 && (open.timer_ends_at === null || now < open.timer_ends_at)) {
+      throw new ApiError('task_timer_not_finished', open.timer_ends_at === null ? 'Start the task timer first' : 'The task timer has not run out yet');
+    }
+    fx.after = (t) => updateTask(t, open.id, { status: successful ? 'completed' : 'failed', reason, finished_at: now });
+    if (successful) fx.patch = { task_points: lock.task_points + open.points };
+    fx.cancel.push(jobKey.task(open.id));
+    fx.history.push({ type: successful ? 'task_completed' : 'task_failed', title: successful ? `Task completed (+${open.points} points)` : 'Task failed', description: reason ?? '', payload: { taskId: open.id, points: successful ? open.points : 0 } });
+    return { fx, detail: { taskId: open.id, successful, pointsAwarded: successful ? open.points : 0, taskPoints: lock.task_points + (successful ? open.points : 0) } };
+  }
+
+  function runAction(lockId: string, actor: Actor, via: Via, name: ActionName, params: unknown, tx?: Executor): Promise<ActionResult> {
+    return change(
+      lockId,
+      actor,
+      async (lock, now, t) => {
+        if (name === 'task.assign' || name === 'task.start_timer' || name === 'task.complete') {
+          const { fx, detail } = await decideTaskAction(lock, name, params, now, via, actor, t);
+          return { fx, result: result(name, fx, detail) };
+        }
+        const fx = decideAction(lock, name, params, now, via);
+        return { fx, result: result(name, fx) };
+      },
+      tx,
+    );
+  }
+
+  return {
+    /** One named action (spec 000) by an actor, under the role policy of where it came from. */
+    action: (lockId: string, actor: Actor, via: Via, name: ActionName, params: unknown) => runAction(lockId, actor, via, name, params),
+
+    /** The same inside a caller's transaction (a scheduled punishment commits with its guard row). */
+    actionIn: (tx: Executor, lockId: string, actor: Actor, name: ActionName, params: unknown) => runAction(lockId, actor, { kind: 'system' }, name, params, tx),
+
+    /** The wearer closes a hygienic opening; late when past its end. */
+    async relock(lockId: string, actor: Actor): Promise<{ late: boolean }> {
+      return change(lockId, actor, async (lock, now) => {
+        activeOrThrow(lock);
+        if (lock.hygienic_started_at === null) throw new ApiError('conflict', 'No hygienic opening is running');
+        const late = lock.hygienic_until !== null && now > lock.hygienic_until;
+        const fx = empty();
+        fx.patch = { hygienic_started_at: null, hygienic_until: null };
+        fx.cancel.push(jobKey.hygienic(lock.id));
+        fx.history.push({ type: 'hygienic_relocked', title: late ? 'Relocked late after a hygienic opening' : 'Relocked after a hygienic opening', payload: { late, lateByMs: late ? now - lock.hygienic_until! : 0 } });
+        if (late && hasKeyholder(lock)) fx.notify.push({ userId: lock.keyholder_id!, type: 'hygienic_relocked_late', title: 'Late relock', message: `Relocked ${formatDuration((now - lock.hygienic_until!) / 1000)} late` });
+        return { fx, result: { late } };
+      });
+    },
+
+    /** Unlocks when nothing holds the lock back; the keyholder may unlock at any time. */
+    async unlock(lockId: string, actor: Actor, blockers: AggregatedBlocker[], byKeyholder: boolean): Promise<{ unlockedAt: string }> {
+      return change(lockId, actor, async (lock, now) => {
+        activeOrThrow(lock);
+        const holds = unlockHolds(lock, settingsOf(lock), blockers, now);
+        if (!byKeyholder && holds.length) throw new ApiError('unlock_not_allowed', `The lock cannot be unlocked yet: ${holds.join(', ')}`, { reasons: holds, blockers });
+        const fx = empty();
+        fx.patch = { status: 'unlocked', ended_at: now, frozen_at: null, frozen_until: null, pillory_until: null, pillory_reason: null, hygienic_started_at: null, hygienic_until: null };
+        fx.cancel.push(jobKey.unfreeze(lock.id), jobKey.pillory(lock.id), jobKey.hygienic(lock.id));
+        fx.history.push({ type: 'lock_unlocked', title: 'Unlocked', payload: { overriddenHolds: byKeyholder ? holds : [] } });
+        const other = actor.userId === lock.wearer_id ? (hasKeyholder(lock) ? lock.keyholder_id : null) : lock.wearer_id;
+        if (other) fx.notify.push({ userId: other, type: 'lock_unlocked', title: 'Lock unlocked', message: `“${lock.title}” was unlocked` });
+        return { fx, result: { unlockedAt: new Date(now).toISOString() } };
+      });
+    },
+
+    /** Scheduler job handlers: each applies its timed end inside the job's transaction. */
+    jobHandlers: {
+      [JOB.unfreeze]: async (job: { runAt: number; payload: Record<string, unknown> }, tx: Executor) => {
+        await change(String(job.payload.lockId), { role: 'system' }, async (lock) => {
+          // Only the freeze this job was scheduled for, and only at its own end.
+          if (!isFrozen(lock) || lock.status !== 'locked' || lock.frozen_until === null || lock.frozen_until > job.runAt) return { fx: empty(), result: null };
+          return { fx: unfreeze(lock, lock.frozen_until, true), result: null };
+        }, tx);
+      },
+      [JOB.pilloryEnd]: async (job: { runAt: number; payload: Record<string, unknown> }, tx: Executor) => {
+        await change(String(job.payload.lockId), { role: 'system' }, async (lock) => {
+          const fx = empty();
+          if (lock.pillory_until !== null && lock.pillory_until <= job.runAt) {
+            fx.patch = { pillory_until: null, pillory_reason: null };
+            fx.history.push({ type: 'pillory_ended', title: 'Pillory ended', payload: { automatic: true } });
+          }
+          return { fx, result: null };
+        }, tx);
+      },
+      [JOB.hygienicEnd]: async (job: { runAt: number; payload: Record<string, unknown> }, tx: Executor) => {
+        await change(String(job.payload.lockId), { role: 'system' }, async (lock) => {
+          const fx = empty();
+          if (lock.status === 'locked' && lock.hygienic_started_at !== null && lock.hygienic_until !== null && lock.hygienic_until <= job.runAt) {
+            fx.history.push({ type: 'hygienic_opening_overdue', title: 'Hygienic opening time is up: relock now', payload: { relockBy: lock.hygienic_until } });
+            fx.notify.push({ userId: lock.wearer_id, type: 'hygienic_opening_overdue', title: 'Relock now', message: 'Your hygienic opening time is up' });
+            if (hasKeyholder(lock)) fx.notify.push({ userId: lock.keyholder_id!, type: 'hygienic_opening_overdue', title: 'Relock overdue', message: `The hygienic opening of “${lock.title}” is over and not relocked yet` });
+          }
+          return { fx, result: null };
+        }, tx);
+      },
+      [JOB.taskTimerEnd]: async (job: { runAt: number; payload: Record<string, unknown> }, tx: Executor) => {
+        await change(String(job.payload.lockId), { role: 'system' }, async (lock, _now, t) => {
+          const fx = empty();
+          const open = await findOpenTask(t, lock.id);
+          if (open && open.id === job.payload.taskId && open.timer_ends_at !== null && open.timer_ends_at <= job.runAt) {
+            fx.history.push({ type: 'task_timer_finished', title: 'Task timer finished', payload: { taskId: open.id } });
+            fx.notify.push({ userId: lock.wearer_id, type: 'task_timer_finished', title: 'Task timer finished', message: open.text.slice(0, 200) });
+          }
+          return { fx, result: null };
+        }, tx);
+      },
+    },
+  };
+}
+
+export type LockEngine = ReturnType<typeof createLockEngine>;
+
+export function formatDuration(seconds: number): string {
+  const s = Math.round(Math.abs(seconds));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  const parts = [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : '', rest || (!d && !h && !m) ? `${rest}s` : ''].filter(Boolean);
+  return parts.join(' ');
+}

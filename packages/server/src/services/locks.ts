@@ -1,0 +1,380 @@
+import type { InstalledExtension, Lock, LockSettings, LockSettingsInput } from '@latch/protocol';
+import { ApiError, notFound } from '../errors.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { bool, fromJson, int, toJson } from '../db/json.js';
+import type { ExtensionAppRow, ExtensionSessionRow, LockRow, TaskRow, UserRow } from '../db/types.js';
+import { findOpenTasksOfLocks } from '../storage/tasks.js';
+import type { IdGenerator } from '../ids.js';
+import type { Executor } from '../storage/executor.js';
+import { findAppsByIds, findAppsBySlugs, findAppBySlug } from '../storage/extensionApps.js';
+import { findActiveSessionOfApp, findActiveSessionsOfLocks, insertExtensionSession, markSessionRemoved } from '../storage/extensionSessions.js';
+import { listHistoryLogs } from '../storage/historyLogs.js';
+import { findLockById, insertLock, listLocksForUser, updateLockIfVersion } from '../storage/locks.js';
+import { findUserByUsername, findUsersByIds } from '../storage/users.js';
+import { publicUser } from './accounts.js';
+import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
+import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+import { historyView, writeHistory } from './history.js';
+import { writeNotification } from './notifications.js';
+
+export const DEFAULT_LOCK_SETTINGS: LockSettings = {
+  tasks: { enabled: false },
+  hygienicOpening: { enabled: false, durationSeconds: 900 },
+  pillory: { enabled: false, maxDurationSeconds: 86400 },
+  requiredTaskPoints: 0,
+  trustExternalPrograms: false,
+};
+
+export function mergeSettings(base: LockSettings, patch: LockSettingsInput = {}): LockSettings {
+  return {
+    tasks: { ...base.tasks, ...patch.tasks },
+    hygienicOpening: { ...base.hygienicOpening, ...patch.hygienicOpening },
+    pillory: { ...base.pillory, ...patch.pillory },
+    requiredTaskPoints: patch.requiredTaskPoints ?? base.requiredTaskPoints,
+    trustExternalPrograms: patch.trustExternalPrograms ?? base.trustExternalPrograms,
+  };
+}
+
+/** Extension config (and state) larger than this is refused: it rides along on every session read. */
+export const MAX_CONFIG_BYTES = 64 * 1024;
+
+export interface ExtensionChoice {
+  slug: string;
+  config?: Record<string, unknown>;
+}
+
+export interface CreateLockInput {
+  title: string;
+  durationSeconds: number;
+  maxDurationSeconds?: number;
+  hiddenTimer?: boolean;
+  keyholderUsername?: string;
+  settings?: LockSettingsInput;
+  extensions?: ExtensionChoice[];
+}
+
+export type LockRole = 'wearer' | 'keyholder';
+
+/** The caller's role on a lock, or null when they are not part of it. */
+export function roleOf(lock: LockRow, userId: string): LockRole | null {
+  if (lock.wearer_id === userId) return 'wearer';
+  if (lock.keyholder_id === userId && (lock.keyholder_status === 'pending' || lock.keyholder_status === 'accepted')) return 'keyholder';
+  return null;
+}
+
+/** Who decides about the lock: the keyholder once they accepted, else the wearer (a self-lock). */
+export function controllerOf(lock: LockRow): string {
+  return lock.keyholder_id && lock.keyholder_status === 'accepted' ? lock.keyholder_id : lock.wearer_id;
+}
+
+/** A hidden timer is hidden from the wearer only (DECISIONS §4), on a self-lock too. */
+export function timerHiddenFrom(lock: LockRow, role: LockRole | null): boolean {
+  return bool(lock.hidden_timer) && role === 'wearer';
+}
+
+/** Remaining seconds: held constant while frozen (DECISIONS §5). */
+export function remainingSeconds(lock: LockRow, now: number): number | null {
+  if (lock.ends_at === null) return null;
+  const reference = lock.frozen_at ?? now;
+  return Math.max(0, Math.ceil((lock.ends_at - reference) / 1000));
+}
+
+function sessionConfig(app: ExtensionAppRow, config: Record<string, unknown> | undefined): string {
+  const text = toJson(config ?? fromJson(app.default_config, {}));
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
+    throw new ApiError('invalid_request', `Config for ${app.slug} is larger than ${MAX_CONFIG_BYTES} bytes`, { slug: app.slug });
+  }
+  return text;
+}
+
+/** A session's metadata starts from the app's `initialMetadata`, so blockers exist before the first open. */
+function initialSessionMetadata(app: ExtensionAppRow): string {
+  const initial = fromJson<{ unlockRequirements?: unknown[]; homeActions?: unknown[] }>(app.initial_metadata, {});
+  return toJson({
+    unlockBlockers: [],
+    homeActions: Array.isArray(initial.homeActions) ? initial.homeActions : [],
+    unlockRequirements: Array.isArray(initial.unlockRequirements) ? initial.unlockRequirements : [],
+  });
+}
+
+export interface LockHooks {
+  /** A session was created (in its transaction): schedules its requirement windows, attempts… */
+  sessionCreated?: (tx: Executor, session: ExtensionSessionRow, app: ExtensionAppRow) => Promise<void>;
+}
+
+export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHooks = {}) {
+  async function installInTx(tx: Executor, lock: LockRow, app: ExtensionAppRow, config: Record<string, unknown> | undefined, actorId: string, actorRole: LockRole, now: number) {
+    const id = ids.objectId();
+    const row: ExtensionSessionRow = {
+      id,
+      lock_id: lock.id,
+      app_id: app.id,
+      config: sessionConfig(app, config),
+      metadata: initialSessionMetadata(app),
+      state: '{}',
+      version: 1,
+      state_version: 1,
+      regular_actions_config: null,
+      regular_actions_state: null,
+      created_at: now,
+      updated_at: now,
+      removed_at: null,
+    };
+    try {
+      await insertExtensionSession(tx, row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ApiError('extension_already_installed', `${app.slug} is already installed on this lock`);
+      throw err;
+    }
+    if (hooks.sessionCreated) await hooks.sessionCreated(tx, row, app);
+    await writeHistory(tx, ids, now, {
+      lockId: lock.id,
+      type: 'extension_installed',
+      role: actorRole,
+      actorUserId: actorId,
+      extensionSlug: app.slug,
+      title: `Extension ${app.name} added`,
+      payload: { sessionId: id, slug: app.slug },
+    });
+    return row;
+  }
+
+  async function loadViews(rows: LockRow[], viewerId: string): Promise<Lock[]> {
+    const now = clock.now();
+    const userIds = [...new Set(rows.flatMap((l) => [l.wearer_id, l.keyholder_id].filter((x): x is string => !!x)))];
+    const users = new Map((await findUsersByIds(db, userIds)).map((u) => [u.id, u]));
+    const sessions = (await findActiveSessionsOfLocks(db, rows.map((l) => l.id))).filter((s) => s.app_id !== EXTERNAL_APP_ID);
+    const apps = new Map((await findAppsByIds(db, [...new Set(sessions.map((s) => s.app_id))])).map((a) => [a.id, a]));
+    const tasks = new Map((await findOpenTasksOfLocks(db, rows.map((l) => l.id))).map((t) => [t.lock_id, t]));
+    return rows.map((lock) => {
+      const role = roleOf(lock, viewerId) ?? 'wearer';
+      const extensions: InstalledExtension[] = sessions
+        .filter((s) => s.lock_id === lock.id)
+        .map((s) => {
+          const app = apps.get(s.app_id)!;
+          return { sessionId: s.id, slug: app.slug, name: app.name, appId: app.id, config: fromJson(s.config, {}), createdAt: iso(s.created_at) };
+        });
+      return lockView(lock, role, users, extensions, now, tasks.get(lock.id) ?? null);
+    });
+  }
+
+  async function participantLock(userId: string, lockId: string): Promise<{ lock: LockRow; role: LockRole }> {
+    const lock = await findLockById(db, lockId);
+    const role = lock ? roleOf(lock, userId) : null;
+    // Someone else's lock is indistinguishable from a missing one.
+    if (!lock || !role) throw notFound('Lock');
+    return { lock, role };
+  }
+
+  async function controlledActiveLock(userId: string, lockId: string): Promise<{ lock: LockRow; role: LockRole }> {
+    const { lock, role } = await participantLock(userId, lockId);
+    if (controllerOf(lock) !== userId) {
+      throw new ApiError('forbidden', role === 'wearer' ? 'Your keyholder manages the extensions of this lock' : 'Accept the invitation before changing this lock');
+    }
+    if (lock.status !== 'locked') throw new ApiError('lock_ended', 'The lock is no longer active');
+    return { lock, role };
+  }
+
+  return {
+    async create(wearer: UserRow, input: CreateLockInput): Promise<Lock> {
+      const now = clock.now();
+      let keyholder: UserRow | undefined;
+      if (input.keyholderUsername !== undefined) {
+        keyholder = await findUserByUsername(db, input.keyholderUsername);
+        if (!keyholder) throw new ApiError('invalid_request', `No user named ${input.keyholderUsername}`, [{ in: 'body', path: '/keyholderUsername', message: 'unknown user' }]);
+        if (keyholder.id === wearer.id) throw new ApiError('invalid_request', 'You cannot be your own keyholder; leave keyholderUsername out for a self-lock', [{ in: 'body', path: '/keyholderUsername', message: 'is the wearer' }]);
+      }
+      if (input.maxDurationSeconds !== undefined && input.maxDurationSeconds < input.durationSeconds) {
+        throw new ApiError('invalid_request', 'maxDurationSeconds must be at least durationSeconds', [{ in: 'body', path: '/maxDurationSeconds', message: 'is below durationSeconds' }]);
+      }
+      const choices = input.extensions ?? [];
+      const slugs = choices.map((c) => c.slug);
+      if (new Set(slugs).size !== slugs.length) throw new ApiError('invalid_request', 'An extension can be installed once per lock', [{ in: 'body', path: '/extensions', message: 'duplicate slug' }]);
+      const apps = new Map((await findAppsBySlugs(db, slugs)).filter((a) => a.id !== EXTERNAL_APP_ID).map((a) => [a.slug, a]));
+      const missing = slugs.filter((s) => !apps.has(s));
+      if (missing.length) throw new ApiError('invalid_request', `Unknown extension ${missing.join(', ')}`, missing.map((s) => ({ in: 'body', path: '/extensions', message: `unknown slug ${s}` })));
+      for (const c of choices) sessionConfig(apps.get(c.slug)!, c.config);
+
+      const lock: LockRow = {
+        id: ids.objectId(),
+        wearer_id: wearer.id,
+        keyholder_id: keyholder?.id ?? null,
+        keyholder_status: keyholder ? 'pending' : null,
+        title: input.title,
+        status: 'locked',
+        started_at: now,
+        ends_at: now + input.durationSeconds * 1000,
+        max_ends_at: input.maxDurationSeconds !== undefined ? now + input.maxDurationSeconds * 1000 : null,
+        frozen_at: null,
+        hidden_timer: int(input.hiddenTimer ?? false),
+        ended_at: null,
+        settings: toJson(mergeSettings(DEFAULT_LOCK_SETTINGS, input.settings)),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        pillory_until: null,
+        pillory_reason: null,
+        hygienic_until: null,
+        task_points: 0,
+        frozen_until: null,
+        hygienic_started_at: null,
+      };
+      await db.transaction().execute(async (tx) => {
+        await insertLock(tx, lock);
+        await writeHistory(tx, ids, now, {
+          lockId: lock.id,
+          type: 'lock_started',
+          role: 'wearer',
+          actorUserId: wearer.id,
+          title: 'Lock started',
+          description: keyholder ? `Keyholder ${keyholder.username} invited` : 'Self-lock',
+          payload: { durationSeconds: input.durationSeconds, maxDurationSeconds: input.maxDurationSeconds ?? null, hiddenTimer: bool(lock.hidden_timer) },
+        });
+        for (const c of choices) await installInTx(tx, lock, apps.get(c.slug)!, c.config, wearer.id, 'wearer', now);
+        if (keyholder) {
+          await writeNotification(tx, ids, now, {
+            userId: keyholder.id,
+            lockId: lock.id,
+            type: 'keyholder_invitation',
+            title: 'Keyholder invitation',
+            message: `${wearer.username} asks you to hold the key of “${lock.title}”`,
+          });
+        }
+      });
+      return (await loadViews([lock], wearer.id))[0]!;
+    },
+
+    async list(userId: string, filter: { role?: LockRole; status?: LockRow['status']; limit: number; before?: string }) {
+      const rows = await listLocksForUser(db, { userId, ...filter, limit: filter.limit + 1 });
+      const page = rows.slice(0, filter.limit);
+      return { results: await loadViews(page, userId), hasMore: rows.length > filter.limit };
+    },
+
+    /** The stored row (for services that build their own views). */
+    row: (lockId: string) => findLockById(db, lockId),
+
+    async get(userId: string, lockId: string): Promise<Lock> {
+      const { lock } = await participantLock(userId, lockId);
+      return (await loadViews([lock], userId))[0]!;
+    },
+
+    /** The invited keyholder accepts (takes control) or declines (the lock stays a self-lock). */
+    async answerInvitation(user: UserRow, lockId: string, accept: boolean): Promise<{ lockId: string; keyholderStatus: 'accepted' | 'declined' }> {
+      const { lock, role } = await participantLock(user.id, lockId);
+      if (role !== 'keyholder') throw new ApiError('forbidden', 'Only the invited keyholder can answer the invitation');
+      if (lock.keyholder_status !== 'pending') throw new ApiError('conflict', `The invitation was already ${lock.keyholder_status}`);
+      if (lock.status !== 'locked') throw new ApiError('lock_ended', 'The lock is no longer active');
+      const now = clock.now();
+      await db.transaction().execute(async (tx) => {
+        const updated = await updateLockIfVersion(tx, lock.id, lock.version, {
+          keyholder_status: accept ? 'accepted' : 'declined',
+          updated_at: now,
+        });
+        if (!updated) throw new ApiError('conflict', 'The lock changed meanwhile; reload and try again');
+        await writeHistory(tx, ids, now, {
+          lockId: lock.id,
+          type: accept ? 'keyholder_accepted' : 'keyholder_declined',
+          role: 'keyholder',
+          actorUserId: user.id,
+          title: accept ? `${user.username} is now the keyholder` : `${user.username} declined to be the keyholder`,
+        });
+        await writeNotification(tx, ids, now, {
+          userId: lock.wearer_id,
+          lockId: lock.id,
+          type: accept ? 'keyholder_accepted' : 'keyholder_declined',
+          title: accept ? 'Keyholder accepted' : 'Keyholder declined',
+          message: accept ? `${user.username} now holds the key of “${lock.title}”` : `${user.username} declined; “${lock.title}” stays a self-lock`,
+        });
+      });
+      return { lockId: lock.id, keyholderStatus: accept ? 'accepted' : 'declined' };
+    },
+
+    async installExtension(user: UserRow, lockId: string, choice: ExtensionChoice): Promise<InstalledExtension> {
+      const { lock, role } = await controlledActiveLock(user.id, lockId);
+      const app = await findAppBySlug(db, choice.slug);
+      if (!app || app.id === EXTERNAL_APP_ID) throw notFound(`Extension ${choice.slug}`);
+      if (await findActiveSessionOfApp(db, lock.id, app.id)) throw new ApiError('extension_already_installed', `${app.slug} is already installed on this lock`);
+      const now = clock.now();
+      const row = await db.transaction().execute((tx) => installInTx(tx, lock, app, choice.config, user.id, role, now));
+      return { sessionId: row.id, slug: app.slug, name: app.name, appId: app.id, config: fromJson(row.config, {}), createdAt: iso(row.created_at) };
+    },
+
+    async removeExtension(user: UserRow, lockId: string, slug: string): Promise<void> {
+      const { lock, role } = await controlledActiveLock(user.id, lockId);
+      const found = await findAppBySlug(db, slug);
+      const app = found && found.id !== EXTERNAL_APP_ID ? found : undefined;
+      const session = app ? await findActiveSessionOfApp(db, lock.id, app.id) : undefined;
+      if (!app || !session) throw notFound(`Extension ${slug} on this lock`);
+      const now = clock.now();
+      await db.transaction().execute(async (tx) => {
+        if (!(await markSessionRemoved(tx, session.id, now))) throw notFound(`Extension ${slug} on this lock`);
+        await writeHistory(tx, ids, now, {
+          lockId: lock.id,
+          type: 'extension_removed',
+          role,
+          actorUserId: user.id,
+          extensionSlug: app.slug,
+          title: `Extension ${app.name} removed`,
+          payload: { sessionId: session.id, slug: app.slug },
+        });
+      });
+    },
+
+    async history(userId: string, lockId: string, page: { limit: number; before?: string }) {
+      await participantLock(userId, lockId);
+      const rows = await listHistoryLogs(db, lockId, page.limit + 1, page.before);
+      const slice = rows.slice(0, page.limit);
+      const actorIds = [...new Set(slice.map((r) => r.actor_user_id).filter((x): x is string => !!x))];
+      const usernames = new Map((await findUsersByIds(db, actorIds)).map((u) => [u.id, u.username]));
+      return { results: slice.map((r) => historyView(r, usernames)), hasMore: rows.length > page.limit };
+    },
+  };
+}
+
+export type LockService = ReturnType<typeof createLockService>;
+
+export function lockView(lock: LockRow, role: LockRole, users: Map<string, UserRow>, extensions: InstalledExtension[], now: number, task: TaskRow | null = null): Lock {
+  const hidden = timerHiddenFrom(lock, role);
+  const keyholder = lock.keyholder_id ? users.get(lock.keyholder_id) : undefined;
+  return {
+    id: lock.id,
+    title: lock.title,
+    status: lock.status,
+    wearer: publicUser(users.get(lock.wearer_id)!),
+    keyholder: keyholder ? publicUser(keyholder) : null,
+    keyholderStatus: lock.keyholder_status,
+    role,
+    startDate: iso(lock.started_at),
+    endsAt: hidden ? null : isoOrNull(lock.ends_at),
+    endDate: isoOrNull(lock.ended_at),
+    frozenAt: isoOrNull(lock.frozen_at),
+    timeRemainingSeconds: hidden ? null : remainingSeconds(lock, now),
+    hiddenTimer: bool(lock.hidden_timer),
+    maxEndsAt: hidden ? null : isoOrNull(lock.max_ends_at),
+    settings: fromJson<LockSettings>(lock.settings, DEFAULT_LOCK_SETTINGS),
+    frozenUntil: isoOrNull(lock.frozen_until),
+    pillory: lock.pillory_until !== null && lock.pillory_until > now ? { until: iso(lock.pillory_until), reason: lock.pillory_reason } : null,
+    hygienicOpening:
+      lock.hygienic_started_at !== null && lock.hygienic_until !== null
+        ? { startedAt: iso(lock.hygienic_started_at), relockBy: iso(lock.hygienic_until), overdue: now > lock.hygienic_until }
+        : null,
+    taskPoints: lock.task_points,
+    currentTask: task
+      ? {
+          id: task.id,
+          text: task.text,
+          points: task.points,
+          durationSeconds: task.duration_seconds,
+          verificationRequired: bool(task.verification_required),
+          timerEndsAt: isoOrNull(task.timer_ends_at),
+          assignedBy: task.extension_slug ?? task.assigned_by,
+          createdAt: iso(task.created_at),
+        }
+      : null,
+    extensions,
+    createdAt: iso(lock.created_at),
+    updatedAt: iso(lock.updated_at),
+    // The server's clock (virtual in the sandbox): clients count down against it, not theirs.
+    serverNow: iso(now),
+  };
+}

@@ -1,0 +1,59 @@
+import { ApiError, notFound } from '../errors.js';
+import type { MainTokenRow } from '../db/types.js';
+import { hashSecret } from '../ids.js';
+import { findExtensionSession } from '../storage/extensionSessions.js';
+import { findLockById } from '../storage/locks.js';
+import { findMainTokenByHash, insertMainToken, revokeMainTokensOf } from '../storage/mainTokens.js';
+import { iso, type ServiceDeps } from './deps.js';
+import { roleOf } from './locks.js';
+
+/** Launch tokens live 10 hours (spec 000). */
+export const MAIN_TOKEN_TTL_MS = 10 * 3600_000;
+export const MAIN_TOKEN_PREFIX = 'mt_';
+
+export type MainTokenCheck =
+  | { ok: true; token: MainTokenRow }
+  | { ok: false; reason: 'unknown' | 'expired' };
+
+export function createMainTokenService({ db, clock, ids }: ServiceDeps) {
+  return {
+    /**
+     * A participant opens an installed extension: a fresh token bound to (session, app, user,
+     * role); the user's earlier tokens for this session stop working.
+     */
+    async issue(userId: string, sessionId: string) {
+      const session = await findExtensionSession(db, sessionId);
+      const lock = session ? await findLockById(db, session.lock_id) : undefined;
+      const role = lock ? roleOf(lock, userId) : null;
+      if (!session || !lock || !role) throw notFound('Extension session');
+      if (session.removed_at !== null) throw new ApiError('extension_not_enabled', 'The extension was removed from this lock');
+      const now = clock.now();
+      const mainToken = ids.secret(MAIN_TOKEN_PREFIX);
+      const row: MainTokenRow = {
+        id: ids.objectId(),
+        token_hash: hashSecret(mainToken),
+        session_id: session.id,
+        app_id: session.app_id,
+        user_id: userId,
+        role,
+        created_at: now,
+        expires_at: now + MAIN_TOKEN_TTL_MS,
+        revoked_at: null,
+      };
+      await db.transaction().execute(async (tx) => {
+        await revokeMainTokensOf(tx, session.id, userId, now);
+        await insertMainToken(tx, row);
+      });
+      return { mainToken, sessionId: session.id, lockId: lock.id, role, expiresAt: iso(row.expires_at) };
+    },
+
+    async check(secret: string): Promise<MainTokenCheck> {
+      const token = await findMainTokenByHash(db, hashSecret(secret));
+      if (!token) return { ok: false, reason: 'unknown' };
+      if (token.revoked_at !== null || token.expires_at <= clock.now()) return { ok: false, reason: 'expired' };
+      return { ok: true, token };
+    },
+  };
+}
+
+export type MainTokenService = ReturnType<typeof createMainTokenService>;

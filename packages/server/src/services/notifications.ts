@@ -1,0 +1,72 @@
+import type { Notification } from '@latch/protocol';
+import type { NotificationRow } from '../db/types.js';
+import { bool, fromJson, int, toJson } from '../db/json.js';
+import type { IdGenerator } from '../ids.js';
+import type { Executor } from '../storage/executor.js';
+import { countUnreadNotifications, insertNotification, listNotifications, listNotificationsAfter, markNotificationsRead } from '../storage/notifications.js';
+import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+
+export interface NotificationInput {
+  userId: string;
+  lockId?: string | null;
+  type: string;
+  title: string;
+  message?: string;
+  showPageOverlay?: boolean;
+  payload?: unknown;
+}
+
+export async function writeNotification(db: Executor, ids: IdGenerator, now: number, n: NotificationInput): Promise<string> {
+  const id = ids.objectId();
+  await insertNotification(db, {
+    id,
+    user_id: n.userId,
+    lock_id: n.lockId ?? null,
+    type: n.type,
+    title: n.title,
+    message: n.message ?? '',
+    show_page_overlay: int(n.showPageOverlay ?? false),
+    payload: toJson(n.payload ?? {}),
+    created_at: now,
+    read_at: null,
+  });
+  return id;
+}
+
+export function notificationView(row: NotificationRow): Notification {
+  return {
+    id: row.id,
+    type: row.type,
+    lockId: row.lock_id,
+    title: row.title,
+    message: row.message,
+    showPageOverlay: bool(row.show_page_overlay),
+    payload: fromJson(row.payload, {}),
+    readAt: isoOrNull(row.read_at),
+    createdAt: iso(row.created_at),
+  };
+}
+
+export function createNotificationService({ db, clock }: ServiceDeps) {
+  return {
+    async list(userId: string, opts: { limit: number; before?: string; unreadOnly?: boolean }) {
+      const rows = await listNotifications(db, userId, { ...opts, limit: opts.limit + 1 });
+      const page = rows.slice(0, opts.limit);
+      return {
+        results: page.map(notificationView),
+        unreadCount: await countUnreadNotifications(db, userId),
+        hasMore: rows.length > opts.limit,
+      };
+    },
+    /** Notifications newer than `afterId`, oldest first (the live stream). */
+    async since(userId: string, afterId: string, limit: number) {
+      return (await listNotificationsAfter(db, userId, afterId, limit)).map(notificationView);
+    },
+
+    async markRead(userId: string, ids?: string[]): Promise<{ updated: number }> {
+      return { updated: await markNotificationsRead(db, userId, clock.now(), ids) };
+    },
+  };
+}
+
+export type NotificationService = ReturnType<typeof createNotificationService>;

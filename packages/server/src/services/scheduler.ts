@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.js';
+import type { JobRow } from '../db/types.js';
+import type { Executor } from '../storage/executor.js';
+import { claimDueJobs, deleteClaimedJob, nextDueTime, releaseFailedJob } from '../storage/jobs.js';
+
+export interface JobContext {
+  id: string;
+  kind: string;
+  key: string;
+  /** When the job was due: effects use this, not the processing time (a late run must not stretch a freeze). */
+  runAt: number;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+/** A handler applies its effect inside `tx`, the same transaction that removes the job: exactly once. */
+export type JobHandler = (job: JobContext, tx: Executor) => Promise<void>;
+
+export interface SchedulerDeps {
+  db: Executor;
+  clock: Clock;
+  dialect: 'sqlite' | 'postgres';
+  logger: FastifyBaseLogger;
+  handlers: Record<string, JobHandler>;
+  workerId?: string;
+  leaseMs?: number;
+  pollMs?: number;
+  batchSize?: number;
+}
+
+export interface RanJob {
+  id: string;
+  kind: string;
+  key: string;
+  runAt: string;
+  outcome: 'done' | 'retry' | 'failed' | 'lost';
+}
+
+class LeaseLost extends Error {}
+
+/** Exponential backoff, 2 s … 10 min. */
+export const backoffMs = (attempts: number) => Math.min(600_000, 2000 * 2 ** Math.max(0, attempts - 1));
+
+/**
+ * The durable scheduler over the jobs table (DECISIONS §8): claims are atomic leases, effects
+ * commit together with the job's removal, failures retry with backoff, and a crashed worker's
+ * lease expires so another worker finishes the job.
+ */
+export function createScheduler(deps: SchedulerDeps) {
+  const workerId = deps.workerId ?? `w_${randomBytes(6).toString('hex')}`;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const batchSize = deps.batchSize ?? 50;
+  let timer: NodeJS.Timeout | null = null;
+  // One batch at a time per process: the poller and the virtual clock never interleave.
+  let running: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = running.then(fn, fn);
+    running = next.catch(() => undefined);
+    return next;
+  };
+
+  async function runOne(job: JobRow): Promise<RanJob> {
+    const ctx: JobContext = {
+      id: job.id,
+      kind: job.kind,
+      key: job.key,
+      runAt: Number(job.run_at),
+      payload: JSON.parse(job.payload || '{}') as Record<string, unknown>,
+      attempts: job.attempts,
+    };
+    const ran = { id: job.id, kind: job.kind, key: job.key, runAt: new Date(ctx.runAt).toISOString() };
+    const handler = deps.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      await deps.db.transaction().execute(async (tx) => {
+        if (!(await deleteClaimedJob(tx, job.id, workerId))) throw new LeaseLost();
+        await handler(ctx, tx);
+      });
+      return { ...ran, outcome: 'done' };
+    } catch (err) {
+      if (err instanceof LeaseLost) return { ...ran, outcome: 'lost' };
+      const now = deps.clock.now();
+      const retryAt = job.attempts >= job.max_attempts ? null : now + backoffMs(job.attempts);
+      deps.logger.error({ err, job: ran, attempts: job.attempts }, retryAt === null ? 'job failed for good' : 'job failed; will retry');
+      await releaseFailedJob(deps.db, job, workerId, err instanceof Error ? err.message : String(err), retryAt, now);
+      return { ...ran, outcome: retryAt === null ? 'failed' : 'retry' };
+    }
+  }
+
+  /** Runs every job due now (batch after batch), in time order. */
+  async function drain(): Promise<RanJob[]> {
+    const ran: RanJob[] = [];
+    for (;;) {
+      const batch = await claimDueJobs(deps.db, deps.dialect, { workerId, now: deps.clock.now(), leaseMs, limit: batchSize });
+      if (batch.length === 0) return ran;
+      for (const job of batch) ran.push(await runOne(job));
+      if (batch.length < batchSize) return ran;
+    }
+  }
+
+  return {
+    workerId,
+    runDue: () => exclusive(drain),
+
+    /**
+     * The sandbox's fast-forward: steps the virtual clock from due job to due job so each runs
+     * at its own time, in order, then lands on the target.
+     */
+    async advance(clock: Clock & { advance(ms: number): number }, ms: number): Promise<RanJob[]> {
+      return exclusive(async () => {
+        const target = clock.now() + ms;
+        const ran: RanJob[] = [...(await drain())];
+        for (;;) {
+          const t = await nextDueTime(deps.db, target);
+          if (t === null) break;
+          if (t > clock.now()) clock.advance(t - clock.now());
+          const batch = await drain();
+          ran.push(...batch);
+          // A job that keeps failing is re-scheduled later: stop stepping once nothing ran.
+          if (batch.length === 0 && t <= clock.now()) break;
+        }
+        if (target > clock.now()) clock.advance(target - clock.now());
+        ran.push(...(await drain()));
+        return ran;
+      });
+    },
+
+    start(pollMs = deps.pollMs ?? 1000) {
+      if (timer) return;
+      timer = setInterval(() => {
+        void exclusive(drain).catch((err) => deps.logger.error({ err }, 'scheduler poll failed'));
+      }, pollMs);
+      timer.unref();
+    },
+
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;

@@ -1,0 +1,14 @@
+import type { AuditLogRow } from '../db/types.js';
+import type { Executor } from './executor.js';
+
+export async function insertAuditLog(db: Executor, row: AuditLogRow): Promise<void> {
+  await db.insertInto('audit_logs').values(row).execute();
+}
+
+export async function listAuditLogs(db: Executor, by: { appId?: string; lockId?: string }, limit: number, before?: string): Promise<AuditLogRow[]> {
+  let q = db.selectFrom('audit_logs').selectAll();
+  if (by.appId) q = q.where('app_id', '=', by.appId);
+  if (by.lockId) q = q.where('lock_id', '=', by.lockId);
+  if (before) q = q.where('id', '<', before);
+  return q.orderBy('id', 'desc').limit(limit).execute();
+}

@@ -1,0 +1,63 @@
+import type { ExtensionSessionRow, ExtensionSessionsTable } from '../db/types.js';
+import type { Insertable } from 'kysely';
+import type { Executor } from './executor.js';
+
+export async function insertExtensionSession(db: Executor, row: Insertable<ExtensionSessionsTable>): Promise<void> {
+  await db.insertInto('extension_sessions').values(row).execute();
+}
+
+export async function findActiveSessionsOfLocks(db: Executor, lockIds: string[]): Promise<ExtensionSessionRow[]> {
+  if (lockIds.length === 0) return [];
+  return db
+    .selectFrom('extension_sessions')
+    .selectAll()
+    .where('lock_id', 'in', lockIds)
+    .where('removed_at', 'is', null)
+    .orderBy('id')
+    .execute();
+}
+
+export async function findActiveSessionOfApp(db: Executor, lockId: string, appId: string): Promise<ExtensionSessionRow | undefined> {
+  return db
+    .selectFrom('extension_sessions')
+    .selectAll()
+    .where('lock_id', '=', lockId)
+    .where('app_id', '=', appId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function markSessionRemoved(db: Executor, id: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('extension_sessions')
+    .set({ removed_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+export async function findExtensionSession(db: Executor, id: string): Promise<ExtensionSessionRow | undefined> {
+  return db.selectFrom('extension_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface SessionSearch {
+  appId: string;
+  status: 'locked' | 'unlocked' | 'deserted' | 'all';
+  limit: number;
+  afterId?: string | null;
+}
+
+/** One page of an app's running sessions (ascending ids) and the total that match. */
+export async function searchSessionsOfApp(db: Executor, s: SessionSearch): Promise<{ rows: ExtensionSessionRow[]; count: number }> {
+  let base = db
+    .selectFrom('extension_sessions')
+    .innerJoin('locks', 'locks.id', 'extension_sessions.lock_id')
+    .where('extension_sessions.app_id', '=', s.appId)
+    .where('extension_sessions.removed_at', 'is', null);
+  if (s.status !== 'all') base = base.where('locks.status', '=', s.status);
+  const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  let page = base.selectAll('extension_sessions');
+  if (s.afterId) page = page.where('extension_sessions.id', '>', s.afterId);
+  const rows = await page.orderBy('extension_sessions.id', 'asc').limit(s.limit).execute();
+  return { rows, count: Number(countRow.n) };
+}

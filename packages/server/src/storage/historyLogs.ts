@@ -1,0 +1,12 @@
+import type { HistoryLogRow, NewHistoryLog } from '../db/types.js';
+import type { Executor } from './executor.js';
+
+export async function insertHistoryLog(db: Executor, row: NewHistoryLog): Promise<void> {
+  await db.insertInto('history_logs').values(row).execute();
+}
+
+export async function listHistoryLogs(db: Executor, lockId: string, limit: number, before?: string): Promise<HistoryLogRow[]> {
+  let q = db.selectFrom('history_logs').selectAll().where('lock_id', '=', lockId);
+  if (before) q = q.where('id', '<', before);
+  return q.orderBy('id', 'desc').limit(limit).execute();
+}

@@ -1,0 +1,109 @@
+import { sql } from 'kysely';
+import type { JobRow } from '../db/types.js';
+import type { Executor } from './executor.js';
+
+export interface NewJob {
+  id: string;
+  kind: string;
+  key: string;
+  runAt: number;
+  payload: unknown;
+  now: number;
+  maxAttempts?: number;
+}
+
+/** Schedules a job, or moves the pending job with the same key to the new time and payload. */
+export async function scheduleJob(db: Executor, job: NewJob): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({
+      id: job.id,
+      kind: job.kind,
+      key: job.key,
+      run_at: job.runAt,
+      payload: JSON.stringify(job.payload ?? {}),
+      attempts: 0,
+      max_attempts: job.maxAttempts ?? 10,
+      locked_by: null,
+      locked_until: null,
+      last_error: null,
+      failed_at: null,
+      created_at: job.now,
+    })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        kind: job.kind,
+        run_at: job.runAt,
+        payload: JSON.stringify(job.payload ?? {}),
+        attempts: 0,
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        failed_at: null,
+      }),
+    )
+    .execute();
+}
+
+export async function cancelJob(db: Executor, key: string): Promise<void> {
+  await db.deleteFrom('jobs').where('key', '=', key).execute();
+}
+
+export async function findJobByKey(db: Executor, key: string): Promise<JobRow | undefined> {
+  return db.selectFrom('jobs').selectAll().where('key', '=', key).executeTakeFirst();
+}
+
+/**
+ * Atomically leases up to `limit` due jobs to `workerId` until `now + leaseMs`. On PostgreSQL the
+ * candidate rows are taken with FOR UPDATE SKIP LOCKED, so concurrent workers never claim the
+ * same job; SQLite has one writer at a time. A lease that runs out (a crashed worker) makes the
+ * job claimable again.
+ */
+export async function claimDueJobs(
+  db: Executor,
+  dialect: 'sqlite' | 'postgres',
+  opts: { workerId: string; now: number; leaseMs: number; limit: number; until?: number },
+): Promise<JobRow[]> {
+  const due = opts.until ?? opts.now;
+  const lockClause = dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  const result = await sql<JobRow>`
+    UPDATE jobs SET locked_by = ${opts.workerId}, locked_until = ${opts.now + opts.leaseMs}, attempts = attempts + 1
+    WHERE id IN (
+      SELECT id FROM jobs
+      WHERE run_at <= ${due} AND failed_at IS NULL AND (locked_until IS NULL OR locked_until < ${opts.now})
+      ORDER BY run_at, id
+      LIMIT ${opts.limit}
+      ${lockClause}
+    )
+    RETURNING *`.execute(db);
+  return [...result.rows].sort((a, b) => Number(a.run_at) - Number(b.run_at) || (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Removes a finished job, but only while this worker still holds it: run inside the effect's
+ * transaction, a worker whose lease was taken over finds nothing to delete and rolls back.
+ */
+export async function deleteClaimedJob(db: Executor, id: string, workerId: string): Promise<boolean> {
+  const r = await db.deleteFrom('jobs').where('id', '=', id).where('locked_by', '=', workerId).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+export async function releaseFailedJob(db: Executor, job: JobRow, workerId: string, error: string, retryAt: number | null, now: number): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set(retryAt === null ? { locked_by: null, locked_until: null, last_error: error, failed_at: now } : { locked_by: null, locked_until: null, last_error: error, run_at: retryAt })
+    .where('id', '=', job.id)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+/** The earliest pending job time at or before `until`, for stepping the virtual clock. */
+export async function nextDueTime(db: Executor, until: number): Promise<number | null> {
+  const r = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.min<number>('run_at').as('t'))
+    .where('run_at', '<=', until)
+    .where('failed_at', 'is', null)
+    .executeTakeFirst();
+  return r?.t === null || r?.t === undefined ? null : Number(r.t);
+}

@@ -1,0 +1,67 @@
+import type { Insertable } from 'kysely';
+import type { LockRow, LocksTable, LockUpdate } from '../db/types.js';
+import type { Executor } from './executor.js';
+
+export async function insertLock(db: Executor, row: Insertable<LocksTable>): Promise<void> {
+  await db.insertInto('locks').values(row).execute();
+}
+
+export async function findLockById(db: Executor, id: string): Promise<LockRow | undefined> {
+  return db.selectFrom('locks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface LockListFilter {
+  userId: string;
+  role?: 'wearer' | 'keyholder';
+  status?: LockRow['status'];
+  limit: number;
+  /** Return locks older than this id (ids are time-ordered). */
+  before?: string;
+}
+
+/** Locks the user wears, or holds the key to (a declined invitation is not holding the key). */
+export async function listLocksForUser(db: Executor, f: LockListFilter): Promise<LockRow[]> {
+  let q = db.selectFrom('locks').selectAll();
+  q = q.where((eb) => {
+    const asWearer = eb('wearer_id', '=', f.userId);
+    const asKeyholder = eb.and([eb('keyholder_id', '=', f.userId), eb('keyholder_status', 'in', ['pending', 'accepted'])]);
+    if (f.role === 'wearer') return asWearer;
+    if (f.role === 'keyholder') return asKeyholder;
+    return eb.or([asWearer, asKeyholder]);
+  });
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.before) q = q.where('id', '<', f.before);
+  return q.orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+/**
+ * Compare-and-swap on `version`: a concurrent writer that got there first makes this return
+ * false, and the caller re-reads and retries instead of overwriting the other change.
+ */
+export async function updateLockIfVersion(db: Executor, id: string, version: number, patch: LockUpdate): Promise<boolean> {
+  const r = await db
+    .updateTable('locks')
+    .set({ ...patch, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Reads a lock for a read-modify-write; on PostgreSQL the row stays locked until commit. */
+export async function findLockForUpdate(db: Executor, id: string, dialect: 'sqlite' | 'postgres'): Promise<LockRow | undefined> {
+  let q = db.selectFrom('locks').selectAll().where('id', '=', id);
+  if (dialect === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** The user's active locks as wearer, newest first (the External API acts on the first). */
+export async function findActiveLocksOfWearer(db: Executor, userId: string): Promise<LockRow[]> {
+  return db.selectFrom('locks').selectAll().where('wearer_id', '=', userId).where('status', '=', 'locked').orderBy('id', 'desc').execute();
+}
+
+export async function findLocksByIds(db: Executor, ids: string[]): Promise<Map<string, LockRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('locks').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((l) => [l.id, l]));
+}

@@ -1,0 +1,531 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import { PG_URL, TEST_DB } from './helpers.js';
+
+/**
+ * The real `start` entry, as a child process: configuration from the environment, migrations,
+ * listening, the dev sandbox, graceful shutdown on SIGTERM and what ends up in the logs.
+ */
+
+const START = fileURLToPath(new URL('../src/start.ts', import.meta.url));
+// The children run in a temp dir, so `--import tsx` needs the loader's absolute URL.
+const TSX = import.meta.resolve('tsx');
+const TEST_TIMEOUT = 60_000;
+const START_TIMEOUT = 30_000;
+const EXIT_TIMEOUT = 8_000;
+
+// ---------------------------------------------------------------------------------------------
+// A place for the data: a SQLite file in a temp dir, or a dedicated fresh PostgreSQL database.
+
+interface World {
+  dir: string;
+  databaseUrl: string;
+  destroy(): Promise<void>;
+}
+
+const worlds: World[] = [];
+
+async function freshWorld(): Promise<World> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-start-'));
+  let world: World;
+  if (TEST_DB === 'postgres') {
+    const name = `latch_start_${randomBytes(6).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    const url = new URL(PG_URL);
+    url.pathname = `/${name}`;
+    world = {
+      dir,
+      databaseUrl: url.toString(),
+      async destroy() {
+        await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } else {
+    world = {
+      dir,
+      databaseUrl: `sqlite:${path.join(dir, 'latch.db')}`,
+      destroy: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  worlds.push(world);
+  return world;
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server process.
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface Server {
+  proc: ChildProcess;
+  url: string;
+  /** Everything written so far. */
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<Exit>;
+  exit: Exit | null;
+}
+
+const servers = new Set<Server>();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const INHERITED_OUT = ['LATCH_DEV', 'NODE_ENV', 'LOG_LEVEL', 'PUBLIC_URL', 'HOST', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'RATE_LIMIT_MULTIPLIER', 'BODY_LIMIT_BYTES', 'SESSION_TTL_HOURS', 'NODE_TEST_CONTEXT'];
+
+/** Spawns `start.ts`; does not wait for it. */
+function spawnServer(world: World, port: number, env: Record<string, string>): Server {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of INHERITED_OUT) delete base[k];
+  const proc = spawn(process.execPath, ['--import', TSX, START], {
+    cwd: world.dir,
+    env: { ...base, DATABASE_URL: world.databaseUrl, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const server: Server = {
+    proc,
+    url: '',
+    stdout: () => out,
+    stderr: () => err,
+    exit: null,
+    exited: new Promise((resolve) => {
+      // 'close': the process is gone and its output is fully read.
+      proc.on('close', (code, signal) => {
+        server.exit = { code, signal };
+        servers.delete(server);
+        resolve(server.exit);
+      });
+    }),
+  };
+  servers.add(server);
+  return server;
+}
+
+async function waitUntil(server: Server, done: () => boolean, what: string, timeoutMs = START_TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (server.exit) throw new Error(`server exited (${JSON.stringify(server.exit)}) before ${what}\n${transcript(server)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${transcript(server)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function transcript(server: Server): string {
+  return `--- stdout ---\n${server.stdout()}\n--- stderr ---\n${server.stderr()}`;
+}
+
+/** Starts the server and waits for its "running" banner; retries if the chosen port was taken meanwhile. */
+async function startServer(world: World, env: Record<string, string> = {}): Promise<Server> {
+  for (let attempt = 0; ; attempt++) {
+    const server = spawnServer(world, await freePort(), env);
+    try {
+      await waitUntil(server, () => /latch is running at (\S+)/.test(server.stdout()), 'the "latch is running at" banner');
+    } catch (e) {
+      if (attempt < 2 && /EADDRINUSE/.test(server.stderr() + server.stdout())) continue;
+      server.proc.kill('SIGKILL');
+      throw e;
+    }
+    server.url = /latch is running at (\S+)/.exec(server.stdout())![1]!;
+    return server;
+  }
+}
+
+/** SIGTERM, then the exit (code 0 expected) within a few seconds. */
+async function stopServer(server: Server): Promise<Exit> {
+  server.proc.kill('SIGTERM');
+  return exitWithin(server, EXIT_TIMEOUT);
+}
+
+async function exitWithin(server: Server, ms: number): Promise<Exit> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`server did not exit within ${ms} ms\n${transcript(server)}`)), ms);
+  });
+  try {
+    return await Promise.race([server.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function assertCleanExit(server: Server, exit: Exit) {
+  assert.deepEqual(exit, { code: 0, signal: null }, `expected exit code 0\n${transcript(server)}`);
+}
+
+/** The JSON log lines (pino) the server wrote to stdout. */
+function logLines(server: Server): Array<Record<string, unknown>> {
+  return server
+    .stdout()
+    .split('\n')
+    .flatMap((l) => {
+      if (!l.startsWith('{')) return [];
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return []; // a line still being written
+      }
+    });
+}
+
+/** End of a test: kill whatever still runs, then drop the world's data. */
+async function finish(world: World, ...started: Array<Server | undefined>): Promise<void> {
+  for (const s of started) {
+    if (!s || s.exit) continue;
+    s.proc.kill('SIGKILL');
+    await s.exited;
+  }
+  const i = worlds.indexOf(world);
+  if (i >= 0) worlds.splice(i, 1);
+  await world.destroy();
+}
+
+// A safety net for anything a failing test left behind.
+after(async () => {
+  for (const s of servers) s.proc.kill('SIGKILL');
+  await Promise.all([...servers].map((s) => s.exited));
+  for (const w of worlds.splice(0)) await w.destroy();
+});
+
+// ---------------------------------------------------------------------------------------------
+// HTTP.
+
+interface Res {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: any;
+  cookie: string | null;
+}
+
+async function request(server: Server, method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+  const res = await fetch(server.url + urlPath, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  const setCookie = res.headers.getSetCookie()[0];
+  return { status: res.status, headers: res.headers, text, body: parsed, cookie: setCookie ? setCookie.split(';')[0]! : null };
+}
+
+function expectStatus(res: Res, status: number, what: string) {
+  assert.equal(res.status, status, `${what}: expected ${status}, got ${res.status} ${res.text}`);
+}
+
+const HEX24 = /^[0-9a-f]{24}$/;
+const newName = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
+
+// ---------------------------------------------------------------------------------------------
+
+describe(`start entry as a process (${TEST_DB})`, () => {
+  it('starts, migrates and serves health, OpenAPI and the docs; no sandbox without LATCH_DEV', { timeout: TEST_TIMEOUT }, async () => {
+    const world = await freshWorld();
+    const server = await startServer(world);
+    try {
+      assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const ready = logLines(server).find((l) => l.msg === 'database ready');
+      assert.ok(ready, `no "database ready" log line\n${transcript(server)}`);
+      assert.ok(Array.isArray(ready.applied) && ready.applied.length > 0, `a fresh database gets migrations applied: ${JSON.stringify(ready)}`);
+
+      const health = await request(server, 'GET', '/api/health');
+      expectStatus(health, 200, 'health');
+      assert.equal(health.body.status, 'ok');
+      assert.equal(health.body.database, TEST_DB);
+      assert.equal(health.body.dev, false);
+
+      const openapi = await request(server, 'GET', '/api/openapi.json');
+      expectStatus(openapi, 200, 'openapi.json');
+      assert.equal(openapi.body.openapi, '3.1.0');
+      assert.ok(openapi.body.paths['/api/health'], 'the spec documents /api/health');
+
+      const docs = await request(server, 'GET', '/docs/');
+      expectStatus(docs, 200, 'docs');
+      assert.match(docs.headers.get('content-type') ?? '', /text\/html/);
+      assert.match(docs.text, /<html/i);
+
+      const fixtures = await request(server, 'POST', '/api/dev/fixtures', {});
+      expectStatus(fixtures, 404, 'dev fixtures without LATCH_DEV');
+      assert.equal(fixtures.body.code, 'not_found');
+      assert.doesNotMatch(server.stdout(), /Sandbox \(LATCH_DEV=1\) is on/);
+
+      assertCleanExit(server, await stopServer(server));
+    } finally {
+      await finish(world, server);
+    }
+  });
+
+  it('dev mode prints the personas and the fixtures command, and the sandbox hands out working credentials', { timeout: TEST_TIMEOUT }, async () => {
+    const world = await freshWorld();
+    const server = await startServer(world, { LATCH_DEV: '1' });
+    try {
+      const out = server.stdout();
+      assert.match(out, /Personas:\s+wearer \/ keyholder \/ developer, password "latch-sandbox"/, transcript(server));
+      assert.ok(out.includes(`curl -s -X POST ${server.url}/api/dev/fixtures -H 'content-type: application/json' -d '{}'`), transcript(server));
+
+      // The printed persona logins work.
+      for (const username of ['wearer', 'keyholder', 'developer']) {
+        expectStatus(await request(server, 'POST', '/api/auth/login', { username, password: 'latch-sandbox' }), 200, `persona ${username} login`);
+      }
+
+      const world1 = await request(server, 'POST', '/api/dev/fixtures', {});
+      expectStatus(world1, 201, 'fixtures');
+      const w = world1.body;
+      for (const [what, id] of [
+        ['wearer', w.wearer?.id],
+        ['keyholder', w.keyholder?.id],
+        ['developer', w.developer?.id],
+        ['app', w.app?.id],
+        ['lock', w.lock?.id],
+        ['session', w.session?.id],
+      ]) {
+        assert.match(String(id), HEX24, `${what} id in ${world1.text}`);
+      }
+
+      const login = await request(server, 'POST', '/api/auth/login', { username: w.wearer.username, password: w.wearer.password });
+      expectStatus(login, 200, 'fixture wearer login');
+      assert.equal(login.body.id, w.wearer.id);
+      assert.match(login.cookie ?? '', /^latch_session=/);
+
+      assertCleanExit(server, await stopServer(server));
+    } finally {
+      await finish(world, server);
+    }
+  });
+
+  it('exits 0 on SIGTERM and keeps its data across a restart (migrations are then a no-op)', { timeout: TEST_TIMEOUT }, async () => {
+    const world = await freshWorld();
+    const username = newName('keeper');
+    const password = 'restart survives this';
+    let first: Server | undefined;
+    let second: Server | undefined;
+    try {
+      first = await startServer(world);
+      const reg = await request(first, 'POST', '/api/auth/register', { username, password });
+      expectStatus(reg, 201, 'register');
+      const t0 = Date.now();
+      assertCleanExit(first, await stopServer(first));
+      assert.ok(Date.now() - t0 < 5_000, `shutdown took ${Date.now() - t0} ms`);
+      assert.ok(logLines(first).some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM'), transcript(first));
+
+      second = await startServer(world);
+      const ready = logLines(second).find((l) => l.msg === 'database ready');
+      assert.ok(ready, transcript(second));
+      assert.deepEqual(ready.applied, [], 'nothing left to migrate on the second start');
+
+      const login = await request(second, 'POST', '/api/auth/login', { username, password });
+      expectStatus(login, 200, 'login after restart');
+      assert.equal(login.body.id, reg.body.id);
+      // The session from before the restart is still valid.
+      const me = await request(second, 'GET', '/api/me', undefined, { cookie: reg.cookie! });
+      expectStatus(me, 200, 'old session after restart');
+      assert.equal(me.body.username, username);
+
+      assertCleanExit(second, await stopServer(second));
+    } finally {
+      await finish(world, first, second);
+    }
+  });
+
+  it('finishes in-flight requests on SIGTERM before exiting 0', { timeout: TEST_TIMEOUT }, async () => {
+    const world = await freshWorld();
+    const N = 12;
+    const tag = randomBytes(4).toString('hex');
+    const calls = Array.from({ length: N }, (_, i) => ({
+      // The server honours a well-formed x-request-id, so its log lines can be matched to our requests.
+      requestId: `inflight-${tag}-${i}`,
+      username: newName(`inflight${i}`),
+      password: `in flight password ${i}`,
+    }));
+    let server: Server | undefined;
+    let again: Server | undefined;
+    try {
+      server = await startServer(world, { LOG_LEVEL: 'info' });
+      const s = server;
+      const port = Number(new URL(s.url).port);
+
+      // Concurrent registrations, each on its own connection (no keep-alive, so none is an idle
+      // connection to be closed). argon2 hashing keeps most of them busy for a while: SIGTERM goes
+      // out as soon as the first response starts, while the others are still being handled.
+      let signalled = false;
+      const terminate = () => {
+        if (signalled) return;
+        signalled = true;
+        s.proc.kill('SIGTERM');
+      };
+      interface Outcome {
+        status: number;
+        body: string;
+        cookie: string | undefined;
+      }
+      const results = calls.map(
+        (c) =>
+          new Promise<Outcome>((resolve, reject) => {
+            const payload = JSON.stringify({ username: c.username, password: c.password });
+            const req = http.request(
+              {
+                host: '127.0.0.1',
+                port,
+                method: 'POST',
+                path: '/api/auth/register',
+                agent: false,
+                headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-request-id': c.requestId },
+              },
+              (res) => {
+                terminate();
+                let body = '';
+                res.setEncoding('utf8');
+                res.on('data', (d: string) => (body += d));
+                res.on('end', () => resolve({ status: res.statusCode ?? 0, body, cookie: res.headers['set-cookie']?.[0] }));
+                res.on('error', reject);
+                res.on('aborted', () => reject(new Error('response aborted')));
+              },
+            );
+            req.on('error', reject);
+            req.end(payload);
+          }),
+      );
+      const settled = await Promise.allSettled(results);
+      assert.ok(signalled, 'no response at all');
+      const exit = await exitWithin(s, EXIT_TIMEOUT);
+      assertCleanExit(s, exit);
+
+      // The log (complete now that the process is gone) tells which requests the server accepted,
+      // and whether shutdown began while some were still being handled.
+      const lines = logLines(s);
+      const accepted = new Set(lines.filter((l) => l.msg === 'incoming request').map((l) => String(l.reqId)));
+      const shutdownAt = lines.findIndex((l) => l.msg === 'shutting down');
+      assert.ok(shutdownAt >= 0, `no "shutting down" log line\n${transcript(s)}`);
+      const completedAfterShutdown = lines.slice(shutdownAt).filter((l) => l.msg === 'request completed' && String(l.reqId).startsWith(`inflight-${tag}-`));
+      assert.ok(completedAfterShutdown.length > 0, `no request was still in flight when shutdown began, so nothing was tested\n${transcript(s)}`);
+
+      const registered: typeof calls = [];
+      settled.forEach((r, i) => {
+        const c = calls[i]!;
+        if (!accepted.has(c.requestId)) {
+          // Never reached a handler (still queued when the listener closed): refused, not half-done.
+          if (r.status === 'fulfilled') assert.equal(r.value.status, 503, `request ${i} was never logged as incoming yet got ${r.value.status} ${r.value.body}`);
+          return;
+        }
+        assert.equal(r.status, 'fulfilled', `accepted request ${i} failed instead of completing: ${r.status === 'rejected' ? String(r.reason) : ''}\n${transcript(s)}`);
+        const v = (r as PromiseFulfilledResult<Outcome>).value;
+        assert.equal(v.status, 201, `accepted request ${i}: ${v.status} ${v.body}`);
+        const body = JSON.parse(v.body);
+        assert.equal(body.username, c.username);
+        assert.match(body.id, HEX24);
+        assert.match(v.cookie ?? '', /^latch_session=ls_/);
+        registered.push(c);
+      });
+      assert.ok(registered.length >= completedAfterShutdown.length);
+
+      again = await startServer(world);
+      for (const c of registered) {
+        expectStatus(await request(again, 'POST', '/api/auth/login', { username: c.username, password: c.password }), 200, `login of ${c.username} after restart`);
+      }
+      assertCleanExit(again, await stopServer(again));
+    } finally {
+      await finish(world, server, again);
+    }
+  });
+
+  it('refuses LATCH_DEV=1 with NODE_ENV=production: exit code 2 and a message', { timeout: TEST_TIMEOUT }, async () => {
+    const world = await freshWorld();
+    const server = spawnServer(world, await freePort(), { LATCH_DEV: '1', NODE_ENV: 'production' });
+    try {
+      const exit = await exitWithin(server, START_TIMEOUT);
+      assert.deepEqual(exit, { code: 2, signal: null }, transcript(server));
+      assert.match(server.stderr(), /LATCH_DEV=1 is refused when NODE_ENV=production/, transcript(server));
+      assert.doesNotMatch(server.stdout(), /latch is running at/);
+      if (TEST_DB === 'sqlite') assert.equal(fs.existsSync(path.join(world.dir, 'latch.db')), false, 'no database was created');
+    } finally {
+      await finish(world, server);
+    }
+  });
+
+  it('keeps passwords, session tokens, API keys and launch tokens out of the logs', { timeout: TEST_TIMEOUT }, async () => {
+    const world = await freshWorld();
+    const server = await startServer(world, { LOG_LEVEL: 'info' });
+    const username = newName('logcheck');
+    const password = `pw-${randomBytes(12).toString('hex')}`;
+    const wrongPassword = `wrong-${randomBytes(12).toString('hex')}`;
+    const secrets: Record<string, string> = { password, wrongPassword, appKey: 'lk_app_secretvalue', mainToken: 'mt_secretvalue' };
+    try {
+      const reg = await request(server, 'POST', '/api/auth/register', { username, password });
+      expectStatus(reg, 201, 'register');
+      expectStatus(await request(server, 'POST', '/api/auth/login', { username, password: wrongPassword }), 401, 'wrong login');
+      const login = await request(server, 'POST', '/api/auth/login', { username, password });
+      expectStatus(login, 200, 'login');
+      const cookie = login.cookie!;
+      secrets.registerSessionToken = reg.cookie!.split('=')[1]!;
+      secrets.sessionToken = cookie.split('=')[1]!;
+      secrets.csrfToken = login.body.csrfToken;
+      assert.ok(secrets.sessionToken.length >= 16);
+
+      const credentialHeaders = {
+        cookie,
+        authorization: 'Bearer lk_app_secretvalue',
+        'x-chastify-main-token': 'mt_secretvalue',
+        'x-csrf-token': secrets.csrfToken!,
+      };
+      expectStatus(await request(server, 'GET', '/api/me', undefined, credentialHeaders), 200, 'me with every credential');
+      // The extension API, where these credentials are checked (and refused: they are made up).
+      await request(server, 'GET', '/api/extensions/sessions/000000000000000000000000', undefined, credentialHeaders);
+      await request(server, 'POST', '/api/extensions/sessions/search', { extensionSlug: 'nope', mainToken: 'mt_secretvalue' }, credentialHeaders);
+      await request(server, 'GET', '/api/extensions/sessions/000000000000000000000000/auth', undefined, credentialHeaders);
+      // A refused body (unknown property) that carries the password.
+      await request(server, 'POST', '/api/auth/login', { username, password, extra: password });
+      expectStatus(await request(server, 'POST', '/api/auth/logout', undefined, credentialHeaders), 204, 'logout');
+
+      assertCleanExit(server, await stopServer(server));
+      const all = server.stdout() + server.stderr();
+      assert.ok(logLines(server).filter((l) => l.msg === 'incoming request').length >= 8, `request logging is on (else this proves nothing)\n${transcript(server)}`);
+      for (const [what, value] of Object.entries(secrets)) {
+        assert.ok(!all.includes(value), `the ${what} (${value}) appears in the logs\n${transcript(server)}`);
+      }
+    } finally {
+      await finish(world, server);
+    }
+  });
+});

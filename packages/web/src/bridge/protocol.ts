@@ -1,0 +1,78 @@
+/** The Chastify iframe bridge protocol (spec 000/002, DECISIONS §9), parent side. */
+
+export const REQ = 'chastify:ext:req';
+export const RESP = 'chastify:ext:resp';
+export const RESIZE = 'chastify:ext:resize';
+export const THEME = 'chastify:ext:theme';
+export const SETUP_INIT = 'chastify:ext:setup:init';
+export const SETUP_READY = 'chastify:ext:setup:ready';
+export const SETUP_CONFIG = 'chastify:ext:setup:config';
+export const SETUP_GET_CONFIG = 'chastify:ext:setup:get_config';
+
+/** Read actions the host runs through the API with the launch token. */
+export const READ_ACTIONS: Record<string, (sessionId: string, payload: Record<string, unknown>) => string | null> = {
+  'session.get': (s) => `/api/extensions/sessions/${s}`,
+  'state.get': (s) => `/api/extensions/sessions/${s}/state`,
+  'metadata.get': (s) => `/api/extensions/sessions/${s}/metadata`,
+  'regularActions.get': (s) => `/api/extensions/sessions/${s}/regular-actions`,
+  'files.capabilities': (s) => `/api/extensions/sessions/${s}/files/capabilities`,
+  'files.list': (s) => `/api/extensions/sessions/${s}/files`,
+  'files.get': (s, p) => (typeof p.fileId === 'string' && /^[0-9a-f]{24}$/.test(p.fileId) ? `/api/extensions/sessions/${s}/files/${p.fileId}` : null),
+};
+
+/** Every mutation spec 002 names: refused in the browser, with the backend route to use instead. */
+export const MUTATIONS: Record<string, string> = {
+  'state.put': 'PUT /api/extensions/sessions/:sessionId/state',
+  'state.patch': 'PATCH /api/extensions/sessions/:sessionId/state',
+  'metadata.patch': 'PATCH /api/extensions/sessions/:sessionId/metadata',
+  'lock.applyTime': 'POST /api/extensions/sessions/:sessionId/action (add_time / remove_time)',
+  'lock.freeze': 'POST /api/extensions/sessions/:sessionId/action (freeze)',
+  'lock.unfreeze': 'POST /api/extensions/sessions/:sessionId/action (unfreeze)',
+  'lock.action': 'POST /api/extensions/sessions/:sessionId/action',
+  'lock.settings.patch': 'POST /api/extensions/sessions/:sessionId/action (settings.patch)',
+  'task.assign': 'POST /api/extensions/sessions/:sessionId/action (task.assign)',
+  'task.start_timer': 'POST /api/extensions/sessions/:sessionId/action (task.start_timer)',
+  'task.complete': 'POST /api/extensions/sessions/:sessionId/action (task.complete)',
+  'hygienic_unlock.start': 'POST /api/extensions/sessions/:sessionId/action (hygienic_unlock.start)',
+  'pillory.end': 'POST /api/extensions/sessions/:sessionId/action (pillory.end)',
+  'notifications.custom': 'POST /api/extensions/sessions/:sessionId/notifications/custom',
+  'logs.custom': 'POST /api/extensions/sessions/:sessionId/logs/custom',
+  'device.command': 'POST /api/extensions/sessions/:sessionId/device-command',
+  'regularActions.submit': 'POST /api/extensions/sessions/:sessionId/regular-actions',
+  'regularActions.config': 'PATCH /api/extensions/sessions/:sessionId/regular-actions/config',
+  'requirements.progress': 'POST /api/extensions/sessions/:sessionId/requirements/progress',
+  'attempts.start': 'POST /api/extensions/sessions/:sessionId/attempts/start',
+  'attempts.failExpired': 'POST /api/extensions/sessions/:sessionId/attempts/fail-expired',
+  'files.upload': 'POST /api/extensions/sessions/:sessionId/files',
+  'files.delete': 'DELETE /api/extensions/sessions/:sessionId/files/:fileId',
+};
+
+export interface LaunchPayload {
+  bridge: { v: 1; nonce: string; parentOrigin: string };
+  sessionId: string;
+  lockId: string;
+  role: 'wearer' | 'keyholder';
+  ui: { isDark: boolean; theme: 'light' | 'dark'; bg: string; text: string; border: string };
+  mainToken: string;
+  homeActionSlug?: string;
+  homeAction?: unknown;
+  intent?: unknown;
+  regularActionsSummary?: unknown;
+}
+
+/** A fresh 128-bit nonce per open. */
+export function createNonce(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The app's iframe URL with the launch payload as its hash (any hash it had is replaced). */
+export function launchUrl(iframeUrl: string, payload: LaunchPayload): string {
+  const u = new URL(iframeUrl);
+  u.hash = '';
+  return `${u.toString()}#${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;

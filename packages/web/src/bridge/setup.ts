@@ -1,0 +1,55 @@
+import { SETUP_CONFIG, SETUP_GET_CONFIG, SETUP_INIT, SETUP_READY, isPlainObject } from './protocol.js';
+
+export interface SetupHostOptions {
+  iframe: HTMLIFrameElement;
+  origin: string;
+  config: Record<string, unknown>;
+  context: Record<string, unknown>;
+  onConfig: (config: Record<string, unknown>) => void;
+  onLog?: (reason: string) => void;
+}
+
+const MAX_CONFIG_BYTES = 64 * 1024;
+
+/**
+ * The setup-page protocol (spec 000, DECISIONS §9): the parent sends `setup:init {config,
+ * context}` on load and whenever the page says `setup:ready`; the page sends `setup:config
+ * {config}`. Setup pages in the wild send no nonce, so only the source window and the exact
+ * origin are checked.
+ */
+export class SetupHost {
+  constructor(private readonly opts: SetupHostOptions) {
+    this.onMessage = this.onMessage.bind(this);
+  }
+
+  start(): this {
+    window.addEventListener('message', this.onMessage);
+    return this;
+  }
+
+  stop() {
+    window.removeEventListener('message', this.onMessage);
+  }
+
+  init() {
+    this.opts.iframe.contentWindow?.postMessage({ type: SETUP_INIT, config: this.opts.config, context: this.opts.context }, this.opts.origin);
+  }
+
+  requestConfig() {
+    this.opts.iframe.contentWindow?.postMessage({ type: SETUP_GET_CONFIG }, this.opts.origin);
+  }
+
+  private onMessage(event: MessageEvent) {
+    if (event.source !== this.opts.iframe.contentWindow || event.source === null) return;
+    if (event.origin !== this.opts.origin) return this.opts.onLog?.(`dropped setup message from ${event.origin}`);
+    const msg: unknown = event.data;
+    if (!isPlainObject(msg)) return;
+    if (msg.type === SETUP_READY) return this.init();
+    if (msg.type === SETUP_CONFIG) {
+      if (!isPlainObject(msg.config)) return this.opts.onLog?.('setup config is not an object');
+      if (JSON.stringify(msg.config).length > MAX_CONFIG_BYTES) return this.opts.onLog?.('setup config is larger than 64 KiB');
+      this.opts.config = msg.config;
+      this.opts.onConfig(msg.config);
+    }
+  }
+}

@@ -1,0 +1,264 @@
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api.js';
+import { SetupHost } from '../bridge/setup.js';
+import { logBridge } from '../bridgeLog.js';
+import { navigate } from '../router.js';
+import { bridgeUi, useTheme } from '../theme.js';
+import type { ExtensionSummary, Lock } from '../types.js';
+import { DurationInput, ErrorNote, JsonView, humanDuration } from '../components/ui.js';
+
+const TEN_YEARS = 10 * 365 * 86400;
+type Config = Record<string, unknown>;
+
+const asConfig = (v: unknown): Config => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Config) : {});
+
+/**
+ * An extension's setup page in a sandboxed iframe, spoken to with the setup protocol
+ * (`setup:init` on load and on `setup:ready`; the page answers `setup:config`).
+ */
+function SetupFrame({ ext, onConfig }: { ext: ExtensionSummary; onConfig: (config: Config) => void }) {
+  const theme = useTheme();
+  const iframeRef = useRef<HTMLIFrameElement>(null);
+  const hostRef = useRef<SetupHost | null>(null);
+  const onConfigRef = useRef(onConfig);
+  onConfigRef.current = onConfig;
+  const setupUrl = ext.setupUrl!;
+  let origin: string | null = null;
+  try {
+    origin = new URL(setupUrl).origin;
+  } catch {
+    origin = null;
+  }
+  // The theme when the page opened seeds its context; it is not re-sent on every toggle.
+  const themeAtOpen = useRef(theme);
+
+  const ensureHost = () => {
+    const iframe = iframeRef.current;
+    if (!iframe || !origin) return null;
+    if (!hostRef.current) {
+      hostRef.current = new SetupHost({
+        iframe,
+        origin,
+        config: asConfig(ext.defaultConfig),
+        context: { slug: ext.slug, role: 'wearer', theme: bridgeUi(themeAtOpen.current) },
+        onConfig: (c) => onConfigRef.current(c),
+        onLog: (reason) => logBridge({ at: Date.now(), direction: 'drop', type: 'setup', reason: `${ext.slug}: ${reason}` }),
+      }).start();
+    }
+    return hostRef.current;
+  };
+
+  useEffect(() => {
+    // Listen from the start: a page may say `setup:ready` before the load event fires.
+    ensureHost();
+    return () => {
+      hostRef.current?.stop();
+      hostRef.current = null;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ext.slug, setupUrl]);
+
+  if (!origin) return <p className="error">The setup page address of {ext.name} is not a URL.</p>;
+  return (
+    <div className="setup-frame">
+      <iframe
+        ref={iframeRef}
+        src={setupUrl}
+        title={`${ext.name} setup`}
+        data-testid={`setup-iframe-${ext.slug}`}
+        sandbox="allow-scripts allow-forms allow-same-origin"
+        referrerPolicy="no-referrer"
+        onLoad={() => ensureHost()?.init()}
+      />
+      <div className="row">
+        <button type="button" className="small-btn" onClick={() => ensureHost()?.requestConfig()}>
+          Ask the page for its configuration
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Lock yourself: timer, keyholder, modules, extensions with their setup pages. */
+export function CreateLock() {
+  const [title, setTitle] = useState('');
+  const [duration, setDuration] = useState(86400);
+  const [limitMax, setLimitMax] = useState(false);
+  const [maxDuration, setMaxDuration] = useState(7 * 86400);
+  const [hiddenTimer, setHiddenTimer] = useState(false);
+  const [keyholder, setKeyholder] = useState('');
+  const [tasks, setTasks] = useState(false);
+  const [hygienic, setHygienic] = useState(false);
+  const [hygienicDuration, setHygienicDuration] = useState(900);
+  const [pillory, setPillory] = useState(false);
+  const [pilloryMax, setPilloryMax] = useState(86400);
+  const [requiredPoints, setRequiredPoints] = useState(0);
+  const [catalog, setCatalog] = useState<ExtensionSummary[] | null>(null);
+  const [catalogError, setCatalogError] = useState<unknown>(null);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [configs, setConfigs] = useState<Record<string, Config>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [localError, setLocalError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api<{ results: ExtensionSummary[] }>('/api/extensions')
+      .then((r) => setCatalog(r.results))
+      .catch((e: unknown) => setCatalogError(e));
+  }, []);
+
+  const toggleExtension = (ext: ExtensionSummary, on: boolean) => {
+    setChosen((c) => (on ? [...c.filter((s) => s !== ext.slug), ext.slug] : c.filter((s) => s !== ext.slug)));
+    if (on) setConfigs((c) => (c[ext.slug] ? c : { ...c, [ext.slug]: asConfig(ext.defaultConfig) }));
+  };
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setLocalError(null);
+    if (!title.trim()) return setLocalError('Give the lock a title.');
+    if (duration > TEN_YEARS) return setLocalError('The duration may be at most 10 years.');
+    if (limitMax && maxDuration < duration) return setLocalError('The maximum duration must be at least the duration.');
+    if (hygienic && (hygienicDuration < 60 || hygienicDuration > 86400)) return setLocalError('A hygienic opening lasts from 1 minute to 24 hours.');
+    if (pillory && (pilloryMax < 60 || pilloryMax > 604800)) return setLocalError('The longest pillory is from 1 minute to 7 days.');
+    const exts = (catalog ?? []).filter((x) => chosen.includes(x.slug));
+    setBusy(true);
+    try {
+      const lock = await api<Lock>('/api/locks', {
+        method: 'POST',
+        body: {
+          title: title.trim(),
+          durationSeconds: duration,
+          ...(limitMax ? { maxDurationSeconds: maxDuration } : {}),
+          hiddenTimer,
+          ...(keyholder.trim() ? { keyholderUsername: keyholder.trim() } : {}),
+          settings: {
+            tasks: { enabled: tasks },
+            hygienicOpening: hygienic ? { enabled: true, durationSeconds: hygienicDuration } : { enabled: false },
+            pillory: pillory ? { enabled: true, maxDurationSeconds: pilloryMax } : { enabled: false },
+            requiredTaskPoints: requiredPoints,
+          },
+          extensions: exts.map((x) => ({ slug: x.slug, config: configs[x.slug] ?? asConfig(x.defaultConfig) })),
+        },
+      });
+      navigate(`/locks/${lock.id}`);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section>
+      <h1>New lock</h1>
+      <form className="stack" onSubmit={submit} aria-describedby="create-note">
+        <p id="create-note" className="muted">
+          You will wear this lock. With a keyholder, they must accept before they control it.
+        </p>
+        <div className="card stack">
+          <h2>Timer</h2>
+          <div className="field">
+            <label htmlFor="lock-title">Title</label>
+            <input id="lock-title" required maxLength={120} value={title} onChange={(e) => setTitle(e.target.value)} />
+          </div>
+          <DurationInput legend="Duration" idPrefix="lock-duration" value={duration} onChange={setDuration} hint={humanDuration(duration)} />
+          <div className="check">
+            <input id="lock-limit-max" type="checkbox" checked={limitMax} onChange={(e) => setLimitMax(e.target.checked)} />
+            <label htmlFor="lock-limit-max">Limit the maximum duration</label>
+          </div>
+          {limitMax ? (
+            <DurationInput legend="Maximum duration" idPrefix="lock-max" value={maxDuration} onChange={setMaxDuration} hint={`The timer can never end later than ${humanDuration(maxDuration)} after the start.`} />
+          ) : null}
+          <div className="check">
+            <input id="lock-hidden" type="checkbox" checked={hiddenTimer} onChange={(e) => setHiddenTimer(e.target.checked)} />
+            <label htmlFor="lock-hidden">Hide the timer from me</label>
+          </div>
+        </div>
+
+        <div className="card stack">
+          <h2>Keyholder</h2>
+          <div className="field">
+            <label htmlFor="lock-keyholder">Keyholder username (optional)</label>
+            <input id="lock-keyholder" autoComplete="off" maxLength={32} value={keyholder} onChange={(e) => setKeyholder(e.target.value)} aria-describedby="lock-keyholder-hint" />
+            <p id="lock-keyholder-hint" className="muted small">
+              Leave empty for a self-lock: you control it yourself.
+            </p>
+          </div>
+        </div>
+
+        <div className="card stack">
+          <h2>Modules</h2>
+          <div className="check">
+            <input id="mod-tasks" type="checkbox" checked={tasks} onChange={(e) => setTasks(e.target.checked)} />
+            <label htmlFor="mod-tasks">Tasks</label>
+          </div>
+          <div className="field">
+            <label htmlFor="mod-points">Required task points to unlock</label>
+            <input id="mod-points" type="number" inputMode="numeric" min={0} max={100000} value={requiredPoints} onChange={(e) => setRequiredPoints(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+          </div>
+          <div className="check">
+            <input id="mod-hygienic" type="checkbox" checked={hygienic} onChange={(e) => setHygienic(e.target.checked)} />
+            <label htmlFor="mod-hygienic">Hygienic opening</label>
+          </div>
+          {hygienic ? <DurationInput legend="Length of one hygienic opening" idPrefix="mod-hygienic-duration" units={['h', 'm']} value={hygienicDuration} onChange={setHygienicDuration} hint="1 minute to 24 hours" /> : null}
+          <div className="check">
+            <input id="mod-pillory" type="checkbox" checked={pillory} onChange={(e) => setPillory(e.target.checked)} />
+            <label htmlFor="mod-pillory">Pillory</label>
+          </div>
+          {pillory ? <DurationInput legend="Longest pillory" idPrefix="mod-pillory-max" value={pilloryMax} onChange={setPilloryMax} hint="1 minute to 7 days" /> : null}
+        </div>
+
+        <div className="card stack">
+          <h2>Extensions</h2>
+          <ErrorNote error={catalogError} />
+          {catalog === null && !catalogError ? <p className="muted">Loading extensions…</p> : null}
+          {catalog?.length === 0 ? <p className="muted">No extensions are available.</p> : null}
+          {catalog?.length ? (
+            <ul className="plain stack">
+              {catalog.map((ext) => {
+                const on = chosen.includes(ext.slug);
+                return (
+                  <li key={ext.slug} className="ext-choice" data-testid={`ext-choice-${ext.slug}`}>
+                    <div className="check">
+                      <input id={`ext-${ext.slug}`} type="checkbox" checked={on} onChange={(e) => toggleExtension(ext, e.target.checked)} aria-describedby={`ext-${ext.slug}-desc`} />
+                      <label htmlFor={`ext-${ext.slug}`}>{ext.name}</label>
+                    </div>
+                    <p id={`ext-${ext.slug}-desc`} className="muted small">
+                      {ext.description || ext.slug}
+                    </p>
+                    {on ? (
+                      <div className="stack ext-setup">
+                        {ext.setupUrl ? (
+                          <SetupFrame ext={ext} onConfig={(c) => setConfigs((all) => ({ ...all, [ext.slug]: c }))} />
+                        ) : (
+                          <p className="muted small">This extension has no setup page; it uses its default configuration.</p>
+                        )}
+                        <h3 className="small-heading">Configuration</h3>
+                        <JsonView value={configs[ext.slug] ?? asConfig(ext.defaultConfig)} label={`${ext.name} configuration`} testId={`config-${ext.slug}`} />
+                      </div>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ul>
+          ) : null}
+        </div>
+
+        {localError ? (
+          <p role="alert" className="error">
+            {localError}
+          </p>
+        ) : null}
+        <ErrorNote error={error} testId="create-error" />
+        <div className="row">
+          <button type="submit" className="primary" disabled={busy} data-testid="create-lock">
+            {busy ? 'Locking…' : 'Lock'}
+          </button>
+          <button type="button" onClick={() => navigate('/')}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

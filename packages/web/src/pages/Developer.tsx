@@ -1,0 +1,797 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, ApiError, request } from '../api.js';
+import { clearBridgeLog, useBridgeLog } from '../bridgeLog.js';
+import { Link } from '../router.js';
+import type { AppView, AuditEntry, KeyView } from '../types.js';
+import { Badge, ErrorNote, NavLink, copyText, formatDate, useDevMode } from '../components/ui.js';
+
+/** packages/protocol/src/scopes.ts (the web bundle does not pull in the server's schema library). */
+const SCOPES: Array<[string, string]> = [
+  ['locks:write', 'Change the lock: time, freeze, pillory, tasks, hygienic opening, settings, device commands'],
+  ['state:write', 'Write the extension state of a session'],
+  ['metadata:write', 'Set unlock blockers and home actions'],
+  ['logs:write', 'Write custom entries to the lock history'],
+  ['notifications:write', 'Send notifications to the wearer or keyholder'],
+  ['regular_actions:write', 'Submit regular actions and change their configuration'],
+  ['requirements:write', 'Record progress for required actions and run attempts'],
+  ['files:write', 'Upload and delete extension files'],
+  ['sessions:background', 'Act on a session without an open launch (needs the lock owner’s approval)'],
+];
+const DEFAULT_SCOPES = SCOPES.map(([s]) => s).filter((s) => s !== 'sessions:background');
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function DevNav() {
+  return (
+    <nav aria-label="Developer" className="subnav">
+      <Link to="/developer">Apps and keys</Link>
+      <Link to="/developer/inspector">Inspector</Link>
+    </nav>
+  );
+}
+
+interface AppDraft {
+  slug: string;
+  name: string;
+  description: string;
+  iframeUrl: string;
+  setupUrl: string;
+  allowedOrigins: string;
+  scopes: string[];
+  defaultConfig: string;
+  initialMetadata: string;
+}
+
+function draftOf(app: AppView | null): AppDraft {
+  return {
+    slug: app?.slug ?? '',
+    name: app?.name ?? '',
+    description: app?.description ?? '',
+    iframeUrl: app?.iframeUrl ?? '',
+    setupUrl: app?.setupUrl ?? '',
+    allowedOrigins: (app?.allowedOrigins ?? []).join('\n'),
+    scopes: app?.scopes ?? DEFAULT_SCOPES,
+    defaultConfig: JSON.stringify(app?.defaultConfig ?? {}, null, 2),
+    initialMetadata: JSON.stringify(app?.initialMetadata ?? {}, null, 2),
+  };
+}
+
+function parseJsonObject(text: string, what: string): { value?: Record<string, unknown>; error?: string } {
+  if (!text.trim()) return { value: {} };
+  try {
+    const v: unknown = JSON.parse(text);
+    if (!isObject(v)) return { error: `${what} must be a JSON object ({…}).` };
+    return { value: v };
+  } catch (e) {
+    return { error: `${what} is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** The fields of an app, for registering (with slug) or editing (slug fixed). */
+function AppForm({ app, onSaved, submitLabel }: { app: AppView | null; onSaved: (app: AppView) => void; submitLabel: string }) {
+  const [d, setD] = useState<AppDraft>(() => draftOf(app));
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const editing = app !== null;
+  const idp = editing ? `app-${app.id}` : 'app-new';
+  const set = <K extends keyof AppDraft>(k: K, v: AppDraft[K]) => setD((prev) => ({ ...prev, [k]: v }));
+  const config = useMemo(() => parseJsonObject(d.defaultConfig, 'The default config'), [d.defaultConfig]);
+  const meta = useMemo(() => parseJsonObject(d.initialMetadata, 'The initial metadata'), [d.initialMetadata]);
+
+  useEffect(() => setD(draftOf(app)), [app]);
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    if (config.error || meta.error) return;
+    setBusy(true);
+    setError(null);
+    const origins = d.allowedOrigins
+      .split(/[\s,]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const fields = {
+      name: d.name.trim(),
+      description: d.description,
+      iframeUrl: d.iframeUrl.trim() || null,
+      setupUrl: d.setupUrl.trim() || null,
+      allowedOrigins: origins,
+      scopes: d.scopes,
+      defaultConfig: config.value ?? {},
+      initialMetadata: meta.value ?? {},
+    };
+    try {
+      const saved = editing
+        ? await api<AppView>(`/api/developer/apps/${app.id}`, { method: 'PATCH', body: fields })
+        : await api<AppView>('/api/developer/apps', { method: 'POST', body: { slug: d.slug.trim(), ...fields } });
+      onSaved(saved);
+      if (!editing) setD(draftOf(null));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="stack" onSubmit={submit} data-testid={editing ? 'app-edit-form' : 'app-create-form'}>
+      {editing ? (
+        <p className="muted small">
+          Slug <code>{app.slug}</code> (permanent)
+        </p>
+      ) : (
+        <div className="field">
+          <label htmlFor={`${idp}-slug`}>Slug</label>
+          <input id={`${idp}-slug`} required minLength={2} maxLength={64} pattern="[a-z0-9][a-z0-9_\-]*" value={d.slug} onChange={(e) => set('slug', e.target.value)} aria-describedby={`${idp}-slug-hint`} />
+          <p id={`${idp}-slug-hint`} className="muted small">
+            Lowercase letters, digits, “-” and “_”; it cannot be changed later.
+          </p>
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor={`${idp}-name`}>Name</label>
+        <input id={`${idp}-name`} required maxLength={80} value={d.name} onChange={(e) => set('name', e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${idp}-desc`}>Description</label>
+        <textarea id={`${idp}-desc`} maxLength={2000} rows={2} value={d.description} onChange={(e) => set('description', e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${idp}-iframe`}>Main page URL (iframe)</label>
+        <input id={`${idp}-iframe`} type="url" inputMode="url" placeholder="https://…" value={d.iframeUrl} onChange={(e) => set('iframeUrl', e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${idp}-setup`}>Setup page URL</label>
+        <input id={`${idp}-setup`} type="url" inputMode="url" placeholder="https://…" value={d.setupUrl} onChange={(e) => set('setupUrl', e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${idp}-origins`}>Allowed origins</label>
+        <textarea id={`${idp}-origins`} rows={2} value={d.allowedOrigins} onChange={(e) => set('allowedOrigins', e.target.value)} aria-describedby={`${idp}-origins-hint`} />
+        <p id={`${idp}-origins-hint`} className="muted small">
+          One per line or comma-separated, e.g. <code>https://ext.example.com</code>. Empty: the origins of the two URLs above.
+        </p>
+      </div>
+      <fieldset>
+        <legend>Scopes</legend>
+        <ul className="plain scopes">
+          {SCOPES.map(([scope, desc]) => (
+            <li key={scope} className="check">
+              <input
+                id={`${idp}-scope-${scope}`}
+                type="checkbox"
+                checked={d.scopes.includes(scope)}
+                onChange={(e) => set('scopes', e.target.checked ? [...d.scopes, scope] : d.scopes.filter((s) => s !== scope))}
+              />
+              <label htmlFor={`${idp}-scope-${scope}`}>
+                <code>{scope}</code> <span className="muted small">{desc}</span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      </fieldset>
+      <div className="field">
+        <label htmlFor={`${idp}-config`}>Default config (JSON)</label>
+        <textarea
+          id={`${idp}-config`}
+          className="mono"
+          rows={5}
+          spellCheck={false}
+          value={d.defaultConfig}
+          onChange={(e) => set('defaultConfig', e.target.value)}
+          aria-invalid={config.error ? true : undefined}
+          aria-describedby={config.error ? `${idp}-config-error` : undefined}
+        />
+        {config.error ? (
+          <p id={`${idp}-config-error`} className="error small" role="alert">
+            {config.error}
+          </p>
+        ) : null}
+      </div>
+      <details>
+        <summary>Initial metadata (home actions, unlock requirements)</summary>
+        <div className="field">
+          <label htmlFor={`${idp}-meta`}>Initial metadata (JSON)</label>
+          <textarea
+            id={`${idp}-meta`}
+            className="mono"
+            rows={6}
+            spellCheck={false}
+            value={d.initialMetadata}
+            onChange={(e) => set('initialMetadata', e.target.value)}
+            aria-invalid={meta.error ? true : undefined}
+            aria-describedby={`${idp}-meta-hint`}
+          />
+          <p id={`${idp}-meta-hint`} className="muted small">
+            <code>{'{"homeActions":[{"slug":"log","title":"Log it"}],"unlockRequirements":[{"metric":"log","requiredCount":3}]}'}</code>
+          </p>
+          {meta.error ? (
+            <p className="error small" role="alert">
+              {meta.error}
+            </p>
+          ) : null}
+        </div>
+      </details>
+      <ErrorNote error={error} testId="app-error" />
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy || !!config.error || !!meta.error}>
+          {busy ? 'Saving…' : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function KeysSection({ apps }: { apps: AppView[] }) {
+  const [keys, setKeys] = useState<KeyView[] | null>(null);
+  const [name, setName] = useState('');
+  const [appId, setAppId] = useState('');
+  const [created, setCreated] = useState<(KeyView & { key: string }) | null>(null);
+  const [copied, setCopied] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [status, setStatus] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setKeys((await api<{ results: KeyView[] }>('/api/developer/keys')).results);
+    } catch (e) {
+      setError(e);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function create(e: React.FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setCopied('');
+    try {
+      const k = await api<KeyView & { key: string }>('/api/developer/keys', { method: 'POST', body: { name: name.trim(), ...(appId ? { appId } : {}) } });
+      setCreated(k);
+      setName('');
+      setStatus(`Key “${k.name}” created.`);
+      await load();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function revoke(k: KeyView) {
+    setError(null);
+    try {
+      await api(`/api/developer/keys/${k.id}/revoke`, { method: 'POST' });
+      setStatus(`Key “${k.name}” revoked.`);
+      if (created?.id === k.id) setCreated(null);
+      await load();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function remove(k: KeyView) {
+    setError(null);
+    try {
+      await api(`/api/developer/keys/${k.id}`, { method: 'DELETE' });
+      setStatus(`Key “${k.name}” deleted.`);
+      await load();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  const appName = (id: string | null) => (id ? (apps.find((a) => a.id === id)?.slug ?? id) : null);
+
+  return (
+    <section className="card stack" aria-labelledby="keys-h">
+      <h2 id="keys-h">Developer keys</h2>
+      <p className="muted small">App keys (with an app) call the extension session API for that app; user-wide keys call the External API on your own locks.</p>
+      <form className="row wrap align-end" onSubmit={create}>
+        <div className="field grow">
+          <label htmlFor="key-name">Key name</label>
+          <input id="key-name" required maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="key-app">App</label>
+          <select id="key-app" value={appId} onChange={(e) => setAppId(e.target.value)}>
+            <option value="">User-wide (no app)</option>
+            {apps.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name} ({a.slug})
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="primary" disabled={busy}>
+          Create key
+        </button>
+      </form>
+      {created ? (
+        <div className="notice warn stack" data-testid="new-key">
+          <p>
+            <strong>Copy this key now.</strong> It is shown only once; latch keeps only its hash.
+          </p>
+          <div className="row wrap">
+            <label htmlFor="new-key-value" className="visually-hidden">
+              New key
+            </label>
+            <input id="new-key-value" className="mono grow" readOnly value={created.key} onFocus={(e) => e.currentTarget.select()} data-testid="new-key-value" />
+            <button
+              type="button"
+              onClick={() =>
+                void copyText(created.key).then((ok) => setCopied(ok ? 'Copied to the clipboard.' : 'Copying was refused; select the key and copy it.'))
+              }
+            >
+              Copy
+            </button>
+            <button type="button" className="ghost" onClick={() => setCreated(null)}>
+              Done
+            </button>
+          </div>
+          <p role="status" className="small">
+            {copied}
+          </p>
+        </div>
+      ) : null}
+      <p role="status" className="status-line">
+        {status}
+      </p>
+      <ErrorNote error={error} />
+      {keys?.length === 0 ? <p className="muted">No keys yet.</p> : null}
+      {keys?.length ? (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Keys">
+          <table data-testid="keys-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Key</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.map((k) => (
+                <tr key={k.id} data-testid={`key-${k.id}`}>
+                  <td>{k.name}</td>
+                  <td>
+                    <code>
+                      {k.prefix}…{k.last4}
+                    </code>
+                  </td>
+                  <td>{k.kind === 'app' ? `app: ${appName(k.appId)}` : 'user-wide'}</td>
+                  <td>{formatDate(k.createdAt)}</td>
+                  <td>{k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never'}</td>
+                  <td>{k.revokedAt ? <Badge tone="danger">revoked {formatDate(k.revokedAt)}</Badge> : <Badge tone="ok">active</Badge>}</td>
+                  <td>
+                    {k.revokedAt ? (
+                      <button type="button" className="small-btn" onClick={() => void remove(k)} aria-label={`Delete key ${k.name}`}>
+                        Delete
+                      </button>
+                    ) : (
+                      <button type="button" className="small-btn danger" onClick={() => void revoke(k)} aria-label={`Revoke key ${k.name}`}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** The developer console: my extension apps and my developer keys. */
+export function DeveloperConsole() {
+  const [apps, setApps] = useState<AppView[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [status, setStatus] = useState('');
+
+  const load = useCallback(async () => {
+    try {
+      setApps((await api<{ results: AppView[] }>('/api/developer/apps')).results);
+    } catch (e) {
+      setError(e);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <section>
+      <h1>Developer console</h1>
+      <DevNav />
+      <p role="status" className="status-line">
+        {status}
+      </p>
+      <ErrorNote error={error} />
+      <section className="card stack" aria-labelledby="apps-h">
+        <h2 id="apps-h">My apps</h2>
+        {apps === null && !error ? <p className="muted">Loading…</p> : null}
+        {apps?.length === 0 ? <p className="muted">No apps yet. Register one below.</p> : null}
+        {apps?.length ? (
+          <ul className="plain stack" data-testid="apps">
+            {apps.map((a) => (
+              <li key={a.id} className="app-row">
+                <NavLink to={`/developer/apps/${a.id}`} testId={`app-${a.slug}`}>
+                  {a.name}
+                </NavLink>{' '}
+                <code className="muted">{a.slug}</code>
+                {a.description ? <p className="muted small">{a.description}</p> : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+      <section className="card stack" aria-labelledby="new-app-h">
+        <h2 id="new-app-h">Register an app</h2>
+        <AppForm
+          app={null}
+          submitLabel="Register app"
+          onSaved={(a) => {
+            setStatus(`App “${a.name}” registered.`);
+            void load();
+          }}
+        />
+      </section>
+      <KeysSection apps={apps ?? []} />
+    </section>
+  );
+}
+
+const outcomeTone = (o: AuditEntry['outcome']) => (o === 'success' ? 'ok' : o === 'refused' ? 'warn' : 'danger');
+
+/** One app: edit it, read its audit trail. */
+export function DeveloperApp({ appId }: { appId: string }) {
+  const [app, setApp] = useState<AppView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [status, setStatus] = useState('');
+  const [audit, setAudit] = useState<AuditEntry[] | null>(null);
+  const [auditMore, setAuditMore] = useState(false);
+  const [auditError, setAuditError] = useState<unknown>(null);
+  const [filter, setFilter] = useState('');
+
+  useEffect(() => {
+    setApp(null);
+    api<AppView>(`/api/developer/apps/${appId}`)
+      .then(setApp)
+      .catch((e: unknown) => setError(e));
+  }, [appId]);
+
+  const loadAudit = useCallback(
+    async (before?: string) => {
+      try {
+        const page = await api<{ results: AuditEntry[]; hasMore: boolean }>(`/api/developer/apps/${appId}/audit?limit=50${before ? `&before=${before}` : ''}`);
+        setAudit((prev) => (before ? [...(prev ?? []), ...page.results] : page.results));
+        setAuditMore(page.hasMore);
+        setAuditError(null);
+      } catch (e) {
+        setAuditError(e);
+      }
+    },
+    [appId],
+  );
+  useEffect(() => {
+    void loadAudit();
+  }, [loadAudit]);
+
+  const shown = (audit ?? []).filter((a) => !filter.trim() || a.requestId.includes(filter.trim()) || (a.errorCode ?? '').includes(filter.trim()));
+
+  return (
+    <section>
+      <p>
+        <Link to="/developer">← Developer console</Link>
+      </p>
+      <h1>{app ? app.name : 'App'}</h1>
+      <ErrorNote error={error} />
+      <p role="status" className="status-line">
+        {status}
+      </p>
+      {app ? (
+        <section className="card stack" aria-labelledby="edit-h">
+          <h2 id="edit-h">Settings</h2>
+          <p className="muted small">
+            Created {formatDate(app.createdAt)} · updated {formatDate(app.updatedAt)}
+          </p>
+          <AppForm
+            app={app}
+            submitLabel="Save changes"
+            onSaved={(a) => {
+              setApp(a);
+              setStatus('Saved.');
+            }}
+          />
+        </section>
+      ) : null}
+      <AppSessions appId={appId} />
+      <section className="card stack" aria-labelledby="audit-h">
+        <div className="page-head">
+          <h2 id="audit-h">Audit trail</h2>
+          <button type="button" onClick={() => void loadAudit()}>
+            Refresh
+          </button>
+        </div>
+        <div className="field">
+          <label htmlFor="audit-filter">Filter by request id or error code</label>
+          <input id="audit-filter" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        </div>
+        <ErrorNote error={auditError} />
+        {audit?.length === 0 ? <p className="muted">No privileged calls yet.</p> : null}
+        {shown.length ? (
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit trail">
+            <table data-testid="audit-table">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Call</th>
+                  <th scope="col">Credential</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Code</th>
+                  <th scope="col">Request id</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((a) => (
+                  <tr key={a.id}>
+                    <td>{formatDate(a.createdAt)}</td>
+                    <td>
+                      <code>
+                        {a.method} {a.route}
+                      </code>
+                      {a.action ? <span className="muted small"> ({a.action})</span> : null}
+                    </td>
+                    <td className="small">{a.credential}</td>
+                    <td>{a.status}</td>
+                    <td>
+                      <Badge tone={outcomeTone(a.outcome)}>{a.outcome}</Badge>
+                    </td>
+                    <td>{a.errorCode ? <code>{a.errorCode}</code> : '—'}</td>
+                    <td>
+                      <code className="small">{a.requestId}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : audit?.length ? (
+          <p className="muted">Nothing matches the filter.</p>
+        ) : null}
+        {auditMore ? (
+          <button type="button" onClick={() => void loadAudit(audit?.[audit.length - 1]?.id)}>
+            Load more
+          </button>
+        ) : null}
+      </section>
+    </section>
+  );
+}
+
+/** Shows whatever the server's request inspector returns (its shape is not fixed yet). */
+function ServerRequests({ filter }: { filter: string }) {
+  const [state, setState] = useState<{ kind: 'loading' } | { kind: 'missing' } | { kind: 'error'; error: unknown } | { kind: 'ok'; rows: Array<Record<string, unknown>> | null; raw: unknown }>({ kind: 'loading' });
+  const load = useCallback(async () => {
+    try {
+      const res = await request<unknown>('/api/dev/inspector');
+      if (res.status === 404) return setState({ kind: 'missing' });
+      if (res.status >= 400) {
+        const b = (isObject(res.body) ? res.body : {}) as { code?: string; message?: string };
+        return setState({ kind: 'error', error: new ApiError(res.status, b.code ?? 'internal_error', b.message ?? `HTTP ${res.status}`, res.requestId) });
+      }
+      const body = res.body;
+      const list = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.results) ? body.results : isObject(body) && Array.isArray(body.requests) ? body.requests : null;
+      setState({ kind: 'ok', rows: list ? (list.filter(isObject) as Array<Record<string, unknown>>) : null, raw: body });
+    } catch (e) {
+      setState({ kind: 'error', error: e });
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const rows = state.kind === 'ok' && state.rows ? state.rows.filter((r) => !filter.trim() || JSON.stringify(r).includes(filter.trim())) : [];
+  const columns = rows.length ? Array.from(new Set(rows.slice(0, 20).flatMap((r) => Object.keys(r)))).slice(0, 8) : [];
+  const cell = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+  return (
+    <section className="card stack" aria-labelledby="server-h">
+      <div className="page-head">
+        <h2 id="server-h">Server requests</h2>
+        <button type="button" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+      {state.kind === 'loading' ? <p className="muted">Loading…</p> : null}
+      {state.kind === 'missing' ? <p className="muted">This server has no request inspector (GET /api/dev/inspector answers 404).</p> : null}
+      {state.kind === 'error' ? <ErrorNote error={state.error} /> : null}
+      {state.kind === 'ok' && !state.rows ? <pre className="json">{JSON.stringify(state.raw, null, 2)}</pre> : null}
+      {state.kind === 'ok' && state.rows && rows.length === 0 ? <p className="muted">No requests{filter ? ' match the filter' : ''}.</p> : null}
+      {rows.length ? (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Server requests">
+          <table data-testid="server-requests">
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => (
+                <tr key={i}>
+                  {columns.map((c) => (
+                    <td key={c} className="small">
+                      {cell(r[c])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** Recent bridge messages (and the request ids they caused); in dev mode, the server's own request log. */
+export function Inspector() {
+  const log = useBridgeLog();
+  const dev = useDevMode();
+  const [filter, setFilter] = useState('');
+  const entries = useMemo(() => {
+    const f = filter.trim();
+    return [...log].reverse().filter((e) => !f || (e.requestId ?? '').includes(f) || (e.id ?? '').includes(f));
+  }, [log, filter]);
+
+  return (
+    <section>
+      <h1>Inspector</h1>
+      <DevNav />
+      <div className="row wrap align-end">
+        <div className="field grow">
+          <label htmlFor="inspector-filter">Filter by request id</label>
+          <input id="inspector-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="req_…" data-testid="inspector-filter" />
+        </div>
+        <button type="button" onClick={() => clearBridgeLog()} disabled={log.length === 0}>
+          Clear
+        </button>
+      </div>
+      <section className="card stack" aria-labelledby="bridge-h">
+        <h2 id="bridge-h">Bridge messages</h2>
+        <p className="muted small">This tab’s extension traffic, newest first ({log.length} recorded).</p>
+        {entries.length === 0 ? (
+          <p className="muted">{log.length ? 'Nothing matches the filter.' : 'Nothing yet: open an extension on a lock.'}</p>
+        ) : (
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Bridge messages">
+            <table data-testid="bridge-log">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Dir.</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Id</th>
+                  <th scope="col">Result</th>
+                  <th scope="col">Request id</th>
+                  <th scope="col">Session</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((e, i) => (
+                  <tr key={`${e.at}-${i}`} className={e.direction === 'drop' ? 'row-warn' : undefined}>
+                    <td className="small">{new Date(e.at).toLocaleTimeString()}</td>
+                    <td>{e.direction === 'in' ? '← in' : e.direction === 'out' ? '→ out' : '✕ dropped'}</td>
+                    <td className="small">{e.type ?? '—'}</td>
+                    <td>{e.action ? <code>{e.action}</code> : '—'}</td>
+                    <td className="small">{e.id ?? '—'}</td>
+                    <td>
+                      {e.ok === true ? <Badge tone="ok">ok</Badge> : e.ok === false ? <Badge tone="danger">{e.code ?? 'error'}</Badge> : null}
+                      {e.reason ? <span className="small"> {e.reason}</span> : null}
+                    </td>
+                    <td>{e.requestId ? <code className="small">{e.requestId}</code> : '—'}</td>
+                    <td className="small">{e.sessionId ? e.sessionId.slice(-6) : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      {dev ? <ServerRequests filter={filter} /> : null}
+    </section>
+  );
+}
+
+interface AppSession {
+  sessionId: string;
+  lockId: string;
+  lockTitle: string;
+  lockStatus: string;
+  wearerUsername: string | null;
+  keyholderUsername: string | null;
+  createdAt: string;
+}
+
+/** Where the app runs: its sessions, newest installs last, with their locks' state. */
+function AppSessions({ appId }: { appId: string }) {
+  const [rows, setRows] = useState<AppSession[] | null>(null);
+  const [count, setCount] = useState(0);
+  const [more, setMore] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(
+    async (after?: string) => {
+      try {
+        const page = await api<{ count: number; hasMore: boolean; results: AppSession[] }>(`/api/developer/apps/${appId}/sessions?limit=50${after ? `&after=${after}` : ''}`);
+        setRows((prev) => (after ? [...(prev ?? []), ...page.results] : page.results));
+        setCount(page.count);
+        setMore(page.hasMore);
+        setError(null);
+      } catch (e) {
+        setError(e);
+      }
+    },
+    [appId],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return (
+    <section className="card stack" aria-labelledby="sessions-h">
+      <div className="page-head">
+        <h2 id="sessions-h">Sessions ({count})</h2>
+        <button type="button" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+      <ErrorNote error={error} />
+      {rows && rows.length === 0 ? <p className="muted">No lock runs this app yet.</p> : null}
+      {rows && rows.length ? (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Sessions">
+          <table data-testid="sessions-table">
+            <thead>
+              <tr>
+                <th scope="col">Session</th>
+                <th scope="col">Lock</th>
+                <th scope="col">Status</th>
+                <th scope="col">Wearer</th>
+                <th scope="col">Keyholder</th>
+                <th scope="col">Installed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.sessionId}>
+                  <td className="mono small">{r.sessionId}</td>
+                  <td>{r.lockTitle}</td>
+                  <td>{r.lockStatus}</td>
+                  <td>{r.wearerUsername ?? '—'}</td>
+                  <td>{r.keyholderUsername ?? '—'}</td>
+                  <td className="small">{formatDate(r.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {more && rows?.length ? (
+        <button type="button" onClick={() => void load(rows[rows.length - 1]!.sessionId)}>
+          Load more
+        </button>
+      ) : null}
+    </section>
+  );
+}
