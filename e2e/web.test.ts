@@ -214,6 +214,54 @@ describe('web UI (Chromium)', { skip }, () => {
       assert.deepEqual(lock.extensions[0].config, { level: 7 });
     });
 
+    it('a running self-lock gets an extension through its setup page (sized to the page), then loses it', async () => {
+      const { context, page } = await anonymousPage();
+      const reg = await context.request.post('/api/auth/register', { data: { username: unique('adder'), password: 'adder-password-1' } });
+      assert.equal(reg.status(), 201, await reg.text());
+      await page.goto('/locks/new');
+      await page.getByLabel('Title').fill('Plain lock');
+      await page.click(tid('create-lock'));
+      await page.waitForURL(/\/locks\/[0-9a-f]{24}$/);
+      const lockId = new URL(page.url()).pathname.split('/').pop()!;
+      await page.waitForSelector(tid('manage-extensions'));
+      assert.equal(await page.locator(tid(`extension-${slug}`)).count(), 0);
+
+      await page.getByLabel('Add an extension').selectOption(slug);
+      const handle = await page.waitForSelector(tid(`setup-iframe-${slug}`));
+      const frame = (await handle.contentFrame())!;
+      await frame.waitForFunction(() => (window as any).received?.some((m: { type?: string }) => m.type === 'chastify:ext:setup:init'));
+      const init = await frame.evaluate(() => (window as any).received.find((m: { type?: string }) => m.type === 'chastify:ext:setup:init'));
+      assert.equal(init.context.role, 'wearer');
+      assert.deepEqual(init.config, {});
+
+      // The setup page reports its height; the frame follows it.
+      const before = (await handle.boundingBox())!.height;
+      await frame.click('#grow');
+      await page.waitForFunction((sel) => (document.querySelector(sel)?.getBoundingClientRect().height ?? 0) > 900, tid(`setup-iframe-${slug}`));
+      assert.ok(before < 900, `the frame starts at its default height, not ${before}`);
+
+      await frame.fill('#level', '4');
+      await frame.click('#save');
+      await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('"level": 4'), tid(`add-config-${slug}`));
+      await page.click(tid('install-extension'));
+      await page.waitForSelector(`${tid('status-message')}:has-text("${extName} added.")`);
+      await page.waitForSelector(tid(`extension-${slug}`));
+      let lock = await (await context.request.get(`/api/locks/${lockId}`)).json();
+      assert.deepEqual(lock.extensions.map((x: { slug: string; config: unknown }) => [x.slug, x.config]), [[slug, { level: 4 }]]);
+      // Installed: it is no longer offered.
+      assert.equal(await page.locator(`${tid('add-extension-select')} option[value="${slug}"]`).count(), 0);
+
+      await page.click(tid(`remove-${slug}`));
+      await page.click(tid(`confirm-remove-${slug}`));
+      await page.waitForSelector(`${tid('status-message')}:has-text("${extName} removed.")`);
+      await page.waitForSelector(tid(`extension-${slug}`), { state: 'detached' });
+      lock = await (await context.request.get(`/api/locks/${lockId}`)).json();
+      assert.deepEqual(lock.extensions, []);
+      const history = await (await context.request.get(`/api/locks/${lockId}/history`)).json();
+      const types = history.results.map((h: { type: string }) => h.type);
+      assert.ok(types.includes('extension_removed'), types.join(', '));
+    });
+
     it('a form error is shown inline and nothing is created', async () => {
       const { context, page } = await anonymousPage();
       const reg = await context.request.post('/api/auth/register', { data: { username: unique('empty'), password: 'maker-password-1' } });

@@ -1,6 +1,7 @@
 import { BridgeError } from './errors.js';
 import { isOrigin, parseLaunchHash } from './launch.js';
-import { isPlainObject, SETUP_CONFIG, SETUP_GET_CONFIG, SETUP_INIT, SETUP_READY } from './protocol.js';
+import { isPlainObject, RESIZE, SETUP_CONFIG, SETUP_GET_CONFIG, SETUP_INIT, SETUP_READY } from './protocol.js';
+import { startAutoResize, type AutoResizeOptions } from './resize.js';
 
 export type SetupConfig = Record<string, unknown>;
 
@@ -15,6 +16,11 @@ export interface SetupPageOptions<C extends SetupConfig = SetupConfig> {
   allowedParentOrigins?: string[];
   /** Send `chastify:ext:setup:ready` at once (default true): the host answers with `setup:init`. */
   ready?: boolean;
+  /**
+   * Report the page's height to the host (`chastify:ext:resize {height}`) as it changes, so the
+   * host can size the setup frame (default true; `false` to turn off, or options).
+   */
+  autoResize?: boolean | AutoResizeOptions;
   parent?: Window;
   self?: Window;
 }
@@ -52,6 +58,8 @@ export class SetupPage<C extends SetupConfig = SetupConfig> {
   private held: C | null = null;
   private ctx: Record<string, unknown> = {};
   private closed = false;
+  private height: number | null = null;
+  private stopResize: (() => void) | null = null;
 
   constructor(private readonly options: SetupPageOptions<C> = {}) {
     this.self = options.self ?? window;
@@ -63,6 +71,17 @@ export class SetupPage<C extends SetupConfig = SetupConfig> {
     this.onMessage = this.onMessage.bind(this);
     this.self.addEventListener('message', this.onMessage);
     if (options.ready !== false) this.ready();
+    if (options.autoResize !== false) {
+      const resizeOptions = typeof options.autoResize === 'object' ? options.autoResize : {};
+      this.stopResize = startAutoResize((m) => this.reportHeight(m.height as number), '', resizeOptions);
+    }
+  }
+
+  /** Tells the host the page's height (sent once the host's origin is known). */
+  reportHeight(height: number): void {
+    if (!Number.isFinite(height)) return;
+    this.height = Math.ceil(height);
+    if (this.origin && !this.closed) this.parent.postMessage({ type: RESIZE, height: this.height }, this.origin);
   }
 
   private allowed(origin: string): boolean {
@@ -119,6 +138,8 @@ export class SetupPage<C extends SetupConfig = SetupConfig> {
         this.held = null;
         this.sendConfig(held);
       }
+      // A height measured before the host was known has not reached it yet.
+      if (this.height !== null) this.reportHeight(this.height);
       this.options.onInit?.(this.received, this.ctx);
     } else if (msg.type === SETUP_GET_CONFIG) {
       const config = this.options.getConfig?.() ?? this.config ?? ({} as C);
@@ -128,6 +149,8 @@ export class SetupPage<C extends SetupConfig = SetupConfig> {
 
   close(): void {
     this.closed = true;
+    this.stopResize?.();
+    this.stopResize = null;
     this.self.removeEventListener('message', this.onMessage);
   }
 }

@@ -333,12 +333,38 @@ describe('@latch/bridge in Chromium with a fake host', { skip }, () => {
       await frame.evaluate(() => (window as Win).setup.sendConfig({ level: 5 }));
       await page.evaluate(() => (window as Win).host.post({ type: 'chastify:ext:setup:get_config' }));
       await page.waitForFunction(() => (window as Win).host.received.filter((m: any) => m.data.type === 'chastify:ext:setup:config').length === 2);
-      const msgs = (await received(page)).map((m) => [m.origin, m.data]);
+      const msgs = (await received(page)).filter((m) => m.data.type !== 'chastify:ext:resize').map((m) => [m.origin, m.data]);
       assert.deepEqual(msgs, [
         [ext.origin, { type: 'chastify:ext:setup:ready' }],
         [ext.origin, { type: 'chastify:ext:setup:config', config: { level: 5 } }],
         [ext.origin, { type: 'chastify:ext:setup:config', config: { level: 5 } }],
       ]);
+      await close();
+    });
+
+    it('reports its height to the host as it changes (no nonce), and stops on close()', async () => {
+      const { page, frame, close } = await openSetup();
+      await frame.evaluate(`window.setup = window.sdk.createSetupPage();`);
+      const heights = async () => (await received(page)).filter((m) => m.data.type === 'chastify:ext:resize').map((m) => [m.origin, m.data]);
+      await page.waitForFunction(() => (window as Win).host.received.some((m: any) => m.data.type === 'chastify:ext:resize'));
+      for (const [origin, data] of await heights()) {
+        assert.equal(origin, ext.origin);
+        assert.deepEqual(Object.keys(data as object).sort(), ['height', 'type']);
+      }
+      await frame.evaluate(() => {
+        const tall = document.createElement('div');
+        tall.style.height = '900px';
+        document.body.appendChild(tall);
+      });
+      await page.waitForFunction(() => (window as Win).host.received.some((m: any) => m.data.type === 'chastify:ext:resize' && m.data.height >= 900));
+      await page.waitForTimeout(100);
+      await frame.evaluate(() => {
+        (window as Win).setup.close();
+        document.body.appendChild(Object.assign(document.createElement('div'), { style: 'height: 500px' }));
+      });
+      const afterClose = (await heights()).length;
+      await page.waitForTimeout(200);
+      assert.equal((await heights()).length, afterClose, 'no resize after close()');
       await close();
     });
 

@@ -95,13 +95,38 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   };
 }
 
-/** Drops a test schema and everything in it. */
+/**
+ * Arbitrary key of the PostgreSQL advisory lock that serializes our schema changes (migrations,
+ * dropping a test schema) across every process on the database.
+ */
+const SCHEMA_CHANGE_LOCK = 7_413_201_926;
+
+/**
+ * Runs `fn` while holding the database-wide schema-change lock (PostgreSQL; SQLite has one writer
+ * anyway). The lock is held on a connection of its own, so `fn` may use the pool freely.
+ */
+export async function withSchemaChangeLock<T>(database: Database, fn: () => Promise<T>): Promise<T> {
+  if (database.dialect !== 'postgres') return fn();
+  return database.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${SCHEMA_CHANGE_LOCK})`.execute(conn);
+    try {
+      return await fn();
+    } finally {
+      await sql`select pg_advisory_unlock(${SCHEMA_CHANGE_LOCK})`.execute(conn);
+    }
+  });
+}
+
+/** Drops a test schema and everything in it (under the schema-change lock, see above). */
 export async function dropPgSchema(url: string, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    await client.query('select pg_advisory_lock($1)', [SCHEMA_CHANGE_LOCK]);
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   } finally {
+    // Ending the session releases the lock too.
     await client.end();
   }
 }

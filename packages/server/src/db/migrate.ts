@@ -1,5 +1,5 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
-import type { Database } from './connect.js';
+import { withSchemaChangeLock, type Database } from './connect.js';
 import { initial } from './migrations/0001_initial.js';
 import { credentials } from './migrations/0002_credentials.js';
 import { engine } from './migrations/0003_engine.js';
@@ -24,23 +24,30 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
   // Pin the bookkeeping tables to our schema: Kysely otherwise finds another schema's copies.
   const migrator = new Migrator({ db: database.db, provider, ...(database.schema ? { migrationTableSchema: database.schema } : {}) });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = await migrator.migrateToLatest();
-      if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
-      return result;
-    } catch (err) {
-      // Kysely looks for its bookkeeping tables by listing every table of the database; a schema
-      // dropped at that moment (another tenant or test on the same PostgreSQL) fails the listing.
-      // Migrating is idempotent and serialized by its lock, so trying again is safe.
-      if (!isCatalogRace(err) || attempt >= 5) throw err;
-      await new Promise((r) => setTimeout(r, 50 * attempt));
+  // Kysely looks for its bookkeeping tables by listing every table of the whole database, before
+  // it takes its own (per-schema) lock. Another schema being migrated or dropped at that moment
+  // (another tenant, or a parallel test process) can fail that listing, so on PostgreSQL every
+  // schema change of ours runs under one database-wide lock.
+  return withSchemaChangeLock(database, async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await migrator.migrateToLatest();
+        if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+        return result;
+      } catch (err) {
+        // Someone else's DDL (not under our lock) can still race the listing. Migrating is
+        // idempotent and serialized, so trying again is safe.
+        if (!isCatalogRace(err) || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
     }
-  }
+  });
 }
 
-/** PostgreSQL: a schema or relation vanished while the catalog was being read. */
+/** PostgreSQL: a schema, relation or column vanished (or appeared) while the catalog was being read. */
 function isCatalogRace(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
-  return code === '3F000' || code === '42P01' || code === 'XX000';
+  // invalid_schema_name, undefined_table, undefined_column, undefined_object, internal error
+  // ("cache lookup failed").
+  return code === '3F000' || code === '42P01' || code === '42703' || code === '42704' || code === 'XX000';
 }

@@ -1,4 +1,4 @@
-import { SETUP_CONFIG, SETUP_GET_CONFIG, SETUP_INIT, SETUP_READY, isPlainObject } from './protocol.js';
+import { RESIZE, SETUP_CONFIG, SETUP_GET_CONFIG, SETUP_INIT, SETUP_READY, isPlainObject } from './protocol.js';
 
 export interface SetupHostOptions {
   iframe: HTMLIFrameElement;
@@ -6,16 +6,21 @@ export interface SetupHostOptions {
   config: Record<string, unknown>;
   context: Record<string, unknown>;
   onConfig: (config: Record<string, unknown>) => void;
+  /** The page's content height in CSS pixels (`chastify:ext:resize {height}`), clamped. */
+  onResize?: (height: number) => void;
   onLog?: (reason: string) => void;
 }
 
 const MAX_CONFIG_BYTES = 64 * 1024;
+export const SETUP_MIN_HEIGHT = 120;
+export const SETUP_MAX_HEIGHT = 2000;
 
 /**
  * The setup-page protocol (spec 000, DECISIONS §9): the parent sends `setup:init {config,
  * context}` on load and whenever the page says `setup:ready`; the page sends `setup:config
  * {config}`. Setup pages in the wild send no nonce, so only the source window and the exact
- * origin are checked.
+ * origin are checked. A setup page may also report its height with `chastify:ext:resize
+ * {height}` (nonce optional: a setup page has no launch).
  */
 export class SetupHost {
   constructor(private readonly opts: SetupHostOptions) {
@@ -45,6 +50,10 @@ export class SetupHost {
     const msg: unknown = event.data;
     if (!isPlainObject(msg)) return;
     if (msg.type === SETUP_READY) return this.init();
+    if (msg.type === RESIZE) {
+      if (typeof msg.height !== 'number' || !Number.isFinite(msg.height)) return this.opts.onLog?.('resize without a numeric height');
+      return this.opts.onResize?.(Math.round(Math.min(SETUP_MAX_HEIGHT, Math.max(SETUP_MIN_HEIGHT, msg.height))));
+    }
     if (msg.type === SETUP_CONFIG) {
       if (!isPlainObject(msg.config)) return this.opts.onLog?.('setup config is not an object');
       if (JSON.stringify(msg.config).length > MAX_CONFIG_BYTES) return this.opts.onLog?.('setup config is larger than 64 KiB');

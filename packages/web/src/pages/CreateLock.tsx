@@ -1,83 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api.js';
-import { SetupHost } from '../bridge/setup.js';
-import { logBridge } from '../bridgeLog.js';
 import { navigate } from '../router.js';
-import { bridgeUi, useTheme } from '../theme.js';
 import type { ExtensionSummary, Lock } from '../types.js';
 import { DurationInput, ErrorNote, JsonView, humanDuration } from '../components/ui.js';
+import { SetupFrame, asConfig, type Config } from '../components/SetupFrame.js';
 
 const TEN_YEARS = 10 * 365 * 86400;
-type Config = Record<string, unknown>;
-
-const asConfig = (v: unknown): Config => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Config) : {});
-
-/**
- * An extension's setup page in a sandboxed iframe, spoken to with the setup protocol
- * (`setup:init` on load and on `setup:ready`; the page answers `setup:config`).
- */
-function SetupFrame({ ext, onConfig }: { ext: ExtensionSummary; onConfig: (config: Config) => void }) {
-  const theme = useTheme();
-  const iframeRef = useRef<HTMLIFrameElement>(null);
-  const hostRef = useRef<SetupHost | null>(null);
-  const onConfigRef = useRef(onConfig);
-  onConfigRef.current = onConfig;
-  const setupUrl = ext.setupUrl!;
-  let origin: string | null = null;
-  try {
-    origin = new URL(setupUrl).origin;
-  } catch {
-    origin = null;
-  }
-  // The theme when the page opened seeds its context; it is not re-sent on every toggle.
-  const themeAtOpen = useRef(theme);
-
-  const ensureHost = () => {
-    const iframe = iframeRef.current;
-    if (!iframe || !origin) return null;
-    if (!hostRef.current) {
-      hostRef.current = new SetupHost({
-        iframe,
-        origin,
-        config: asConfig(ext.defaultConfig),
-        context: { slug: ext.slug, role: 'wearer', theme: bridgeUi(themeAtOpen.current) },
-        onConfig: (c) => onConfigRef.current(c),
-        onLog: (reason) => logBridge({ at: Date.now(), direction: 'drop', type: 'setup', reason: `${ext.slug}: ${reason}` }),
-      }).start();
-    }
-    return hostRef.current;
-  };
-
-  useEffect(() => {
-    // Listen from the start: a page may say `setup:ready` before the load event fires.
-    ensureHost();
-    return () => {
-      hostRef.current?.stop();
-      hostRef.current = null;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ext.slug, setupUrl]);
-
-  if (!origin) return <p className="error">The setup page address of {ext.name} is not a URL.</p>;
-  return (
-    <div className="setup-frame">
-      <iframe
-        ref={iframeRef}
-        src={setupUrl}
-        title={`${ext.name} setup`}
-        data-testid={`setup-iframe-${ext.slug}`}
-        sandbox="allow-scripts allow-forms allow-same-origin"
-        referrerPolicy="no-referrer"
-        onLoad={() => ensureHost()?.init()}
-      />
-      <div className="row">
-        <button type="button" className="small-btn" onClick={() => ensureHost()?.requestConfig()}>
-          Ask the page for its configuration
-        </button>
-      </div>
-    </div>
-  );
-}
 
 /** Lock yourself: timer, keyholder, modules, extensions with their setup pages. */
 export function CreateLock() {
@@ -229,7 +157,7 @@ export function CreateLock() {
                     {on ? (
                       <div className="stack ext-setup">
                         {ext.setupUrl ? (
-                          <SetupFrame ext={ext} onConfig={(c) => setConfigs((all) => ({ ...all, [ext.slug]: c }))} />
+                          <SetupFrame ext={ext} role="wearer" onConfig={(c) => setConfigs((all) => ({ ...all, [ext.slug]: c }))} />
                         ) : (
                           <p className="muted small">This extension has no setup page; it uses its default configuration.</p>
                         )}

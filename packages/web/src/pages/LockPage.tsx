@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { Link, navigate } from '../router.js';
 import type { HistoryEntry, Lock, Metadata } from '../types.js';
 import { Badge, DurationInput, ErrorNote, NavLink, formatDate, formatDuration, humanDuration, remainingNow, useTick } from '../components/ui.js';
+import { ManageExtensions } from './ManageExtensions.js';
 
 const REFRESH_MS = 4000;
 const METADATA_EVERY = 3; // refreshes
@@ -580,6 +581,10 @@ function LockView({ lockId }: { lockId: string }) {
     void loadMetadata(l);
   };
 
+  const afterExtensionsChanged = async (message: string) => {
+    afterAction(await api<Lock>(`/api/locks/${lockId}/status`), message);
+  };
+
   async function unlock() {
     setBusy('unlock');
     setUnlockError(null);
@@ -806,6 +811,7 @@ function LockView({ lockId }: { lockId: string }) {
             <HygienicControl lock={lock} onDone={afterAction} />
             <SettingsControl lock={lock} onDone={afterAction} />
           </div>
+          <ManageExtensions lock={lock} onChanged={afterExtensionsChanged} />
         </section>
       ) : null}
 

@@ -1,0 +1,127 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api.js';
+import type { ExtensionSummary, Lock } from '../types.js';
+import { ErrorNote, JsonView } from '../components/ui.js';
+import { SetupFrame, asConfig, type Config } from '../components/SetupFrame.js';
+
+/**
+ * Adding an extension to a running lock (with its setup page, like at creation) and removing one.
+ * Shown to whoever controls the lock: its keyholder, or the wearer of a self-lock.
+ */
+export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (message: string) => Promise<void> }) {
+  const [catalog, setCatalog] = useState<ExtensionSummary[] | null>(null);
+  const [catalogError, setCatalogError] = useState<unknown>(null);
+  const [picked, setPicked] = useState('');
+  const [config, setConfig] = useState<Config>({});
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    api<{ results: ExtensionSummary[] }>('/api/extensions')
+      .then((r) => setCatalog(r.results))
+      .catch((e: unknown) => setCatalogError(e));
+  }, []);
+
+  const installed = new Set(lock.extensions.map((x) => x.slug));
+  const available = (catalog ?? []).filter((x) => !installed.has(x.slug));
+  const ext = available.find((x) => x.slug === picked) ?? null;
+  const role = lock.role === 'keyholder' ? 'keyholder' : 'wearer';
+
+  const pick = (slug: string) => {
+    setPicked(slug);
+    setError(null);
+    setConfig(asConfig(available.find((x) => x.slug === slug)?.defaultConfig));
+  };
+
+  async function run(work: () => Promise<unknown>, message: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+      setConfirming(null);
+      setPicked('');
+      await onChanged(message);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const install = () =>
+    ext && run(() => api(`/api/locks/${lock.id}/extensions`, { method: 'POST', body: { slug: ext.slug, config } }), `${ext.name} added.`);
+  const remove = (x: Lock['extensions'][number]) =>
+    run(() => api(`/api/locks/${lock.id}/extensions/${encodeURIComponent(x.slug)}`, { method: 'DELETE' }), `${x.name} removed.`);
+
+  return (
+    <section aria-labelledby="manage-ext-h" className="card stack" data-testid="manage-extensions">
+      <h2 id="manage-ext-h">Manage extensions</h2>
+      {lock.extensions.length ? (
+        <ul className="plain stack">
+          {lock.extensions.map((x) => (
+            <li key={x.sessionId} className="row wrap" data-testid={`installed-${x.slug}`}>
+              <span className="grow">{x.name}</span>
+              {confirming === x.slug ? (
+                <>
+                  <span className="small" id={`remove-${x.slug}-warn`}>
+                    Its state stays on record, but it stops acting on this lock.
+                  </span>
+                  <button type="button" className="danger" disabled={busy} onClick={() => remove(x)} aria-describedby={`remove-${x.slug}-warn`} data-testid={`confirm-remove-${x.slug}`}>
+                    Remove {x.name}
+                  </button>
+                  <button type="button" disabled={busy} onClick={() => setConfirming(null)}>
+                    Keep it
+                  </button>
+                </>
+              ) : (
+                <button type="button" className="small-btn" disabled={busy} onClick={() => setConfirming(x.slug)} data-testid={`remove-${x.slug}`}>
+                  Remove…
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted small">No extension is installed on this lock.</p>
+      )}
+
+      <ErrorNote error={catalogError} />
+      {catalog === null && !catalogError ? <p className="muted small">Loading extensions…</p> : null}
+      {catalog && available.length === 0 ? <p className="muted small">Every available extension is installed.</p> : null}
+      {available.length ? (
+        <div className="stack">
+          <div className="field">
+            <label htmlFor="add-extension">Add an extension</label>
+            <select id="add-extension" value={picked} onChange={(e) => pick(e.target.value)} data-testid="add-extension-select">
+              <option value="">Choose…</option>
+              {available.map((x) => (
+                <option key={x.slug} value={x.slug}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          {ext ? (
+            <div className="stack ext-setup" data-testid={`add-extension-${ext.slug}`}>
+              <p className="muted small">{ext.description || ext.slug}</p>
+              {ext.setupUrl ? (
+                <SetupFrame key={ext.slug} ext={ext} role={role} onConfig={setConfig} />
+              ) : (
+                <p className="muted small">This extension has no setup page; it uses its default configuration.</p>
+              )}
+              <h3 className="small-heading">Configuration</h3>
+              <JsonView value={config} label={`${ext.name} configuration`} testId={`add-config-${ext.slug}`} />
+              <div className="row">
+                <button type="button" className="primary" disabled={busy} onClick={install} data-testid="install-extension">
+                  {busy ? 'Adding…' : `Add ${ext.name}`}
+                </button>
+              </div>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+      <ErrorNote error={error} testId="manage-extensions-error" />
+    </section>
+  );
+}
