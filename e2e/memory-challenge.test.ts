@@ -125,7 +125,7 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
     return { outcome: (await result.getAttribute('data-outcome')) ?? '', text: (await result.textContent()) ?? '' };
   }
 
-  it('the wearer creates a lock with the extension, configured in its setup page (a lost game freezes the lock for 45 min)', async () => {
+  it('the wearer creates a lock with the extension, configured in its setup page (2 wins, fewer than the app’s 3; a lost game freezes the lock for 45 min)', async () => {
     await page.goto('/locks/new');
     await page.getByLabel('Title').fill('Memory lock');
     await page.getByLabel(APP_NAME, { exact: true }).check();
@@ -133,13 +133,16 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
     const preview = page.locator(tid(`config-${SLUG}`));
     // The setup page answers the host's init with the complete config.
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('"requiredWins"'), tid(`config-${SLUG}`));
+    await setup.fill('#requiredWins', '2');
     await setup.check('#punishment-freeze');
     await setup.fill('#punishmentMinutes', '45');
     await page.waitForFunction((sel) => /"type": "freeze"[\s\S]*"seconds": 2700|"seconds": 2700[\s\S]*"type": "freeze"/.test(document.querySelector(sel)?.textContent ?? ''), tid(`config-${SLUG}`));
     const config = JSON.parse((await preview.textContent()) ?? '{}');
     assert.deepEqual(config.punishment, { type: 'freeze', seconds: 2700 });
-    assert.equal(config.requiredWins, 3);
-    assert.match((await setup.locator(tid('summary')).textContent()) ?? '', /freezes the lock for 45 min/);
+    assert.equal(config.requiredWins, 2);
+    // "Wins required" becomes the lock's own unlock requirement, read by latch (it replaces the app's 3).
+    assert.deepEqual(config.unlockRequirements, [{ metric: 'memory_win', requiredCount: 2, blocker: 'Win 2 memory games to unlock' }]);
+    assert.match((await setup.locator(tid('summary')).textContent()) ?? '', /^2 wins to unlock; .*freezes the lock for 45 min/);
 
     await page.click(tid('create-lock'));
     await page.waitForURL(/\/locks\/[0-9a-f]{24}$/);
@@ -148,25 +151,26 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
     const installed = lock.extensions.find((x) => x.slug === SLUG);
     assert.ok(installed, 'the extension is installed');
     assert.deepEqual((installed.config as { punishment: unknown }).punishment, { type: 'freeze', seconds: 2700 });
+    assert.deepEqual((installed.config as { unlockRequirements: unknown }).unlockRequirements, config.unlockRequirements);
     sessionId = installed.sessionId;
   });
 
-  it('before the extension was ever opened, "Unlock" is held by "Win 3 memory games to unlock — 0 of 3"', async () => {
+  it('before the extension was ever opened, "Unlock" is held by the lock’s own requirement: "Win 2 memory games to unlock — 0 of 2"', async () => {
     const blockers = await lockPageBlockers();
     assert.equal(blockers.length, 1, blockers.join(' | '));
-    assert.match(blockers[0]!, /Memory challenge:\s*Win 3 memory games to unlock\s*— 0 of 3/);
+    assert.match(blockers[0]!, /Memory challenge:\s*Win 2 memory games to unlock\s*— 0 of 2/);
     assert.equal(await page.locator(tid('unlock')).isDisabled(), true);
     assert.equal(await page.locator(tid('unlock')).getAttribute('aria-describedby'), 'unlock-blockers');
     await page.waitForSelector(tid('home-action-play'));
     assert.match((await page.locator(tid('home-action-play')).textContent()) ?? '', /Play memory challenge/);
   });
 
-  it('the home action opens the game (intent play); a verified win shows "1 of 3" in the game and on the lock page; theme and size follow the host', async () => {
+  it('the home action opens the game (intent play); a verified win shows "1 of 2" in the game and on the lock page; theme and size follow the host', async () => {
     const frame = await openGame();
     const { outcome, text } = await play(frame, true);
     assert.equal(outcome, 'win', text);
     assert.match(text, /You won! 10 min removed/);
-    assert.equal((await frame.locator(tid('progress')).textContent())?.trim(), '1 of 3 wins');
+    assert.equal((await frame.locator(tid('progress')).textContent())?.trim(), '1 of 2 wins');
 
     // Theme: the host's switch reaches the page; size: the iframe is as tall as the game.
     const before = await frame.evaluate(() => document.documentElement.getAttribute('data-chastify-theme'));
@@ -177,32 +181,26 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
     assert.ok(Math.abs(heights - content) <= 4, `iframe ${heights}px for ${content}px of content`);
 
     const blockers = await lockPageBlockers();
-    assert.match(blockers.join(' | '), /Win 3 memory games to unlock\s*— 1 of 3/);
+    assert.match(blockers.join(' | '), /Win 2 memory games to unlock\s*— 1 of 2/);
   });
 
-  it('a second verified win: "2 of 3"', async () => {
-    const { outcome } = await play(await openGame(), true);
-    assert.equal(outcome, 'win');
-    assert.match((await lockPageBlockers()).join(' | '), /— 2 of 3/);
-  });
-
-  it('a lost game applies the configured punishment: the lock page shows the lock frozen; progress stays 2 of 3', async () => {
+  it('a lost game applies the configured punishment: the lock page shows the lock frozen; progress stays 1 of 2', async () => {
     const frame = await openGame();
     const { outcome, text } = await play(frame, false);
     assert.equal(outcome, 'loss');
     assert.match(text, /Wrong: it was .*The lock is frozen for 45 min\./);
-    assert.equal((await frame.locator(tid('progress')).textContent())?.trim(), '2 of 3 wins');
-    assert.match((await lockPageBlockers()).join(' | '), /— 2 of 3/);
+    assert.equal((await frame.locator(tid('progress')).textContent())?.trim(), '1 of 2 wins');
+    assert.match((await lockPageBlockers()).join(' | '), /— 1 of 2/);
     await page.waitForSelector(tid('frozen-notice'));
     assert.equal(await page.locator(tid('countdown')).getAttribute('data-state'), 'frozen');
     assert.ok(await page.locator('[data-reason="frozen"]').count(), 'the unlock card names the freeze');
   });
 
-  it('the third win clears the blocker; once the time is up, the wearer unlocks', async () => {
+  it('the second win satisfies the lock’s requirement and clears the blocker; once the time is up, the wearer unlocks', async () => {
     const frame = await openGame();
     const { outcome } = await play(frame, true);
     assert.equal(outcome, 'win');
-    assert.equal((await frame.locator(tid('progress')).textContent())?.trim(), '3 of 3 wins');
+    assert.equal((await frame.locator(tid('progress')).textContent())?.trim(), '2 of 2 wins');
     await frame.waitForSelector('html[data-phase="complete"]');
     assert.equal(await frame.locator(tid('play')).isDisabled(), true, 'no more games once complete');
 
@@ -212,13 +210,13 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
 
     // Everything the backend did is on record.
     const history = (await api<{ results: Array<{ title: string; role: string }> }>(`/api/locks/${lockId}/history?limit=100`)).results.map((h) => h.title);
-    for (const title of ['Memory game won (1 of 3)', 'Memory game won (2 of 3)', 'Memory game lost', 'Memory game won (3 of 3)']) assert.ok(history.includes(title), `history has "${title}": ${history.join(' | ')}`);
+    for (const title of ['Memory game won (1 of 2)', 'Memory game lost', 'Memory game won (2 of 2)']) assert.ok(history.includes(title), `history has "${title}": ${history.join(' | ')}`);
     const notes = (await api<{ results: Array<{ title: string }> }>('/api/notifications')).results.map((n) => n.title);
     assert.ok(notes.includes('Memory game lost') && notes.includes('Memory challenge complete'), notes.join(' | '));
     const ra = await api<{ actions: Array<{ payload: { outcome: string } }> }>(`/api/extensions/sessions/${sessionId}/regular-actions`);
-    assert.deepEqual(ra.actions.map((a) => a.payload.outcome).sort(), ['loss', 'win', 'win', 'win']);
+    assert.deepEqual(ra.actions.map((a) => a.payload.outcome).sort(), ['loss', 'win', 'win']);
     const state = await api<{ data: { games: { played: number; losses: number }; attemptLimits: Record<string, { status: string }> } }>(`/api/extensions/sessions/${sessionId}/state`);
-    assert.deepEqual({ played: state.data.games.played, losses: state.data.games.losses }, { played: 4, losses: 1 });
+    assert.deepEqual({ played: state.data.games.played, losses: state.data.games.losses }, { played: 3, losses: 1 });
     assert.equal(state.data.attemptLimits.memory_win?.status, 'completed', 'the win completed the round');
 
     // Two days later (virtual clock) the timer and the freeze are over: nothing holds the lock.

@@ -2,13 +2,17 @@
  * How the memory challenge is registered with the platform (developer console,
  * `POST /api/developer/apps`) and what it writes into a session's metadata.
  */
-import { DEFAULT_CONFIG, METRIC, type GameConfig } from './config.js';
+import { DEFAULT_CONFIG, METRIC, winsBlocker } from './config.js';
 
 export const SLUG = 'memory-challenge';
 export const APP_NAME = 'Memory challenge';
-/** The unlock requirement every install starts with (`initialMetadata.unlockRequirements`). */
+/**
+ * The app's unlock requirement (`initialMetadata.unlockRequirements`), for installs whose config
+ * does not name its own: a lock's config (`unlockRequirements`, written by the setup page from
+ * "Wins required") replaces it for that lock.
+ */
 export const REQUIRED_WINS = 3;
-export const BLOCKER = `Win ${REQUIRED_WINS} memory games to unlock`;
+export const BLOCKER = winsBlocker(REQUIRED_WINS);
 
 export interface HomeActionView {
   slug: string;
@@ -23,7 +27,8 @@ export interface HomeActionView {
 export const PLAY_ACTION: HomeActionView = {
   slug: 'play',
   title: 'Play memory challenge',
-  description: `Win ${REQUIRED_WINS} games to unlock.`,
+  // The same for every lock (initialMetadata is per app): each lock's count is in its requirement.
+  description: 'Win memory games to unlock.',
   icon: 'gamepad-2',
   badge: 'Required',
   intent: { type: 'play', title: 'Memory challenge', message: 'Repeat the sequence to win a round.' },
@@ -53,26 +58,16 @@ export function appDefinition(origin: string) {
 }
 
 /**
- * Wins needed before this extension stops holding the lock: the lock owner's `requiredWins`, but
- * never fewer than the app-wide requirement the platform already enforces.
+ * The metadata this extension wants on the lock after `wins` verified wins of the `needed` ones
+ * (spec 001 step 8). The platform's progress-based requirement (this lock's `unlockRequirements`)
+ * is what holds the lock: the extension adds no manual blocker (`unlockBlockers` stays empty,
+ * which also clears one left by an older version). `homeActions`: the `play` action with its
+ * intent while wins are missing, then a "complete" entry without an intent.
  */
-export function winsNeeded(config: GameConfig, requirementCount = REQUIRED_WINS): number {
-  return Math.max(config.requiredWins, requirementCount);
-}
-
-/**
- * The metadata this extension wants on the lock after `wins` verified wins (spec 001 step 8):
- * - `unlockBlockers` (manual): only when the lock owner asked for more wins than the app's
- *   progress-based requirement counts; cleared once reached.
- * - `homeActions`: the `play` action with its intent while wins are missing, then a
- *   "complete" entry without an intent.
- */
-export function desiredMetadata(wins: number, config: GameConfig, requirementCount = REQUIRED_WINS): { unlockBlockers: string[]; homeActions: HomeActionView[] } {
-  const needed = winsNeeded(config, requirementCount);
+export function desiredMetadata(wins: number, needed: number): { unlockBlockers: string[]; homeActions: HomeActionView[] } {
   const done = wins >= needed;
-  const unlockBlockers = !done && needed > requirementCount ? [`Win ${needed} memory games to unlock (${wins} of ${needed})`] : [];
   const homeActions: HomeActionView[] = done
     ? [{ slug: PLAY_ACTION.slug, title: 'Memory challenge complete', description: `${wins} of ${needed} wins: the challenge no longer holds the lock.`, icon: 'check-circle', badge: 'Complete' }]
     : [{ ...PLAY_ACTION, description: `${wins} of ${needed} wins. Win ${needed - wins} more to unlock.` }];
-  return { unlockBlockers, homeActions };
+  return { unlockBlockers: [], homeActions };
 }

@@ -19,7 +19,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createExtensionClient, LatchApiError, LatchError, type ExtensionSessionClient, type LockData, type Metadata } from '@latch/client';
-import { desiredMetadata, REQUIRED_WINS, winsNeeded } from './app.js';
+import { desiredMetadata } from './app.js';
 import { COLORS, humanSeconds, METRIC, normalizeConfig, type Color, type GameConfig } from './config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,7 +34,8 @@ interface Challenge {
   attemptId: string | null;
   sequence: Color[];
   config: GameConfig;
-  requirementCount: number;
+  /** This lock's required wins, from the platform's requirement when the game started. */
+  winsNeeded: number;
   createdAt: number;
   /** Decided once, by the first answer that reached the platform; later answers get the same result. */
   verdict: { outcome: Outcome; answer: string[] } | null;
@@ -113,9 +114,15 @@ function attemptOf(state: Record<string, unknown>): ActiveAttempt | null {
   return isObject(a) && typeof a.attemptId === 'string' && typeof a.status === 'string' ? (a as unknown as ActiveAttempt) : null;
 }
 
-function winsIn(metadata: Pick<Metadata, 'unlockRequirements'>): { wins: number; requirementCount: number } {
+/**
+ * The wins so far and the wins needed, from the platform: this lock's progress-based requirement
+ * for `memory_win` (its config's `unlockRequirements`, else the app's). The platform counts the
+ * wins and holds the lock; the config's `requiredWins` only stands in when the lock has no
+ * requirement for the metric at all (a hand-written config), and then nothing holds the lock.
+ */
+function winsIn(metadata: Pick<Metadata, 'unlockRequirements'>, config: GameConfig): { wins: number; needed: number } {
   const r = metadata.unlockRequirements.find((x) => x.metric === METRIC);
-  return { wins: r?.count ?? 0, requirementCount: r?.requiredCount ?? REQUIRED_WINS };
+  return { wins: r?.count ?? 0, needed: r?.requiredCount ?? config.requiredWins };
 }
 
 export function createMemoryBackend(options: MemoryBackendOptions) {
@@ -132,8 +139,8 @@ export function createMemoryBackend(options: MemoryBackendOptions) {
   }
 
   /** Step 8: bring this extension's blockers and home actions in line with the wins (only when they differ). */
-  async function syncMetadata(s: ExtensionSessionClient, current: Pick<Metadata, 'unlockBlockers' | 'homeActions'> | null, wins: number, config: GameConfig, requirementCount: number) {
-    const want = desiredMetadata(wins, config, requirementCount);
+  async function syncMetadata(s: ExtensionSessionClient, current: Pick<Metadata, 'unlockBlockers' | 'homeActions'> | null, wins: number, needed: number) {
+    const want = desiredMetadata(wins, needed);
     if (current && JSON.stringify(current.unlockBlockers) === JSON.stringify(want.unlockBlockers) && JSON.stringify(current.homeActions) === JSON.stringify(want.homeActions)) return;
     await s.metadata.patch(want);
   }
@@ -147,9 +154,8 @@ export function createMemoryBackend(options: MemoryBackendOptions) {
     if (session.role !== 'wearer') throw new HttpError(403, 'wearer_only', 'Only the wearer plays; a keyholder can follow the progress here.');
     if (session.status !== 'locked') throw new HttpError(409, 'lock_ended', 'This lock is not locked any more.');
     const config = normalizeConfig(session.config);
-    const { wins, requirementCount } = winsIn(session.metadata);
-    const needed = winsNeeded(config, requirementCount);
-    await syncMetadata(s, session.metadata, wins, config, requirementCount);
+    const { wins, needed } = winsIn(session.metadata, config);
+    await syncMetadata(s, session.metadata, wins, needed);
     if (wins >= needed) throw new HttpError(409, 'challenge_complete', `The challenge is complete (${wins} of ${needed} wins).`);
 
     // Regular actions: the platform counts the games a lock owner allows.
@@ -189,7 +195,7 @@ export function createMemoryBackend(options: MemoryBackendOptions) {
       attemptId: attempt?.attemptId ?? null,
       sequence: newSequence(config.sequenceLength),
       config,
-      requirementCount,
+      winsNeeded: needed,
       createdAt: Date.now(),
       verdict: null,
       result: null,
@@ -239,12 +245,14 @@ export function createMemoryBackend(options: MemoryBackendOptions) {
     }
 
     let wins: number;
+    let needed = ch.winsNeeded;
     let applied: AnswerResult['applied'] = null;
     let lockData: LockData | null = null;
     if (outcome === 'win') {
       // Trusted progress: the platform counts it toward the unlock requirement (and completes the round).
       const progress = await s.requirements.progress({ metric: METRIC, amount: 1 }, { idempotencyKey: key('progress') });
       wins = progress.unlockRequirement?.count ?? progress.total;
+      needed = progress.unlockRequirement?.requiredCount ?? needed;
       if (config.rewardSeconds > 0) {
         lockData = (await s.lock.removeTime(config.rewardSeconds, { idempotencyKey: key('reward') })).lockData;
         applied = { action: 'remove_time', seconds: config.rewardSeconds };
@@ -253,12 +261,11 @@ export function createMemoryBackend(options: MemoryBackendOptions) {
       const { type, seconds } = config.punishment;
       lockData = (type === 'freeze' ? await s.lock.freeze(seconds, { idempotencyKey: key('punishment') }) : await s.lock.addTime(seconds, { idempotencyKey: key('punishment') })).lockData;
       applied = { action: type, seconds };
-      wins = winsIn(await s.metadata.get()).wins;
+      ({ wins, needed } = winsIn(await s.metadata.get(), config));
     }
-    const needed = winsNeeded(config, ch.requirementCount);
     const complete = wins >= needed;
 
-    await syncMetadata(s, null, wins, config, ch.requirementCount);
+    await syncMetadata(s, null, wins, needed);
     await recordInState(s, ch, outcome, applied);
 
     const what = applied ? `${applied.action === 'remove_time' ? `${humanSeconds(applied.seconds)} removed` : applied.action === 'add_time' ? `${humanSeconds(applied.seconds)} added` : `frozen for ${humanSeconds(applied.seconds)}`}` : 'no time change';

@@ -13,9 +13,23 @@ export type Color = (typeof COLORS)[number];
 
 export type PunishmentType = 'add_time' | 'freeze';
 
+/** A progress-based unlock requirement, as latch reads it from the config (replacing the app's own for this lock). */
+export interface WinsRequirement {
+  metric: typeof METRIC;
+  requiredCount: number;
+  blocker: string;
+}
+
 export interface GameConfig {
-  /** Wins needed before the extension stops holding the lock (the app's requirement counts 3; more adds a manual blocker). */
+  /** Wins needed before the extension stops holding the lock: the setup page's field, mirrored in `unlockRequirements`. */
   requiredWins: number;
+  /**
+   * Read by the platform itself (DECISIONS §7): this lock's progress-based unlock requirement,
+   * `requiredWins` wins of `memory_win`. It replaces the app's `initialMetadata` requirement (3
+   * wins) for this lock, so the platform holds the lock and counts the wins; the backend reads
+   * the count back from the session's metadata.
+   */
+  unlockRequirements: [WinsRequirement];
   /** What a lost game costs: `add_time` seconds, or a `freeze` of that many seconds (60–86400). */
   punishment: { type: PunishmentType; seconds: number };
   /** Seconds removed from the timer per win (0: none). */
@@ -31,8 +45,19 @@ export interface GameConfig {
   attemptLimit: { enabled: true; metric: typeof METRIC; durationSeconds: number; startPolicy: 'activity' };
 }
 
+/** The blocker the lock page shows until enough wins: `Win 3 memory games to unlock`. */
+export function winsBlocker(wins: number): string {
+  return `Win ${wins} memory game${wins === 1 ? '' : 's'} to unlock`;
+}
+
+/** The config's `unlockRequirements` for a number of wins. */
+export function winsRequirement(wins: number): [WinsRequirement] {
+  return [{ metric: METRIC, requiredCount: wins, blocker: winsBlocker(wins) }];
+}
+
 export const DEFAULT_CONFIG: GameConfig = {
   requiredWins: 3,
+  unlockRequirements: winsRequirement(3),
   punishment: { type: 'add_time', seconds: 1800 },
   rewardSeconds: 600,
   sequenceLength: 5,
@@ -69,8 +94,12 @@ export function normalizeConfig(raw: unknown): GameConfig {
   const ra = isObject(c.regularActions) ? c.regularActions : {};
   const al = isObject(c.attemptLimit) ? c.attemptLimit : {};
   const d = DEFAULT_CONFIG;
+  // `requiredWins` is the setup page's field; a hand-written config may name only the requirement.
+  const requirement = Array.isArray(c.unlockRequirements) ? c.unlockRequirements.find((r): r is Record<string, unknown> => isObject(r) && r.metric === METRIC) : undefined;
+  const requiredWins = int(c.requiredWins ?? requirement?.requiredCount, d.requiredWins, LIMITS.requiredWins);
   return {
-    requiredWins: int(c.requiredWins, d.requiredWins, LIMITS.requiredWins),
+    requiredWins,
+    unlockRequirements: winsRequirement(requiredWins),
     punishment: {
       type: p.type === 'freeze' ? 'freeze' : 'add_time',
       seconds: int(p.seconds, d.punishment.seconds, LIMITS.punishmentSeconds),

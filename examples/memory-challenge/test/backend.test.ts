@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createExtensionClient } from '@latch/client';
 import { appDefinition, BLOCKER, SCOPES } from '../src/app.js';
 import { startMemoryBackend, verifyAnswer, type AnswerResult, type ChallengeView } from '../src/backend.js';
-import { DEFAULT_CONFIG, METRIC, normalizeConfig, type Color } from '../src/config.js';
+import { DEFAULT_CONFIG, METRIC, normalizeConfig, winsRequirement, type Color } from '../src/config.js';
 import { startPlatform, type TestPlatform, type World } from '../../test-support/platform.js';
 
 /**
@@ -31,9 +31,13 @@ describe('memory challenge backend (real platform)', () => {
     answer(c: ChallengeView, win: boolean, token?: string): Promise<AnswerResult>;
   }
 
-  /** A lock with the memory challenge installed (config overrides on the defaults) and its backend. */
+  /**
+   * A lock with the memory challenge installed (config overrides on the defaults, the unlock
+   * requirement following `requiredWins` as the setup page writes it) and its backend.
+   */
   async function game(config: Record<string, unknown> = {}, lock: Record<string, unknown> = {}): Promise<Game> {
     const def = appDefinition('http://localhost:5999');
+    const merged = { ...DEFAULT_CONFIG, ...config };
     const w = await srv.world({
       extension: {
         name: def.name,
@@ -41,7 +45,7 @@ describe('memory challenge backend (real platform)', () => {
         setupUrl: def.setupUrl,
         allowedOrigins: def.allowedOrigins,
         scopes: [...SCOPES],
-        config: { ...DEFAULT_CONFIG, ...config },
+        config: { ...merged, unlockRequirements: normalizeConfig(merged).unlockRequirements },
         initialMetadata: def.initialMetadata,
         attemptLimit: def.attemptLimit,
       },
@@ -84,6 +88,17 @@ describe('memory challenge backend (real platform)', () => {
     assert.equal(verifyAnswer(seq, ['red', 'blue', 'blue', 'red']), false);
     assert.equal(verifyAnswer(seq, 'red,blue,blue'), false);
     assert.deepEqual(normalizeConfig({ requiredWins: 999, punishment: { type: 'pillory', seconds: 5 }, sequenceLength: 'x' }).punishment, { type: 'add_time', seconds: 60 });
+  });
+
+  it('the config carries the platform’s unlock requirement, following requiredWins', () => {
+    assert.deepEqual(DEFAULT_CONFIG.unlockRequirements, [{ metric: METRIC, requiredCount: 3, blocker: 'Win 3 memory games to unlock' }]);
+    assert.deepEqual(normalizeConfig({ requiredWins: 5 }).unlockRequirements, [{ metric: METRIC, requiredCount: 5, blocker: 'Win 5 memory games to unlock' }]);
+    assert.deepEqual(normalizeConfig({ requiredWins: 1 }).unlockRequirements, winsRequirement(1));
+    assert.equal(winsRequirement(1)[0].blocker, 'Win 1 memory game to unlock');
+    // Clamped like every field; a config naming only the requirement keeps its count.
+    assert.equal(normalizeConfig({ requiredWins: 999 }).unlockRequirements[0].requiredCount, 20);
+    assert.equal(normalizeConfig({ unlockRequirements: [{ metric: METRIC, requiredCount: 7 }] }).requiredWins, 7);
+    assert.equal(normalizeConfig({ requiredWins: 4, unlockRequirements: winsRequirement(9) }).unlockRequirements[0].requiredCount, 4, 'the setup field wins');
   });
 
   it('a win records progress, removes time, moves the home action and writes a log; the platform completes the round', async () => {
@@ -173,23 +188,46 @@ describe('memory challenge backend (real platform)', () => {
     assert.equal(r.body.error?.code, 'challenge_complete');
   });
 
-  it('more wins than the app requires: a manual blocker holds the lock until the 4th win, then is cleared', async () => {
+  it('a lock configured for 4 wins: the platform’s requirement counts 4 (no manual blocker) and holds the lock until the 4th win', async () => {
     const g = await game({ requiredWins: 4 });
+    // A manual blocker left by an older version of the backend is cleared when a game opens.
+    await g.read.metadata.patch({ unlockBlockers: ['Win 4 memory games to unlock (0 of 4)'] });
     const first = await g.challenge();
     assert.equal(first.winsNeeded, 4);
-    // Opening a game already set the blocker (step 8 before any result).
-    assert.deepEqual((await g.read.metadata.get()).unlockBlockers, ['Win 4 memory games to unlock (0 of 4)']);
+    let meta = await g.read.metadata.get();
+    assert.deepEqual(meta.unlockBlockers, []);
+    assert.deepEqual(meta.unlockRequirements, [{ metric: METRIC, requiredCount: 4, blocker: 'Win 4 memory games to unlock', count: 0, satisfied: false }]);
     await g.answer(first, true);
     for (let i = 0; i < 2; i++) await g.answer(await g.challenge(), true);
-    let meta = await g.read.metadata.get();
-    assert.equal(meta.unlockRequirements[0]!.satisfied, true, 'the app requirement (3) is met');
-    assert.deepEqual(meta.unlockBlockers, ['Win 4 memory games to unlock (3 of 4)']);
-    assert.equal(meta.unlockBlocked, true);
-    await g.answer(await g.challenge(), true);
     meta = await g.read.metadata.get();
+    assert.deepEqual(meta.unlockRequirements.map((r) => [r.count, r.requiredCount, r.satisfied]), [[3, 4, false]], '3 wins do not satisfy this lock');
     assert.deepEqual(meta.unlockBlockers, []);
+    assert.equal(meta.unlockBlocked, true);
+    assert.ok((await g.read.get()).lockData.unlockBlockedReasons.includes('requirement_unsatisfied'));
+    const last = await g.answer(await g.challenge(), true);
+    assert.deepEqual([last.wins, last.winsNeeded, last.complete], [4, 4, true]);
+    meta = await g.read.metadata.get();
+    assert.equal(meta.unlockRequirements[0]!.satisfied, true);
     assert.equal(meta.unlockBlocked, false);
-    assert.ok(!(await g.read.get()).lockData.unlockBlockedReasons.includes('extension_blocker'));
+    const reasons = (await g.read.get()).lockData.unlockBlockedReasons;
+    assert.ok(!reasons.includes('requirement_unsatisfied') && !reasons.includes('extension_blocker'), reasons.join(', '));
+    assert.ok((await srv.history(g.w)).includes('Memory game won (4 of 4)'));
+  });
+
+  it('a lock configured for 2 wins (fewer than the app’s 3) is complete after 2', async () => {
+    const g = await game({ requiredWins: 2 });
+    const first = await g.challenge();
+    assert.deepEqual({ wins: first.wins, winsNeeded: first.winsNeeded }, { wins: 0, winsNeeded: 2 });
+    await g.answer(first, true);
+    const second = await g.answer(await g.challenge(), true);
+    assert.deepEqual([second.wins, second.winsNeeded, second.complete], [2, 2, true]);
+    const meta = await g.read.metadata.get();
+    assert.deepEqual(meta.unlockRequirements.map((r) => [r.count, r.requiredCount, r.satisfied]), [[2, 2, true]]);
+    assert.equal(meta.unlockBlocked, false);
+    assert.equal(meta.homeActions[0]!.title, 'Memory challenge complete');
+    assert.deepEqual((await srv.notifications(g.w)).filter((t) => t.startsWith('Memory')), ['Memory challenge complete']);
+    const r = await g.post('/api/challenges', { sessionId: g.w.session.id, mainToken: g.w.mainTokens.wearer });
+    assert.deepEqual([r.status, r.body.error?.code], [409, 'challenge_complete']);
   });
 
   it('regular actions: with one game per hour, a second game waits for the platform’s next window', async () => {

@@ -116,7 +116,8 @@ async function refresh(): Promise<void> {
   config = normalizeConfig(session.config);
   const req = (metadata as MetadataData).unlockRequirements.find((r) => r.metric === METRIC);
   wins = req?.count ?? 0;
-  needed = Math.max(config.requiredWins, req?.requiredCount ?? 0);
+  // The platform's requirement for this lock (its config's unlockRequirements) is the count.
+  needed = req?.requiredCount ?? config.requiredWins;
   renderProgress();
   renderRules();
   renderFacts(session, state);

@@ -12,7 +12,7 @@ const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 const summary = document.getElementById('summary')!;
 
 function fill(config: GameConfig) {
-  input('requiredWins').value = String(Math.max(3, config.requiredWins));
+  input('requiredWins').value = String(config.requiredWins);
   input(`punishment-${config.punishment.type}`).checked = true;
   input('punishmentMinutes').value = String(Math.round(config.punishment.seconds / 60));
   input('rewardMinutes').value = String(Math.round(config.rewardSeconds / 60));
@@ -27,7 +27,8 @@ function read(): GameConfig {
   const cooldown = n('cooldownMinutes');
   // The same normalization the backend applies: out-of-range input is clamped, never trusted.
   return normalizeConfig({
-    requiredWins: Math.max(3, n('requiredWins')),
+    // normalizeConfig turns it into `unlockRequirements`, the platform's requirement for this lock.
+    requiredWins: n('requiredWins'),
     punishment: { type, seconds: n('punishmentMinutes') * 60 },
     rewardSeconds: n('rewardMinutes') * 60,
     sequenceLength: n('sequenceLength'),
@@ -39,7 +40,7 @@ function read(): GameConfig {
 function describe(c: GameConfig): string {
   const p = c.punishment.type === 'freeze' ? `freezes the lock for ${humanSeconds(c.punishment.seconds)}` : `adds ${humanSeconds(c.punishment.seconds)}`;
   const reward = c.rewardSeconds ? `removes ${humanSeconds(c.rewardSeconds)}` : 'changes nothing';
-  return `${c.requiredWins} wins to unlock; a win ${reward}, a lost game ${p}.`;
+  return `${c.requiredWins} win${c.requiredWins === 1 ? '' : 's'} to unlock; a win ${reward}, a lost game ${p}.`;
 }
 
 // Until the host sends the saved config, the defaults.

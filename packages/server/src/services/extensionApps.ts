@@ -10,6 +10,7 @@ import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
 import { searchSessionsOfApp } from '../storage/extensionSessions.js';
 import { findLocksByIds } from '../storage/locks.js';
 import { findUsersByIds } from '../storage/users.js';
+import { configUnlockRequirements } from './requirements.js';
 
 export interface NewAppInput {
   slug: string;
@@ -47,6 +48,8 @@ export function extensionSummary(row: ExtensionAppRow): ExtensionSummary {
 export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
   return {
     async create(ownerId: string, input: NewAppInput): Promise<ExtensionAppRow> {
+      // Installs without a config use the default one: its platform-read keys must hold.
+      if (input.defaultConfig) configUnlockRequirements(input.defaultConfig, '/defaultConfig', 'defaultConfig');
       const now = clock.now();
       const row: ExtensionAppRow = {
         id: ids.objectId(),
@@ -154,6 +157,7 @@ export function createAppConsoleService({ db, clock }: ServiceDeps) {
 
     async update(ownerId: string, appId: string, patch: Omit<Partial<NewAppInput>, 'slug'>): Promise<AppOwnerView> {
       const row = await owned(ownerId, appId);
+      if (patch.defaultConfig) configUnlockRequirements(patch.defaultConfig, '/defaultConfig', 'defaultConfig');
       const iframeUrl = patch.iframeUrl !== undefined ? patch.iframeUrl : row.iframe_url;
       const setupUrl = patch.setupUrl !== undefined ? patch.setupUrl : row.setup_url;
       // Origins that were derived from the old URLs follow the new URLs; hand-set ones stay.

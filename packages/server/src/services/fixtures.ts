@@ -9,6 +9,7 @@ import type { ExtensionAppService } from './extensionApps.js';
 import type { MainTokenService } from './mainTokens.js';
 import type { LockService } from './locks.js';
 import type { DeviceService } from './devices.js';
+import { configUnlockRequirements } from './requirements.js';
 
 /** Body of `POST /api/dev/fixtures` (DECISIONS §13); every field optional. */
 export interface FixtureInput {
@@ -83,6 +84,8 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
   async function build(input: FixtureInput, names: { wearer: string; keyholder: string; developer: string; slug: string }, password: string): Promise<FixtureWorld> {
     const ext = input.extension ?? {};
     const lk = input.lock ?? {};
+    // The config is the app's default and the lock's install config: checked before any account exists.
+    if (ext.config) configUnlockRequirements(ext.config, '/extension/config', 'extension.config');
     const withKeyholder = lk.keyholder ?? true;
     const wearer = await user(names.wearer, password);
     const keyholder = withKeyholder ? await user(names.keyholder, password) : null;

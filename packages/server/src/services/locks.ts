@@ -16,6 +16,7 @@ import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 import { historyView, writeHistory } from './history.js';
 import { writeNotification } from './notifications.js';
+import { configUnlockRequirements } from './requirements.js';
 
 export const DEFAULT_LOCK_SETTINGS: LockSettings = {
   tasks: { enabled: false },
@@ -79,22 +80,35 @@ export function remainingSeconds(lock: LockRow, now: number): number | null {
   return Math.max(0, Math.ceil((lock.ends_at - reference) / 1000));
 }
 
-function sessionConfig(app: ExtensionAppRow, config: Record<string, unknown> | undefined): string {
-  const text = toJson(config ?? fromJson(app.default_config, {}));
+/** A session about to be created: its config and its first metadata, both checked. */
+interface PreparedInstall {
+  config: string;
+  metadata: string;
+}
+
+/**
+ * The installed config (the one given, else the app's default) and the session's first
+ * metadata. The app's `initialMetadata` seeds it, so blockers exist before the first open; the
+ * config's `unlockRequirements`, when present, replace the app's for this lock. `pointer` is
+ * where the config sits in the request body, for the error details.
+ */
+function prepareInstall(app: ExtensionAppRow, config: Record<string, unknown> | undefined, pointer: string): PreparedInstall {
+  const effective = config ?? fromJson<Record<string, unknown>>(app.default_config, {});
+  const text = toJson(effective);
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
     throw new ApiError('invalid_request', `Config for ${app.slug} is larger than ${MAX_CONFIG_BYTES} bytes`, { slug: app.slug });
   }
-  return text;
-}
-
-/** A session's metadata starts from the app's `initialMetadata`, so blockers exist before the first open. */
-function initialSessionMetadata(app: ExtensionAppRow): string {
+  const label = config ? `Config for ${app.slug}` : `Default config of ${app.slug}`;
+  const override = effective && typeof effective === 'object' && !Array.isArray(effective) ? configUnlockRequirements(effective, pointer, label) : undefined;
   const initial = fromJson<{ unlockRequirements?: unknown[]; homeActions?: unknown[] }>(app.initial_metadata, {});
-  return toJson({
-    unlockBlockers: [],
-    homeActions: Array.isArray(initial.homeActions) ? initial.homeActions : [],
-    unlockRequirements: Array.isArray(initial.unlockRequirements) ? initial.unlockRequirements : [],
-  });
+  return {
+    config: text,
+    metadata: toJson({
+      unlockBlockers: [],
+      homeActions: Array.isArray(initial.homeActions) ? initial.homeActions : [],
+      unlockRequirements: override ?? (Array.isArray(initial.unlockRequirements) ? initial.unlockRequirements : []),
+    }),
+  };
 }
 
 export interface LockHooks {
@@ -103,14 +117,14 @@ export interface LockHooks {
 }
 
 export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHooks = {}) {
-  async function installInTx(tx: Executor, lock: LockRow, app: ExtensionAppRow, config: Record<string, unknown> | undefined, actorId: string, actorRole: LockRole, now: number) {
+  async function installInTx(tx: Executor, lock: LockRow, app: ExtensionAppRow, prepared: PreparedInstall, actorId: string, actorRole: LockRole, now: number) {
     const id = ids.objectId();
     const row: ExtensionSessionRow = {
       id,
       lock_id: lock.id,
       app_id: app.id,
-      config: sessionConfig(app, config),
-      metadata: initialSessionMetadata(app),
+      config: prepared.config,
+      metadata: prepared.metadata,
       state: '{}',
       version: 1,
       state_version: 1,
@@ -193,7 +207,8 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
       const apps = new Map((await findAppsBySlugs(db, slugs)).filter((a) => a.id !== EXTERNAL_APP_ID).map((a) => [a.slug, a]));
       const missing = slugs.filter((s) => !apps.has(s));
       if (missing.length) throw new ApiError('invalid_request', `Unknown extension ${missing.join(', ')}`, missing.map((s) => ({ in: 'body', path: '/extensions', message: `unknown slug ${s}` })));
-      for (const c of choices) sessionConfig(apps.get(c.slug)!, c.config);
+      // Every config is checked before anything is written.
+      const prepared = choices.map((c, i) => prepareInstall(apps.get(c.slug)!, c.config, `/extensions/${i}/config`));
 
       const lock: LockRow = {
         id: ids.objectId(),
@@ -230,7 +245,7 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
           description: keyholder ? `Keyholder ${keyholder.username} invited` : 'Self-lock',
           payload: { durationSeconds: input.durationSeconds, maxDurationSeconds: input.maxDurationSeconds ?? null, hiddenTimer: bool(lock.hidden_timer) },
         });
-        for (const c of choices) await installInTx(tx, lock, apps.get(c.slug)!, c.config, wearer.id, 'wearer', now);
+        for (const [i, c] of choices.entries()) await installInTx(tx, lock, apps.get(c.slug)!, prepared[i]!, wearer.id, 'wearer', now);
         if (keyholder) {
           await writeNotification(tx, ids, now, {
             userId: keyholder.id,
@@ -294,8 +309,9 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
       const app = await findAppBySlug(db, choice.slug);
       if (!app || app.id === EXTERNAL_APP_ID) throw notFound(`Extension ${choice.slug}`);
       if (await findActiveSessionOfApp(db, lock.id, app.id)) throw new ApiError('extension_already_installed', `${app.slug} is already installed on this lock`);
+      const prepared = prepareInstall(app, choice.config, '/config');
       const now = clock.now();
-      const row = await db.transaction().execute((tx) => installInTx(tx, lock, app, choice.config, user.id, role, now));
+      const row = await db.transaction().execute((tx) => installInTx(tx, lock, app, prepared, user.id, role, now));
       return { sessionId: row.id, slug: app.slug, name: app.name, appId: app.id, config: fromJson(row.config, {}), createdAt: iso(row.created_at) };
     },
 

@@ -32,6 +32,52 @@ export interface RequirementConfig {
 export const JOB_EVALUATE_WINDOW = 'requirement.evaluate';
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
+/** A progress-based unlock requirement as stored in a session's metadata. */
+export interface UnlockRequirement {
+  metric: string;
+  requiredCount: number;
+  blocker?: string;
+}
+
+export const UNLOCK_REQUIREMENT_LIMITS = {
+  entries: 20,
+  /** The progress route's metric rule (`ProgressBody.metric`): 1–64 characters. */
+  metricLength: 64,
+  requiredCount: [1, 100_000],
+  blockerLength: 200,
+} as const;
+
+/**
+ * The installed config's `unlockRequirements`, which replace the app's
+ * `initialMetadata.unlockRequirements` for that lock's session; undefined when the config does
+ * not name the key. Anything malformed is 400 `invalid_request` naming the field, with
+ * `pointer` the JSON pointer of the config in the request (e.g. `/extensions/0/config`).
+ */
+export function configUnlockRequirements(config: Record<string, unknown>, pointer: string, label: string): UnlockRequirement[] | undefined {
+  if (!Object.prototype.hasOwnProperty.call(config, 'unlockRequirements')) return undefined;
+  const raw = config.unlockRequirements;
+  const L = UNLOCK_REQUIREMENT_LIMITS;
+  const fail = (field: string, path: string, message: string): never => {
+    throw new ApiError('invalid_request', `${label}: unlockRequirements${field} ${message}`, [{ in: 'body', path: `${pointer}/unlockRequirements${path}`, message }]);
+  };
+  if (!Array.isArray(raw)) return fail('', '', 'must be an array of {metric, requiredCount, blocker?}');
+  if (raw.length > L.entries) fail('', '', `must have at most ${L.entries} entries`);
+  const seen = new Set<string>();
+  return raw.map((entry: unknown, i): UnlockRequirement => {
+    const at = (key?: string) => [`[${i}]${key ? `.${key}` : ''}`, `/${i}${key ? `/${key}` : ''}`] as const;
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return fail(...at(), 'must be an object {metric, requiredCount, blocker?}');
+    const { metric, requiredCount, blocker } = entry as Record<string, unknown>;
+    if (typeof metric !== 'string' || metric.length < 1 || metric.length > L.metricLength) fail(...at('metric'), `must be a string of 1 to ${L.metricLength} characters`);
+    if (seen.has(metric as string)) fail(...at('metric'), `repeats the metric "${metric as string}" (each metric once)`);
+    seen.add(metric as string);
+    if (typeof requiredCount !== 'number' || !Number.isInteger(requiredCount) || requiredCount < L.requiredCount[0] || requiredCount > L.requiredCount[1]) {
+      fail(...at('requiredCount'), `must be an integer from ${L.requiredCount[0]} to ${L.requiredCount[1]}`);
+    }
+    if (blocker !== undefined && (typeof blocker !== 'string' || blocker.length > L.blockerLength)) fail(...at('blocker'), `must be a string of at most ${L.blockerLength} characters`);
+    return { metric: metric as string, requiredCount: requiredCount as number, ...(blocker ? { blocker: blocker as string } : {}) };
+  });
+}
+
 /** `extensionRequirements` from the installed config, else the app's default (spec 001). */
 export function requirementConfigOf(session: ExtensionSessionRow, app: ExtensionAppRow): RequirementConfig | null {
   const raw = fromJson<{ extensionRequirements?: unknown }>(session.config, {}).extensionRequirements ?? fromJson(app.extension_requirements, null);

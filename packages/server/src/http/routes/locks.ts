@@ -5,7 +5,10 @@ import { errorResponses } from '../openapi.js';
 import type { App, RouteContext } from '../types.js';
 
 const Slug = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$' });
-const ExtensionConfig = Type.Record(Type.String(), Type.Unknown(), { description: 'The extension’s config (its setup page’s output); ≤ 64 KiB' });
+const ExtensionConfig = Type.Record(Type.String(), Type.Unknown(), {
+  description:
+    'The extension’s config (its setup page’s output); ≤ 64 KiB. Keys read by latch itself override the app’s defaults for this lock: `regularActions`, `attemptLimit`, `extensionRequirements`, and `unlockRequirements` (≤ 20 × `{metric 1–64 chars, unique; requiredCount 1–100000; blocker? ≤ 200 chars}`, replacing the app’s `initialMetadata.unlockRequirements`; checked at install, 400 `invalid_request` otherwise)',
+});
 const ExtensionChoice = Type.Object({ slug: Slug, config: Type.Optional(ExtensionConfig) }, { additionalProperties: false });
 const LockParams = Type.Object({ lockId: ObjectId });
 const Page = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })), before: Type.Optional(ObjectId) };
