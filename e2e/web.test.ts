@@ -189,6 +189,11 @@ describe('web UI (Chromium)', { skip }, () => {
       const init = await frame.evaluate(() => (window as any).received.find((m: { type?: string }) => m.type === 'chastify:ext:setup:init'));
       assert.deepEqual(init.config, {});
       assert.equal(init.context.slug, slug);
+      // The page asked with setup:ready, so the frame's load event sends no second init (one
+      // arriving after the user started typing would reset the form).
+      await page.waitForTimeout(300);
+      const inits = await frame.evaluate(() => (window as any).received.filter((m: { type?: string }) => m.type === 'chastify:ext:setup:init').length);
+      assert.equal(inits, 1);
       assert.equal(init.context.role, 'wearer');
 
       const preview = page.locator(tid(`config-${slug}`));

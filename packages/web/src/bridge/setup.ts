@@ -17,12 +17,14 @@ export const SETUP_MAX_HEIGHT = 2000;
 
 /**
  * The setup-page protocol (spec 000, DECISIONS §9): the parent sends `setup:init {config,
- * context}` on load and whenever the page says `setup:ready`; the page sends `setup:config
- * {config}`. Setup pages in the wild send no nonce, so only the source window and the exact
- * origin are checked. A setup page may also report its height with `chastify:ext:resize
- * {height}` (nonce optional: a setup page has no launch).
+ * context}` whenever the page says `setup:ready`, and on load to a page that did not; the page
+ * sends `setup:config {config}`. Setup pages in the wild send no nonce, so only the source window
+ * and the exact origin are checked. A setup page may also report its height with
+ * `chastify:ext:resize {height}` (nonce optional: a setup page has no launch).
  */
 export class SetupHost {
+  private readySinceLoad = false;
+
   constructor(private readonly opts: SetupHostOptions) {
     this.onMessage = this.onMessage.bind(this);
   }
@@ -40,6 +42,16 @@ export class SetupHost {
     this.opts.iframe.contentWindow?.postMessage({ type: SETUP_INIT, config: this.opts.config, context: this.opts.context }, this.opts.origin);
   }
 
+  /**
+   * The frame's load event. A page that already said `setup:ready` got its init then; a second
+   * one now could arrive after the user started typing and reset the form to an older config.
+   * Only a page that never asked is sent one.
+   */
+  loaded() {
+    if (!this.readySinceLoad) this.init();
+    this.readySinceLoad = false;
+  }
+
   requestConfig() {
     this.opts.iframe.contentWindow?.postMessage({ type: SETUP_GET_CONFIG }, this.opts.origin);
   }
@@ -49,7 +61,10 @@ export class SetupHost {
     if (event.origin !== this.opts.origin) return this.opts.onLog?.(`dropped setup message from ${event.origin}`);
     const msg: unknown = event.data;
     if (!isPlainObject(msg)) return;
-    if (msg.type === SETUP_READY) return this.init();
+    if (msg.type === SETUP_READY) {
+      this.readySinceLoad = true;
+      return this.init();
+    }
     if (msg.type === RESIZE) {
       if (typeof msg.height !== 'number' || !Number.isFinite(msg.height)) return this.opts.onLog?.('resize without a numeric height');
       return this.opts.onResize?.(Math.round(Math.min(SETUP_MAX_HEIGHT, Math.max(SETUP_MIN_HEIGHT, msg.height))));

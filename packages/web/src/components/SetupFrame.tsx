@@ -80,7 +80,7 @@ export function SetupFrame({
         sandbox="allow-scripts allow-forms allow-same-origin"
         referrerPolicy="no-referrer"
         style={height === null ? undefined : { height }}
-        onLoad={() => ensureHost()?.init()}
+        onLoad={() => ensureHost()?.loaded()}
       />
       <div className="row">
         <button type="button" className="small-btn" onClick={() => ensureHost()?.requestConfig()}>
