@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
+import { WEBHOOK_EVENT_TYPES } from '@latch/protocol';
 import { browserSkipReason, fixtureWorld, signedInPage, startPlatform, type Platform, type World } from './harness.js';
 
 /**
@@ -494,6 +498,75 @@ describe('web UI (Chromium)', { skip }, () => {
       const revoked = await call();
       assert.equal(revoked.statusCode, 401, revoked.body);
     });
+
+    it('adds a webhook endpoint (secret shown once), sends a signed test event and shows it delivered', async () => {
+      const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
+      const receiver = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+          res.writeHead(204).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+        const { page } = await userPage(w.developer);
+        await page.goto(`/developer/apps/${w.app.id}`);
+        const section = page.locator(tid('webhooks'));
+        await section.waitFor();
+
+        // The form offers exactly the platform's event types, all ticked by default.
+        const offered = await section.locator('input[type="checkbox"][id^="webhook-event-"]').evaluateAll((els) =>
+          els.map((e) => [(e as HTMLInputElement).value, (e as HTMLInputElement).checked] as const),
+        );
+        assert.deepEqual(offered.map(([type]) => type), WEBHOOK_EVENT_TYPES);
+        assert.ok(offered.every(([, checked]) => checked));
+
+        await section.getByLabel('URL').fill(url);
+        await section.getByLabel('Description (optional)').fill('e2e receiver');
+        await section.locator(tid('webhook-add')).click();
+        const secretBox = section.locator(tid('webhook-secret-value'));
+        await secretBox.waitFor();
+        const secret = await secretBox.inputValue();
+        assert.match(secret, /^whsec_[A-Za-z0-9+/=]+$/);
+        const endpointRow = section.locator('li[data-testid^="webhook-"]:has-text("e2e receiver")');
+        await endpointRow.waitFor();
+        const endpointId = (await endpointRow.getAttribute('data-testid'))!.slice('webhook-'.length);
+
+        await section.locator(tid(`webhook-test-${endpointId}`)).click();
+        // The in-process scheduler sends it; the receiver checks the Standard Webhooks signature.
+        const deadline = Date.now() + 15_000;
+        while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        assert.equal(received.length, 1, 'one delivery');
+        const [got] = received;
+        const verified = new Webhook(secret).verify(got!.body, {
+          'webhook-id': String(got!.headers['webhook-id']),
+          'webhook-timestamp': String(got!.headers['webhook-timestamp']),
+          'webhook-signature': String(got!.headers['webhook-signature']),
+        }) as { type: string; data: Record<string, unknown> };
+        assert.equal(verified.type, 'webhook.test');
+        assert.throws(() => new Webhook(secret).verify(got!.body.replace('webhook.test', 'webhook.tset'), got!.headers as Record<string, string>));
+
+        // Shown once: after a reload the secret is gone from the page; the log shows the delivery.
+        await page.reload();
+        await section.waitFor();
+        assert.equal(await page.locator(tid('webhook-secret')).count(), 0);
+        assert.ok(!(await page.content()).includes(secret));
+        await section.locator(`${tid(`webhook-${endpointId}`)}`).getByRole('button', { name: 'Deliveries' }).click();
+        const delivery = section.locator(`${tid(`deliveries-${endpointId}`)} tr[data-event="webhook.test"]`);
+        await delivery.waitFor();
+        assert.equal(await delivery.getAttribute('data-status'), 'succeeded');
+        await delivery.getByRole('button', { name: 'Details' }).click();
+        const detail = section.locator(tid('delivery-detail'));
+        await detail.waitFor();
+        assert.match((await detail.textContent()) ?? '', new RegExp(`webhook-id: ${String(got!.headers['webhook-id'])}.*delivered · HTTP 204`, 's'));
+      } finally {
+        receiver.closeAllConnections();
+        await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      }
+    });
   });
 
   describe('responsive at 375×812', () => {
@@ -503,6 +576,7 @@ describe('web UI (Chromium)', { skip }, () => {
           ['wearer', w.wearer, `/locks/${w.lock.id}`, tid('countdown')],
           ['keyholder', w.keyholder!, `/locks/${w.lock.id}`, tid('keyholder-controls')],
           ['developer', w.developer, '/developer', tid('keys-table')],
+          ['developer', w.developer, `/developer/apps/${w.app.id}`, tid('webhooks')],
           ['wearer', w.wearer, `/locks/${w.lock.id}/extensions/${w.session.id}`, tid('extension-iframe')],
         ] as const) {
           const { page, context } = await userPage(user, PHONE, theme);

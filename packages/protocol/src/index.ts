@@ -5,3 +5,4 @@ export * from './scopes.js';
 export * from './extension.js';
 export * from './files.js';
 export * from './devices.js';
+export * from './webhooks.js';

@@ -37,6 +37,7 @@ import { eventRoutes } from './http/routes/events.js';
 import { registerWebApp } from './http/web.js';
 import { fileRoutes } from './http/routes/files.js';
 import { deviceRoutes } from './http/routes/devices.js';
+import { webhookRoutes } from './http/routes/webhooks.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -44,6 +45,8 @@ export interface AppDeps {
   config: Config;
   database: Database;
   clock: Clock;
+  /** Real time for what other clocks judge (webhook signatures); default the system clock. */
+  wallClock?: Clock;
   ids: IdGenerator;
   logger: FastifyBaseLogger;
   /** Run due jobs in this process (default true; false when a separate `npm run worker` does). */
@@ -113,7 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(cookie);
 
-  const services = createServices({ config, database, clock, ids, logger: deps.logger });
+  const services = createServices({ config, database, clock, ...(deps.wallClock ? { wallClock: deps.wallClock } : {}), ids, logger: deps.logger });
   const rateLimiter = deps.rateLimiter ?? (await createRateLimiter({ multiplier: config.rateLimitMultiplier }));
   if (!deps.rateLimiter) app.addHook('onClose', () => rateLimiter.close());
   if (deps.runScheduler ?? true) app.addHook('onReady', async () => services.scheduler.start());
@@ -144,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   lockRoutes(app, ctx);
   notificationRoutes(app, ctx);
   developerRoutes(app, ctx);
+  webhookRoutes(app, ctx);
   extensionSessionRoutes(app, ctx);
   extensionActionRoutes(app, ctx);
   extensionProgressRoutes(app, ctx);

@@ -26,6 +26,17 @@ export interface Config {
   files: FilesConfig;
   /** Hosts a Buttplug/Intiface device URL may point at (`*` = any). */
   buttplugAllowedHosts: string[];
+  webhooks: WebhooksConfig;
+}
+
+export interface WebhooksConfig {
+  /**
+   * WEBHOOK_ALLOW_PRIVATE_NETWORKS=1: endpoints may be plain http and reach loopback, private,
+   * link-local and other non-public addresses (always so in the sandbox).
+   */
+  allowPrivateNetworks: boolean;
+  /** How long one delivery attempt may take, connect to last byte read (10 s). */
+  timeoutMs: number;
 }
 
 export interface S3Config {
@@ -87,6 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       .split(',')
       .map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, ''))
       .filter(Boolean),
+    webhooks: {
+      allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === '1' || env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
+      timeoutMs: 10_000,
+    },
   };
 }
 

@@ -14,6 +14,8 @@ export const REDACTED_PATHS = [
   '*.mainToken',
   '*.appKey',
   '*.userKey',
+  // Webhook signing secrets (whsec_…).
+  '*.secret',
   'body.password',
 ];
 

@@ -15,6 +15,9 @@ interface RouteRow {
 }
 interface Ids {
   lockId: string;
+  appId: string;
+  endpointId: string;
+  deliveryId: string;
 }
 
 const ROUTES: RouteRow[] = [
@@ -27,6 +30,13 @@ const ROUTES: RouteRow[] = [
   { method: 'POST', url: () => '/api/notifications/read', auth: true, closed: true },
   { method: 'POST', url: () => '/api/dev/fixtures', auth: false, closed: true },
   { method: 'POST', url: () => '/api/dev/clock/advance', auth: false, closed: true },
+  { method: 'POST', url: () => '/api/developer/apps', auth: true, closed: true },
+  { method: 'PATCH', url: (i) => `/api/developer/apps/${i.appId}`, auth: true, closed: true },
+  { method: 'POST', url: (i) => `/api/developer/apps/${i.appId}/webhooks`, auth: true, closed: true },
+  { method: 'PATCH', url: (i) => `/api/developer/apps/${i.appId}/webhooks/${i.endpointId}`, auth: true, closed: true },
+  { method: 'POST', url: (i) => `/api/developer/apps/${i.appId}/webhooks/${i.endpointId}/rotate-secret`, auth: true, closed: true },
+  { method: 'POST', url: (i) => `/api/developer/apps/${i.appId}/webhooks/${i.endpointId}/test`, auth: true, closed: true },
+  { method: 'POST', url: (i) => `/api/developer/apps/${i.appId}/webhooks/${i.endpointId}/deliveries/${i.deliveryId}/redeliver`, auth: true, closed: true },
 ];
 
 const BAD_BODIES: Array<{ name: string; payload: string; contentType: string; status: number; code: string }> = [
@@ -48,12 +58,16 @@ describe('bad input to every first-party route: a 4xx with the catalog code, not
   before(async () => {
     t = await testApp();
     user = await register(t.app);
-    ids = { lockId: (await call(t.app, user, 'POST', '/api/locks', { title: 'L', durationSeconds: 60 })).json().id };
+    const lockId = (await call(t.app, user, 'POST', '/api/locks', { title: 'L', durationSeconds: 60 })).json().id;
+    const appId = (await call(t.app, user, 'POST', '/api/developer/apps', { slug: 'bad-input-app', name: 'Bad input' })).json().id;
+    const endpointId = (await call(t.app, user, 'POST', `/api/developer/apps/${appId}/webhooks`, { url: 'http://127.0.0.1:9/hook' })).json().id;
+    const deliveryId = (await call(t.app, user, 'POST', `/api/developer/apps/${appId}/webhooks/${endpointId}/test`)).json().id;
+    ids = { lockId, appId, endpointId, deliveryId };
   });
   after(() => t.close());
 
   for (const route of ROUTES) {
-    describe(`${route.method} ${route.url({ lockId: ':lockId' })}`, () => {
+    describe(`${route.method} ${route.url({ lockId: ':lockId', appId: ':appId', endpointId: ':endpointId', deliveryId: ':deliveryId' })}`, () => {
       for (const bad of BAD_BODIES) {
         it(`refuses ${bad.name}`, async () => {
           const before = await snapshot(t.db.database);

@@ -135,7 +135,7 @@ export function expectError(res: LightMyRequestResponse, status: number, code: s
 /** Row counts of every table: "changes nothing" means this is equal before and after. */
 export async function snapshot(database: Database): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of ['users', 'user_sessions', 'locks', 'extension_apps', 'extension_sessions', 'history_logs', 'notifications', 'developer_keys', 'main_tokens', 'requirement_progress'] as const) {
+  for (const t of ['users', 'user_sessions', 'locks', 'extension_apps', 'extension_sessions', 'history_logs', 'notifications', 'developer_keys', 'main_tokens', 'requirement_progress', 'webhook_endpoints', 'webhook_deliveries', 'jobs'] as const) {
     const r = await database.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     out[t] = Number(r.n);
   }

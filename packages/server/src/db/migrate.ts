@@ -5,6 +5,7 @@ import { credentials } from './migrations/0002_credentials.js';
 import { engine } from './migrations/0003_engine.js';
 import { progress } from './migrations/0004_progress.js';
 import { filesDevices } from './migrations/0005_files_devices.js';
+import { webhooks } from './migrations/0006_webhooks.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003_engine': engine,
   '0004_progress': progress,
   '0005_files_devices': filesDevices,
+  '0006_webhooks': webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

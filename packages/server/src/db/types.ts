@@ -278,7 +278,59 @@ export interface DeviceStateTable {
   updated_at: number;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  app_id: string;
+  url: string;
+  /** The `whsec_…` signing secret, stored as is: signing needs it (never returned after create/rotate). */
+  secret: string;
+  /** The secret before the last rotation; deliveries are signed with both until `previous_secret_until`. */
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  /** JSON list of the subscribed event types. */
+  events: string;
+  enabled: number;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  /** The `webhook-id`: the same on every retry and redelivery. */
+  message_id: string;
+  event_type: string;
+  /** The exact JSON text sent and signed. */
+  payload: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  /** The first ≤ 1 KiB of the last response body. */
+  last_response: string | null;
+  created_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  attempted_at: number;
+  succeeded: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  response: string | null;
+}
+
 export interface DB {
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   files: FilesTable;
   devices: DevicesTable;
   device_state: DeviceStateTable;
@@ -301,6 +353,9 @@ export interface DB {
 }
 
 export type UserRow = Selectable<UsersTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
 export type FileRow = Selectable<FilesTable>;
 export type DeviceRow = Selectable<DevicesTable>;
 export type DeviceStateRow = Selectable<DeviceStateTable>;

@@ -23,6 +23,7 @@ import type { AttemptService } from '../services/attempts.js';
 import type { RequirementService } from '../services/requirements.js';
 import type { FileService } from '../services/files.js';
 import type { DeviceService } from '../services/devices.js';
+import type { WebhookService } from '../services/webhooks.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -51,5 +52,6 @@ export interface RouteContext {
   requirements: RequirementService;
   files: FileService;
   devices: DeviceService;
+  webhooks: WebhookService;
   cookies: ReturnType<typeof registerFirstPartyAuth>;
 }

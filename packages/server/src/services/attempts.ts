@@ -10,6 +10,7 @@ import { iso, type ServiceDeps } from './deps.js';
 import { writeHistory } from './history.js';
 import type { RegularActionService } from './regularActions.js';
 import { mutateSessionRow } from './sessionRows.js';
+import { emitWebhookEvent } from './webhookOutbox.js';
 
 export interface AttemptLimitConfig {
   metric: string;
@@ -81,6 +82,7 @@ export function createAttemptService({ db, clock, ids, dialect, regularActions }
       title: `Attempt timed out (${metric})`,
       payload: { sessionId: row.id, metric, attemptId: current.attemptId, deadline: current.deadline },
     });
+    await emitWebhookEvent(t, ids, clock.now(), 'attempt.failed', { session: row }, () => ({ metric, attempt: failed }));
     return failed;
   }
 

@@ -29,6 +29,7 @@ import { findLocksByIds } from '../storage/locks.js';
 import { findUsersByIds } from '../storage/users.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 import { writeHistory } from './history.js';
+import { emitWebhookEvent } from './webhookOutbox.js';
 import { DEFAULT_LOCK_SETTINGS, remainingSeconds, timerHiddenFrom, type LockRole } from './locks.js';
 import { writeNotification } from './notifications.js';
 import { unlockHolds } from './unlock.js';
@@ -257,6 +258,11 @@ export function createExtensionSessionService({
     }
   }
 
+  /** `extension_session.updated` for a state write: the new state as GET …/state shows it. */
+  function stateUpdated(tx: Executor, row: ExtensionSessionRow, data: Record<string, unknown>, version: number) {
+    return emitWebhookEvent(tx, ids, clock.now(), 'extension_session.updated', { session: row }, () => ({ change: 'state', state: { data, etag: etagOf(version) } }));
+  }
+
   return {
     sessionViews,
 
@@ -318,7 +324,8 @@ export function createExtensionSessionService({
         // PUT replaces everything the extension owns; platform-managed keys stay.
         const next: Record<string, unknown> = { ...data };
         for (const k of RESERVED_STATE_KEYS) if (Object.hasOwn(current, k)) next[k] = current[k];
-        return { patch: { state: checkedState(next), state_version: row.state_version + 1 }, result: { data: next, version: row.state_version + 1 } };
+        const version = row.state_version + 1;
+        return { patch: { state: checkedState(next), state_version: version }, result: { data: next, version }, after: (tx) => stateUpdated(tx, row, next, version) };
       });
     },
 
@@ -328,7 +335,8 @@ export function createExtensionSessionService({
       return mutateSession(sessionId, async (row) => {
         if (!ifMatchHolds(ifMatch, row.state_version)) throw new ApiError('precondition_failed', `If-Match does not match the current ETag ${etagOf(row.state_version)}`);
         const next = mergePatch(stateOf(row), patch) as Record<string, unknown>;
-        return { patch: { state: checkedState(next), state_version: row.state_version + 1 }, result: { data: next, version: row.state_version + 1 } };
+        const version = row.state_version + 1;
+        return { patch: { state: checkedState(next), state_version: version }, result: { data: next, version }, after: (tx) => stateUpdated(tx, row, next, version) };
       });
     },
 
@@ -351,14 +359,20 @@ export function createExtensionSessionService({
           ...(patch.homeActions ? { homeActions: patch.homeActions } : {}),
         };
         const metadata = toJson(next);
-        return { patch: { metadata }, result: { ...r, metadata, version: r.version + 1 } };
+        const after = (tx: Executor) =>
+          emitWebhookEvent(tx, ids, clock.now(), 'extension_session.updated', { session: r }, () => ({
+            change: 'metadata',
+            metadata: { unlockBlockers: next.unlockBlockers, homeActions: next.homeActions },
+          }));
+        return { patch: { metadata }, result: { ...r, metadata, version: r.version + 1 }, after };
       });
       return metadataView(row, await lockContext([row.lock_id]));
     },
 
     async customLog(session: ExtensionSessionRow, app: ExtensionAppRow, body: { title: string; description?: string; icon?: string; color?: string; role?: 'extension' | 'wearer' | 'keyholder' }) {
       const now = clock.now();
-      const id = await writeHistory(db, ids, now, {
+      // One transaction: the entry and its webhook deliveries stand or fall together.
+      const id = await db.transaction().execute((tx) => writeHistory(tx, ids, now, {
         lockId: session.lock_id,
         type: 'extension_custom',
         role: body.role ?? 'extension',
@@ -368,7 +382,7 @@ export function createExtensionSessionService({
         icon: body.icon ?? null,
         color: body.color ?? null,
         payload: { sessionId: session.id },
-      });
+      }));
       return { id, lockId: session.lock_id, type: 'extension_custom', role: body.role ?? 'extension', extensionSlug: app.slug, title: body.title, description: body.description ?? '', icon: body.icon ?? null, color: body.color ?? null, createdAt: iso(now) };
     },
 

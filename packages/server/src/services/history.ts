@@ -4,7 +4,9 @@ import { fromJson, toJson } from '../db/json.js';
 import type { IdGenerator } from '../ids.js';
 import { insertHistoryLog } from '../storage/historyLogs.js';
 import type { Executor } from '../storage/executor.js';
+import { findUserById } from '../storage/users.js';
 import { iso } from './deps.js';
+import { emitWebhookEvent } from './webhookOutbox.js';
 
 export interface HistoryInput {
   lockId: string;
@@ -19,11 +21,13 @@ export interface HistoryInput {
   payload?: unknown;
 }
 
-/** Every change to a lock is written here, in the same transaction as the change itself. */
+/**
+ * Every change to a lock is written here, in the same transaction as the change itself, and
+ * announced to the webhooks of the apps on the lock (`action_log.created`) in that transaction.
+ */
 export async function writeHistory(db: Executor, ids: IdGenerator, now: number, entry: HistoryInput): Promise<string> {
-  const id = ids.objectId();
-  await insertHistoryLog(db, {
-    id,
+  const row: HistoryLogRow = {
+    id: ids.objectId(),
     lock_id: entry.lockId,
     type: entry.type,
     role: entry.role,
@@ -35,8 +39,14 @@ export async function writeHistory(db: Executor, ids: IdGenerator, now: number, 
     color: entry.color ?? null,
     payload: toJson(entry.payload ?? {}),
     created_at: now,
+  };
+  await insertHistoryLog(db, row);
+  await emitWebhookEvent(db, ids, now, 'action_log.created', { lockId: row.lock_id }, async (_to, tx) => {
+    const actor = row.actor_user_id ? await findUserById(tx, row.actor_user_id) : undefined;
+    // The entry as GET /api/locks/:lockId/history shows it.
+    return { log: historyView(row, new Map(actor ? [[actor.id, actor.username]] : [])) };
   });
-  return id;
+  return row.id;
 }
 
 export function historyView(row: HistoryLogRow, usernames: Map<string, string>): HistoryEntry {

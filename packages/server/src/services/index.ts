@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Clock } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
 import type { IdGenerator } from '../ids.js';
@@ -20,11 +20,18 @@ import { createScheduler } from './scheduler.js';
 import { createBlobStore } from '../blobs/index.js';
 import { createDeviceService } from './devices.js';
 import { createFileService, createUrlSigner } from './files.js';
+import { createWebhookService } from './webhooks.js';
+import { webhookUrlPolicy } from './webhookTransport.js';
 
 export interface ServiceContainerDeps {
   config: Config;
   database: Database;
   clock: Clock;
+  /**
+   * Real time, for what leaves the platform and is judged by someone else's clock: a webhook's
+   * `webhook-timestamp` (receivers refuse one 5 min off theirs, and the sandbox's clock runs ahead).
+   */
+  wallClock?: Clock;
   ids: IdGenerator;
   logger: FastifyBaseLogger;
   workerId?: string;
@@ -35,7 +42,7 @@ export interface ServiceContainerDeps {
  * Every domain service, wired once: the HTTP app and the standalone worker (`npm run worker`)
  * build the same graph, so a job runs the same code wherever it is claimed.
  */
-export function createServices({ config, database, clock, ids, logger, workerId, leaseMs }: ServiceContainerDeps) {
+export function createServices({ config, database, clock, wallClock = systemClock, ids, logger, workerId, leaseMs }: ServiceContainerDeps) {
   const base = { db: database.db, clock, ids };
   const dialect = database.dialect;
   const engine = createLockEngine({ ...base, dialect });
@@ -56,14 +63,19 @@ export function createServices({ config, database, clock, ids, logger, workerId,
   const blobs = createBlobStore(config.files);
   const files = createFileService({ ...base, dialect, store: blobs, signer: createUrlSigner(config.files.urlSecret, config.publicUrl), logger });
   const sessions = createExtensionSessionService({ ...base, dialect, requirements, attempts, regularActions, devices });
+  const lease = leaseMs ?? config.jobLeaseMs;
+  // A delivery attempt must end well inside its job's lease, or another worker could send it again.
+  const webhookTimeoutMs = Math.min(config.webhooks.timeoutMs, Math.floor(lease / 2));
+  if (webhookTimeoutMs < config.webhooks.timeoutMs) logger.warn({ webhookTimeoutMs, leaseMs: lease }, 'webhook timeout shortened to half the job lease (JOB_LEASE_SECONDS)');
+  const webhooks = createWebhookService({ ...base, dialect, wallClock, policy: webhookUrlPolicy(config), timeoutMs: webhookTimeoutMs, logger });
   const scheduler = createScheduler({
     db: database.db,
     clock,
     dialect,
     logger,
     ...(workerId ? { workerId } : {}),
-    leaseMs: leaseMs ?? config.jobLeaseMs,
-    handlers: { ...engine.jobHandlers, ...requirements.jobHandlers, ...attempts.jobHandlers, ...files.jobHandlers, ...devices.jobHandlers },
+    leaseMs: lease,
+    handlers: { ...engine.jobHandlers, ...requirements.jobHandlers, ...attempts.jobHandlers, ...files.jobHandlers, ...devices.jobHandlers, ...webhooks.jobHandlers },
   });
   return {
     accounts,
@@ -80,6 +92,7 @@ export function createServices({ config, database, clock, ids, logger, workerId,
     files,
     devices,
     blobs,
+    webhooks,
     /** Releases what the services hold open (device connections, the blob store's client). */
     async close() {
       await devices.close();

@@ -23,6 +23,7 @@ import {
 import { DEFAULT_LOCK_SETTINGS, mergeSettings, remainingSeconds, type LockRole } from './locks.js';
 import { writeNotification, type NotificationInput } from './notifications.js';
 import { unlockHolds } from './unlock.js';
+import { emitWebhookEvent } from './webhookOutbox.js';
 import type { AggregatedBlocker } from '@latch/protocol';
 
 /** Who caused a change, as written to the lock history (DECISIONS §5). */
@@ -401,6 +402,25 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
         fx.history.push({ type: 'lock_unlocked', title: 'Unlocked', payload: { overriddenHolds: byKeyholder ? holds : [] } });
         const other = actor.userId === lock.wearer_id ? (hasKeyholder(lock) ? lock.keyholder_id : null) : lock.wearer_id;
         if (other) fx.notify.push({ userId: other, type: 'lock_unlocked', title: 'Lock unlocked', message: `“${lock.title}” was unlocked` });
+        // Every app on the lock hears of it, with the lock as its session reads show it (app key alone: no hidden timer).
+        fx.after = (t) =>
+          emitWebhookEvent(t, ids, now, 'lock.unlocked', { lockId: lock.id }, () => ({
+            unlockedAt: new Date(now).toISOString(),
+            unlockedBy: actor.role,
+            overriddenHolds: byKeyholder ? holds : [],
+            lock: {
+              _id: lock.id,
+              title: lock.title,
+              status: 'unlocked',
+              startDate: new Date(lock.started_at).toISOString(),
+              endDate: new Date(now).toISOString(),
+              endsAt: lock.ends_at === null ? null : new Date(lock.ends_at).toISOString(),
+              frozenAt: null,
+              hiddenTimer: bool(lock.hidden_timer),
+              wearerId: lock.wearer_id,
+              keyholderId: hasKeyholder(lock) ? lock.keyholder_id : null,
+            },
+          }));
         return { fx, result: { unlockedAt: new Date(now).toISOString() } };
       });
     },

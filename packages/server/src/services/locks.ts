@@ -17,6 +17,7 @@ import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 import { historyView, writeHistory } from './history.js';
 import { writeNotification } from './notifications.js';
 import { configUnlockRequirements } from './requirements.js';
+import { emitWebhookEvent } from './webhookOutbox.js';
 
 export const DEFAULT_LOCK_SETTINGS: LockSettings = {
   tasks: { enabled: false },
@@ -141,6 +142,7 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
       throw err;
     }
     if (hooks.sessionCreated) await hooks.sessionCreated(tx, row, app);
+    await emitWebhookEvent(tx, ids, now, 'extension_session.created', { session: row }, () => ({ config: fromJson(row.config, {}), createdAt: iso(now) }));
     await writeHistory(tx, ids, now, {
       lockId: lock.id,
       type: 'extension_installed',
@@ -324,6 +326,7 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
       const now = clock.now();
       await db.transaction().execute(async (tx) => {
         if (!(await markSessionRemoved(tx, session.id, now))) throw notFound(`Extension ${slug} on this lock`);
+        await emitWebhookEvent(tx, ids, now, 'extension_session.deleted', { session }, () => ({ removedAt: iso(now) }));
         await writeHistory(tx, ids, now, {
           lockId: lock.id,
           type: 'extension_removed',

@@ -5,6 +5,7 @@ import type { Executor } from '../storage/executor.js';
 import { insertRegularAction, listRecentRegularActions } from '../storage/regularActions.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 import { mutateSessionRow } from './sessionRows.js';
+import { emitWebhookEvent } from './webhookOutbox.js';
 
 export type RegularMode = 'unlimited' | 'non_cumulative' | 'cumulative';
 
@@ -143,9 +144,11 @@ export function createRegularActionService({ db, clock, ids, dialect }: ServiceD
           const after = availability(config, next, row.created_at, now);
           const id = ids.objectId();
           await insertRegularAction(t, { id, session_id: row.id, payload: toJson(payload ?? null), created_at: now });
+          const result = { action: { id, payload: payload ?? null, createdAt: iso(now) }, nbActionsRemaining: after.remaining, nextActionDate: isoOrNull(after.nextActionAt) };
           return {
             patch: { regular_actions_state: toJson(next) },
-            result: { action: { id, payload: payload ?? null, createdAt: iso(now) }, nbActionsRemaining: after.remaining, nextActionDate: isoOrNull(after.nextActionAt) },
+            result,
+            after: (tx: Executor) => emitWebhookEvent(tx, ids, now, 'regular_action.created', { session: row }, () => result),
           };
         },
         tx,
@@ -160,7 +163,12 @@ export function createRegularActionService({ db, clock, ids, dialect }: ServiceD
         // Keep what the wearer has earned, within the new cap.
         const state = stored && config.mode === 'cumulative' ? { ...stored, tokens: Math.min(stored.tokens, config.maxActions) } : stored;
         const patch = { regular_actions_config: toJson(config), regular_actions_state: state ? toJson(state) : null };
-        return { patch, result: { ...r, ...patch } };
+        const after = (tx: Executor) =>
+          emitWebhookEvent(tx, ids, clock.now(), 'extension_session.updated', { session: r }, () => ({
+            change: 'regular_actions_config',
+            regularActions: { mode: config.mode, regularitySeconds: config.mode === 'unlimited' ? null : config.regularitySeconds, maxActions: config.mode === 'unlimited' ? null : config.maxActions },
+          }));
+        return { patch, result: { ...r, ...patch }, after };
       });
       return this.get(row, app);
     },

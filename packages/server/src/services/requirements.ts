@@ -13,6 +13,7 @@ import { writeHistory } from './history.js';
 import type { LockEngine } from './lockEngine.js';
 import type { ActionName } from './lockActions.js';
 import { writeNotification } from './notifications.js';
+import { emitWebhookEvent } from './webhookOutbox.js';
 import { isTimezone, windowAt, type Cadence } from './windows.js';
 
 export interface Punishment {
@@ -259,6 +260,22 @@ export function createRequirementService({ db, clock, ids, engine }: ServiceDeps
             message: applied && !applied.refused ? `Punishment: ${applied.name.replace('_', ' ')}` : 'No punishment applied',
             payload: { sessionId: session.id, extensionSlug: app.slug, metric: cfg.metric },
           });
+        }
+        if (fresh) {
+          await emitWebhookEvent(tx, ids, now, 'requirement.window_evaluated', { session }, () => ({
+            window: {
+              metric: cfg.metric,
+              start: iso(start),
+              end: iso(end),
+              count,
+              requiredCount: cfg.requiredCount,
+              satisfied: count >= cfg.requiredCount,
+              // The window the session started in is never punished.
+              partial,
+              punished: !!applied && !applied.refused,
+              punishment: applied,
+            },
+          }));
         }
         await scheduleEvaluation(tx, session, cfg, end);
       },

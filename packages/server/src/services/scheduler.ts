@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { JobRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
-import { claimDueJobs, deleteClaimedJob, nextDueTime, releaseFailedJob } from '../storage/jobs.js';
+import { claimDueJobs, deleteClaimedJob, nextDueTime, releaseFailedJob, renewJobLease } from '../storage/jobs.js';
 
 export interface JobContext {
   id: string;
@@ -18,12 +18,29 @@ export interface JobContext {
 /** A handler applies its effect inside `tx`, the same transaction that removes the job: exactly once. */
 export type JobHandler = (job: JobContext, tx: Executor) => Promise<void>;
 
+/**
+ * A job whose effect is outside the database (a webhook's HTTP request): `send` runs outside
+ * any transaction, while this worker holds the job's lease (renewed just before, and the job is
+ * dropped when another worker took it over), then `record` commits the outcome together with
+ * the job's removal. One claim, one send: two workers never send the same attempt, unless a
+ * lease runs out mid-send (the lease must outlast `send`).
+ */
+export interface ExternalJobHandler<T = unknown> {
+  send(job: JobContext): Promise<T>;
+  record(job: JobContext, tx: Executor, outcome: T): Promise<void>;
+}
+
+const isExternal = (h: JobHandler | ExternalJobHandler | undefined): h is ExternalJobHandler => !!h && typeof h === 'object';
+
+/** How many external jobs (HTTP requests) of one batch run at once. */
+const EXTERNAL_CONCURRENCY = 8;
+
 export interface SchedulerDeps {
   db: Executor;
   clock: Clock;
   dialect: 'sqlite' | 'postgres';
   logger: FastifyBaseLogger;
-  handlers: Record<string, JobHandler>;
+  handlers: Record<string, JobHandler | ExternalJobHandler>;
   workerId?: string;
   leaseMs?: number;
   pollMs?: number;
@@ -74,10 +91,20 @@ export function createScheduler(deps: SchedulerDeps) {
     const handler = deps.handlers[job.kind];
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      await deps.db.transaction().execute(async (tx) => {
-        if (!(await deleteClaimedJob(tx, job.id, workerId))) throw new LeaseLost();
-        await handler(ctx, tx);
-      });
+      if (isExternal(handler)) {
+        // Still ours? Then it stays ours for a full lease while the outside effect runs.
+        if (!(await renewJobLease(deps.db, job.id, workerId, deps.clock.now() + leaseMs))) throw new LeaseLost();
+        const outcome = await handler.send(ctx);
+        await deps.db.transaction().execute(async (tx) => {
+          if (!(await deleteClaimedJob(tx, job.id, workerId))) throw new LeaseLost();
+          await handler.record(ctx, tx, outcome);
+        });
+      } else {
+        await deps.db.transaction().execute(async (tx) => {
+          if (!(await deleteClaimedJob(tx, job.id, workerId))) throw new LeaseLost();
+          await handler(ctx, tx);
+        });
+      }
       return { ...ran, outcome: 'done' };
     } catch (err) {
       if (err instanceof LeaseLost) return { ...ran, outcome: 'lost' };
@@ -95,7 +122,11 @@ export function createScheduler(deps: SchedulerDeps) {
     for (;;) {
       const batch = await claimDueJobs(deps.db, deps.dialect, { workerId, now: deps.clock.now(), leaseMs, limit: batchSize });
       if (batch.length === 0) return ran;
-      for (const job of batch) ran.push(await runOne(job));
+      // Database jobs one by one in time order; outside effects (HTTP) after them, several at
+      // once, so one slow receiver does not hold up the rest of the batch.
+      const external = batch.filter((j) => isExternal(deps.handlers[j.kind]));
+      for (const job of batch) if (!external.includes(job)) ran.push(await runOne(job));
+      ran.push(...(await inParallel(external, EXTERNAL_CONCURRENCY, runOne)));
       if (batch.length < batchSize) return ran;
     }
   }
@@ -144,3 +175,17 @@ export function createScheduler(deps: SchedulerDeps) {
 }
 
 export type Scheduler = ReturnType<typeof createScheduler>;
+
+/** `fn` over `items` with at most `limit` running at once; results in input order. */
+async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}

@@ -88,6 +88,12 @@ export async function deleteClaimedJob(db: Executor, id: string, workerId: strin
   return Number(r.numDeletedRows) === 1;
 }
 
+/** Extends this worker's lease on a claimed job; false when the job is no longer this worker's. */
+export async function renewJobLease(db: Executor, id: string, workerId: string, lockedUntil: number): Promise<boolean> {
+  const r = await db.updateTable('jobs').set({ locked_until: lockedUntil }).where('id', '=', id).where('locked_by', '=', workerId).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function releaseFailedJob(db: Executor, job: JobRow, workerId: string, error: string, retryAt: number | null, now: number): Promise<void> {
   await db
     .updateTable('jobs')

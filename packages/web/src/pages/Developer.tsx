@@ -4,6 +4,7 @@ import { clearBridgeLog, useBridgeLog } from '../bridgeLog.js';
 import { Link } from '../router.js';
 import type { AppView, AuditEntry, KeyView } from '../types.js';
 import { Badge, ErrorNote, NavLink, copyText, formatDate, useDevMode } from '../components/ui.js';
+import { AppWebhooks } from './Webhooks.js';
 
 /** packages/protocol/src/scopes.ts (the web bundle does not pull in the server's schema library). */
 const SCOPES: Array<[string, string]> = [
@@ -514,6 +515,7 @@ export function DeveloperApp({ appId }: { appId: string }) {
         </section>
       ) : null}
       <AppSessions appId={appId} />
+      <AppWebhooks appId={appId} />
       <section className="card stack" aria-labelledby="audit-h">
         <div className="page-head">
           <h2 id="audit-h">Audit trail</h2>

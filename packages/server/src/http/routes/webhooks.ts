@@ -1,0 +1,233 @@
+import { Type } from '@sinclair/typebox';
+import { ObjectId, WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from '@latch/protocol';
+import { signedIn } from '../auth.js';
+import { errorResponses } from '../openapi.js';
+import type { App, RouteContext } from '../types.js';
+
+const security = [{ sessionCookie: [] }];
+const tags = ['developer console'];
+const DateTime = Type.String({ format: 'date-time' });
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+const EventType = Type.Union(
+  WEBHOOK_EVENT_TYPES.map((e) => Type.Literal(e)),
+  { description: WEBHOOK_EVENT_TYPES.map((e) => `\`${e}\`: ${WEBHOOK_EVENTS[e]}`).join('\n\n') },
+);
+const Fields = {
+  url: Type.String({
+    format: 'uri',
+    maxLength: 2048,
+    pattern: '^https?://',
+    description: 'Where deliveries are POSTed. Outside the sandbox: https, and no loopback, private, link-local or other non-public address (checked again at every connection), unless the operator set WEBHOOK_ALLOW_PRIVATE_NETWORKS=1.',
+  }),
+  events: Type.Array(EventType, { minItems: 1, maxItems: WEBHOOK_EVENT_TYPES.length, uniqueItems: true, description: 'The event types to send (default: all)' }),
+  enabled: Type.Boolean({ description: 'A disabled endpoint receives nothing (default true)' }),
+  description: Type.String({ maxLength: 500 }),
+};
+
+const EndpointView = Type.Object({
+  id: ObjectId,
+  appId: ObjectId,
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  enabled: Type.Boolean(),
+  description: Type.String(),
+  previousSecretExpiresAt: Type.Union([DateTime, Type.Null()], { description: 'Until then deliveries also carry a signature made with the secret before the last rotation' }),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+const WithSecret = Type.Intersect([
+  EndpointView,
+  Type.Object({ secret: Type.String({ description: 'The `whsec_…` signing secret: shown in this response only' }) }),
+]);
+
+const Status = Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]);
+const DeliveryView = Type.Object({
+  id: ObjectId,
+  endpointId: ObjectId,
+  messageId: Type.String({ description: 'The `webhook-id` header: the same on every retry and redelivery' }),
+  eventType: Type.String(),
+  status: Status,
+  attemptCount: Type.Integer(),
+  nextAttemptAt: Type.Union([DateTime, Type.Null()]),
+  lastAttemptAt: Type.Union([DateTime, Type.Null()]),
+  lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: NullableString,
+  lastDurationMs: Type.Union([Type.Integer(), Type.Null()]),
+  lastResponse: Type.Union([Type.String(), Type.Null()], { description: 'The first ≤ 1 KiB of the last response body' }),
+  createdAt: DateTime,
+});
+const AttemptView = Type.Object({
+  attempt: Type.Integer(),
+  attemptedAt: DateTime,
+  succeeded: Type.Boolean(),
+  statusCode: Type.Union([Type.Integer(), Type.Null()]),
+  error: NullableString,
+  durationMs: Type.Integer(),
+  response: Type.Union([Type.String(), Type.Null()]),
+});
+const DeliveryDetail = Type.Intersect([
+  DeliveryView,
+  Type.Object({ payload: Type.Unknown({ description: 'The JSON body sent: `{type, timestamp, data}`' }), attempts: Type.Array(AttemptView) }),
+]);
+
+const AppParams = Type.Object({ appId: ObjectId });
+const EndpointParams = Type.Object({ appId: ObjectId, endpointId: ObjectId });
+const DeliveryParams = Type.Object({ appId: ObjectId, endpointId: ObjectId, deliveryId: ObjectId });
+const NoBody = Type.Object({}, { additionalProperties: false });
+
+/** The developer console's webhooks (DECISIONS §10): endpoints per app, the delivery log, redelivery and test events. Only the app's owner. */
+export function webhookRoutes(app: App, ctx: RouteContext) {
+  const user = { config: { auth: 'user' as const } };
+  // Answers that hold a secret shown once are never stored for an Idempotency-Key replay.
+  const secretAnswer = { config: { auth: 'user' as const, idempotency: false } };
+  const base = '/api/developer/apps/:appId/webhooks';
+
+  app.get(
+    base,
+    { ...user, schema: { tags, summary: 'The webhook endpoints of my app', security, params: AppParams, response: { 200: Type.Object({ results: Type.Array(EndpointView) }), ...errorResponses(['login_required', 'not_found']) } } },
+    async (req) => ctx.webhooks.list(signedIn(req).user.id, req.params.appId),
+  );
+
+  app.post(
+    base,
+    {
+      ...secretAnswer,
+      schema: {
+        tags,
+        summary: 'Add a webhook endpoint (at most 10 per app)',
+        description: 'Deliveries are signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the `secret` of this response, which is not shown again (rotate it to get a new one).',
+        security,
+        params: AppParams,
+        body: Type.Object({ url: Fields.url, events: Type.Optional(Fields.events), enabled: Type.Optional(Fields.enabled), description: Type.Optional(Fields.description) }, { additionalProperties: false }),
+        response: { 201: WithSecret, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'conflict']) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await ctx.webhooks.create(signedIn(req).user.id, req.params.appId, req.body)),
+  );
+
+  app.get(
+    `${base}/:endpointId`,
+    { ...user, schema: { tags, summary: 'One webhook endpoint (never its secret)', security, params: EndpointParams, response: { 200: EndpointView, ...errorResponses(['login_required', 'not_found']) } } },
+    async (req) => ctx.webhooks.get(signedIn(req).user.id, req.params.appId, req.params.endpointId),
+  );
+
+  app.patch(
+    `${base}/:endpointId`,
+    {
+      ...user,
+      schema: {
+        tags,
+        summary: 'Change a webhook endpoint’s URL, events, description, or turn it on or off',
+        security,
+        params: EndpointParams,
+        body: Type.Partial(Type.Object(Fields), { additionalProperties: false }),
+        response: { 200: EndpointView, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) },
+      },
+    },
+    async (req) => ctx.webhooks.update(signedIn(req).user.id, req.params.appId, req.params.endpointId, req.body),
+  );
+
+  app.delete(
+    `${base}/:endpointId`,
+    {
+      ...user,
+      schema: {
+        tags,
+        summary: 'Delete a webhook endpoint and its delivery log (pending deliveries are not sent)',
+        security,
+        params: EndpointParams,
+        response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) },
+      },
+    },
+    async (req, reply) => {
+      await ctx.webhooks.remove(signedIn(req).user.id, req.params.appId, req.params.endpointId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    `${base}/:endpointId/rotate-secret`,
+    {
+      ...secretAnswer,
+      schema: {
+        tags,
+        summary: 'Replace the signing secret (shown in this response only)',
+        description: 'For 24 hours deliveries carry two signatures, one per secret (space-separated in `webhook-signature`), so receivers can switch without losing messages.',
+        security,
+        params: EndpointParams,
+        body: NoBody,
+        response: { 200: WithSecret, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) },
+      },
+    },
+    async (req) => ctx.webhooks.rotateSecret(signedIn(req).user.id, req.params.appId, req.params.endpointId),
+  );
+
+  app.post(
+    `${base}/:endpointId/test`,
+    {
+      ...user,
+      schema: {
+        tags,
+        summary: 'Send a `webhook.test` event to this endpoint',
+        description: 'Queued like any delivery (the answer is the pending delivery; read it again for the outcome). 409 `conflict` when the endpoint is disabled.',
+        security,
+        params: EndpointParams,
+        body: NoBody,
+        response: { 202: DeliveryView, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'conflict']) },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await ctx.webhooks.test(signedIn(req).user.id, req.params.appId, req.params.endpointId)),
+  );
+
+  app.get(
+    `${base}/:endpointId/deliveries`,
+    {
+      ...user,
+      schema: {
+        tags,
+        summary: 'The delivery log of an endpoint, newest first',
+        security,
+        params: EndpointParams,
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+            before: Type.Optional(ObjectId),
+            status: Type.Optional(Status),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ results: Type.Array(DeliveryView), hasMore: Type.Boolean() }), ...errorResponses(['login_required', 'not_found']) },
+      },
+    },
+    async (req) =>
+      ctx.webhooks.deliveries(signedIn(req).user.id, req.params.appId, req.params.endpointId, {
+        limit: req.query.limit ?? 50,
+        ...(req.query.before ? { before: req.query.before } : {}),
+        ...(req.query.status ? { status: req.query.status } : {}),
+      }),
+  );
+
+  app.get(
+    `${base}/:endpointId/deliveries/:deliveryId`,
+    { ...user, schema: { tags, summary: 'One delivery: its payload and every attempt', security, params: DeliveryParams, response: { 200: DeliveryDetail, ...errorResponses(['login_required', 'not_found']) } } },
+    async (req) => ctx.webhooks.delivery(signedIn(req).user.id, req.params.appId, req.params.endpointId, req.params.deliveryId),
+  );
+
+  app.post(
+    `${base}/:endpointId/deliveries/:deliveryId/redeliver`,
+    {
+      ...user,
+      schema: {
+        tags,
+        summary: 'Send a delivery again: a new chain of attempts with the same `webhook-id` and body',
+        description: '409 `conflict` when the endpoint is disabled.',
+        security,
+        params: DeliveryParams,
+        body: NoBody,
+        response: { 202: DeliveryView, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'conflict']) },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await ctx.webhooks.redeliver(signedIn(req).user.id, req.params.appId, req.params.endpointId, req.params.deliveryId)),
+  );
+}

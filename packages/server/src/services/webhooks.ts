@@ -1,0 +1,356 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT, type WebhookEventType } from '@latch/protocol';
+import type { Clock } from '../clock.js';
+import { bool, fromJson, int, toJson } from '../db/json.js';
+import type { ExtensionAppRow, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../db/types.js';
+import { ApiError, notFound } from '../errors.js';
+import type { Executor } from '../storage/executor.js';
+import { findAppById } from '../storage/extensionApps.js';
+import {
+  findWebhookDelivery,
+  findWebhookDeliveryById,
+  findWebhookDeliveryForUpdate,
+  insertWebhookAttempt,
+  listWebhookAttempts,
+  listWebhookDeliveries,
+  updateWebhookDelivery,
+} from '../storage/webhookDeliveries.js';
+import {
+  countWebhookEndpoints,
+  deleteWebhookEndpoint,
+  findWebhookEndpoint,
+  findWebhookEndpointById,
+  insertWebhookEndpoint,
+  listWebhookEndpoints,
+  lockAppForEndpoints,
+  updateWebhookEndpoint,
+} from '../storage/webhookEndpoints.js';
+import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+import type { ExternalJobHandler, JobContext } from './scheduler.js';
+import { enqueueDelivery, JOB_WEBHOOK_DELIVER, newMessageId, scheduleDeliveryAttempt, webhookPayload } from './webhookOutbox.js';
+import { sendWebhook, webhookUrlProblem, type AttemptResult, type WebhookUrlPolicy } from './webhookTransport.js';
+
+/** After a failed attempt, the next one waits this long; after the last, the delivery has failed (7 attempts in about 17.6 h). */
+export const WEBHOOK_RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5 * 3600_000, 10 * 3600_000];
+export const MAX_ENDPOINTS_PER_APP = 10;
+/** After a rotation, deliveries are signed with the old secret too for this long. */
+export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600_000;
+export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+
+export interface EndpointView {
+  id: string;
+  appId: string;
+  url: string;
+  events: WebhookEventType[];
+  enabled: boolean;
+  description: string;
+  /** Until then deliveries also carry a signature made with the secret before the last rotation. */
+  previousSecretExpiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DeliveryView {
+  id: string;
+  endpointId: string;
+  messageId: string;
+  eventType: string;
+  status: WebhookDeliveryRow['status'];
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastDurationMs: number | null;
+  lastResponse: string | null;
+  createdAt: string;
+}
+
+export interface AttemptView {
+  attempt: number;
+  attemptedAt: string;
+  succeeded: boolean;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  response: string | null;
+}
+
+function endpointView(row: WebhookEndpointRow, now: number): EndpointView {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    url: row.url,
+    events: fromJson<WebhookEventType[]>(row.events, []),
+    enabled: bool(row.enabled),
+    description: row.description,
+    previousSecretExpiresAt: row.previous_secret && row.previous_secret_until !== null && row.previous_secret_until > now ? iso(row.previous_secret_until) : null,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+function deliveryView(row: WebhookDeliveryRow): DeliveryView {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    messageId: row.message_id,
+    eventType: row.event_type,
+    status: row.status,
+    attemptCount: row.attempts,
+    nextAttemptAt: isoOrNull(row.next_attempt_at),
+    lastAttemptAt: isoOrNull(row.last_attempt_at),
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    lastDurationMs: row.last_duration_ms,
+    lastResponse: row.last_response,
+    createdAt: iso(row.created_at),
+  };
+}
+
+function attemptView(row: WebhookAttemptRow): AttemptView {
+  return {
+    attempt: row.attempt,
+    attemptedAt: iso(row.attempted_at),
+    succeeded: bool(row.succeeded),
+    statusCode: row.status_code,
+    error: row.error,
+    durationMs: row.duration_ms,
+    response: row.response,
+  };
+}
+
+/** A Standard Webhooks secret: `whsec_` + 32 random bytes, base64. */
+const newSecret = () => WEBHOOK_SECRET_PREFIX + randomBytes(32).toString('base64');
+
+export interface NewEndpointInput {
+  url: string;
+  events?: WebhookEventType[];
+  enabled?: boolean;
+  description?: string;
+}
+
+/** What one delivery job did outside the database, for `record` to commit. */
+type SendOutcome = { kind: 'skip' } | { kind: 'disabled' } | { kind: 'sent'; attemptedAt: number; result: AttemptResult };
+
+/**
+ * Webhooks per app (DECISIONS §10): the developer console's endpoints, delivery log and
+ * redelivery, and the `webhook.deliver` job that sends one attempt and schedules the next.
+ */
+export function createWebhookService({
+  db,
+  clock,
+  ids,
+  dialect,
+  wallClock,
+  policy,
+  timeoutMs,
+  logger,
+}: ServiceDeps & { dialect: 'sqlite' | 'postgres'; wallClock: Clock; policy: WebhookUrlPolicy; timeoutMs: number; logger: FastifyBaseLogger }) {
+  async function ownedApp(ownerId: string, appId: string): Promise<ExtensionAppRow> {
+    const app = await findAppById(db, appId);
+    // Another developer's app is indistinguishable from a missing one.
+    if (!app || app.owner_id !== ownerId) throw notFound('App');
+    return app;
+  }
+
+  async function ownedEndpoint(ownerId: string, appId: string, endpointId: string): Promise<{ app: ExtensionAppRow; endpoint: WebhookEndpointRow }> {
+    const app = await ownedApp(ownerId, appId);
+    const endpoint = await findWebhookEndpoint(db, appId, endpointId);
+    if (!endpoint) throw notFound('Webhook endpoint');
+    return { app, endpoint };
+  }
+
+  async function ownedDelivery(ownerId: string, appId: string, endpointId: string, deliveryId: string) {
+    const { app, endpoint } = await ownedEndpoint(ownerId, appId, endpointId);
+    const delivery = await findWebhookDelivery(db, endpointId, deliveryId);
+    if (!delivery) throw notFound('Delivery');
+    return { app, endpoint, delivery };
+  }
+
+  function checkUrl(url: string) {
+    const problem = webhookUrlProblem(url, policy);
+    if (problem) throw new ApiError('invalid_request', `The webhook URL ${problem}`, [{ in: 'body', path: '/url', message: problem }]);
+  }
+
+  function refuseDisabled(endpoint: WebhookEndpointRow) {
+    if (!bool(endpoint.enabled)) throw new ApiError('conflict', 'The endpoint is disabled: enable it first');
+  }
+
+  /** The secrets a delivery is signed with now: the current one, and the previous one during its grace period. */
+  function secretsOf(endpoint: WebhookEndpointRow, now: number): string[] {
+    const previous = endpoint.previous_secret && endpoint.previous_secret_until !== null && endpoint.previous_secret_until > now ? [endpoint.previous_secret] : [];
+    return [endpoint.secret, ...previous];
+  }
+
+  const deliver: ExternalJobHandler<SendOutcome> = {
+    async send(job: JobContext): Promise<SendOutcome> {
+      const delivery = await findWebhookDeliveryById(db, String(job.payload.deliveryId));
+      // Succeeded or given up (or deleted with its endpoint): never sent again by a stale job.
+      if (!delivery || delivery.status !== 'pending') return { kind: 'skip' };
+      const endpoint = await findWebhookEndpointById(db, delivery.endpoint_id);
+      if (!endpoint) return { kind: 'skip' };
+      if (!bool(endpoint.enabled)) return { kind: 'disabled' };
+      const attemptedAt = clock.now();
+      const result = await sendWebhook({
+        url: endpoint.url,
+        payload: delivery.payload,
+        messageId: delivery.message_id,
+        secrets: secretsOf(endpoint, attemptedAt),
+        policy,
+        timeoutMs,
+        wallClock,
+      });
+      logger.debug({ deliveryId: delivery.id, endpointId: endpoint.id, eventType: delivery.event_type, statusCode: result.statusCode, ok: result.ok }, 'webhook attempt');
+      return { kind: 'sent', attemptedAt, result };
+    },
+
+    async record(job: JobContext, tx: Executor, outcome: SendOutcome): Promise<void> {
+      if (outcome.kind === 'skip') return;
+      const delivery = await findWebhookDeliveryForUpdate(tx, String(job.payload.deliveryId), dialect);
+      if (!delivery || delivery.status !== 'pending') return;
+      if (outcome.kind === 'disabled') {
+        await updateWebhookDelivery(tx, delivery.id, { status: 'failed', next_attempt_at: null, last_error: 'not sent: the endpoint is disabled' });
+        return;
+      }
+      const { result, attemptedAt } = outcome;
+      const attempt = delivery.attempts + 1;
+      await insertWebhookAttempt(tx, {
+        id: ids.objectId(),
+        delivery_id: delivery.id,
+        attempt,
+        attempted_at: attemptedAt,
+        succeeded: int(result.ok),
+        status_code: result.statusCode,
+        error: result.error,
+        duration_ms: result.durationMs,
+        response: result.response,
+      });
+      const last = {
+        attempts: attempt,
+        last_attempt_at: attemptedAt,
+        last_status_code: result.statusCode,
+        last_error: result.error,
+        last_duration_ms: result.durationMs,
+        last_response: result.response,
+      };
+      const step = Math.max(0, Math.floor(Number(job.payload.step) || 0));
+      if (result.ok) {
+        await updateWebhookDelivery(tx, delivery.id, { ...last, status: 'succeeded', next_attempt_at: null });
+      } else if (step < WEBHOOK_RETRY_DELAYS_MS.length) {
+        const now = clock.now();
+        const next = now + WEBHOOK_RETRY_DELAYS_MS[step]!;
+        await updateWebhookDelivery(tx, delivery.id, { ...last, next_attempt_at: next });
+        await scheduleDeliveryAttempt(tx, ids, now, delivery.id, step + 1, next);
+      } else {
+        await updateWebhookDelivery(tx, delivery.id, { ...last, status: 'failed', next_attempt_at: null });
+      }
+    },
+  };
+
+  return {
+    async list(ownerId: string, appId: string): Promise<{ results: EndpointView[] }> {
+      await ownedApp(ownerId, appId);
+      const now = clock.now();
+      return { results: (await listWebhookEndpoints(db, appId)).map((r) => endpointView(r, now)) };
+    },
+
+    async get(ownerId: string, appId: string, endpointId: string): Promise<EndpointView> {
+      return endpointView((await ownedEndpoint(ownerId, appId, endpointId)).endpoint, clock.now());
+    },
+
+    /** The secret is in this answer (and a rotation's) only. */
+    async create(ownerId: string, appId: string, input: NewEndpointInput): Promise<EndpointView & { secret: string }> {
+      await ownedApp(ownerId, appId);
+      checkUrl(input.url);
+      const now = clock.now();
+      const row: WebhookEndpointRow = {
+        id: ids.objectId(),
+        app_id: appId,
+        url: input.url,
+        secret: newSecret(),
+        previous_secret: null,
+        previous_secret_until: null,
+        events: toJson(input.events ?? WEBHOOK_EVENT_TYPES),
+        enabled: int(input.enabled ?? true),
+        description: input.description ?? '',
+        created_at: now,
+        updated_at: now,
+      };
+      await db.transaction().execute(async (tx) => {
+        if (!(await lockAppForEndpoints(tx, appId, dialect))) throw notFound('App');
+        if ((await countWebhookEndpoints(tx, appId)) >= MAX_ENDPOINTS_PER_APP) {
+          throw new ApiError('conflict', `An app may have at most ${MAX_ENDPOINTS_PER_APP} webhook endpoints; delete one first`, { limit: MAX_ENDPOINTS_PER_APP });
+        }
+        await insertWebhookEndpoint(tx, row);
+      });
+      return { ...endpointView(row, now), secret: row.secret };
+    },
+
+    async update(ownerId: string, appId: string, endpointId: string, patch: Partial<NewEndpointInput>): Promise<EndpointView> {
+      await ownedEndpoint(ownerId, appId, endpointId);
+      if (patch.url !== undefined) checkUrl(patch.url);
+      await updateWebhookEndpoint(db, endpointId, {
+        ...(patch.url !== undefined ? { url: patch.url } : {}),
+        ...(patch.events !== undefined ? { events: toJson(patch.events) } : {}),
+        ...(patch.enabled !== undefined ? { enabled: int(patch.enabled) } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        updated_at: clock.now(),
+      });
+      return endpointView((await ownedEndpoint(ownerId, appId, endpointId)).endpoint, clock.now());
+    },
+
+    /** Deletes the endpoint with its delivery log; its pending deliveries are not sent. */
+    async remove(ownerId: string, appId: string, endpointId: string): Promise<void> {
+      await ownedEndpoint(ownerId, appId, endpointId);
+      if (!(await deleteWebhookEndpoint(db, endpointId))) throw notFound('Webhook endpoint');
+    },
+
+    /** A new secret at once; the old one keeps signing (as a second signature) for 24 h. */
+    async rotateSecret(ownerId: string, appId: string, endpointId: string): Promise<EndpointView & { secret: string }> {
+      const { endpoint } = await ownedEndpoint(ownerId, appId, endpointId);
+      const now = clock.now();
+      const secret = newSecret();
+      await updateWebhookEndpoint(db, endpointId, { secret, previous_secret: endpoint.secret, previous_secret_until: now + PREVIOUS_SECRET_GRACE_MS, updated_at: now });
+      return { ...endpointView((await ownedEndpoint(ownerId, appId, endpointId)).endpoint, now), secret };
+    },
+
+    async deliveries(ownerId: string, appId: string, endpointId: string, page: { limit: number; before?: string; status?: WebhookDeliveryRow['status'] }) {
+      await ownedEndpoint(ownerId, appId, endpointId);
+      const rows = await listWebhookDeliveries(db, endpointId, { ...page, limit: page.limit + 1 });
+      return { results: rows.slice(0, page.limit).map(deliveryView), hasMore: rows.length > page.limit };
+    },
+
+    async delivery(ownerId: string, appId: string, endpointId: string, deliveryId: string) {
+      const { delivery } = await ownedDelivery(ownerId, appId, endpointId, deliveryId);
+      return { ...deliveryView(delivery), payload: fromJson<unknown>(delivery.payload, null), attempts: (await listWebhookAttempts(db, delivery.id)).map(attemptView) };
+    },
+
+    /** A new attempt chain for the same message (same webhook-id and bytes), due now. */
+    async redeliver(ownerId: string, appId: string, endpointId: string, deliveryId: string): Promise<DeliveryView> {
+      const { endpoint, delivery } = await ownedDelivery(ownerId, appId, endpointId, deliveryId);
+      refuseDisabled(endpoint);
+      const now = clock.now();
+      await db.transaction().execute(async (tx) => {
+        await updateWebhookDelivery(tx, delivery.id, { status: 'pending', next_attempt_at: now });
+        await scheduleDeliveryAttempt(tx, ids, now, delivery.id, 0, now);
+      });
+      return deliveryView((await findWebhookDeliveryById(db, delivery.id))!);
+    },
+
+    /** A `webhook.test` event to this endpoint alone, whatever it subscribes to. */
+    async test(ownerId: string, appId: string, endpointId: string): Promise<DeliveryView> {
+      const { app, endpoint } = await ownedEndpoint(ownerId, appId, endpointId);
+      refuseDisabled(endpoint);
+      const now = clock.now();
+      const payload = webhookPayload(WEBHOOK_TEST_EVENT, now, { endpointId: endpoint.id, appId: app.id, extensionSlug: app.slug, message: 'A test event from latch: your endpoint is reachable and can verify the signature.' });
+      const row = await db.transaction().execute((tx) => enqueueDelivery(tx, ids, now, { endpointId: endpoint.id, messageId: newMessageId(ids), type: WEBHOOK_TEST_EVENT, payload }));
+      return deliveryView(row);
+    },
+
+    jobHandlers: { [JOB_WEBHOOK_DELIVER]: deliver },
+  };
+}
+
+export type WebhookService = ReturnType<typeof createWebhookService>;

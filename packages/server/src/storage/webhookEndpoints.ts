@@ -1,0 +1,86 @@
+import type { WebhookEndpointRow } from '../db/types.js';
+import type { Executor } from './executor.js';
+
+export async function insertWebhookEndpoint(db: Executor, row: WebhookEndpointRow): Promise<void> {
+  await db.insertInto('webhook_endpoints').values(row).execute();
+}
+
+export async function findWebhookEndpoint(db: Executor, appId: string, id: string): Promise<WebhookEndpointRow | undefined> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).where('app_id', '=', appId).executeTakeFirst();
+}
+
+export async function findWebhookEndpointById(db: Executor, id: string): Promise<WebhookEndpointRow | undefined> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listWebhookEndpoints(db: Executor, appId: string): Promise<WebhookEndpointRow[]> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('app_id', '=', appId).orderBy('id').execute();
+}
+
+export async function countWebhookEndpoints(db: Executor, appId: string): Promise<number> {
+  const r = await db.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<number>().as('n')).where('app_id', '=', appId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function updateWebhookEndpoint(db: Executor, id: string, patch: Partial<Omit<WebhookEndpointRow, 'id' | 'app_id' | 'created_at'>>): Promise<void> {
+  await db.updateTable('webhook_endpoints').set(patch).where('id', '=', id).execute();
+}
+
+/** Deletes the endpoint; its deliveries and their attempts go with it (ON DELETE CASCADE). */
+export async function deleteWebhookEndpoint(db: Executor, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+/** An enabled endpoint that may receive an event, with who it is for. */
+export interface EventEndpoint {
+  id: string;
+  app_id: string;
+  events: string;
+  app_slug: string;
+  session_id: string;
+  lock_id: string;
+}
+
+/** The enabled endpoints of one app (one indexed query; empty for an app without endpoints). */
+export async function findEnabledEndpointsOfApp(db: Executor, appId: string): Promise<Array<Omit<EventEndpoint, 'session_id' | 'lock_id'>>> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .innerJoin('extension_apps', 'extension_apps.id', 'webhook_endpoints.app_id')
+    .select(['webhook_endpoints.id', 'webhook_endpoints.app_id', 'webhook_endpoints.events', 'extension_apps.slug as app_slug'])
+    .where('webhook_endpoints.app_id', '=', appId)
+    .where('webhook_endpoints.enabled', '=', 1)
+    .orderBy('webhook_endpoints.id')
+    .execute();
+}
+
+/** The enabled endpoints of every app with an active (not removed) session on the lock, in one query. */
+export async function findEnabledEndpointsOfLock(db: Executor, lockId: string): Promise<EventEndpoint[]> {
+  return db
+    .selectFrom('extension_sessions')
+    .innerJoin('webhook_endpoints', 'webhook_endpoints.app_id', 'extension_sessions.app_id')
+    .innerJoin('extension_apps', 'extension_apps.id', 'extension_sessions.app_id')
+    .select([
+      'webhook_endpoints.id',
+      'webhook_endpoints.app_id',
+      'webhook_endpoints.events',
+      'extension_apps.slug as app_slug',
+      'extension_sessions.id as session_id',
+      'extension_sessions.lock_id',
+    ])
+    .where('extension_sessions.lock_id', '=', lockId)
+    .where('extension_sessions.removed_at', 'is', null)
+    .where('webhook_endpoints.enabled', '=', 1)
+    .orderBy('webhook_endpoints.id')
+    .execute();
+}
+
+/**
+ * Serializes changes to one app's endpoints (PostgreSQL: a row lock on the app; SQLite has one
+ * writer), so two parallel creates cannot both pass the per-app cap.
+ */
+export async function lockAppForEndpoints(db: Executor, appId: string, dialect: 'sqlite' | 'postgres'): Promise<boolean> {
+  let q = db.selectFrom('extension_apps').select('id').where('id', '=', appId);
+  if (dialect === 'postgres') q = q.forUpdate();
+  return (await q.executeTakeFirst()) !== undefined;
+}

@@ -1,0 +1,384 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../api.js';
+import { Badge, ErrorNote, JsonView, copyText, formatDate } from '../components/ui.js';
+
+/**
+ * The event types of DECISIONS §10, as `WEBHOOK_EVENTS` in @latch/protocol says them (the web
+ * bundle does not pull in the protocol package; e2e/web.test.ts checks the two lists agree).
+ */
+export const WEBHOOK_EVENTS: Array<[type: string, what: string]> = [
+  ['extension_session.created', 'installed on a lock'],
+  ['extension_session.updated', 'state, metadata or regular-actions config written'],
+  ['extension_session.deleted', 'removed from a lock'],
+  ['action_log.created', 'a history entry on a lock it runs on'],
+  ['requirement.window_evaluated', 'a required-progress window evaluated'],
+  ['attempt.failed', 'an attempt ran past its deadline'],
+  ['regular_action.created', 'a regular action accepted'],
+  ['lock.unlocked', 'a lock it runs on unlocked'],
+];
+
+interface Endpoint {
+  id: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  description: string;
+  previousSecretExpiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Delivery {
+  id: string;
+  messageId: string;
+  eventType: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+}
+
+interface DeliveryDetail extends Delivery {
+  payload: unknown;
+  attempts: Array<{ attempt: number; attemptedAt: string; succeeded: boolean; statusCode: number | null; error: string | null; durationMs: number; response: string | null }>;
+}
+
+const STATUS_TONE = { pending: 'info', succeeded: 'ok', failed: 'danger' } as const;
+
+/** A signing secret, shown once (after adding an endpoint or rotating its secret). */
+function SecretOnce({ secret, onDone }: { secret: string; onDone: () => void }) {
+  const [copied, setCopied] = useState('');
+  return (
+    <div className="notice warn stack" data-testid="webhook-secret">
+      <p>
+        <strong>Copy this signing secret now.</strong> It is shown only once. Verify each delivery’s <code>webhook-signature</code> with it.
+      </p>
+      <div className="row wrap">
+        <label htmlFor="webhook-secret-value" className="visually-hidden">
+          Signing secret
+        </label>
+        <input id="webhook-secret-value" className="mono grow" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} data-testid="webhook-secret-value" />
+        <button type="button" onClick={() => void copyText(secret).then((ok) => setCopied(ok ? 'Copied to the clipboard.' : 'Copying was refused; select the secret and copy it.'))}>
+          Copy
+        </button>
+        <button type="button" className="ghost" onClick={onDone}>
+          Done
+        </button>
+      </div>
+      <p role="status" className="small">
+        {copied}
+      </p>
+    </div>
+  );
+}
+
+/** The delivery log of one endpoint: status, attempts, payload, redeliver. */
+function Deliveries({ appId, endpoint, version }: { appId: string; endpoint: Endpoint; version: number }) {
+  const base = `/api/developer/apps/${appId}/webhooks/${endpoint.id}/deliveries`;
+  const [rows, setRows] = useState<Delivery[] | null>(null);
+  const [hasMore, setHasMore] = useState(false);
+  const [open, setOpen] = useState<DeliveryDetail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [status, setStatus] = useState('');
+
+  const load = useCallback(
+    async (before?: string) => {
+      try {
+        const page = await api<{ results: Delivery[]; hasMore: boolean }>(`${base}?limit=25${before ? `&before=${before}` : ''}`);
+        setRows((prev) => (before ? [...(prev ?? []), ...page.results] : page.results));
+        setHasMore(page.hasMore);
+        setError(null);
+      } catch (e) {
+        setError(e);
+      }
+    },
+    [base],
+  );
+  useEffect(() => {
+    void load();
+  }, [load, version]);
+
+  async function show(d: Delivery) {
+    if (open?.id === d.id) return setOpen(null);
+    try {
+      setOpen(await api<DeliveryDetail>(`${base}/${d.id}`));
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  async function redeliver(d: Delivery) {
+    setError(null);
+    try {
+      await api(`${base}/${d.id}/redeliver`, { method: 'POST', body: {} });
+      setStatus(`Delivery of ${d.eventType} queued again.`);
+      setOpen(null);
+      await load();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  return (
+    <div className="stack" data-testid={`deliveries-${endpoint.id}`}>
+      <div className="page-head">
+        <h3 className="small-heading">Deliveries to {endpoint.url}</h3>
+        <button type="button" className="small-btn" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+      <p role="status" className="status-line">
+        {status}
+      </p>
+      <ErrorNote error={error} />
+      {rows?.length === 0 ? <p className="muted small">Nothing delivered yet. “Send test” queues a <code>webhook.test</code> event.</p> : null}
+      {rows?.length ? (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Deliveries">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Status</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Last answer</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((d) => (
+                <tr key={d.id} data-testid={`delivery-${d.id}`} data-event={d.eventType} data-status={d.status}>
+                  <td>
+                    <code>{d.eventType}</code>
+                  </td>
+                  <td>
+                    <Badge tone={STATUS_TONE[d.status]}>{d.status}</Badge>
+                    {d.status === 'pending' && d.nextAttemptAt ? <span className="muted small"> next {formatDate(d.nextAttemptAt)}</span> : null}
+                  </td>
+                  <td>{d.attemptCount}</td>
+                  <td className="small">{d.lastStatusCode !== null ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? '—')}</td>
+                  <td>{formatDate(d.createdAt)}</td>
+                  <td className="row">
+                    <button type="button" className="small-btn" aria-expanded={open?.id === d.id} onClick={() => void show(d)}>
+                      Details
+                    </button>
+                    <button type="button" className="small-btn" onClick={() => void redeliver(d)} aria-label={`Redeliver ${d.eventType}`}>
+                      Redeliver
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {hasMore && rows?.length ? (
+        <button type="button" onClick={() => void load(rows[rows.length - 1]!.id)}>
+          Older deliveries
+        </button>
+      ) : null}
+      {open ? (
+        <div className="card stack" data-testid="delivery-detail">
+          <p className="small">
+            <code>webhook-id: {open.messageId}</code>
+          </p>
+          <ol className="small">
+            {open.attempts.map((a) => (
+              <li key={a.attempt}>
+                {formatDate(a.attemptedAt)}: {a.succeeded ? 'delivered' : 'failed'}
+                {a.statusCode !== null ? ` · HTTP ${a.statusCode}` : ''}
+                {a.error ? ` · ${a.error}` : ''} · {a.durationMs} ms
+              </li>
+            ))}
+          </ol>
+          <JsonView value={open.payload} label="Payload" />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** An app's webhook endpoints (DECISIONS §10): add, turn on/off, rotate the secret, test, delete, and each one's delivery log. */
+export function AppWebhooks({ appId }: { appId: string }) {
+  const base = `/api/developer/apps/${appId}/webhooks`;
+  const [endpoints, setEndpoints] = useState<Endpoint[] | null>(null);
+  const [url, setUrl] = useState('');
+  const [description, setDescription] = useState('');
+  const [events, setEvents] = useState<string[]>(WEBHOOK_EVENTS.map(([t]) => t));
+  const [secret, setSecret] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setEndpoints((await api<{ results: Endpoint[] }>(base)).results);
+    } catch (e) {
+      setError(e);
+    }
+  }, [base]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function run(work: () => Promise<string>) {
+    setBusy(true);
+    setError(null);
+    try {
+      setStatus(await work());
+      await load();
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const add = (e: React.FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const created = await api<Endpoint & { secret: string }>(base, {
+        method: 'POST',
+        body: { url: url.trim(), events, ...(description.trim() ? { description: description.trim() } : {}) },
+      });
+      setSecret(created.secret);
+      setSelected(created.id);
+      setUrl('');
+      setDescription('');
+      return `Endpoint ${created.url} added.`;
+    });
+  };
+  const toggle = (ep: Endpoint) =>
+    run(async () => {
+      await api(`${base}/${ep.id}`, { method: 'PATCH', body: { enabled: !ep.enabled } });
+      return ep.enabled ? `${ep.url} turned off.` : `${ep.url} turned on.`;
+    });
+  const rotate = (ep: Endpoint) =>
+    run(async () => {
+      const r = await api<{ secret: string }>(`${base}/${ep.id}/rotate-secret`, { method: 'POST', body: {} });
+      setSecret(r.secret);
+      return `New secret for ${ep.url}.`;
+    });
+  const test = (ep: Endpoint) =>
+    run(async () => {
+      await api(`${base}/${ep.id}/test`, { method: 'POST', body: {} });
+      setSelected(ep.id);
+      return `Test event queued for ${ep.url}.`;
+    });
+  const remove = (ep: Endpoint) =>
+    run(async () => {
+      await api(`${base}/${ep.id}`, { method: 'DELETE' });
+      setConfirming(null);
+      if (selected === ep.id) setSelected(null);
+      return `${ep.url} deleted.`;
+    });
+
+  const chosen = endpoints?.find((ep) => ep.id === selected) ?? null;
+
+  return (
+    <section className="card stack" aria-labelledby="webhooks-h" data-testid="webhooks">
+      <h2 id="webhooks-h">Webhooks</h2>
+      <p className="muted small">
+        latch POSTs events to your backend, signed the Standard Webhooks way (<code>webhook-id</code>, <code>webhook-timestamp</code>, <code>webhook-signature</code>), and
+        retries failures with backoff.
+      </p>
+      <p role="status" className="status-line">
+        {status}
+      </p>
+      <ErrorNote error={error} testId="webhooks-error" />
+      {secret ? <SecretOnce secret={secret} onDone={() => setSecret(null)} /> : null}
+
+      {endpoints?.length ? (
+        <ul className="plain stack">
+          {endpoints.map((ep) => (
+            <li key={ep.id} className="stack" data-testid={`webhook-${ep.id}`}>
+              <div className="row wrap">
+                <code className="grow break">{ep.url}</code>
+                {ep.enabled ? <Badge tone="ok">on</Badge> : <Badge>off</Badge>}
+                <span className="muted small">
+                  {ep.events.length === WEBHOOK_EVENTS.length ? 'all events' : `${ep.events.length} event${ep.events.length === 1 ? '' : 's'}`}
+                </span>
+              </div>
+              {ep.description ? <p className="muted small">{ep.description}</p> : null}
+              <div className="row wrap">
+                <button type="button" className="small-btn" aria-pressed={selected === ep.id} onClick={() => setSelected(selected === ep.id ? null : ep.id)}>
+                  Deliveries
+                </button>
+                <button type="button" className="small-btn" disabled={busy || !ep.enabled} onClick={() => void test(ep)} data-testid={`webhook-test-${ep.id}`}>
+                  Send test
+                </button>
+                <button type="button" className="small-btn" disabled={busy} onClick={() => void toggle(ep)}>
+                  {ep.enabled ? 'Turn off' : 'Turn on'}
+                </button>
+                <button type="button" className="small-btn" disabled={busy} onClick={() => void rotate(ep)}>
+                  Rotate secret
+                </button>
+                {confirming === ep.id ? (
+                  <>
+                    <button type="button" className="small-btn danger" disabled={busy} onClick={() => void remove(ep)}>
+                      Delete {ep.url} and its log
+                    </button>
+                    <button type="button" className="small-btn" onClick={() => setConfirming(null)}>
+                      Keep it
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" className="small-btn" disabled={busy} onClick={() => setConfirming(ep.id)}>
+                    Delete…
+                  </button>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {endpoints?.length === 0 ? <p className="muted small">No endpoint yet.</p> : null}
+      {chosen ? <Deliveries appId={appId} endpoint={chosen} version={version} /> : null}
+
+      <form className="stack" onSubmit={add} aria-labelledby="webhook-add-h">
+        <h3 id="webhook-add-h" className="small-heading">
+          Add an endpoint
+        </h3>
+        <div className="field">
+          <label htmlFor="webhook-url">URL</label>
+          <input id="webhook-url" type="url" required maxLength={2048} placeholder="https://my-extension.example/webhooks" value={url} onChange={(e) => setUrl(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="webhook-description">Description (optional)</label>
+          <input id="webhook-description" maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />
+        </div>
+        <fieldset className="stack">
+          <legend>Events</legend>
+          {WEBHOOK_EVENTS.map(([type, what]) => (
+            <div key={type} className="check">
+              <input
+                id={`webhook-event-${type}`}
+                type="checkbox"
+                value={type}
+                checked={events.includes(type)}
+                onChange={(e) => setEvents((all) => (e.target.checked ? [...all, type] : all.filter((t) => t !== type)))}
+              />
+              <label htmlFor={`webhook-event-${type}`}>
+                <code>{type}</code> <span className="muted small">{what}</span>
+              </label>
+            </div>
+          ))}
+        </fieldset>
+        <div className="row">
+          <button type="submit" className="primary" disabled={busy || events.length === 0} data-testid="webhook-add">
+            Add endpoint
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
