@@ -11,26 +11,10 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { call, expectError, login, register, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
 // Worlds
-
-interface Account {
-  id: string;
-  username: string;
-  password: string;
-  userKey: string;
-}
-
-interface World {
-  wearer: Account;
-  keyholder: Account | null;
-  developer: Account;
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
 
 const WINS = {
   initialMetadata: { unlockRequirements: [{ metric: 'wins', requiredCount: 3 }] },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ManualClock } from '../src/clock.js';
 import { TEST_DB, call, expectError, login, register, testApp, type TestApp } from './helpers.js';
+import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
  * Extension metadata, requirements progress, custom logs and notifications, and the audit trail
@@ -9,21 +10,6 @@ import { TEST_DB, call, expectError, login, register, testApp, type TestApp } fr
  * spec 002 notifications.custom and metadata.patch). Runs on SQLite, or on PostgreSQL with
  * LATCH_TEST_DB=postgres.
  */
-
-interface Account {
-  id: string;
-  username: string;
-  password: string;
-}
-interface World {
-  wearer: Account;
-  keyholder: Account | null;
-  developer: Account;
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
 
 /** Backend credentials for one session: app key + main token. */
 interface Backend {

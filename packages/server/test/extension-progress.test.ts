@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../src/clock.js';
 import { TEST_DB, expectError, login, testApp, type TestApp } from './helpers.js';
+import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
  * Regular actions, required progress (DST-correct windows), progress-based unlock requirements
@@ -10,20 +11,6 @@ import { TEST_DB, expectError, login, testApp, type TestApp } from './helpers.js
  * with LATCH_TEST_DB=postgres.
  */
 
-interface Account {
-  id: string;
-  username: string;
-  password: string;
-}
-interface World {
-  wearer: Account;
-  keyholder: Account | null;
-  developer: Account;
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

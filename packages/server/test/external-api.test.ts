@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TEST_DB, call, expectError, login, register, testApp, type TestApp } from './helpers.js';
+import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
  * The External API (`/api/apps/v1/*`, spec 000 "Backend token APIs"): every URL with the wearer's
@@ -10,21 +11,6 @@ import { TEST_DB, call, expectError, login, register, testApp, type TestApp } fr
  * Runs on SQLite, or on PostgreSQL with LATCH_TEST_DB=postgres.
  */
 
-interface Account {
-  id: string;
-  username: string;
-  password: string;
-  userKey: string;
-}
-interface World {
-  wearer: Account;
-  keyholder: Account | null;
-  developer: Account;
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 

@@ -2,28 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ACTION_NAMES } from '../src/services/lockActions.js';
 import { call, expectError, login, register, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
  * The web UI's own lock controls (DECISIONS §4, §5): keyholder actions, unlocking and what holds
  * a lock, hygienic openings and timed ends run by the scheduler when the virtual clock jumps.
  */
-
-interface Account {
-  id: string;
-  username: string;
-  password: string;
-  userKey: string;
-}
-
-interface World {
-  wearer: Account;
-  keyholder: Account | null;
-  developer: Account;
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
 
 interface RanJob {
   id: string;

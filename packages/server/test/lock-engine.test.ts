@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { buildApp } from '../src/app.js';
 import { createIdGenerator } from '../src/ids.js';
 import { TEST_DB, call, expectError, login, register, testApp, type Session, type TestApp } from './helpers.js';
+import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
  * The lock engine (DECISIONS §5): timer, freeze, max limit, history, timed ends through the
@@ -14,20 +15,6 @@ import { TEST_DB, call, expectError, login, register, testApp, type Session, typ
  * with LATCH_TEST_DB=postgres.
  */
 
-interface Account {
-  id: string;
-  username: string;
-  password: string;
-}
-interface World {
-  wearer: Account;
-  keyholder: Account | null;
-  developer: Account;
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
 interface LockDataView {
   frozen: boolean;
   timeRemainingSeconds: number | null;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TEST_DB, call, expectError, login, testApp, type TestApp } from './helpers.js';
+import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
  * Lock actions from an extension backend (`POST …/action` and the Chaster task routes), replayed
@@ -10,21 +11,6 @@ import { TEST_DB, call, expectError, login, testApp, type TestApp } from './help
  * Runs on SQLite, or on PostgreSQL with LATCH_TEST_DB=postgres.
  */
 
-interface Account {
-  id: string;
-  username: string;
-  password: string;
-  userKey: string;
-}
-interface World {
-  wearer: Account;
-  keyholder: Account | null;
-  developer: Account;
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
 type Who = 'wearer' | 'keyholder';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TEST_DB, call, expectError, login, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
  * Per-lock progress-based unlock requirements: the installed config's `unlockRequirements`
@@ -10,19 +11,6 @@ import { TEST_DB, call, expectError, login, snapshot, testApp, type Session, typ
  * PostgreSQL with LATCH_TEST_DB=postgres.
  */
 
-interface Account {
-  id: string;
-  username: string;
-  password: string;
-}
-interface World {
-  wearer: Account;
-  developer: Account;
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string };
-}
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
 

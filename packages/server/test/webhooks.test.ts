@@ -14,6 +14,7 @@ import { JOB_WEBHOOK_DELIVER, emitWebhookEvent } from '../src/services/webhookOu
 import { blockedAddressReason } from '../src/services/webhookTransport.js';
 import { MAX_ENDPOINTS_PER_APP, WEBHOOK_RETRY_DELAYS_MS } from '../src/services/webhooks.js';
 import { TEST_DB, call, expectError, login, register, testApp, type Session, type TestApp } from './helpers.js';
+import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
  * Webhooks per extension app (DECISIONS §10), against a real HTTP receiver on 127.0.0.1 that
@@ -24,20 +25,6 @@ import { TEST_DB, call, expectError, login, register, testApp, type Session, typ
  */
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-interface Account {
-  id: string;
-  username: string;
-  password: string;
-}
-interface World {
-  wearer: Account;
-  keyholder: Account | null;
-  developer: Account;
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
 
 interface Received {
   path: string;

@@ -101,7 +101,7 @@ function favoursWearer(name: ActionName, lock: LockRow, params: unknown, now: nu
   }
 }
 
-export function checkRolePolicy(via: Via, name: ActionName, lock: LockRow, params: unknown = undefined, now = Date.now()): void {
+export function checkRolePolicy(via: Via, name: ActionName, lock: LockRow, params: unknown, now: number): void {
   if (via.kind === 'extension' && name === 'settings.patch' && via.launchRole === 'wearer' && hasKeyholder(lock)) {
     throw new ApiError('role_not_allowed', 'A wearer launch may not change the settings of a lock that has a keyholder');
   }
