@@ -28,6 +28,11 @@ export function createIdGenerator(clock: Clock): IdGenerator {
   };
 }
 
+/** The smallest ObjectId of the second holding `ms`: every id made at or after `ms` sorts at or above it. */
+export function objectIdFloor(ms: number): string {
+  return (Math.floor(ms / 1000) >>> 0).toString(16).padStart(8, '0') + '0'.repeat(16);
+}
+
 /** Secrets are stored as SHA-256 only (DECISIONS §2); they are high-entropy, so no salt is needed. */
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');

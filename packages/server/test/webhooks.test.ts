@@ -677,3 +677,63 @@ describe(`webhooks: SSRF guard outside the sandbox (${TEST_DB})`, () => {
     }
   });
 });
+
+describe(`webhook delivery log retention (${TEST_DB})`, () => {
+  let t: TestApp;
+  let rx: Receiver;
+  before(async () => {
+    t = await testApp({ config: { rateLimitMultiplier: 100 } });
+    rx = await receiver();
+  });
+  after(async () => {
+    await t.close();
+    await rx.close();
+  });
+
+  it('keeps 30 days of finished deliveries: older ones leave the log, attempts and all, as new ones finish; pending ones stay', async () => {
+    const w = await fixture(t);
+    // Sign-ins last 14 days: sign in again after each jump of the clock.
+    let dev = await login(t.app, w.developer.username, w.developer.password);
+    const relogin = async () => {
+      dev = await login(t.app, w.developer.username, w.developer.password);
+    };
+    const ok = await createEndpoint(t, dev, w.app.id, { url: rx.url('/kept') });
+    const failing = await createEndpoint(t, dev, w.app.id, { url: rx.url('/failing') });
+    rx.on('/failing', () => ({ status: 500 }));
+    const deliveries = async (endpointId: string) =>
+      ((await call(t.app, dev, 'GET', hooks(w.app.id, `/${endpointId}/deliveries`))).json().results as Json[]).map((d) => d.id as string);
+    const sendTest = async (endpointId: string) => {
+      const res = await call(t.app, dev, 'POST', hooks(w.app.id, `/${endpointId}/test`));
+      assert.equal(res.statusCode, 202, res.body);
+      await t.app.ctx.scheduler.runDue();
+      return res.json().id as string;
+    };
+
+    const first = await sendTest(ok.id);
+    const oldFailed = await sendTest(failing.id);
+    await advance(t, 29 * 86400); // runs the failing endpoint's retries: it ends failed
+    await relogin();
+    const second = await sendTest(ok.id);
+    assert.deepEqual(await deliveries(ok.id), [second, first], 'day 29: both kept');
+
+    await advance(t, 2 * 86400);
+    await relogin();
+    const third = await sendTest(ok.id);
+    assert.deepEqual(await deliveries(ok.id), [third, second], 'day 31: the first is gone');
+    expectError(await call(t.app, dev, 'GET', hooks(w.app.id, `/${ok.id}/deliveries/${first}`)), 404, 'not_found');
+    const attempts = await t.db.database.db.selectFrom('webhook_attempts').select('id').where('delivery_id', '=', first).execute();
+    assert.equal(attempts.length, 0, 'its attempts went with it');
+    // Another endpoint's log is its own: pruned only when one of its deliveries finishes.
+    assert.deepEqual(await deliveries(failing.id), [oldFailed]);
+
+    // An old delivery sent again stays readable once it finishes; the next finished one takes it.
+    const redeliver = await call(t.app, dev, 'POST', hooks(w.app.id, `/${failing.id}/deliveries/${oldFailed}/redeliver`));
+    assert.equal(redeliver.statusCode, 202, redeliver.body);
+    rx.on('/failing', () => ({ status: 200 }));
+    await t.app.ctx.scheduler.runDue();
+    const again = (await call(t.app, dev, 'GET', hooks(w.app.id, `/${failing.id}/deliveries/${oldFailed}`))).json();
+    assert.equal(again.status, 'succeeded');
+    const fresh = await sendTest(failing.id);
+    assert.deepEqual(await deliveries(failing.id), [fresh], 'pruned when the next one finished');
+  });
+});

@@ -5,9 +5,11 @@ import type { Clock } from '../clock.js';
 import { bool, fromJson, int, toJson } from '../db/json.js';
 import type { ExtensionAppRow, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../db/types.js';
 import { ApiError, notFound } from '../errors.js';
+import { objectIdFloor } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
 import { findAppById } from '../storage/extensionApps.js';
 import {
+  deleteOldWebhookDeliveries,
   findWebhookDelivery,
   findWebhookDeliveryById,
   findWebhookDeliveryForUpdate,
@@ -37,6 +39,10 @@ export const MAX_ENDPOINTS_PER_APP = 10;
 /** After a rotation, deliveries are signed with the old secret too for this long. */
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600_000;
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+/** Finished deliveries (and their attempts) older than this leave the log (pending ones never do). */
+export const WEBHOOK_LOG_RETENTION_MS = 30 * 86400_000;
+/** At most this many old deliveries are removed per finished delivery: the log shrinks without one long delete. */
+const PRUNE_BATCH = 50;
 
 export interface EndpointView {
   id: string;
@@ -236,16 +242,18 @@ export function createWebhookService({
         last_response: result.response,
       };
       const step = Math.max(0, Math.floor(Number(job.payload.step) || 0));
-      if (result.ok) {
-        await updateWebhookDelivery(tx, delivery.id, { ...last, status: 'succeeded', next_attempt_at: null });
-      } else if (step < WEBHOOK_RETRY_DELAYS_MS.length) {
+      if (step < WEBHOOK_RETRY_DELAYS_MS.length && !result.ok) {
         const now = clock.now();
         const next = now + WEBHOOK_RETRY_DELAYS_MS[step]!;
         await updateWebhookDelivery(tx, delivery.id, { ...last, next_attempt_at: next });
         await scheduleDeliveryAttempt(tx, ids, now, delivery.id, step + 1, next);
-      } else {
-        await updateWebhookDelivery(tx, delivery.id, { ...last, status: 'failed', next_attempt_at: null });
+        return;
       }
+      await updateWebhookDelivery(tx, delivery.id, { ...last, status: result.ok ? 'succeeded' : 'failed', next_attempt_at: null });
+      // Retention: each finished delivery takes a few expired ones of its endpoint with it (never
+      // itself: a redelivered old one stays readable until the next), so the log stays about
+      // 30 days long without a sweeper job.
+      await deleteOldWebhookDeliveries(tx, delivery.endpoint_id, objectIdFloor(clock.now() - WEBHOOK_LOG_RETENTION_MS), delivery.id, PRUNE_BATCH);
     },
   };
 

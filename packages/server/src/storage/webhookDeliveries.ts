@@ -43,3 +43,18 @@ export async function insertWebhookAttempt(db: Executor, row: WebhookAttemptRow)
 export async function listWebhookAttempts(db: Executor, deliveryId: string): Promise<WebhookAttemptRow[]> {
   return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempt').orderBy('id').execute();
 }
+
+/**
+ * Deletes up to `limit` finished (not pending) deliveries of an endpoint whose ids sort below
+ * `beforeId` (ids are time-ordered), except `keepId`; their attempts go with them (cascade).
+ * Returns how many.
+ */
+export async function deleteOldWebhookDeliveries(db: Executor, endpointId: string, beforeId: string, keepId: string, limit: number): Promise<number> {
+  const r = await db
+    .deleteFrom('webhook_deliveries')
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('webhook_deliveries').select('id').where('endpoint_id', '=', endpointId).where('id', '<', beforeId).where('id', '!=', keepId).where('status', '!=', 'pending').orderBy('id').limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
