@@ -11,7 +11,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connect.js';
 import { registerFirstPartyAuth } from './http/auth.js';
-import { registerErrorHandling } from './http/errors.js';
+import { registerErrorHandling, routerErrorHandler } from './http/errors.js';
 import { registerRequestPlumbing, requestIdFor } from './http/requests.js';
 import { authRoutes } from './http/routes/auth.js';
 import { devRoutes } from './http/routes/dev.js';
@@ -63,6 +63,9 @@ function validators() {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
 }
 
+/** Longest path parameter the router accepts (ids are 24 characters, slugs far shorter). */
+const MAX_PARAM_LENGTH = 200;
+
 /** Builds the whole HTTP app from its dependencies; tests call this and use `inject`. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, database, clock, ids } = deps;
@@ -71,7 +74,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     genReqId: (req) => requestIdFor(req),
     bodyLimit: config.bodyLimit,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: routerErrorHandler(MAX_PARAM_LENGTH),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validators());

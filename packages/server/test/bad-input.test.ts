@@ -132,6 +132,31 @@ describe('bad input to every first-party route: a 4xx with the catalog code, not
     assert.match(String(ok.headers['x-request-id']), /^req_/);
   });
 
+  it('a path parameter over 200 characters or a malformed URL, on any route: a 4xx in the catalog shape, nothing changed', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const withParams = Object.entries(doc.paths).filter(([path]) => path.includes('{'));
+    assert.ok(withParams.length > 30, `routes with path parameters: ${withParams.length}`);
+    const before = await snapshot(t.db.database);
+    const seen = new Set<string>();
+    for (const [path, ops] of withParams) {
+      for (const method of Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))) {
+        for (const bad of ['a'.repeat(201), 'a'.repeat(3000), '%zz']) {
+          const url = path.replace(/\{[^}]+\}/g, bad);
+          const res = await call(t.app, user, method.toUpperCase() as 'GET', url, method === 'get' || method === 'delete' ? undefined : {});
+          // The router refuses it (400) or finds no route for it (404); either way a catalog answer.
+          const code = bad === '%zz' ? 'invalid_request' : res.statusCode === 404 ? 'not_found' : 'invalid_request';
+          const body = expectError(res, bad === '%zz' ? 400 : res.statusCode === 404 ? 404 : 400, code);
+          assert.match(String(res.headers['x-request-id']), /^req_/);
+          assert.doesNotMatch(res.body, /FST_/, `${method} ${path}`);
+          seen.add(`${res.statusCode} ${body.message.replace(/a{10,}/g, 'a…').replace(/\/api\S*/, '<url>')}`);
+        }
+      }
+    }
+    assert.ok([...seen].some((m) => /^400 A path parameter is longer than 200 characters/.test(m)), [...seen].join('\n'));
+    assert.ok([...seen].some((m) => /^400 The URL is not valid/.test(m)), [...seen].join('\n'));
+    assert.deepEqual(await snapshot(t.db.database), before);
+  });
+
   it('echoes a well-formed caller request id and replaces a malformed one', async () => {
     const mine = await t.app.inject({ method: 'GET', url: '/api/health', headers: { 'x-request-id': 'trace-1234' } });
     assert.equal(mine.headers['x-request-id'], 'trace-1234');

@@ -67,6 +67,19 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Fastify's `frameworkErrors`: the router's own refusals (a path parameter over the cap, bad
+ * percent-encoding) would otherwise answer in Fastify's shape with an `FST_` code, outside the
+ * catalog and without `x-request-id`.
+ */
+export function routerErrorHandler(maxParamLength: number) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+    const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? `A path parameter is longer than ${maxParamLength} characters` : 'The URL is not valid (bad percent-encoding)';
+    req.errorCode = 'invalid_request';
+    void reply.header('x-request-id', req.id).code(400).type('application/json').send(errorBody(req.url, req.id, 'invalid_request', message));
+  };
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.decorateRequest('errorCode', null);
   app.decorate('spaFallback', null);
