@@ -737,3 +737,68 @@ describe(`webhook delivery log retention (${TEST_DB})`, () => {
     assert.deepEqual(await deliveries(failing.id), [fresh], 'pruned when the next one finished');
   });
 });
+
+describe(`webhook endpoints that keep failing (${TEST_DB})`, () => {
+  let t: TestApp;
+  let rx: Receiver;
+  before(async () => {
+    t = await testApp({ config: { rateLimitMultiplier: 100 } });
+    rx = await receiver();
+  });
+  after(async () => {
+    await t.close();
+    await rx.close();
+  });
+
+  it('every delivery failed for 5 days: latch turns the endpoint off and tells its owner once; a success resets the streak; turning it on starts afresh', async () => {
+    const w = await fixture(t);
+    const dev = await login(t.app, w.developer.username, w.developer.password);
+    let flakyUp = false;
+    rx.on('/dead', () => ({ status: 500 }));
+    rx.on('/flaky', () => ({ status: flakyUp ? 200 : 503 }));
+    const dead = await createEndpoint(t, dev, w.app.id, { url: rx.url('/dead') });
+    const flaky = await createEndpoint(t, dev, w.app.id, { url: rx.url('/flaky') });
+    const view = async (id: string) => (await call(t.app, dev, 'GET', hooks(w.app.id, `/${id}`))).json() as Json;
+    const sendTest = async (id: string) => {
+      const res = await call(t.app, dev, 'POST', hooks(w.app.id, `/${id}/test`));
+      assert.equal(res.statusCode, 202, res.body);
+    };
+    const ownerNotices = async () =>
+      ((await call(t.app, dev, 'GET', '/api/notifications')).json().results as Json[]).filter((n) => n.type === 'webhook_endpoint_disabled');
+
+    // Day 0: one test each; all 7 attempts fail within 17.6 h.
+    await sendTest(dead.id);
+    await sendTest(flaky.id);
+    await advance(t, 86400);
+    const since = (await view(dead.id)).failingSince as string;
+    assert.ok(since, 'the streak started when the first delivery ended failed');
+    assert.equal((await view(dead.id)).enabled, true);
+
+    for (let day = 1; day <= 5; day++) {
+      flakyUp = day === 3; // one success on day 3
+      await sendTest(dead.id);
+      if (day === 5) await sendTest(dead.id); // two failing together on the last day: still one notice
+      await sendTest(flaky.id);
+      await advance(t, 86400);
+      const d = await view(dead.id);
+      assert.equal(d.enabled, day < 5, `day ${day}: dead endpoint ${d.enabled ? 'on' : 'off'}`);
+      assert.equal(d.failingSince, since);
+      if (day === 3) assert.equal((await view(flaky.id)).failingSince, null, 'a success ends the streak');
+    }
+
+    const off = await view(dead.id);
+    assert.match(off.disabledReason, new RegExp(`^Turned off by latch: every delivery has failed since ${since.replace(/[.]/g, '\\.')}`));
+    const notices = await ownerNotices();
+    assert.equal(notices.length, 1, 'told once');
+    assert.match(notices[0]!.message, new RegExp(rx.url('/dead').replace(/[.]/g, '\\.')));
+    const flakyNow = await view(flaky.id);
+    assert.equal(flakyNow.enabled, true, 'two days of failures since its success');
+    assert.ok(flakyNow.failingSince > since);
+
+    // Off means off: no test, no new events; turning it on clears the streak and the reason.
+    expectError(await call(t.app, dev, 'POST', hooks(w.app.id, `/${dead.id}/test`)), 409, 'conflict');
+    const on = await call(t.app, dev, 'PATCH', hooks(w.app.id, `/${dead.id}`), { enabled: true });
+    assert.equal(on.statusCode, 200, on.body);
+    assert.deepEqual([on.json().enabled, on.json().failingSince, on.json().disabledReason], [true, null, null]);
+  });
+});

@@ -291,6 +291,10 @@ export interface WebhookEndpointsTable {
   events: string;
   enabled: number;
   description: string;
+  /** When the first delivery that ended `failed` since the last success ended; null while healthy. */
+  failing_since: number | null;
+  /** Why latch turned the endpoint off by itself; null when on or turned off by a person. */
+  disabled_reason: string | null;
   created_at: number;
   updated_at: number;
 }

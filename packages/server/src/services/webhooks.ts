@@ -19,16 +19,20 @@ import {
   updateWebhookDelivery,
 } from '../storage/webhookDeliveries.js';
 import {
+  clearEndpointFailing,
   countWebhookEndpoints,
+  disableFailingEndpoint,
   deleteWebhookEndpoint,
   findWebhookEndpoint,
   findWebhookEndpointById,
   insertWebhookEndpoint,
   listWebhookEndpoints,
   lockAppForEndpoints,
+  startEndpointFailing,
   updateWebhookEndpoint,
 } from '../storage/webhookEndpoints.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+import { writeNotification } from './notifications.js';
 import type { ExternalJobHandler, JobContext } from './scheduler.js';
 import { enqueueDelivery, JOB_WEBHOOK_DELIVER, newMessageId, scheduleDeliveryAttempt, webhookPayload } from './webhookOutbox.js';
 import { sendWebhook, webhookUrlProblem, type AttemptResult, type WebhookUrlPolicy } from './webhookTransport.js';
@@ -43,6 +47,8 @@ export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 export const WEBHOOK_LOG_RETENTION_MS = 30 * 86400_000;
 /** At most this many old deliveries are removed per finished delivery: the log shrinks without one long delete. */
 const PRUNE_BATCH = 50;
+/** An endpoint whose deliveries have all ended failed for this long is turned off (and its owner told). */
+export const WEBHOOK_AUTO_DISABLE_AFTER_MS = 5 * 86400_000;
 
 export interface EndpointView {
   id: string;
@@ -53,6 +59,10 @@ export interface EndpointView {
   description: string;
   /** Until then deliveries also carry a signature made with the secret before the last rotation. */
   previousSecretExpiresAt: string | null;
+  /** Since when every delivery has ended failed (null while healthy). */
+  failingSince: string | null;
+  /** Why latch turned the endpoint off by itself (null otherwise). */
+  disabledReason: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -92,6 +102,8 @@ function endpointView(row: WebhookEndpointRow, now: number): EndpointView {
     enabled: bool(row.enabled),
     description: row.description,
     previousSecretExpiresAt: row.previous_secret && row.previous_secret_until !== null && row.previous_secret_until > now ? iso(row.previous_secret_until) : null,
+    failingSince: isoOrNull(row.failing_since),
+    disabledReason: row.disabled_reason,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -184,6 +196,30 @@ export function createWebhookService({
     if (!bool(endpoint.enabled)) throw new ApiError('conflict', 'The endpoint is disabled: enable it first');
   }
 
+  /**
+   * A delivery ended failed (all its attempts): starts the endpoint's failing streak, or, when
+   * the streak is 5 days old, turns the endpoint off and tells the app's owner, once. Any success
+   * ends the streak; turning the endpoint on again by hand starts afresh.
+   */
+  async function noteFailedDelivery(tx: Executor, endpointId: string): Promise<void> {
+    const now = clock.now();
+    if (await startEndpointFailing(tx, endpointId, now)) return;
+    const endpoint = await findWebhookEndpointById(tx, endpointId);
+    if (!endpoint || endpoint.failing_since === null) return;
+    const reason = `Turned off by latch: every delivery has failed since ${iso(endpoint.failing_since)}`;
+    if (!(await disableFailingEndpoint(tx, endpointId, now - WEBHOOK_AUTO_DISABLE_AFTER_MS, reason, now))) return;
+    const app = await findAppById(tx, endpoint.app_id);
+    if (!app) return;
+    await writeNotification(tx, ids, now, {
+      userId: app.owner_id,
+      type: 'webhook_endpoint_disabled',
+      title: `Webhook endpoint of ${app.name} turned off`,
+      message: `${endpoint.url}: every delivery has failed for 5 days. Fix the receiver, then turn the endpoint on again in the developer console (and redeliver what it missed).`,
+      payload: { appId: app.id, endpointId, url: endpoint.url, failingSince: iso(endpoint.failing_since) },
+    });
+    logger.warn({ appId: app.id, endpointId, failingSince: endpoint.failing_since }, 'webhook endpoint turned off after 5 days of failed deliveries');
+  }
+
   /** The secrets a delivery is signed with now: the current one, and the previous one during its grace period. */
   function secretsOf(endpoint: WebhookEndpointRow, now: number): string[] {
     const previous = endpoint.previous_secret && endpoint.previous_secret_until !== null && endpoint.previous_secret_until > now ? [endpoint.previous_secret] : [];
@@ -250,6 +286,8 @@ export function createWebhookService({
         return;
       }
       await updateWebhookDelivery(tx, delivery.id, { ...last, status: result.ok ? 'succeeded' : 'failed', next_attempt_at: null });
+      if (result.ok) await clearEndpointFailing(tx, delivery.endpoint_id);
+      else await noteFailedDelivery(tx, delivery.endpoint_id);
       // Retention: each finished delivery takes a few expired ones of its endpoint with it (never
       // itself: a redelivered old one stays readable until the next), so the log stays about
       // 30 days long without a sweeper job.
@@ -283,6 +321,8 @@ export function createWebhookService({
         events: toJson(input.events ?? WEBHOOK_EVENT_TYPES),
         enabled: int(input.enabled ?? true),
         description: input.description ?? '',
+        failing_since: null,
+        disabled_reason: null,
         created_at: now,
         updated_at: now,
       };
@@ -302,7 +342,8 @@ export function createWebhookService({
       await updateWebhookEndpoint(db, endpointId, {
         ...(patch.url !== undefined ? { url: patch.url } : {}),
         ...(patch.events !== undefined ? { events: toJson(patch.events) } : {}),
-        ...(patch.enabled !== undefined ? { enabled: int(patch.enabled) } : {}),
+        // Turning it on (or off) by hand starts afresh: no streak, no automatic reason.
+        ...(patch.enabled !== undefined ? { enabled: int(patch.enabled), failing_since: null, disabled_reason: null } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         updated_at: clock.now(),
       });

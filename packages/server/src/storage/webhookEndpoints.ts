@@ -84,3 +84,26 @@ export async function lockAppForEndpoints(db: Executor, appId: string, dialect: 
   if (dialect === 'postgres') q = q.forUpdate();
   return (await q.executeTakeFirst()) !== undefined;
 }
+
+/** A delivery succeeded: the endpoint is healthy again. */
+export async function clearEndpointFailing(db: Executor, id: string): Promise<void> {
+  await db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', id).where('failing_since', 'is not', null).execute();
+}
+
+/** A delivery ended failed: starts the failing streak unless one runs. True when this call started it. */
+export async function startEndpointFailing(db: Executor, id: string, now: number): Promise<boolean> {
+  const r = await db.updateTable('webhook_endpoints').set({ failing_since: now }).where('id', '=', id).where('failing_since', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Turns an endpoint failing since `failingBefore` or earlier off; true only for the call that did it. */
+export async function disableFailingEndpoint(db: Executor, id: string, failingBefore: number, reason: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('webhook_endpoints')
+    .set({ enabled: 0, disabled_reason: reason, updated_at: now })
+    .where('id', '=', id)
+    .where('enabled', '=', 1)
+    .where('failing_since', '<=', failingBefore)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

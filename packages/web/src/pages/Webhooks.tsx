@@ -24,6 +24,8 @@ interface Endpoint {
   enabled: boolean;
   description: string;
   previousSecretExpiresAt: string | null;
+  failingSince: string | null;
+  disabledReason: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -304,11 +306,17 @@ export function AppWebhooks({ appId }: { appId: string }) {
               <div className="row wrap">
                 <code className="grow break">{ep.url}</code>
                 {ep.enabled ? <Badge tone="ok">on</Badge> : <Badge>off</Badge>}
+                {ep.enabled && ep.failingSince ? <Badge tone="danger">failing since {formatDate(ep.failingSince)}</Badge> : null}
                 <span className="muted small">
                   {ep.events.length === WEBHOOK_EVENTS.length ? 'all events' : `${ep.events.length} event${ep.events.length === 1 ? '' : 's'}`}
                 </span>
               </div>
               {ep.description ? <p className="muted small">{ep.description}</p> : null}
+              {ep.disabledReason ? (
+                <p className="notice warn small" data-testid={`webhook-disabled-${ep.id}`}>
+                  {ep.disabledReason}. Fix the receiver, turn the endpoint on, then redeliver what it missed.
+                </p>
+              ) : null}
               <div className="row wrap">
                 <button type="button" className="small-btn" aria-pressed={selected === ep.id} onClick={() => setSelected(selected === ep.id ? null : ep.id)}>
                   Deliveries

@@ -21,6 +21,10 @@ export const webhooks: Migration = {
       .addColumn('events', 'text', (c) => c.notNull())
       .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
       .addColumn('description', 'varchar(500)', (c) => c.notNull().defaultTo(''))
+      // When the first delivery that ended `failed` since the last success ended; null while healthy.
+      .addColumn('failing_since', 'bigint')
+      // Why latch turned the endpoint off by itself (null when it is on, or a person turned it off).
+      .addColumn('disabled_reason', 'varchar(300)')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();

@@ -33,6 +33,8 @@ const EndpointView = Type.Object({
   enabled: Type.Boolean(),
   description: Type.String(),
   previousSecretExpiresAt: Type.Union([DateTime, Type.Null()], { description: 'Until then deliveries also carry a signature made with the secret before the last rotation' }),
+  failingSince: Type.Union([DateTime, Type.Null()], { description: 'Since when every delivery has ended failed; null while healthy. After 5 days latch turns the endpoint off' }),
+  disabledReason: Type.Union([Type.String(), Type.Null()], { description: 'Why latch turned the endpoint off by itself; null when on or turned off by a person' }),
   createdAt: DateTime,
   updatedAt: DateTime,
 });
