@@ -28,6 +28,7 @@ import {
   insertWebhookEndpoint,
   listWebhookEndpoints,
   lockAppForEndpoints,
+  lockEndpointForRecord,
   startEndpointFailing,
   updateWebhookEndpoint,
 } from '../storage/webhookEndpoints.js';
@@ -250,7 +251,11 @@ export function createWebhookService({
 
     async record(job: JobContext, tx: Executor, outcome: SendOutcome): Promise<void> {
       if (outcome.kind === 'skip') return;
-      const delivery = await findWebhookDeliveryForUpdate(tx, String(job.payload.deliveryId), dialect);
+      const deliveryId = String(job.payload.deliveryId);
+      const unlocked = await findWebhookDeliveryById(tx, deliveryId);
+      if (!unlocked) return;
+      await lockEndpointForRecord(tx, unlocked.endpoint_id, dialect);
+      const delivery = await findWebhookDeliveryForUpdate(tx, deliveryId, dialect);
       if (!delivery || delivery.status !== 'pending') return;
       if (outcome.kind === 'disabled') {
         await updateWebhookDelivery(tx, delivery.id, { status: 'failed', next_attempt_at: null, last_error: 'not sent: the endpoint is disabled' });

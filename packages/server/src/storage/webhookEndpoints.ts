@@ -85,6 +85,17 @@ export async function lockAppForEndpoints(db: Executor, appId: string, dialect: 
   return (await q.executeTakeFirst()) !== undefined;
 }
 
+/**
+ * Locks an endpoint's row before one of its deliveries is (PostgreSQL; SQLite has one writer):
+ * deleting an endpoint locks it and then, by cascade, its deliveries, so recording an attempt
+ * (which may update the endpoint) must take them in the same order or the two could deadlock.
+ * `FOR NO KEY UPDATE` still lets new deliveries reference the endpoint meanwhile.
+ */
+export async function lockEndpointForRecord(db: Executor, id: string, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await db.selectFrom('webhook_endpoints').select('id').where('id', '=', id).forNoKeyUpdate().execute();
+}
+
 /** A delivery succeeded: the endpoint is healthy again. */
 export async function clearEndpointFailing(db: Executor, id: string): Promise<void> {
   await db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', id).where('failing_since', 'is not', null).execute();
