@@ -678,7 +678,8 @@ describe(`webhooks: SSRF guard outside the sandbox (${TEST_DB})`, () => {
   });
 });
 
-describe(`webhook delivery log retention (${TEST_DB})`, () => {
+/** The log's upkeep over weeks of virtual time: an app of its own, so its clock jumps touch no other test. */
+describe(`webhook log upkeep: retention and endpoints that keep failing (${TEST_DB})`, () => {
   let t: TestApp;
   let rx: Receiver;
   before(async () => {
@@ -735,19 +736,6 @@ describe(`webhook delivery log retention (${TEST_DB})`, () => {
     assert.equal(again.status, 'succeeded');
     const fresh = await sendTest(failing.id);
     assert.deepEqual(await deliveries(failing.id), [fresh], 'pruned when the next one finished');
-  });
-});
-
-describe(`webhook endpoints that keep failing (${TEST_DB})`, () => {
-  let t: TestApp;
-  let rx: Receiver;
-  before(async () => {
-    t = await testApp({ config: { rateLimitMultiplier: 100 } });
-    rx = await receiver();
-  });
-  after(async () => {
-    await t.close();
-    await rx.close();
   });
 
   it('every delivery failed for 5 days: latch turns the endpoint off and tells its owner once; a success resets the streak; turning it on starts afresh', async () => {
