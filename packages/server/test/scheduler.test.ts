@@ -261,6 +261,40 @@ describe('scheduler: retries, backoff, giving up, leases', () => {
     assert.ok(await job('o:beyond'), 'a job past the target stays pending');
   });
 
+  it('stop() finishes the batch in hand and claims no more: the rest stays due, unleased, for the next worker', async () => {
+    const clock = new ManualClock();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    const s = createScheduler({
+      db,
+      clock,
+      dialect,
+      logger: silent,
+      workerId: 'w_stopping',
+      leaseMs: 30_000,
+      batchSize: 2,
+      handlers: {
+        'test.slow': async (_ctx, tx) => {
+          started++;
+          await gate;
+          await effect(tx, 'stopping');
+        },
+      },
+    });
+    for (let i = 0; i < 6; i++) await schedule(clock, 'test.slow', `slow:${i}`);
+    s.start(5);
+    while (started === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 100)); // about 20 poll ticks go by while the batch is held
+    const stopped = s.stop();
+    release();
+    await stopped;
+    assert.equal(await effects('stopping'), 2, 'the claimed batch of 2 finished');
+    const left = await db.selectFrom('jobs').select(['key', 'locked_by']).where('kind', '=', 'test.slow').execute();
+    assert.equal(left.length, 4, 'the other 4 were never claimed');
+    assert.ok(left.every((j) => j.locked_by === null));
+  });
+
   it('more due jobs than one batch are all run by one runDue', async () => {
     const clock = new ManualClock();
     let n = 0;

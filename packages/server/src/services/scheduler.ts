@@ -70,6 +70,11 @@ export function createScheduler(deps: SchedulerDeps) {
   const leaseMs = deps.leaseMs ?? 60_000;
   const batchSize = deps.batchSize ?? 50;
   let timer: NodeJS.Timeout | null = null;
+  // A poll tick while a batch runs is skipped, not queued: a long drain would otherwise leave a
+  // tick per poll interval waiting behind it, which a shutdown then has to sit through.
+  let polling = false;
+  // Set by stop(): a drain finishes the batch it claimed and claims no more.
+  let stopping = false;
   // One batch at a time per process: the poller and the virtual clock never interleave.
   let running: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -120,6 +125,7 @@ export function createScheduler(deps: SchedulerDeps) {
   async function drain(): Promise<RanJob[]> {
     const ran: RanJob[] = [];
     for (;;) {
+      if (stopping) return ran;
       const batch = await claimDueJobs(deps.db, deps.dialect, { workerId, now: deps.clock.now(), leaseMs, limit: batchSize });
       if (batch.length === 0) return ran;
       // Database jobs one by one in time order; outside effects (HTTP) after them, several at
@@ -160,13 +166,22 @@ export function createScheduler(deps: SchedulerDeps) {
 
     start(pollMs = deps.pollMs ?? 1000) {
       if (timer) return;
+      stopping = false;
       timer = setInterval(() => {
-        void exclusive(drain).catch((err) => deps.logger.error({ err }, 'scheduler poll failed'));
+        if (polling) return;
+        polling = true;
+        void exclusive(drain)
+          .catch((err) => deps.logger.error({ err }, 'scheduler poll failed'))
+          .finally(() => {
+            polling = false;
+          });
       }, pollMs);
       timer.unref();
     },
 
+    /** Stops polling and waits for the batch in hand only: unclaimed due jobs stay for the next worker. */
     async stop() {
+      stopping = true;
       if (timer) clearInterval(timer);
       timer = null;
       await running;
