@@ -115,6 +115,7 @@ export const SessionLock = Type.Object({
   wearerId: ObjectId,
   keyholderId: Nullable(ObjectId),
 });
+export type SessionLock = Static<typeof SessionLock>;
 
 export const ExtensionSession = Type.Object({
   sessionId: ObjectId,

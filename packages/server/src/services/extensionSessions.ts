@@ -30,7 +30,7 @@ import { findUsersByIds } from '../storage/users.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 import { writeHistory } from './history.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
-import { DEFAULT_LOCK_SETTINGS, remainingSeconds, timerHiddenFrom, type LockRole } from './locks.js';
+import { DEFAULT_LOCK_SETTINGS, remainingSeconds, sessionLockView, timerHiddenFrom, type LockRole } from './locks.js';
 import { writeNotification } from './notifications.js';
 import { unlockHolds } from './unlock.js';
 
@@ -217,18 +217,7 @@ export function createExtensionSessionService({
         extension: { slug: app.slug, name: app.name, appId: app.id },
         config: fromJson(session.config, {}),
         metadata: metadataView(session, ctx),
-        lock: {
-          _id: lock.id,
-          title: lock.title,
-          status: lock.status,
-          startDate: iso(lock.started_at),
-          endDate: isoOrNull(lock.ended_at),
-          endsAt: hidden ? null : isoOrNull(lock.ends_at),
-          frozenAt: isoOrNull(lock.frozen_at),
-          hiddenTimer: bool(lock.hidden_timer),
-          wearerId: lock.wearer_id,
-          keyholderId: lock.keyholder_status === 'accepted' ? lock.keyholder_id : null,
-        },
+        lock: sessionLockView(lock, hidden),
         lockData: lockData(lock, users, ctx.blockersByLock.get(lock.id) ?? [], ctx.openTasks.has(lock.id), viewer, now),
         regularActions: regularActions.summary(session, app),
         deviceControl: deviceControl.get(lock.id)!,

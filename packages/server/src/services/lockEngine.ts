@@ -20,7 +20,7 @@ import {
   parseTaskCompletion,
   type ActionName,
 } from './lockActions.js';
-import { DEFAULT_LOCK_SETTINGS, mergeSettings, remainingSeconds, type LockRole } from './locks.js';
+import { DEFAULT_LOCK_SETTINGS, mergeSettings, remainingSeconds, sessionLockView, type LockRole } from './locks.js';
 import { writeNotification, type NotificationInput } from './notifications.js';
 import { unlockHolds } from './unlock.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
@@ -408,18 +408,7 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
             unlockedAt: new Date(now).toISOString(),
             unlockedBy: actor.role,
             overriddenHolds: byKeyholder ? holds : [],
-            lock: {
-              _id: lock.id,
-              title: lock.title,
-              status: 'unlocked',
-              startDate: new Date(lock.started_at).toISOString(),
-              endDate: new Date(now).toISOString(),
-              endsAt: lock.ends_at === null ? null : new Date(lock.ends_at).toISOString(),
-              frozenAt: null,
-              hiddenTimer: bool(lock.hidden_timer),
-              wearerId: lock.wearer_id,
-              keyholderId: hasKeyholder(lock) ? lock.keyholder_id : null,
-            },
+            lock: sessionLockView({ ...lock, ...fx.patch } as LockRow, false),
           }));
         return { fx, result: { unlockedAt: new Date(now).toISOString() } };
       });

@@ -1,4 +1,4 @@
-import type { InstalledExtension, Lock, LockSettings, LockSettingsInput } from '@latch/protocol';
+import type { InstalledExtension, Lock, LockSettings, LockSettingsInput, SessionLock } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { bool, fromJson, int, toJson } from '../db/json.js';
@@ -72,6 +72,22 @@ export function controllerOf(lock: LockRow): string {
 /** A hidden timer is hidden from the wearer only (DECISIONS §4), on a self-lock too. */
 export function timerHiddenFrom(lock: LockRow, role: LockRole | null): boolean {
   return bool(lock.hidden_timer) && role === 'wearer';
+}
+
+/** A session's `lock` object (spec 000), as the extension session reads and webhook events show it. */
+export function sessionLockView(lock: LockRow, hideTimer: boolean): SessionLock {
+  return {
+    _id: lock.id,
+    title: lock.title,
+    status: lock.status,
+    startDate: iso(lock.started_at),
+    endDate: isoOrNull(lock.ended_at),
+    endsAt: hideTimer ? null : isoOrNull(lock.ends_at),
+    frozenAt: isoOrNull(lock.frozen_at),
+    hiddenTimer: bool(lock.hidden_timer),
+    wearerId: lock.wearer_id,
+    keyholderId: lock.keyholder_status === 'accepted' ? lock.keyholder_id : null,
+  };
 }
 
 /** Remaining seconds: held constant while frozen (DECISIONS §5). */
