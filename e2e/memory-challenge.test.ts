@@ -131,7 +131,9 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
     await page.getByLabel(APP_NAME, { exact: true }).check();
     const setup = (await (await page.waitForSelector(tid(`setup-iframe-${SLUG}`))).contentFrame())!;
     const preview = page.locator(tid(`config-${SLUG}`));
-    // The setup page answers the host's init with the complete config.
+    // The form stays disabled until the host's init has filled it (typing earlier would be overwritten);
+    // then the page answers with the complete config.
+    await setup.waitForSelector('#fields:not([disabled])');
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('"requiredWins"'), tid(`config-${SLUG}`));
     await setup.fill('#requiredWins', '2');
     await setup.check('#punishment-freeze');

@@ -6,7 +6,13 @@ import { startAutoResize, type AutoResizeOptions } from './resize.js';
 export type SetupConfig = Record<string, unknown>;
 
 export interface SetupPageOptions<C extends SetupConfig = SetupConfig> {
-  /** Called with the saved config and the context on every `chastify:ext:setup:init` (hosts may send it more than once). */
+  /**
+   * Called with the saved config and the context on `chastify:ext:setup:init` (hosts may send it
+   * more than once). A repeated init that carries the same config as the one before, arriving
+   * after this page sent a different config, crossed that config on its way (the host had not
+   * seen it yet): it is not passed on, so it cannot reset what the user typed, and the page's
+   * config is sent again.
+   */
   onInit?: (config: C, context: Record<string, unknown>) => void;
   /** The config to answer `chastify:ext:setup:get_config` with; default: the last one sent, else the one received. */
   getConfig?: () => C;
@@ -54,7 +60,11 @@ export class SetupPage<C extends SetupConfig = SetupConfig> {
   private readonly self: Window;
   private origin: string | null;
   private received: C | null = null;
+  /** `received` as JSON, to recognise an init that repeats it. */
+  private receivedJson: string | null = null;
   private sent: C | null = null;
+  /** A config unlike the last init's was sent since that init. */
+  private changedSinceInit = false;
   private held: C | null = null;
   private ctx: Record<string, unknown> = {};
   private closed = false;
@@ -111,6 +121,7 @@ export class SetupPage<C extends SetupConfig = SetupConfig> {
   sendConfig(config: C): void {
     if (!isPlainObject(config)) throw new TypeError('config must be a plain object');
     this.sent = config;
+    if (this.receivedJson !== null && JSON.stringify(config) !== this.receivedJson) this.changedSinceInit = true;
     if (this.closed) return;
     if (!this.origin) {
       this.held = config;
@@ -131,8 +142,17 @@ export class SetupPage<C extends SetupConfig = SetupConfig> {
       return;
     }
     if (msg.type === SETUP_INIT) {
-      this.received = (isPlainObject(msg.config) ? msg.config : {}) as C;
+      const config = (isPlainObject(msg.config) ? msg.config : {}) as C;
+      const json = JSON.stringify(config);
       this.ctx = isPlainObject(msg.context) ? msg.context : {};
+      if (this.changedSinceInit && json === this.receivedJson && this.sent) {
+        // A stale repeat (see onInit): the host gets the page's config again instead.
+        this.parent.postMessage({ type: SETUP_CONFIG, config: this.sent }, this.origin);
+        return;
+      }
+      this.received = config;
+      this.receivedJson = json;
+      this.changedSinceInit = false;
       if (this.held) {
         const held = this.held;
         this.held = null;

@@ -342,6 +342,33 @@ describe('@latch/bridge in Chromium with a fake host', { skip }, () => {
       await close();
     });
 
+    it('an init repeating the last one after the page changed its config is stale: onInit is not called, the page re-sends its config; a new config is passed on', async () => {
+      const { page, frame, close } = await openSetup();
+      await frame.evaluate(`window.inits = [];
+        window.setup = window.sdk.createSetupPage({ onInit(config) { window.inits.push(config); } });`);
+      await frame.waitForFunction(() => (window as Win).inits.length === 1);
+      const post = (m: unknown) => page.evaluate((msg) => (window as Win).host.post(msg), m);
+      const configs = async () => (await received(page)).filter((m) => m.data.type === 'chastify:ext:setup:config').map((m) => m.data.config);
+
+      // Unchanged page: a repeated init is passed on (nothing to lose).
+      await post({ type: 'chastify:ext:setup:init', config: { level: 2 }, context: {} });
+      await frame.waitForFunction(() => (window as Win).inits.length === 2);
+
+      // The user typed (level 5); an init with the old config crosses it: not passed on, 5 goes again.
+      await frame.evaluate(() => (window as Win).setup.sendConfig({ level: 5 }));
+      await post({ type: 'chastify:ext:setup:init', config: { level: 2 }, context: {} });
+      await page.waitForFunction(() => (window as Win).host.received.filter((m: any) => m.data.type === 'chastify:ext:setup:config').length === 2);
+      assert.deepEqual(await configs(), [{ level: 5 }, { level: 5 }]);
+      assert.deepEqual(await frame.evaluate(() => (window as Win).inits), [{ level: 2 }, { level: 2 }]);
+      assert.deepEqual(await frame.evaluate(() => (window as Win).setup.config), { level: 5 });
+
+      // A host that sends another config is obeyed.
+      await post({ type: 'chastify:ext:setup:init', config: { level: 7 }, context: {} });
+      await frame.waitForFunction(() => (window as Win).inits.length === 3);
+      assert.deepEqual(await frame.evaluate(() => (window as Win).inits[2]), { level: 7 });
+      await close();
+    });
+
     it('reports its height to the host as it changes (no nonce), and stops on close()', async () => {
       const { page, frame, close } = await openSetup();
       await frame.evaluate(`window.setup = window.sdk.createSetupPage();`);

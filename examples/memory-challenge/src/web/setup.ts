@@ -10,6 +10,7 @@ import { humanSeconds, normalizeConfig, type GameConfig } from '../config.js';
 const form = document.getElementById('setup') as HTMLFormElement;
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 const summary = document.getElementById('summary')!;
+const fields = document.getElementById('fields') as HTMLFieldSetElement;
 
 function fill(config: GameConfig) {
   input('requiredWins').value = String(config.requiredWins);
@@ -43,7 +44,7 @@ function describe(c: GameConfig): string {
   return `${c.requiredWins} win${c.requiredWins === 1 ? '' : 's'} to unlock; a win ${reward}, a lost game ${p}.`;
 }
 
-// Until the host sends the saved config, the defaults.
+// Until the host sends the saved config, the defaults (read-only: the fieldset is disabled).
 fill(normalizeConfig({}));
 summary.textContent = describe(normalizeConfig({}));
 
@@ -56,6 +57,8 @@ const setup = createSetupPage<Record<string, unknown>>({
     summary.textContent = describe(config);
     // Send the complete config at once, so the lock gets every field even if nothing is changed.
     setup.sendConfig(config as unknown as Record<string, unknown>);
+    fields.disabled = false;
+    fields.removeAttribute('aria-busy');
   },
 });
 

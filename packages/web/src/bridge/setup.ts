@@ -22,8 +22,17 @@ export const SETUP_MAX_HEIGHT = 2000;
  * and the exact origin are checked. A setup page may also report its height with
  * `chastify:ext:resize {height}` (nonce optional: a setup page has no launch).
  */
+/**
+ * How long after the frame's load event the host waits for `setup:ready` before it sends an
+ * init unasked. In Chromium a cross-site frame's `setup:ready`, posted while the page's script
+ * runs, reaches the parent after the load event; answering both would send two inits, and the
+ * second can land after the user started typing.
+ */
+export const SETUP_LOAD_INIT_GRACE_MS = 250;
+
 export class SetupHost {
   private readySinceLoad = false;
+  private loadInitTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: SetupHostOptions) {
     this.onMessage = this.onMessage.bind(this);
@@ -36,6 +45,12 @@ export class SetupHost {
 
   stop() {
     window.removeEventListener('message', this.onMessage);
+    this.cancelLoadInit();
+  }
+
+  private cancelLoadInit() {
+    if (this.loadInitTimer !== null) clearTimeout(this.loadInitTimer);
+    this.loadInitTimer = null;
   }
 
   init() {
@@ -45,10 +60,17 @@ export class SetupHost {
   /**
    * The frame's load event. A page that already said `setup:ready` got its init then; a second
    * one now could arrive after the user started typing and reset the form to an older config.
-   * Only a page that never asked is sent one.
+   * A page that has not asked yet is sent one after SETUP_LOAD_INIT_GRACE_MS, unless its
+   * `setup:ready` arrives first (pages that never send it still get their init).
    */
   loaded() {
-    if (!this.readySinceLoad) this.init();
+    this.cancelLoadInit();
+    if (!this.readySinceLoad) {
+      this.loadInitTimer = setTimeout(() => {
+        this.loadInitTimer = null;
+        this.init();
+      }, SETUP_LOAD_INIT_GRACE_MS);
+    }
     this.readySinceLoad = false;
   }
 
@@ -62,7 +84,9 @@ export class SetupHost {
     const msg: unknown = event.data;
     if (!isPlainObject(msg)) return;
     if (msg.type === SETUP_READY) {
-      this.readySinceLoad = true;
+      // Before load: the load event sends nothing more. After load, within the grace: the unasked init is not needed.
+      this.readySinceLoad = this.loadInitTimer === null;
+      this.cancelLoadInit();
       return this.init();
     }
     if (msg.type === RESIZE) {
