@@ -249,6 +249,8 @@ describe('web UI (Chromium)', { skip }, () => {
       await page.waitForFunction((sel) => (document.querySelector(sel)?.getBoundingClientRect().height ?? 0) > 900, tid(`setup-iframe-${slug}`));
       assert.ok(before < 900, `the frame starts at its default height, not ${before}`);
 
+      // The app asks for background access: offered at install, off unless ticked.
+      assert.equal(await page.locator(`#background-add-${slug}`).isChecked(), false);
       await frame.fill('#level', '4');
       await frame.click('#save');
       await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('"level": 4'), tid(`add-config-${slug}`));
@@ -259,6 +261,17 @@ describe('web UI (Chromium)', { skip }, () => {
       assert.deepEqual(lock.extensions.map((x: { slug: string; config: unknown }) => [x.slug, x.config]), [[slug, { level: 4 }]]);
       // Installed: it is no longer offered.
       assert.equal(await page.locator(`${tid('add-extension-select')} option[value="${slug}"]`).count(), 0);
+      assert.equal(lock.extensions[0].background, null, 'background access is off unless chosen');
+
+      // The app asks for sessions:background: the lock's controller can allow it, and take it back.
+      await page.click(tid(`background-toggle-${slug}`));
+      await page.waitForSelector(tid(`background-badge-${slug}`));
+      lock = await (await context.request.get(`/api/locks/${lockId}`)).json();
+      assert.equal(lock.extensions[0].background?.role, 'wearer');
+      await page.click(tid(`background-toggle-${slug}`));
+      await page.waitForSelector(tid(`background-badge-${slug}`), { state: 'detached' });
+      lock = await (await context.request.get(`/api/locks/${lockId}`)).json();
+      assert.equal(lock.extensions[0].background, null);
 
       await page.click(tid(`remove-${slug}`));
       await page.click(tid(`confirm-remove-${slug}`));

@@ -110,6 +110,17 @@ export const InstalledExtension = Type.Object({
   appId: ObjectId,
   config: Type.Unknown(),
   createdAt: IsoDate,
+  requestsBackground: Type.Boolean({ description: 'The app asks for `sessions:background`: the lock’s controller may grant it' }),
+  background: Type.Union(
+    [
+      Type.Object({
+        grantedAt: IsoDate,
+        role: Type.Union([Type.Literal('wearer'), Type.Literal('keyholder')], { description: 'The role of whoever granted it: the app acts with it' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The background grant: the app key alone may call this session’s routes. null when not granted' },
+  ),
 });
 export type InstalledExtension = Static<typeof InstalledExtension>;
 
@@ -214,5 +225,6 @@ export const ExtensionSummary = Type.Object({
   iframeUrl: Nullable(Type.String()),
   setupUrl: Nullable(Type.String()),
   defaultConfig: Type.Unknown(),
+  requestsBackground: Type.Boolean({ description: 'The app asks for `sessions:background` (act while nobody has it open); granting it is a choice at install' }),
 });
 export type ExtensionSummary = Static<typeof ExtensionSummary>;

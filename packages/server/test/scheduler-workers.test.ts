@@ -192,6 +192,9 @@ async function seed(db: Kysely<DB>, n: number, now: number): Promise<Seed> {
       created_at: createdAt,
       updated_at: createdAt,
       removed_at: null,
+      background_granted_at: null,
+      background_granted_by: null,
+      background_role: null,
     });
     jobs.push({
       id: uniqueId(),

@@ -21,6 +21,10 @@ export interface InstalledExtension {
   appId: string;
   config: unknown;
   createdAt: string;
+  /** The app asks for `sessions:background`. */
+  requestsBackground: boolean;
+  /** The background grant: the app acts with the role of whoever granted it. */
+  background: { grantedAt: string; role: 'wearer' | 'keyholder' } | null;
 }
 
 export interface UnlockBlockerView {
@@ -104,6 +108,7 @@ export interface ExtensionSummary {
   iframeUrl: string | null;
   setupUrl: string | null;
   defaultConfig: unknown;
+  requestsBackground: boolean;
 }
 
 export interface HomeAction {

@@ -6,6 +6,7 @@ import { engine } from './migrations/0003_engine.js';
 import { progress } from './migrations/0004_progress.js';
 import { filesDevices } from './migrations/0005_files_devices.js';
 import { webhooks } from './migrations/0006_webhooks.js';
+import { backgroundGrants } from './migrations/0007_background_grants.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_progress': progress,
   '0005_files_devices': filesDevices,
   '0006_webhooks': webhooks,
+  '0007_background_grants': backgroundGrants,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

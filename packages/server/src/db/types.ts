@@ -91,6 +91,10 @@ export interface ExtensionSessionsTable {
   updated_at: number;
   /** Set when the extension is removed from the lock; the row stays so old tokens get `extension_not_enabled`. */
   removed_at: number | null;
+  /** A background grant (`sessions:background`): when, by whom, and the role it acts with; null when there is none. */
+  background_granted_at: number | null;
+  background_granted_by: string | null;
+  background_role: 'wearer' | 'keyholder' | null;
 }
 
 export interface HistoryLogsTable {

@@ -28,7 +28,13 @@ export interface CredentialNeeds {
   appKeyAlone?: boolean;
 }
 
-export type CredentialKind = 'app_key+main_token' | 'app_key' | 'main_token' | 'cookie' | 'user_key';
+/** `app_key+background`: the app key alone on a session whose controller granted `sessions:background` (DECISIONS §10). */
+export type CredentialKind = 'app_key+main_token' | 'app_key+background' | 'app_key' | 'main_token' | 'cookie' | 'user_key';
+
+/** Credentials that may change a session: a backend with a launch, or with the lock's background grant. */
+export function credentialMayMutate(c: ExtensionCaller): boolean {
+  return c.credential === 'app_key+main_token' || c.credential === 'app_key+background';
+}
 
 export interface ExtensionCaller {
   surface: 'extension';
@@ -37,6 +43,7 @@ export interface ExtensionCaller {
   tokenId: string | null;
   /** The user who launched the extension (main token) or is signed in (cookie). */
   userId: string | null;
+  /** The launch role; for a background grant, the role of whoever granted it. */
   role: LockRole | null;
   app: ExtensionAppRow;
   /** Null only on routes that are not bound to one session (search). */
@@ -148,13 +155,31 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
     throw new ApiError('missing_credentials', 'Send Authorization: Bearer <developer key> (and x-chastify-main-token for session routes)');
   }
 
+  /**
+   * The app key alone on a session that granted it background access (DECISIONS §10), while
+   * the app still requests `sessions:background`. Anything else is null: the caller then gets
+   * the answer it would without grants (`main_token_required`), whatever the session is.
+   */
+  async function backgroundSession(sessionId: string | undefined, key: DeveloperKeyRow): Promise<ExtensionCaller | null> {
+    const session = sessionId ? await findExtensionSession(deps.db, sessionId) : undefined;
+    if (!session || session.app_id !== key.app_id || session.background_granted_at === null || !session.background_role) return null;
+    const [lock, extApp] = await Promise.all([findLockById(deps.db, session.lock_id), findAppById(deps.db, session.app_id)]);
+    if (!lock || !extApp || !fromJson<string[]>(extApp.scopes, []).includes('sessions:background')) return null;
+    enabled(session);
+    return { surface: 'extension', credential: 'app_key+background', keyId: key.id, tokenId: null, userId: null, role: session.background_role, app: extApp, session, lock };
+  }
+
   async function extensionBackendCaller(req: FastifyRequest, needs: CredentialNeeds, key: DeveloperKeyRow, tokenSecret: string | undefined): Promise<ExtensionCaller> {
     const sessionId = (req.params as { sessionId?: string }).sessionId;
     let tokenId: string | null = null;
     let userId: string | null = null;
     let role: LockRole | null = null;
     if (tokenSecret === undefined) {
-      if (!needs.appKeyAlone) throw new ApiError('main_token_required', `Send the launch token as ${MAIN_TOKEN_HEADER}`);
+      if (needs.sessionBound) {
+        const granted = await backgroundSession(sessionId, key);
+        if (granted) return granted;
+      }
+      if (!needs.appKeyAlone) throw new ApiError('main_token_required', `Send the launch token as ${MAIN_TOKEN_HEADER} (or have the lock grant your app background access)`);
     } else {
       const token = await checkToken(tokenSecret);
       if ((needs.sessionBound && token.session_id !== sessionId) || token.app_id !== key.app_id) {

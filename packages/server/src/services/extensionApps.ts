@@ -42,6 +42,7 @@ export function extensionSummary(row: ExtensionAppRow): ExtensionSummary {
     iframeUrl: row.iframe_url,
     setupUrl: row.setup_url,
     defaultConfig: fromJson(row.default_config, {}),
+    requestsBackground: fromJson<string[]>(row.scopes, []).includes('sessions:background'),
   };
 }
 

@@ -10,6 +10,7 @@ import type { MainTokenService } from './mainTokens.js';
 import type { LockService } from './locks.js';
 import type { DeviceService } from './devices.js';
 import { configUnlockRequirements } from './requirements.js';
+import { ApiError } from '../errors.js';
 
 /** Body of `POST /api/dev/fixtures` (DECISIONS §13); every field optional. */
 export interface FixtureInput {
@@ -35,6 +36,8 @@ export interface FixtureInput {
     hygienicOpening?: boolean;
     pillory?: boolean;
     virtualDevice?: boolean;
+    /** The lock's controller grants the app background access. */
+    background?: boolean;
   };
 }
 
@@ -86,6 +89,9 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
     const lk = input.lock ?? {};
     // The config is the app's default and the lock's install config: checked before any account exists.
     if (ext.config) configUnlockRequirements(ext.config, '/extension/config', 'extension.config');
+    if (lk.background && ext.scopes && !ext.scopes.includes('sessions:background')) {
+      throw new ApiError('invalid_request', 'lock.background needs the app to request sessions:background', [{ in: 'body', path: '/lock/background', message: 'extension.scopes lacks sessions:background' }]);
+    }
     const withKeyholder = lk.keyholder ?? true;
     const wearer = await user(names.wearer, password);
     const keyholder = withKeyholder ? await user(names.keyholder, password) : null;
@@ -118,6 +124,8 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       extensions: [{ slug: app.slug, ...(ext.config ? { config: ext.config } : {}) }],
     });
     if (keyholder) await svc.locks.answerInvitation(keyholder, lock.id, true);
+    // Granted by whoever controls the lock (the keyholder once accepted), so it acts with their role.
+    if (lk.background) await svc.locks.setBackground(keyholder ?? wearer, lock.id, app.slug, true);
     if (lk.virtualDevice ?? true) {
       const row = (await svc.locks.row(lock.id))!;
       await svc.devices.attach(row, { kind: 'virtual' }, { role: 'wearer', userId: wearer.id });

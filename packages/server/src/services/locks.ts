@@ -7,7 +7,7 @@ import { findOpenTasksOfLocks } from '../storage/tasks.js';
 import type { IdGenerator } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
 import { findAppsByIds, findAppsBySlugs, findAppBySlug } from '../storage/extensionApps.js';
-import { findActiveSessionOfApp, findActiveSessionsOfLocks, insertExtensionSession, markSessionRemoved } from '../storage/extensionSessions.js';
+import { findActiveSessionOfApp, findActiveSessionsOfLocks, insertExtensionSession, markSessionRemoved, setSessionBackground } from '../storage/extensionSessions.js';
 import { listHistoryLogs } from '../storage/historyLogs.js';
 import { findLockById, insertLock, listLocksForUser, updateLockIfVersion } from '../storage/locks.js';
 import { findUserByUsername, findUsersByIds } from '../storage/users.js';
@@ -18,6 +18,7 @@ import { historyView, writeHistory } from './history.js';
 import { writeNotification } from './notifications.js';
 import { configUnlockRequirements } from './requirements.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
+import { extensionSummary } from './extensionApps.js';
 
 export const DEFAULT_LOCK_SETTINGS: LockSettings = {
   tasks: { enabled: false },
@@ -43,6 +44,36 @@ export const MAX_CONFIG_BYTES = 64 * 1024;
 export interface ExtensionChoice {
   slug: string;
   config?: Record<string, unknown>;
+  /** Grant the app background access to this session (it must request `sessions:background`). */
+  background?: boolean;
+}
+
+export const BACKGROUND_SCOPE = 'sessions:background';
+
+/** Whether the app asks for background access (DECISIONS §10): only then can a lock grant it. */
+export function requestsBackground(app: ExtensionAppRow): boolean {
+  return extensionSummary(app).requestsBackground;
+}
+
+/** A background grant needs the app to request it: refused before anything is written. */
+function checkBackgroundRequest(app: ExtensionAppRow, wanted: boolean | undefined, pointer: string) {
+  if (wanted && !requestsBackground(app)) {
+    throw new ApiError('invalid_request', `${app.name} does not ask for background access (${BACKGROUND_SCOPE})`, [{ in: 'body', path: pointer, message: 'the app does not request sessions:background' }]);
+  }
+}
+
+/** The first-party view of an installed extension. */
+export function installedView(s: ExtensionSessionRow, app: ExtensionAppRow): InstalledExtension {
+  return {
+    sessionId: s.id,
+    slug: app.slug,
+    name: app.name,
+    appId: app.id,
+    config: fromJson(s.config, {}),
+    createdAt: iso(s.created_at),
+    requestsBackground: requestsBackground(app),
+    background: s.background_granted_at !== null && s.background_role ? { grantedAt: iso(s.background_granted_at), role: s.background_role } : null,
+  };
 }
 
 export interface CreateLockInput {
@@ -134,7 +165,7 @@ export interface LockHooks {
 }
 
 export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHooks = {}) {
-  async function installInTx(tx: Executor, lock: LockRow, app: ExtensionAppRow, prepared: PreparedInstall, actorId: string, actorRole: LockRole, now: number) {
+  async function installInTx(tx: Executor, lock: LockRow, app: ExtensionAppRow, prepared: PreparedInstall, actorId: string, actorRole: LockRole, now: number, background = false) {
     const id = ids.objectId();
     const row: ExtensionSessionRow = {
       id,
@@ -150,6 +181,9 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
       created_at: now,
       updated_at: now,
       removed_at: null,
+      background_granted_at: background ? now : null,
+      background_granted_by: background ? actorId : null,
+      background_role: background ? actorRole : null,
     };
     try {
       await insertExtensionSession(tx, row);
@@ -166,7 +200,8 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
       actorUserId: actorId,
       extensionSlug: app.slug,
       title: `Extension ${app.name} added`,
-      payload: { sessionId: id, slug: app.slug },
+      description: background ? `With background access: it may act on this lock while nobody has it open (as the ${actorRole})` : undefined,
+      payload: { sessionId: id, slug: app.slug, background },
     });
     return row;
   }
@@ -182,10 +217,7 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
       const role = roleOf(lock, viewerId) ?? 'wearer';
       const extensions: InstalledExtension[] = sessions
         .filter((s) => s.lock_id === lock.id)
-        .map((s) => {
-          const app = apps.get(s.app_id)!;
-          return { sessionId: s.id, slug: app.slug, name: app.name, appId: app.id, config: fromJson(s.config, {}), createdAt: iso(s.created_at) };
-        });
+        .map((s) => installedView(s, apps.get(s.app_id)!));
       return lockView(lock, role, users, extensions, now, tasks.get(lock.id) ?? null);
     });
   }
@@ -227,6 +259,7 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
       if (missing.length) throw new ApiError('invalid_request', `Unknown extension ${missing.join(', ')}`, missing.map((s) => ({ in: 'body', path: '/extensions', message: `unknown slug ${s}` })));
       // Every config is checked before anything is written.
       const prepared = choices.map((c, i) => prepareInstall(apps.get(c.slug)!, c.config, `/extensions/${i}/config`));
+      choices.forEach((c, i) => checkBackgroundRequest(apps.get(c.slug)!, c.background, `/extensions/${i}/background`));
 
       const lock: LockRow = {
         id: ids.objectId(),
@@ -263,7 +296,7 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
           description: keyholder ? `Keyholder ${keyholder.username} invited` : 'Self-lock',
           payload: { durationSeconds: input.durationSeconds, maxDurationSeconds: input.maxDurationSeconds ?? null, hiddenTimer: bool(lock.hidden_timer) },
         });
-        for (const [i, c] of choices.entries()) await installInTx(tx, lock, apps.get(c.slug)!, prepared[i]!, wearer.id, 'wearer', now);
+        for (const [i, c] of choices.entries()) await installInTx(tx, lock, apps.get(c.slug)!, prepared[i]!, wearer.id, 'wearer', now, c.background === true);
         if (keyholder) {
           await writeNotification(tx, ids, now, {
             userId: keyholder.id,
@@ -328,9 +361,42 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
       if (!app || app.id === EXTERNAL_APP_ID) throw notFound(`Extension ${choice.slug}`);
       if (await findActiveSessionOfApp(db, lock.id, app.id)) throw new ApiError('extension_already_installed', `${app.slug} is already installed on this lock`);
       const prepared = prepareInstall(app, choice.config, '/config');
+      checkBackgroundRequest(app, choice.background, '/background');
       const now = clock.now();
-      const row = await db.transaction().execute((tx) => installInTx(tx, lock, app, prepared, user.id, role, now));
-      return { sessionId: row.id, slug: app.slug, name: app.name, appId: app.id, config: fromJson(row.config, {}), createdAt: iso(row.created_at) };
+      const row = await db.transaction().execute((tx) => installInTx(tx, lock, app, prepared, user.id, role, now, choice.background === true));
+      return installedView(row, app);
+    },
+
+    /**
+     * Gives or takes back an installed extension's background access (the lock's controller).
+     * Taking it back is immediate: the next app-key-only call gets `main_token_required`.
+     */
+    async setBackground(user: UserRow, lockId: string, slug: string, granted: boolean): Promise<InstalledExtension> {
+      const { lock, role } = await controlledActiveLock(user.id, lockId);
+      const found = await findAppBySlug(db, slug);
+      const app = found && found.id !== EXTERNAL_APP_ID ? found : undefined;
+      const session = app ? await findActiveSessionOfApp(db, lock.id, app.id) : undefined;
+      if (!app || !session) throw notFound(`Extension ${slug} on this lock`);
+      checkBackgroundRequest(app, granted, '/granted');
+      if ((session.background_granted_at !== null) === granted) return installedView(session, app);
+      const now = clock.now();
+      const grant = granted ? { at: now, by: user.id, role } : null;
+      const updated = await db.transaction().execute(async (tx) => {
+        const row = await setSessionBackground(tx, session.id, grant, now);
+        if (!row) throw notFound(`Extension ${slug} on this lock`);
+        await writeHistory(tx, ids, now, {
+          lockId: lock.id,
+          type: granted ? 'extension_background_granted' : 'extension_background_revoked',
+          role,
+          actorUserId: user.id,
+          extensionSlug: app.slug,
+          title: granted ? `${app.name} may act in the background` : `${app.name} no longer acts in the background`,
+          description: granted ? `It may act on this lock while nobody has it open (as the ${role})` : undefined,
+          payload: { sessionId: session.id, slug: app.slug },
+        });
+        return row;
+      });
+      return installedView(updated, app);
     },
 
     async removeExtension(user: UserRow, lockId: string, slug: string): Promise<void> {

@@ -4,6 +4,7 @@ import { navigate } from '../router.js';
 import type { ExtensionSummary, Lock } from '../types.js';
 import { DurationInput, ErrorNote, JsonView, humanDuration } from '../components/ui.js';
 import { SetupFrame, asConfig, type Config } from '../components/SetupFrame.js';
+import { BackgroundChoice } from '../components/BackgroundChoice.js';
 
 const TEN_YEARS = 10 * 365 * 86400;
 
@@ -25,6 +26,7 @@ export function CreateLock() {
   const [catalogError, setCatalogError] = useState<unknown>(null);
   const [chosen, setChosen] = useState<string[]>([]);
   const [configs, setConfigs] = useState<Record<string, Config>>({});
+  const [background, setBackground] = useState<Record<string, boolean>>({});
   const [error, setError] = useState<unknown>(null);
   const [localError, setLocalError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -66,7 +68,7 @@ export function CreateLock() {
             pillory: pillory ? { enabled: true, maxDurationSeconds: pilloryMax } : { enabled: false },
             requiredTaskPoints: requiredPoints,
           },
-          extensions: exts.map((x) => ({ slug: x.slug, config: configs[x.slug] ?? asConfig(x.defaultConfig) })),
+          extensions: exts.map((x) => ({ slug: x.slug, config: configs[x.slug] ?? asConfig(x.defaultConfig), ...(x.requestsBackground && background[x.slug] ? { background: true } : {}) })),
         },
       });
       navigate(`/locks/${lock.id}`);
@@ -163,6 +165,9 @@ export function CreateLock() {
                         )}
                         <h3 className="small-heading">Configuration</h3>
                         <JsonView value={configs[ext.slug] ?? asConfig(ext.defaultConfig)} label={`${ext.name} configuration`} testId={`config-${ext.slug}`} />
+                        {ext.requestsBackground ? (
+                          <BackgroundChoice id={ext.slug} name={ext.name} checked={background[ext.slug] === true} onChange={(on) => setBackground((b) => ({ ...b, [ext.slug]: on }))} />
+                        ) : null}
                       </div>
                     ) : null}
                   </li>

@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import type { ExtensionSummary, Lock } from '../types.js';
 import { ErrorNote, JsonView } from '../components/ui.js';
 import { SetupFrame, asConfig, type Config } from '../components/SetupFrame.js';
+import { BackgroundChoice } from '../components/BackgroundChoice.js';
 
 /**
  * Adding an extension to a running lock (with its setup page, like at creation) and removing one.
@@ -13,6 +14,7 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
   const [catalogError, setCatalogError] = useState<unknown>(null);
   const [picked, setPicked] = useState('');
   const [config, setConfig] = useState<Config>({});
+  const [background, setBackground] = useState(false);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -30,6 +32,7 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
 
   const pick = (slug: string) => {
     setPicked(slug);
+    setBackground(false);
     setError(null);
     setConfig(asConfig(available.find((x) => x.slug === slug)?.defaultConfig));
   };
@@ -50,7 +53,12 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
   }
 
   const install = () =>
-    ext && run(() => api(`/api/locks/${lock.id}/extensions`, { method: 'POST', body: { slug: ext.slug, config } }), `${ext.name} added.`);
+    ext && run(() => api(`/api/locks/${lock.id}/extensions`, { method: 'POST', body: { slug: ext.slug, config, ...(ext.requestsBackground && background ? { background: true } : {}) } }), `${ext.name} added.`);
+  const setGrant = (x: Lock['extensions'][number], granted: boolean) =>
+    run(
+      () => api(`/api/locks/${lock.id}/extensions/${encodeURIComponent(x.slug)}/background`, { method: 'PUT', body: { granted } }),
+      granted ? `${x.name} may now act while nobody has it open.` : `${x.name} no longer acts while nobody has it open.`,
+    );
   const remove = (x: Lock['extensions'][number]) =>
     run(() => api(`/api/locks/${lock.id}/extensions/${encodeURIComponent(x.slug)}`, { method: 'DELETE' }), `${x.name} removed.`);
 
@@ -61,7 +69,19 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
         <ul className="plain stack">
           {lock.extensions.map((x) => (
             <li key={x.sessionId} className="row wrap" data-testid={`installed-${x.slug}`}>
-              <span className="grow">{x.name}</span>
+              <span className="grow">
+                {x.name}
+                {x.background ? (
+                  <span className="badge small" data-testid={`background-badge-${x.slug}`} title={`Granted ${new Date(x.background.grantedAt).toLocaleString()}; acts as the ${x.background.role}`}>
+                    {' '}acts in the background
+                  </span>
+                ) : null}
+              </span>
+              {x.requestsBackground && confirming !== x.slug ? (
+                <button type="button" className="small-btn" disabled={busy} onClick={() => setGrant(x, !x.background)} data-testid={`background-toggle-${x.slug}`}>
+                  {x.background ? 'Stop background access' : 'Allow background access'}
+                </button>
+              ) : null}
               {confirming === x.slug ? (
                 <>
                   <span className="small" id={`remove-${x.slug}-warn`}>
@@ -112,6 +132,7 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
               )}
               <h3 className="small-heading">Configuration</h3>
               <JsonView value={config} label={`${ext.name} configuration`} testId={`add-config-${ext.slug}`} />
+              {ext.requestsBackground ? <BackgroundChoice id={`add-${ext.slug}`} name={ext.name} checked={background} onChange={setBackground} /> : null}
               <div className="row">
                 <button type="button" className="primary" disabled={busy} onClick={install} data-testid="install-extension">
                   {busy ? 'Adding…' : `Add ${ext.name}`}

@@ -41,6 +41,9 @@ const FixtureBody = Type.Object(
           hygienicOpening: Type.Optional(Type.Boolean()),
           pillory: Type.Optional(Type.Boolean()),
           virtualDevice: Type.Optional(Type.Boolean()),
+          background: Type.Optional(
+            Type.Boolean({ description: 'The lock’s controller grants the app background access (`sessions:background`): its app key alone may call the session’s routes. Needs the scope (the default scopes include it)' }),
+          ),
         },
         { additionalProperties: false },
       ),

@@ -17,7 +17,7 @@ import {
 import { ApiError } from '../../errors.js';
 import { etagOf } from '../../services/extensionSessions.js';
 import { signedIn } from '../auth.js';
-import { enforceRateLimit, extensionCaller, sessionCaller, type CredentialNeeds } from '../credentials.js';
+import { credentialMayMutate, enforceRateLimit, extensionCaller, sessionCaller, type CredentialNeeds } from '../credentials.js';
 import { errorResponses } from '../openapi.js';
 import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from './shared.js';
 import type { App, RouteContext } from '../types.js';
@@ -96,7 +96,7 @@ export function extensionSessionRoutes(app: App, ctx: RouteContext) {
     },
     async (req) => {
       const c = sessionCaller(req);
-      return ctx.sessions.get(c.session, c.lock, c.app, { role: c.role, credentialMayMutate: c.credential === 'app_key+main_token' });
+      return ctx.sessions.get(c.session, c.lock, c.app, { role: c.role, credentialMayMutate: credentialMayMutate(c) });
     },
   );
 

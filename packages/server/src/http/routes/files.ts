@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { ExtensionFile, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, FileCapabilities, FileList, ObjectId, type ErrorCode } from '@latch/protocol';
 import { fromJson } from '../../db/json.js';
 import { ApiError } from '../../errors.js';
-import { sessionCaller, type CredentialNeeds } from '../credentials.js';
+import { credentialMayMutate, sessionCaller, type CredentialNeeds } from '../credentials.js';
 import { errorResponses } from '../openapi.js';
 import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from './shared.js';
 import type { App, RouteContext } from '../types.js';
@@ -38,7 +38,7 @@ export function fileRoutes(app: App, ctx: RouteContext) {
     },
     async (req) => {
       const c = sessionCaller(req);
-      const canUpload = c.credential === 'app_key+main_token' && fromJson<string[]>(c.app.scopes, []).includes('files:write');
+      const canUpload = credentialMayMutate(c) && fromJson<string[]>(c.app.scopes, []).includes('files:write');
       return ctx.files.capabilities(c.session, canUpload);
     },
   );

@@ -9,7 +9,19 @@ const ExtensionConfig = Type.Record(Type.String(), Type.Unknown(), {
   description:
     'The extension’s config (its setup page’s output); ≤ 64 KiB. Keys read by latch itself override the app’s defaults for this lock: `regularActions`, `attemptLimit`, `extensionRequirements`, and `unlockRequirements` (≤ 20 × `{metric 1–64 chars, unique; requiredCount 1–100000; blocker? ≤ 200 chars}`, replacing the app’s `initialMetadata.unlockRequirements`; checked at install, 400 `invalid_request` otherwise)',
 });
-const ExtensionChoice = Type.Object({ slug: Slug, config: Type.Optional(ExtensionConfig) }, { additionalProperties: false });
+const ExtensionChoice = Type.Object(
+  {
+    slug: Slug,
+    config: Type.Optional(ExtensionConfig),
+    background: Type.Optional(
+      Type.Boolean({
+        description:
+          'Grant background access: the app’s key alone may then call this session’s routes, acting with the role of whoever installs it. Only for apps that request `sessions:background` (400 `invalid_request` otherwise)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 const LockParams = Type.Object({ lockId: ObjectId });
 const Page = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })), before: Type.Optional(ObjectId) };
 const TEN_YEARS = 10 * 365 * 86400;
@@ -112,6 +124,27 @@ export function lockRoutes(app: App, ctx: RouteContext) {
       },
     },
     async (req, reply) => reply.code(201).send(await ctx.locks.installExtension(signedIn(req).user, req.params.lockId, req.body)),
+  );
+
+  app.put(
+    '/api/locks/:lockId/extensions/:slug/background',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'Give or take back an installed extension’s background access (its keyholder, or the wearer of a self-lock)',
+        description:
+          'Granted, the app’s key alone may call this session’s routes while nobody has the extension open (DECISIONS §10), acting with the role of whoever granted it. Taken back, its next call without a launch token gets 401 `main_token_required`. Only apps that request `sessions:background` can be granted it.',
+        security,
+        params: Type.Object({ lockId: ObjectId, slug: Slug }),
+        body: Type.Object({ granted: Type.Boolean() }, { additionalProperties: false }),
+        response: {
+          200: InstalledExtension,
+          ...errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'not_found', 'forbidden', 'lock_ended']),
+        },
+      },
+    },
+    async (req) => ctx.locks.setBackground(signedIn(req).user, req.params.lockId, req.params.slug, req.body.granted),
   );
 
   app.delete(
