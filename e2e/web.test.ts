@@ -266,10 +266,12 @@ describe('web UI (Chromium)', { skip }, () => {
       // The app asks for sessions:background: the lock's controller can allow it, and take it back.
       await page.click(tid(`background-toggle-${slug}`));
       await page.waitForSelector(tid(`background-badge-${slug}`));
+      await page.waitForSelector(tid(`extension-background-${slug}`)); // the extension's card says so too
       lock = await (await context.request.get(`/api/locks/${lockId}`)).json();
       assert.equal(lock.extensions[0].background?.role, 'wearer');
       await page.click(tid(`background-toggle-${slug}`));
       await page.waitForSelector(tid(`background-badge-${slug}`), { state: 'detached' });
+      assert.equal(await page.locator(tid(`extension-background-${slug}`)).count(), 0);
       lock = await (await context.request.get(`/api/locks/${lockId}`)).json();
       assert.equal(lock.extensions[0].background, null);
 

@@ -119,6 +119,19 @@ describe(`background grants: the app key alone on a session that granted it (${T
     assert.equal(history.length, 1);
   });
 
+  it('the app hears of it by webhook (extension_session.updated, change background), once per actual change', async () => {
+    const v = await world({});
+    const dev = await login(t.app, v.developer.username, v.developer.password);
+    ok(await call(t.app, dev, 'POST', `/api/developer/apps/${v.app.id}/webhooks`, { url: 'http://127.0.0.1:9/hooks', events: ['extension_session.updated'] }), 201);
+    const vk = await login(t.app, v.keyholder!.username, v.keyholder!.password);
+    ok(await grant(vk, v.lock.id, v.app.slug, true));
+    ok(await grant(vk, v.lock.id, v.app.slug, true));
+    ok(await grant(vk, v.lock.id, v.app.slug, false));
+    const payloads = (await t.db.database.db.selectFrom('webhook_deliveries').select('payload').where('event_type', '=', 'extension_session.updated').orderBy('id').execute()).map((r) => JSON.parse(r.payload).data);
+    const mine = payloads.filter((d) => d.sessionId === v.session.id);
+    assert.deepEqual(mine.map((d) => [d.change, d.background?.role ?? null]), [['background', 'keyholder'], ['background', null]]);
+  });
+
   it('the app dropping sessions:background ends the grant; a removed extension answers 403 extension_not_enabled', async () => {
     const v = await world({});
     const vk = await login(t.app, v.keyholder!.username, v.keyholder!.password);

@@ -5,6 +5,7 @@ import { fromJson } from '../db/json.js';
 import type { DeveloperKeyRow, ExtensionAppRow, ExtensionSessionRow, LockRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
 import { findAppById } from '../storage/extensionApps.js';
+import { requestsBackground } from '../services/extensionApps.js';
 import { findExtensionSession } from '../storage/extensionSessions.js';
 import { findActiveLocksOfWearer, findLockById } from '../storage/locks.js';
 import type { DeveloperKeyService } from '../services/developerKeys.js';
@@ -164,7 +165,7 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
     const session = sessionId ? await findExtensionSession(deps.db, sessionId) : undefined;
     if (!session || session.app_id !== key.app_id || session.background_granted_at === null || !session.background_role) return null;
     const [lock, extApp] = await Promise.all([findLockById(deps.db, session.lock_id), findAppById(deps.db, session.app_id)]);
-    if (!lock || !extApp || !fromJson<string[]>(extApp.scopes, []).includes('sessions:background')) return null;
+    if (!lock || !extApp || !requestsBackground(extApp)) return null;
     enabled(session);
     return { surface: 'extension', credential: 'app_key+background', keyId: key.id, tokenId: null, userId: null, role: session.background_role, app: extApp, session, lock };
   }

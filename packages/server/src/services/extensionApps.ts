@@ -33,6 +33,13 @@ export function originsOf(input: Pick<NewAppInput, 'iframeUrl' | 'setupUrl' | 'a
   return [...new Set([input.iframeUrl, input.setupUrl].filter((u): u is string => !!u).map((u) => new URL(u).origin))];
 }
 
+export const BACKGROUND_SCOPE = 'sessions:background';
+
+/** Whether the app asks for background access (DECISIONS §10): only then can a lock grant it, and a grant counts only while it does. */
+export function requestsBackground(app: ExtensionAppRow): boolean {
+  return fromJson<string[]>(app.scopes, []).includes(BACKGROUND_SCOPE);
+}
+
 export function extensionSummary(row: ExtensionAppRow): ExtensionSummary {
   return {
     id: row.id,
@@ -42,7 +49,7 @@ export function extensionSummary(row: ExtensionAppRow): ExtensionSummary {
     iframeUrl: row.iframe_url,
     setupUrl: row.setup_url,
     defaultConfig: fromJson(row.default_config, {}),
-    requestsBackground: fromJson<string[]>(row.scopes, []).includes('sessions:background'),
+    requestsBackground: requestsBackground(row),
   };
 }
 

@@ -11,6 +11,7 @@ import type { LockService } from './locks.js';
 import type { DeviceService } from './devices.js';
 import { configUnlockRequirements } from './requirements.js';
 import { ApiError } from '../errors.js';
+import { BACKGROUND_SCOPE } from './extensionApps.js';
 
 /** Body of `POST /api/dev/fixtures` (DECISIONS §13); every field optional. */
 export interface FixtureInput {
@@ -89,7 +90,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
     const lk = input.lock ?? {};
     // The config is the app's default and the lock's install config: checked before any account exists.
     if (ext.config) configUnlockRequirements(ext.config, '/extension/config', 'extension.config');
-    if (lk.background && ext.scopes && !ext.scopes.includes('sessions:background')) {
+    if (lk.background && ext.scopes && !ext.scopes.includes(BACKGROUND_SCOPE)) {
       throw new ApiError('invalid_request', 'lock.background needs the app to request sessions:background', [{ in: 'body', path: '/lock/background', message: 'extension.scopes lacks sessions:background' }]);
     }
     const withKeyholder = lk.keyholder ?? true;

@@ -18,7 +18,7 @@ import { historyView, writeHistory } from './history.js';
 import { writeNotification } from './notifications.js';
 import { configUnlockRequirements } from './requirements.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
-import { extensionSummary } from './extensionApps.js';
+import { BACKGROUND_SCOPE, requestsBackground } from './extensionApps.js';
 
 export const DEFAULT_LOCK_SETTINGS: LockSettings = {
   tasks: { enabled: false },
@@ -46,13 +46,6 @@ export interface ExtensionChoice {
   config?: Record<string, unknown>;
   /** Grant the app background access to this session (it must request `sessions:background`). */
   background?: boolean;
-}
-
-export const BACKGROUND_SCOPE = 'sessions:background';
-
-/** Whether the app asks for background access (DECISIONS §10): only then can a lock grant it. */
-export function requestsBackground(app: ExtensionAppRow): boolean {
-  return extensionSummary(app).requestsBackground;
 }
 
 /** A background grant needs the app to request it: refused before anything is written. */
@@ -378,12 +371,13 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
       const session = app ? await findActiveSessionOfApp(db, lock.id, app.id) : undefined;
       if (!app || !session) throw notFound(`Extension ${slug} on this lock`);
       checkBackgroundRequest(app, granted, '/granted');
-      if ((session.background_granted_at !== null) === granted) return installedView(session, app);
       const now = clock.now();
       const grant = granted ? { at: now, by: user.id, role } : null;
       const updated = await db.transaction().execute(async (tx) => {
         const row = await setSessionBackground(tx, session.id, grant, now);
-        if (!row) throw notFound(`Extension ${slug} on this lock`);
+        // Already as asked (maybe by a request at the same moment): nothing to record.
+        if (!row) return undefined;
+        await emitWebhookEvent(tx, ids, now, 'extension_session.updated', { session: row }, () => ({ change: 'background', background: installedView(row, app).background }));
         await writeHistory(tx, ids, now, {
           lockId: lock.id,
           type: granted ? 'extension_background_granted' : 'extension_background_revoked',
@@ -396,7 +390,10 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
         });
         return row;
       });
-      return installedView(updated, app);
+      if (updated) return installedView(updated, app);
+      const current = await findActiveSessionOfApp(db, lock.id, app.id);
+      if (!current) throw notFound(`Extension ${slug} on this lock`);
+      return installedView(current, app);
     },
 
     async removeExtension(user: UserRow, lockId: string, slug: string): Promise<void> {

@@ -36,13 +36,17 @@ export async function markSessionRemoved(db: Executor, id: string, now: number):
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
-/** Sets or clears a running session's background grant; the updated row, or undefined when it was removed meanwhile. */
+/**
+ * Grants (or, with null, takes back) a running session's background access, only if it is not
+ * already so: the updated row, or undefined when there was nothing to change (or it was removed).
+ */
 export async function setSessionBackground(db: Executor, id: string, grant: { at: number; by: string; role: 'wearer' | 'keyholder' } | null, now: number): Promise<ExtensionSessionRow | undefined> {
   return db
     .updateTable('extension_sessions')
     .set({ background_granted_at: grant?.at ?? null, background_granted_by: grant?.by ?? null, background_role: grant?.role ?? null, updated_at: now })
     .where('id', '=', id)
     .where('removed_at', 'is', null)
+    .where('background_granted_at', grant ? 'is' : 'is not', null)
     .returningAll()
     .executeTakeFirst();
 }

@@ -378,6 +378,11 @@ function ExtensionCard({ lockId, ext, metadata }: { lockId: string; ext: Lock['e
       <div className="ext-card-head">
         <h3>{ext.name}</h3>
         {metadata?.unlockBlockers.length || open.length ? <Badge tone="warn">Holds the lock</Badge> : null}
+        {ext.background ? (
+          <span title={`Allowed ${new Date(ext.background.grantedAt).toLocaleString()}: it may change this lock while nobody has it open, as the ${ext.background.role}`} data-testid={`extension-background-${ext.slug}`}>
+            <Badge tone="info">Acts in the background</Badge>
+          </span>
+        ) : null}
       </div>
       {open.length ? (
         <ul className="plain small">

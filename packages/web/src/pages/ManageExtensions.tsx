@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import type { ExtensionSummary, Lock } from '../types.js';
-import { ErrorNote, JsonView } from '../components/ui.js';
+import { Badge, ErrorNote, JsonView } from '../components/ui.js';
 import { SetupFrame, asConfig, type Config } from '../components/SetupFrame.js';
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
 
@@ -72,8 +72,11 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
               <span className="grow">
                 {x.name}
                 {x.background ? (
-                  <span className="badge small" data-testid={`background-badge-${x.slug}`} title={`Granted ${new Date(x.background.grantedAt).toLocaleString()}; acts as the ${x.background.role}`}>
-                    {' '}acts in the background
+                  <span title={`Allowed ${new Date(x.background.grantedAt).toLocaleString()}; acts as the ${x.background.role}`}>
+                    {' '}
+                    <Badge tone="info" testId={`background-badge-${x.slug}`}>
+                      Acts in the background
+                    </Badge>
                   </span>
                 ) : null}
               </span>
