@@ -12,6 +12,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import type { App } from '../src/http/types.js';
 import { createIdGenerator } from '../src/ids.js';
 import { loggerOptions } from '../src/logger.js';
+import type { FixtureWorld } from '../src/services/fixtures.js';
 
 /** Which database this test run uses: `LATCH_TEST_DB=postgres` runs the same tests on PostgreSQL. */
 export const TEST_DB = process.env.LATCH_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
@@ -140,4 +141,11 @@ export async function snapshot(database: Database): Promise<Record<string, numbe
     out[t] = Number(r.n);
   }
   return out;
+}
+
+/** A sandbox world (`POST /api/dev/fixtures`, the app must be in dev mode): every account, key and token in one call. */
+export async function fixtureWorld(app: App, body: Record<string, unknown> = {}): Promise<FixtureWorld> {
+  const res = await app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: body });
+  if (res.statusCode !== 201) throw new Error(`fixtures: ${res.statusCode} ${res.body}`);
+  return res.json() as FixtureWorld;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, expectError, login, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { TEST_DB, call, expectError, fixtureWorld, login, snapshot, testApp, type Session, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -29,11 +29,7 @@ describe(`per-lock unlock requirements: the installed config's unlockRequirement
   });
   after(() => t.close());
 
-  async function world(body: Json): Promise<World> {
-    const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: body });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json() as World;
-  }
+  const world = (body: Json): Promise<World> => fixtureWorld(t.app, body);
 
   async function ok(res: Res, status = 200): Promise<Json> {
     assert.equal(res.statusCode, status, res.body);
