@@ -24,6 +24,7 @@ import type { RequirementService } from '../services/requirements.js';
 import type { FileService } from '../services/files.js';
 import type { DeviceService } from '../services/devices.js';
 import type { WebhookService } from '../services/webhooks.js';
+import type { NotificationFeed } from '../services/notificationFeed.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -37,6 +38,7 @@ export interface RouteContext {
   accounts: AccountService;
   locks: LockService;
   notifications: NotificationService;
+  notificationFeed: NotificationFeed;
   apps: ExtensionAppService;
   fixtures: FixtureService;
   keys: DeveloperKeyService;

@@ -14,6 +14,7 @@ import { createLockEngine } from './lockEngine.js';
 import { createLockService } from './locks.js';
 import { createMainTokenService } from './mainTokens.js';
 import { createNotificationService } from './notifications.js';
+import { createNotificationFeed } from './notificationFeed.js';
 import { createRegularActionService } from './regularActions.js';
 import { createRequirementService } from './requirements.js';
 import { createScheduler } from './scheduler.js';
@@ -44,6 +45,7 @@ export interface ServiceContainerDeps {
  */
 export function createServices({ config, database, clock, wallClock = systemClock, ids, logger, workerId, leaseMs }: ServiceContainerDeps) {
   const base = { db: database.db, clock, ids };
+  const notificationFeed = createNotificationFeed(base, { onError: (err) => logger.warn({ err }, 'live notification feed: read failed; retried on the next tick') });
   const dialect = database.dialect;
   const engine = createLockEngine({ ...base, dialect });
   const regularActions = createRegularActionService({ ...base, dialect });
@@ -93,11 +95,13 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     devices,
     blobs,
     webhooks,
-    /** Releases what the services hold open (device connections, the blob store's client). */
+    /** Releases what the services hold open (device connections, the blob store's client, the live feed). */
     async close() {
+      await notificationFeed.close();
       await devices.close();
       await blobs.close();
     },
+    notificationFeed,
     audit: createAuditService(base),
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),

@@ -40,3 +40,9 @@ export async function markNotificationsRead(db: Executor, userId: string, now: n
 export async function listNotificationsAfter(db: Executor, userId: string, afterId: string, limit: number): Promise<NotificationRow[]> {
   return db.selectFrom('notifications').selectAll().where('user_id', '=', userId).where('id', '>', afterId).orderBy('id', 'asc').limit(limit).execute();
 }
+
+/** New notifications of several users at once, in id order (the live feed's one read per tick). */
+export async function listNotificationsOfUsersAfter(db: Executor, userIds: string[], afterId: string, limit: number): Promise<NotificationRow[]> {
+  if (userIds.length === 0) return [];
+  return db.selectFrom('notifications').selectAll().where('user_id', 'in', userIds).where('id', '>', afterId).orderBy('id', 'asc').limit(limit).execute();
+}

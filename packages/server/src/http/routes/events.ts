@@ -3,14 +3,14 @@ import { signedIn } from '../auth.js';
 import { errorResponses } from '../openapi.js';
 import type { App, RouteContext } from '../types.js';
 
-const POLL_MS = 1000;
 const HEARTBEAT_MS = 15_000;
 
 /**
  * Server-sent events for the signed-in user's open pages: new notifications as they are
- * written. Each connection polls the notifications table (indexed by user and id) rather than
- * an in-process bus, so it works the same when several server processes share one database.
- * `Last-Event-ID` resumes after a reconnect without losing or repeating one.
+ * written. The process's notification feed reads the table for all open streams at once (one
+ * query a second, not one per stream) rather than listening to an in-process bus, so it works
+ * the same when several server processes and workers share one database. `Last-Event-ID`
+ * resumes after a reconnect.
  */
 export function eventRoutes(app: App, ctx: RouteContext) {
   // Open streams end when the server closes, so a graceful shutdown does not wait on them.
@@ -33,7 +33,7 @@ export function eventRoutes(app: App, ctx: RouteContext) {
     async (req, reply) => {
       const userId = signedIn(req).user.id;
       const resume = req.headers['last-event-id'];
-      let lastId = typeof resume === 'string' && /^[0-9a-f]{24}$/.test(resume) ? resume : ((await ctx.notifications.list(userId, { limit: 1 })).results[0]?.id ?? '');
+      const lastId = typeof resume === 'string' && /^[0-9a-f]{24}$/.test(resume) ? resume : ((await ctx.notifications.list(userId, { limit: 1 })).results[0]?.id ?? '');
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -45,27 +45,11 @@ export function eventRoutes(app: App, ctx: RouteContext) {
       });
       raw.write(`retry: 3000\n: connected\n\n`);
       let closed = false;
-      let busy = false;
-      const poll = async () => {
-        if (closed || busy) return;
-        busy = true;
-        try {
-          const fresh = await ctx.notifications.since(userId, lastId, 50);
-          for (const n of fresh) {
-            raw.write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`);
-            lastId = n.id;
-          }
-        } catch (err) {
-          req.log.warn({ err }, 'event stream poll failed');
-        } finally {
-          busy = false;
-        }
-      };
-      const timer = setInterval(poll, POLL_MS);
+      let unsubscribe: (() => void) | null = null;
       const heartbeat = setInterval(() => raw.write(`: heartbeat\n\n`), HEARTBEAT_MS);
       const stop = () => {
         closed = true;
-        clearInterval(timer);
+        unsubscribe?.();
         clearInterval(heartbeat);
         open.delete(end);
       };
@@ -75,6 +59,15 @@ export function eventRoutes(app: App, ctx: RouteContext) {
       };
       open.add(end);
       req.raw.on('close', stop);
+      try {
+        const off = await ctx.notificationFeed.subscribe(userId, lastId, (n) => raw.write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`));
+        // The client may have gone while the catch-up ran.
+        if (closed) off();
+        else unsubscribe = off;
+      } catch (err) {
+        req.log.warn({ err }, 'event stream could not start');
+        end();
+      }
     },
   );
 }

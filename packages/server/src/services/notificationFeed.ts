@@ -1,0 +1,166 @@
+import type { Notification } from '@latch/protocol';
+import { objectIdFloor } from '../ids.js';
+import { listNotificationsAfter, listNotificationsOfUsersAfter } from '../storage/notifications.js';
+import { notificationView } from './notifications.js';
+import type { ServiceDeps } from './deps.js';
+
+export interface FeedOptions {
+  /** How often the feed reads new notifications (one query per tick for every open stream). */
+  pollMs?: number;
+  /**
+   * How far back each tick looks again. Ids sort by time, then by process: a notification
+   * written in the same second by another process (a second server, `npm run worker`), or
+   * committed late by a slow transaction, can sort below one already sent. Re-reading the last
+   * few seconds and skipping what was sent delivers it anyway.
+   */
+  lagMs?: number;
+  /** Rows read per query page. */
+  pageSize?: number;
+  /** Where a failed read is reported (the next tick reads the same window again). */
+  onError?: (err: unknown) => void;
+}
+
+interface Subscriber {
+  userId: string;
+  /** Nothing at or below this id is sent (where the stream started or resumed). */
+  after: string;
+  /** Ids sent that a later read can still return, so it does not send them twice. */
+  sent: Set<string>;
+  /** Rows that arrived while the catch-up read ran, sent once it is done (in id order). */
+  pending: Notification[] | null;
+  send(n: Notification): void;
+}
+
+const MAX_USERS_PER_QUERY = 500;
+
+/**
+ * Live notifications for every open event stream of this process, from one reader: each tick
+ * reads the notifications of all subscribed users written since the last tick (plus the
+ * look-back window) in one query, and hands each to its user's streams. Several server
+ * processes on one database each run their own; nothing is shared in memory, so it works the
+ * same with one process or many.
+ */
+export function createNotificationFeed({ db, clock }: Pick<ServiceDeps, 'db' | 'clock'>, opts: FeedOptions = {}) {
+  const pollMs = opts.pollMs ?? 1000;
+  const lagMs = opts.lagMs ?? 5000;
+  const pageSize = opts.pageSize ?? 500;
+  const byUser = new Map<string, Set<Subscriber>>();
+  /** Where the previous tick's window started: the next one reads from there, so a late tick leaves no gap. */
+  let windowStart: string | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let running: Promise<void> | null = null;
+
+  function deliver(sub: Subscriber, n: Notification) {
+    if (n.id <= sub.after || sub.sent.has(n.id)) return;
+    if (sub.pending) {
+      sub.pending.push(n);
+      return;
+    }
+    sub.sent.add(n.id);
+    sub.send(n);
+  }
+
+  async function read(): Promise<void> {
+    if (byUser.size === 0) {
+      windowStart = null;
+      return;
+    }
+    const now = clock.now();
+    const floor = objectIdFloor(now - lagMs);
+    const from = windowStart !== null && windowStart < floor ? windowStart : floor;
+    const users = [...byUser.keys()];
+    for (let i = 0; i < users.length; i += MAX_USERS_PER_QUERY) {
+      const chunk = users.slice(i, i + MAX_USERS_PER_QUERY);
+      let after = from;
+      for (;;) {
+        const rows = await listNotificationsOfUsersAfter(db, chunk, after, pageSize);
+        for (const row of rows) {
+          const view = notificationView(row);
+          for (const sub of byUser.get(row.user_id) ?? []) deliver(sub, view);
+        }
+        if (rows.length < pageSize) break;
+        after = rows[rows.length - 1]!.id;
+      }
+    }
+    windowStart = floor;
+    // The next read starts at `floor`: what sorts below it cannot come again, so stop remembering it.
+    for (const subs of byUser.values()) for (const sub of subs) for (const id of sub.sent) if (id < floor) sub.sent.delete(id);
+  }
+
+  /** One read at a time; a tick that finds one running is skipped, not queued. */
+  function tick(): Promise<void> {
+    if (!running) {
+      running = read().finally(() => {
+        running = null;
+      });
+    }
+    return running;
+  }
+
+  function ensureTimer() {
+    if (!timer) {
+      timer = setInterval(() => {
+        tick().catch((err: unknown) => opts.onError?.(err));
+      }, pollMs);
+      timer.unref?.();
+    }
+  }
+
+  return {
+    /**
+     * Streams `userId`'s notifications with ids above `after` to `send`, in id order: first
+     * those already written (the catch-up), then new ones as the feed reads them.
+     */
+    async subscribe(userId: string, after: string, send: (n: Notification) => void): Promise<() => void> {
+      const sub: Subscriber = { userId, after, sent: new Set(), pending: [], send };
+      let subs = byUser.get(userId);
+      if (!subs) byUser.set(userId, (subs = new Set()));
+      subs.add(sub);
+      const unsubscribe = () => {
+        subs!.delete(sub);
+        if (subs!.size === 0 && byUser.get(userId) === subs) byUser.delete(userId);
+        if (byUser.size === 0 && timer) {
+          clearInterval(timer);
+          timer = null;
+        }
+      };
+      try {
+        // Catch up from the resume point; the feed holds what it reads meanwhile.
+        const caughtUp: Notification[] = [];
+        for (let cursor = after; ; ) {
+          const rows = await listNotificationsAfter(db, userId, cursor, pageSize);
+          caughtUp.push(...rows.map(notificationView));
+          if (rows.length < pageSize) break;
+          cursor = rows[rows.length - 1]!.id;
+        }
+        const held = sub.pending!;
+        sub.pending = null;
+        for (const n of [...caughtUp, ...held].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) deliver(sub, n);
+      } catch (err) {
+        unsubscribe();
+        throw err;
+      }
+      ensureTimer();
+      return unsubscribe;
+    },
+
+    /** Reads once now (tests and the sandbox clock use it; the timer does it every `pollMs`). */
+    tick,
+
+    /** Open subscriptions (for the inspector and tests). */
+    get size(): number {
+      let n = 0;
+      for (const subs of byUser.values()) n += subs.size;
+      return n;
+    },
+
+    async close() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      byUser.clear();
+      await running?.catch(() => undefined);
+    },
+  };
+}
+
+export type NotificationFeed = ReturnType<typeof createNotificationFeed>;
