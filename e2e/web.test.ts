@@ -275,6 +275,21 @@ describe('web UI (Chromium)', { skip }, () => {
       lock = await (await context.request.get(`/api/locks/${lockId}`)).json();
       assert.equal(lock.extensions[0].background, null);
 
+      // Its settings change later through the same setup page, opened with this lock's config.
+      await page.click(tid(`edit-${slug}`));
+      const editHandle = await page.waitForSelector(`${tid(`edit-extension-${slug}`)} iframe`);
+      const editFrame = (await editHandle.contentFrame())!;
+      await editFrame.waitForFunction(() => (window as any).received?.some((m: { type?: string }) => m.type === 'chastify:ext:setup:init'));
+      const reinit = await editFrame.evaluate(() => (window as any).received.find((m: { type?: string }) => m.type === 'chastify:ext:setup:init'));
+      assert.deepEqual(reinit.config, { level: 4 });
+      await editFrame.fill('#level', '7');
+      await editFrame.click('#save');
+      await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('"level": 7'), tid(`edit-config-${slug}`));
+      await page.click(tid(`save-config-${slug}`));
+      await page.waitForSelector(`${tid('status-message')}:has-text("${extName} settings saved.")`);
+      lock = await (await context.request.get(`/api/locks/${lockId}`)).json();
+      assert.deepEqual(lock.extensions[0].config, { level: 7 });
+
       await page.click(tid(`remove-${slug}`));
       await page.click(tid(`confirm-remove-${slug}`));
       await page.waitForSelector(`${tid('status-message')}:has-text("${extName} removed.")`);

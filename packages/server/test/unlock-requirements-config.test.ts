@@ -42,7 +42,7 @@ describe(`per-lock unlock requirements: the installed config's unlockRequirement
   }
 
   /** A backend call on a session: the app key with a fresh main token of the wearer. */
-  async function ext(sessionId: string, method: 'GET' | 'POST', path: string, payload?: unknown) {
+  async function ext(sessionId: string, method: 'GET' | 'POST' | 'PATCH', path: string, payload?: unknown) {
     const { mainToken } = await t.app.ctx.mainTokens.issue(w.wearer.id, sessionId);
     return t.app.inject({
       method,
@@ -122,6 +122,55 @@ describe(`per-lock unlock requirements: the installed config's unlockRequirement
     assert.deepEqual(done.unlockRequirements.map((r: Json) => r.satisfied), [true, true]);
     assert.equal(done.unlockBlocked, false);
     await ok(await call(t.app, we, 'POST', `/api/locks/${l.id}/unlock`));
+  });
+
+  it('the controller changes the installed config on a running lock: the new requirement counts the progress so far; the backend reads the new config; the backend’s metadata stays', async () => {
+    const l = await lock([{ slug: w.app.slug, config: { unlockRequirements: FIVE_WINS, level: 1 } }]);
+    const sessionId = sessionOf(l);
+    for (let i = 0; i < 2; i++) await ok(await progress(sessionId, 'memory_win'), 201);
+    // Written by the backend meanwhile: the config change keeps it.
+    await ok(await ext(sessionId, 'PATCH', '/metadata', { homeActions: [{ slug: 'play', title: 'Play' }] }));
+    const two = [{ metric: 'memory_win', requiredCount: 2, blocker: 'Win 2 games' }];
+    const changed = await ok(await call(t.app, we, 'PUT', `/api/locks/${l.id}/extensions/${w.app.slug}/config`, { config: { unlockRequirements: two, level: 2 } }));
+    assert.deepEqual(changed.config, { unlockRequirements: two, level: 2 });
+    const m = await metadata(sessionId);
+    assert.deepEqual(m.unlockRequirements, [{ ...two[0], count: 2, satisfied: true }]);
+    assert.equal(m.unlockBlocked, false);
+    assert.deepEqual(m.homeActions.map((a: Json) => a.slug), ['play']);
+    assert.deepEqual((await ok(await ext(sessionId, 'GET', ''))).config, { unlockRequirements: two, level: 2 }, 'the backend reads the new config');
+    const history = (await ok(await call(t.app, we, 'GET', `/api/locks/${l.id}/history?limit=5`))).results as Json[];
+    assert.equal(history[0]!.type, 'extension_config_changed');
+    // The same config again changes nothing (no second history entry).
+    await ok(await call(t.app, we, 'PUT', `/api/locks/${l.id}/extensions/${w.app.slug}/config`, { config: { unlockRequirements: two, level: 2 } }));
+    assert.equal(((await ok(await call(t.app, we, 'GET', `/api/locks/${l.id}/history?limit=5`))).results as Json[]).filter((h) => h.type === 'extension_config_changed').length, 1);
+    await ok(await call(t.app, we, 'POST', `/api/locks/${l.id}/unlock`));
+  });
+
+  it('a config change is refused (400, nothing changes) for scheduled keys, bad requirements, strangers and wearers of a keyholder’s lock', async () => {
+    const l = await lock([{ slug: w.app.slug, config: { unlockRequirements: FIVE_WINS, regularActions: { mode: 'unlimited' } } }]);
+    const url = `/api/locks/${l.id}/extensions/${w.app.slug}/config`;
+    const before = await snapshot(t.db.database);
+    for (const [config, path] of [
+      [{ unlockRequirements: FIVE_WINS, regularActions: { mode: 'cumulative', regularitySeconds: 3600, maxActions: 2 } }, '/config/regularActions'],
+      [{ unlockRequirements: FIVE_WINS }, '/config/regularActions'],
+      [{ unlockRequirements: FIVE_WINS, regularActions: { mode: 'unlimited' }, attemptLimit: { enabled: true, metric: 'memory_win', durationSeconds: 60 } }, '/config/attemptLimit'],
+      [{ unlockRequirements: FIVE_WINS, regularActions: { mode: 'unlimited' }, extensionRequirements: { metric: 'x', requiredCount: 1 } }, '/config/extensionRequirements'],
+      [{ unlockRequirements: [{ metric: 'memory_win', requiredCount: 0 }], regularActions: { mode: 'unlimited' } }, '/config/unlockRequirements/0/requiredCount'],
+    ] as const) {
+      const err = expectError(await call(t.app, we, 'PUT', url, { config }), 400, 'invalid_request');
+      assert.equal(err.details[0].path, path, JSON.stringify(err.details));
+    }
+    expectError(await call(t.app, we, 'PUT', url, { config: 'nope' }), 400, 'invalid_request');
+    expectError(await call(t.app, we, 'PUT', url, {}), 400, 'invalid_request');
+    expectError(await call(t.app, we, 'PUT', `/api/locks/${l.id}/extensions/no-such-app/config`, { config: {} }), 404, 'not_found');
+    assert.deepEqual(await snapshot(t.db.database), before);
+    assert.deepEqual((await metadata(sessionOf(l))).unlockRequirements.map((r: Json) => r.requiredCount), [5]);
+
+    // A keyholder's lock: its wearer may not; a stranger sees nothing.
+    const kw = await world({ extension: { slug: `${w.app.slug}-k` } });
+    const kwWearer = await login(t.app, kw.wearer.username, kw.wearer.password);
+    expectError(await call(t.app, kwWearer, 'PUT', `/api/locks/${kw.lock.id}/extensions/${kw.app.slug}/config`, { config: {} }), 403, 'forbidden');
+    expectError(await call(t.app, we, 'PUT', `/api/locks/${kw.lock.id}/extensions/${kw.app.slug}/config`, { config: {} }), 404, 'not_found');
   });
 
   it('an empty list: that lock has no progress requirement, and the app’s metric is not counted', async () => {

@@ -51,7 +51,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const regularActions = createRegularActionService({ ...base, dialect });
   const attempts = createAttemptService({ ...base, dialect, regularActions });
   const requirements = createRequirementService({ ...base, engine });
-  const locks = createLockService(base, {
+  const locks = createLockService({ ...base, dialect }, {
     async sessionCreated(tx, session, app) {
       await requirements.onSessionCreated(tx, session, app);
       await attempts.maybeAutoStart(tx, session.id);

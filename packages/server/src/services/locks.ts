@@ -18,6 +18,7 @@ import { historyView, writeHistory } from './history.js';
 import { writeNotification } from './notifications.js';
 import { configUnlockRequirements } from './requirements.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
+import { mutateSessionRow } from './sessionRows.js';
 import { BACKGROUND_SCOPE, requestsBackground } from './extensionApps.js';
 
 export const DEFAULT_LOCK_SETTINGS: LockSettings = {
@@ -157,7 +158,10 @@ export interface LockHooks {
   sessionCreated?: (tx: Executor, session: ExtensionSessionRow, app: ExtensionAppRow) => Promise<void>;
 }
 
-export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHooks = {}) {
+/** Config keys latch schedules work from: fixed once the extension runs on a lock. */
+const SCHEDULED_CONFIG_KEYS = ['extensionRequirements', 'attemptLimit', 'regularActions'] as const;
+
+export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { dialect: 'sqlite' | 'postgres' }, hooks: LockHooks = {}) {
   async function installInTx(tx: Executor, lock: LockRow, app: ExtensionAppRow, prepared: PreparedInstall, actorId: string, actorRole: LockRole, now: number, background = false) {
     const id = ids.objectId();
     const row: ExtensionSessionRow = {
@@ -213,6 +217,15 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
         .map((s) => installedView(s, apps.get(s.app_id)!));
       return lockView(lock, role, users, extensions, now, tasks.get(lock.id) ?? null);
     });
+  }
+
+  /** The running session of the extension `slug` on `lock` (404 when it is not installed there). */
+  async function installedOn(lock: LockRow, slug: string): Promise<{ app: ExtensionAppRow; session: ExtensionSessionRow }> {
+    const found = await findAppBySlug(db, slug);
+    const app = found && found.id !== EXTERNAL_APP_ID ? found : undefined;
+    const session = app ? await findActiveSessionOfApp(db, lock.id, app.id) : undefined;
+    if (!app || !session) throw notFound(`Extension ${slug} on this lock`);
+    return { app, session };
   }
 
   async function participantLock(userId: string, lockId: string): Promise<{ lock: LockRow; role: LockRole }> {
@@ -366,10 +379,7 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
      */
     async setBackground(user: UserRow, lockId: string, slug: string, granted: boolean): Promise<InstalledExtension> {
       const { lock, role } = await controlledActiveLock(user.id, lockId);
-      const found = await findAppBySlug(db, slug);
-      const app = found && found.id !== EXTERNAL_APP_ID ? found : undefined;
-      const session = app ? await findActiveSessionOfApp(db, lock.id, app.id) : undefined;
-      if (!app || !session) throw notFound(`Extension ${slug} on this lock`);
+      const { app, session } = await installedOn(lock, slug);
       checkBackgroundRequest(app, granted, '/granted');
       const now = clock.now();
       const grant = granted ? { at: now, by: user.id, role } : null;
@@ -396,12 +406,54 @@ export function createLockService({ db, clock, ids }: ServiceDeps, hooks: LockHo
       return installedView(current, app);
     },
 
+    /**
+     * Replaces an installed extension's config (the lock's controller, through the app's setup
+     * page). Its `unlockRequirements` take effect at once (progress so far counts against the new
+     * numbers). The keys latch schedules work from (`extensionRequirements`, `attemptLimit`,
+     * `regularActions`) cannot change on a running lock: windows, rounds and buckets already
+     * run under them. Remove and add the extension for that.
+     */
+    async changeConfig(user: UserRow, lockId: string, slug: string, config: Record<string, unknown>): Promise<InstalledExtension> {
+      const { lock, role } = await controlledActiveLock(user.id, lockId);
+      const { app, session } = await installedOn(lock, slug);
+      const prepared = prepareInstall(app, config, '/config');
+      const row = await mutateSessionRow(db, dialect, clock, session.id, async (current) => {
+        if (current.removed_at !== null) throw notFound(`Extension ${slug} on this lock`);
+        const before = fromJson<Record<string, unknown>>(current.config, {});
+        const changed = SCHEDULED_CONFIG_KEYS.filter((k) => toJson(before[k] ?? null) !== toJson(config[k] ?? null));
+        if (changed.length) {
+          throw new ApiError(
+            'invalid_request',
+            `${changed.join(', ')} cannot change on a running lock (latch already schedules work from ${changed.length === 1 ? 'it' : 'them'}); remove the extension and add it again`,
+            changed.map((k) => ({ in: 'body', path: `/config/${k}`, message: 'cannot change on a running lock' })),
+          );
+        }
+        if (current.config === prepared.config) return { patch: {}, result: current };
+        const metadata = toJson({ ...fromJson<Record<string, unknown>>(current.metadata, {}), unlockRequirements: fromJson<{ unlockRequirements: unknown }>(prepared.metadata, { unlockRequirements: [] }).unlockRequirements });
+        const now = clock.now();
+        return {
+          patch: { config: prepared.config, metadata },
+          result: { ...current, config: prepared.config, metadata, version: current.version + 1, updated_at: now },
+          async after(tx) {
+            await emitWebhookEvent(tx, ids, now, 'extension_session.updated', { session: current }, () => ({ change: 'config', config }));
+            await writeHistory(tx, ids, now, {
+              lockId: lock.id,
+              type: 'extension_config_changed',
+              role,
+              actorUserId: user.id,
+              extensionSlug: app.slug,
+              title: `${app.name} settings changed`,
+              payload: { sessionId: session.id, slug: app.slug },
+            });
+          },
+        };
+      });
+      return installedView(row, app);
+    },
+
     async removeExtension(user: UserRow, lockId: string, slug: string): Promise<void> {
       const { lock, role } = await controlledActiveLock(user.id, lockId);
-      const found = await findAppBySlug(db, slug);
-      const app = found && found.id !== EXTERNAL_APP_ID ? found : undefined;
-      const session = app ? await findActiveSessionOfApp(db, lock.id, app.id) : undefined;
-      if (!app || !session) throw notFound(`Extension ${slug} on this lock`);
+      const { app, session } = await installedOn(lock, slug);
       const now = clock.now();
       await db.transaction().execute(async (tx) => {
         if (!(await markSessionRemoved(tx, session.id, now))) throw notFound(`Extension ${slug} on this lock`);

@@ -15,6 +15,9 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
   const [picked, setPicked] = useState('');
   const [config, setConfig] = useState<Config>({});
   const [background, setBackground] = useState(false);
+  /** The installed extension whose setup page is open again, and the config it produced. */
+  const [editing, setEditing] = useState<string | null>(null);
+  const [editConfig, setEditConfig] = useState<Config>({});
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -26,6 +29,7 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
   }, []);
 
   const installed = new Set(lock.extensions.map((x) => x.slug));
+  const catalogEntry = (slug: string) => catalog?.find((c) => c.slug === slug);
   const available = (catalog ?? []).filter((x) => !installed.has(x.slug));
   const ext = available.find((x) => x.slug === picked) ?? null;
   const role = lock.role === 'keyholder' ? 'keyholder' : 'wearer';
@@ -43,6 +47,7 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
     try {
       await work();
       setConfirming(null);
+      setEditing(null);
       setPicked('');
       await onChanged(message);
     } catch (e) {
@@ -54,6 +59,14 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
 
   const install = () =>
     ext && run(() => api(`/api/locks/${lock.id}/extensions`, { method: 'POST', body: { slug: ext.slug, config, ...(ext.requestsBackground && background ? { background: true } : {}) } }), `${ext.name} added.`);
+  const saveConfig = (x: Lock['extensions'][number]) =>
+    run(() => api(`/api/locks/${lock.id}/extensions/${encodeURIComponent(x.slug)}/config`, { method: 'PUT', body: { config: editConfig } }), `${x.name} settings saved.`);
+  const edit = (x: Lock['extensions'][number]) => {
+    setError(null);
+    setConfirming(null);
+    setEditConfig(asConfig(x.config));
+    setEditing(x.slug);
+  };
   const setGrant = (x: Lock['extensions'][number], granted: boolean) =>
     run(
       () => api(`/api/locks/${lock.id}/extensions/${encodeURIComponent(x.slug)}/background`, { method: 'PUT', body: { granted } }),
@@ -80,6 +93,11 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
                   </span>
                 ) : null}
               </span>
+              {catalogEntry(x.slug)?.setupUrl && editing !== x.slug && confirming !== x.slug ? (
+                <button type="button" className="small-btn" disabled={busy} onClick={() => edit(x)} data-testid={`edit-${x.slug}`}>
+                  Change settings…
+                </button>
+              ) : null}
               {x.requestsBackground && confirming !== x.slug ? (
                 <button type="button" className="small-btn" disabled={busy} onClick={() => setGrant(x, !x.background)} data-testid={`background-toggle-${x.slug}`}>
                   {x.background ? 'Stop background access' : 'Allow background access'}
@@ -102,6 +120,22 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
                   Remove…
                 </button>
               )}
+              {editing === x.slug && catalogEntry(x.slug) ? (
+                <div className="stack ext-setup full-row" data-testid={`edit-extension-${x.slug}`}>
+                  <p className="muted small">Its setup page, with this lock’s settings. Required progress, attempt limits and regular actions cannot change while the lock runs.</p>
+                  <SetupFrame key={`edit-${x.slug}`} ext={catalogEntry(x.slug)!} role={role} initialConfig={asConfig(x.config)} onConfig={setEditConfig} />
+                  <h3 className="small-heading">Configuration</h3>
+                  <JsonView value={editConfig} label={`${x.name} configuration`} testId={`edit-config-${x.slug}`} />
+                  <div className="row">
+                    <button type="button" className="primary" disabled={busy} onClick={() => saveConfig(x)} data-testid={`save-config-${x.slug}`}>
+                      {busy ? 'Saving…' : 'Save settings'}
+                    </button>
+                    <button type="button" disabled={busy} onClick={() => setEditing(null)}>
+                      Cancel
+                    </button>
+                  </div>
+                </div>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -147,6 +147,27 @@ export function lockRoutes(app: App, ctx: RouteContext) {
     async (req) => ctx.locks.setBackground(signedIn(req).user, req.params.lockId, req.params.slug, req.body.granted),
   );
 
+  app.put(
+    '/api/locks/:lockId/extensions/:slug/config',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'Change an installed extension’s config (its keyholder, or the wearer of a self-lock)',
+        description:
+          'Usually what the app’s setup page produces when opened again from the lock page. `unlockRequirements` take effect at once (progress so far counts). `extensionRequirements`, `attemptLimit` and `regularActions` cannot change on a running lock (400 `invalid_request` naming them): remove the extension and add it again.',
+        security,
+        params: Type.Object({ lockId: ObjectId, slug: Slug }),
+        body: Type.Object({ config: ExtensionConfig }, { additionalProperties: false }),
+        response: {
+          200: InstalledExtension,
+          ...errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'not_found', 'forbidden', 'lock_ended']),
+        },
+      },
+    },
+    async (req) => ctx.locks.changeConfig(signedIn(req).user, req.params.lockId, req.params.slug, req.body.config),
+  );
+
   app.delete(
     '/api/locks/:lockId/extensions/:slug',
     {
