@@ -108,8 +108,9 @@ const BEARER = /^Bearer\s+([A-Za-z0-9_\-]{8,200})\s*$/i;
 export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): void {
   app.decorateRequest('caller', null);
 
-  async function loadSession(sessionId: string | undefined) {
-    const session = sessionId ? await findExtensionSession(deps.db, sessionId) : undefined;
+  /** The session, its lock and its app (`found`: the session row when already read). */
+  async function loadSession(sessionId: string | undefined, found?: ExtensionSessionRow) {
+    const session = found ?? (sessionId ? await findExtensionSession(deps.db, sessionId) : undefined);
     if (!session) throw notFound('Extension session');
     const [lock, extApp] = await Promise.all([findLockById(deps.db, session.lock_id), findAppById(deps.db, session.app_id)]);
     return { session, lock: lock!, app: extApp! };
@@ -157,17 +158,16 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
   }
 
   /**
-   * The app key alone on a session that granted it background access (DECISIONS §10), while
+   * The app key alone on `found`, a session that granted it background access (DECISIONS §10), while
    * the app still requests `sessions:background`. Anything else is null: the caller then gets
    * the answer it would without grants (`main_token_required`), whatever the session is.
    */
-  async function backgroundSession(sessionId: string | undefined, key: DeveloperKeyRow): Promise<ExtensionCaller | null> {
-    const session = sessionId ? await findExtensionSession(deps.db, sessionId) : undefined;
-    if (!session || session.app_id !== key.app_id || session.background_granted_at === null || !session.background_role) return null;
-    const [lock, extApp] = await Promise.all([findLockById(deps.db, session.lock_id), findAppById(deps.db, session.app_id)]);
-    if (!lock || !extApp || !requestsBackground(extApp)) return null;
+  async function backgroundCaller(found: ExtensionSessionRow | undefined, key: DeveloperKeyRow): Promise<ExtensionCaller | null> {
+    if (!found || found.app_id !== key.app_id || found.background_granted_at === null || !found.background_role) return null;
+    const { session, lock, app: extApp } = await loadSession(found.id, found);
+    if (!requestsBackground(extApp)) return null;
     enabled(session);
-    return { surface: 'extension', credential: 'app_key+background', keyId: key.id, tokenId: null, userId: null, role: session.background_role, app: extApp, session, lock };
+    return { surface: 'extension', credential: 'app_key+background', keyId: key.id, tokenId: null, userId: null, role: found.background_role, app: extApp, session, lock };
   }
 
   async function extensionBackendCaller(req: FastifyRequest, needs: CredentialNeeds, key: DeveloperKeyRow, tokenSecret: string | undefined): Promise<ExtensionCaller> {
@@ -175,9 +175,11 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
     let tokenId: string | null = null;
     let userId: string | null = null;
     let role: LockRole | null = null;
+    let found: ExtensionSessionRow | undefined;
     if (tokenSecret === undefined) {
       if (needs.sessionBound) {
-        const granted = await backgroundSession(sessionId, key);
+        found = sessionId ? await findExtensionSession(deps.db, sessionId) : undefined;
+        const granted = await backgroundCaller(found, key);
         if (granted) return granted;
       }
       if (!needs.appKeyAlone) throw new ApiError('main_token_required', `Send the launch token as ${MAIN_TOKEN_HEADER} (or have the lock grant your app background access)`);
@@ -194,7 +196,7 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
       const extApp = (await findAppById(deps.db, key.app_id!))!;
       return { surface: 'extension', credential: tokenId ? 'app_key+main_token' : 'app_key', keyId: key.id, tokenId, userId, role, app: extApp, session: null, lock: null };
     }
-    const { session, lock, app: extApp } = await loadSession(sessionId);
+    const { session, lock, app: extApp } = await loadSession(sessionId, found);
     if (session.app_id !== key.app_id) throw new ApiError('session_mismatch', 'This session belongs to another app');
     enabled(session);
     return { surface: 'extension', credential: tokenId ? 'app_key+main_token' : 'app_key', keyId: key.id, tokenId, userId, role, app: extApp, session, lock };
