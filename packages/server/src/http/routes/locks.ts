@@ -23,6 +23,10 @@ const ExtensionChoice = Type.Object(
   { additionalProperties: false },
 );
 const LockParams = Type.Object({ lockId: ObjectId });
+/** An extension installed on a lock, by its slug. */
+const InstalledParams = Type.Object({ lockId: ObjectId, slug: Slug });
+/** What changing an installed extension can answer. */
+const INSTALLED_CHANGE_ERRORS = errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'not_found', 'forbidden', 'lock_ended']);
 const Page = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })), before: Type.Optional(ObjectId) };
 const TEN_YEARS = 10 * 365 * 86400;
 
@@ -136,12 +140,9 @@ export function lockRoutes(app: App, ctx: RouteContext) {
         description:
           'Granted, the app’s key alone may call this session’s routes while nobody has the extension open (DECISIONS §10), acting with the role of whoever granted it. Taken back, its next call without a launch token gets 401 `main_token_required`. Only apps that request `sessions:background` can be granted it.',
         security,
-        params: Type.Object({ lockId: ObjectId, slug: Slug }),
+        params: InstalledParams,
         body: Type.Object({ granted: Type.Boolean() }, { additionalProperties: false }),
-        response: {
-          200: InstalledExtension,
-          ...errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'not_found', 'forbidden', 'lock_ended']),
-        },
+        response: { 200: InstalledExtension, ...INSTALLED_CHANGE_ERRORS },
       },
     },
     async (req) => ctx.locks.setBackground(signedIn(req).user, req.params.lockId, req.params.slug, req.body.granted),
@@ -157,12 +158,9 @@ export function lockRoutes(app: App, ctx: RouteContext) {
         description:
           'Usually what the app’s setup page produces when opened again from the lock page. `unlockRequirements` take effect at once (progress so far counts). `extensionRequirements`, `attemptLimit` and `regularActions` cannot change on a running lock (400 `invalid_request` naming them): remove the extension and add it again.',
         security,
-        params: Type.Object({ lockId: ObjectId, slug: Slug }),
+        params: InstalledParams,
         body: Type.Object({ config: ExtensionConfig }, { additionalProperties: false }),
-        response: {
-          200: InstalledExtension,
-          ...errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'not_found', 'forbidden', 'lock_ended']),
-        },
+        response: { 200: InstalledExtension, ...INSTALLED_CHANGE_ERRORS },
       },
     },
     async (req) => ctx.locks.changeConfig(signedIn(req).user, req.params.lockId, req.params.slug, req.body.config),
@@ -177,7 +175,7 @@ export function lockRoutes(app: App, ctx: RouteContext) {
         summary: 'Remove an extension from a lock',
         description: 'Its session stays on record; extension calls for it then answer 403 `extension_not_enabled`.',
         security,
-        params: Type.Object({ lockId: ObjectId, slug: Slug }),
+        params: InstalledParams,
         response: { 204: Type.Null({ description: 'Removed' }), ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'lock_ended']) },
       },
     },
