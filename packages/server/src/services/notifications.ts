@@ -3,7 +3,7 @@ import type { NotificationRow } from '../db/types.js';
 import { bool, fromJson, int, toJson } from '../db/json.js';
 import type { IdGenerator } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
-import { countUnreadNotifications, insertNotification, listNotifications, listNotificationsAfter, markNotificationsRead } from '../storage/notifications.js';
+import { countUnreadNotifications, insertNotification, listNotifications, markNotificationsRead } from '../storage/notifications.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 
 export interface NotificationInput {
@@ -59,10 +59,6 @@ export function createNotificationService({ db, clock }: ServiceDeps) {
       };
     },
     /** Notifications newer than `afterId`, oldest first (the live stream). */
-    async since(userId: string, afterId: string, limit: number) {
-      return (await listNotificationsAfter(db, userId, afterId, limit)).map(notificationView);
-    },
-
     async markRead(userId: string, ids?: string[]): Promise<{ updated: number }> {
       return { updated: await markNotificationsRead(db, userId, clock.now(), ids) };
     },
