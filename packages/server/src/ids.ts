@@ -33,6 +33,11 @@ export function objectIdFloor(ms: number): string {
   return (Math.floor(ms / 1000) >>> 0).toString(16).padStart(8, '0') + '0'.repeat(16);
 }
 
+/** The time (ms, to the second) an ObjectId was made at. */
+export function objectIdTime(id: string): number {
+  return parseInt(id.slice(0, 8), 16) * 1000;
+}
+
 /** Secrets are stored as SHA-256 only (DECISIONS §2); they are high-entropy, so no salt is needed. */
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');

@@ -5,7 +5,7 @@ import { createIdGenerator, type IdGenerator } from '../src/ids.js';
 import { createNotificationFeed } from '../src/services/notificationFeed.js';
 import { writeNotification } from '../src/services/notifications.js';
 import type { Executor } from '../src/storage/executor.js';
-import { TEST_DB, register, testApp, type TestApp } from './helpers.js';
+import { TEST_DB, call, expectError, register, testApp, type TestApp } from './helpers.js';
 
 /**
  * The live notification feed behind `GET /api/events`: one read per tick for every open stream
@@ -54,7 +54,7 @@ describe(`live notification feed (${TEST_DB})`, () => {
     const feed = newFeed();
     const u = await register(t.app);
     const s = stream();
-    const off = await feed.subscribe(u.userId, '', s.send);
+    const off = await feed.subscribe(u.userId, null, s.send);
     const [low, high] = [processA.objectId(), processB.objectId()].sort();
     await write(processB, u.userId, 'high', high);
     await feed.tick();
@@ -74,7 +74,7 @@ describe(`live notification feed (${TEST_DB})`, () => {
     const feed = newFeed();
     const users = await Promise.all(Array.from({ length: 10 }, () => register(t.app)));
     const streams = users.flatMap((u) => Array.from({ length: 10 }, () => ({ u, s: stream() })));
-    const offs = await Promise.all(streams.map(({ u, s }) => feed.subscribe(u.userId, '', s.send)));
+    const offs = await Promise.all(streams.map(({ u, s }) => feed.subscribe(u.userId, null, s.send)));
     assert.equal(feed.size, 100);
     for (const [i, u] of users.entries()) await write(processA, u.userId, `for ${i}`);
     queries = 0;
@@ -92,9 +92,10 @@ describe(`live notification feed (${TEST_DB})`, () => {
     await feed.close();
   });
 
-  it('resuming after an id: the catch-up sends what came after it, in order, then new ones; nothing at or below it', async () => {
+  it('resuming after an id: the catch-up sends what came after it, in order, then new ones; never the id itself', async () => {
     const feed = newFeed();
     const u = await register(t.app);
+    t.clock.advance(10_000); // nothing of an earlier test within the look-back
     const ids: string[] = [];
     for (const title of ['one', 'two', 'three']) {
       t.clock.advance(1000);
@@ -113,11 +114,61 @@ describe(`live notification feed (${TEST_DB})`, () => {
     await feed.close();
   });
 
+  it('a fresh stream sends only what is written after it opened, including a lower id committed later in the same second', async () => {
+    const feed = newFeed();
+    const u = await register(t.app);
+    const [low, high] = [processA.objectId(), processB.objectId()].sort();
+    await write(processB, u.userId, 'already there', high);
+    const s = stream();
+    const off = await feed.subscribe(u.userId, null, s.send);
+    await feed.tick();
+    assert.deepEqual(s.titles(), []);
+    await write(processA, u.userId, 'committed late', low);
+    await feed.tick();
+    assert.deepEqual(s.titles(), ['committed late']);
+    off();
+    await feed.close();
+  });
+
+  it('a reconnect (Last-Event-ID) loses nothing that sorts just below the last id but was committed after the client had it', async () => {
+    const feed = newFeed();
+    const u = await register(t.app);
+    t.clock.advance(10_000);
+    const [low, high] = [processA.objectId(), processB.objectId()].sort();
+    const first = stream();
+    const off = await feed.subscribe(u.userId, null, first.send);
+    await write(processB, u.userId, 'high', high);
+    await feed.tick();
+    assert.deepEqual(first.titles(), ['high']);
+    off(); // the connection drops
+    await write(processA, u.userId, 'low, committed late', low);
+    t.clock.advance(1000);
+    const again = stream();
+    const off2 = await feed.subscribe(u.userId, first.got.at(-1)!.id, again.send);
+    assert.deepEqual(again.titles(), ['low, committed late'], 'the resume id itself is not sent again');
+    await feed.tick();
+    assert.deepEqual(again.titles(), ['low, committed late']);
+    off2();
+    await feed.close();
+  });
+
+  it('a Last-Event-ID from the future (forged or from another clock) is treated as a fresh stream, not as a wait', async () => {
+    const feed = newFeed();
+    const u = await register(t.app);
+    const s = stream();
+    const off = await feed.subscribe(u.userId, 'ffffffff0000000000000000', s.send);
+    await write(processA, u.userId, 'now');
+    await feed.tick();
+    assert.deepEqual(s.titles(), ['now']);
+    off();
+    await feed.close();
+  });
+
   it('a late tick (the clock moved 10 minutes between reads) loses nothing', async () => {
     const feed = newFeed();
     const u = await register(t.app);
     const s = stream();
-    const off = await feed.subscribe(u.userId, '', s.send);
+    const off = await feed.subscribe(u.userId, null, s.send);
     await feed.tick();
     await write(processA, u.userId, 'before the jump');
     t.clock.advance(600_000);
@@ -126,5 +177,82 @@ describe(`live notification feed (${TEST_DB})`, () => {
     assert.deepEqual(s.titles(), ['before the jump', 'after the jump']);
     off();
     await feed.close();
+  });
+});
+
+describe(`GET /api/events (${TEST_DB})`, () => {
+  let t: TestApp;
+  let base: string;
+  let ids: IdGenerator;
+  before(async () => {
+    t = await testApp();
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ids = createIdGenerator(t.clock);
+  });
+  after(() => t.close());
+
+  /** Opens the stream and collects its `notification` events until `close()`. */
+  async function open(cookie: string, lastEventId?: string) {
+    const ac = new AbortController();
+    const res = await fetch(`${base}/api/events`, { headers: { cookie, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: ac.signal });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const events: Array<{ id: string; title: string }> = [];
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let buf = '';
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          buf += decoder.decode(chunk, { stream: true });
+          let cut;
+          while ((cut = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, cut);
+            buf = buf.slice(cut + 2);
+            const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
+            if (field('event') !== 'notification') continue;
+            events.push({ id: field('id')!, title: JSON.parse(field('data')!).title });
+          }
+        }
+      } catch {
+        /* aborted */
+      }
+    })();
+    return {
+      events,
+      async until(n: number) {
+        const deadline = Date.now() + 10_000;
+        while (events.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        return events.map((e) => e.title);
+      },
+      async close() {
+        ac.abort();
+        await reading;
+      },
+    };
+  }
+
+  it('needs a login', async () => {
+    expectError(await call(t.app, null, 'GET', '/api/events'), 401, 'login_required');
+  });
+
+  it('streams new notifications with their ids; a reconnect with Last-Event-ID gets what it missed, not the last one again', async () => {
+    const u = await register(t.app);
+    const other = await register(t.app);
+    await writeNotification(t.db.database.db, ids, t.clock.now(), { userId: u.userId, type: 'test', title: 'before the stream' });
+    t.clock.advance(10_000);
+    const first = await open(u.cookie);
+    await writeNotification(t.db.database.db, ids, t.clock.now(), { userId: other.userId, type: 'test', title: 'not mine' });
+    await writeNotification(t.db.database.db, ids, t.clock.now(), { userId: u.userId, type: 'test', title: 'one' });
+    assert.deepEqual(await first.until(1), ['one']);
+    assert.match(first.events[0]!.id, /^[0-9a-f]{24}$/);
+    await first.close();
+
+    t.clock.advance(1000);
+    await writeNotification(t.db.database.db, ids, t.clock.now(), { userId: u.userId, type: 'test', title: 'two, while away' });
+    const again = await open(u.cookie, first.events[0]!.id);
+    assert.deepEqual(await again.until(1), ['two, while away']);
+    await writeNotification(t.db.database.db, ids, t.clock.now(), { userId: u.userId, type: 'test', title: 'three' });
+    assert.deepEqual(await again.until(2), ['two, while away', 'three']);
+    await again.close();
   });
 });

@@ -1,5 +1,5 @@
 import type { Notification } from '@latch/protocol';
-import { objectIdFloor } from '../ids.js';
+import { objectIdFloor, objectIdTime } from '../ids.js';
 import { listNotificationsAfter, listNotificationsOfUsersAfter } from '../storage/notifications.js';
 import { notificationView } from './notifications.js';
 import type { ServiceDeps } from './deps.js';
@@ -22,7 +22,7 @@ export interface FeedOptions {
 
 interface Subscriber {
   userId: string;
-  /** Nothing at or below this id is sent (where the stream started or resumed). */
+  /** Nothing at or below this id is sent (the look-back floor where the stream started or resumed). */
   after: string;
   /** Ids sent that a later read can still return, so it does not send them twice. */
   sent: Set<string>;
@@ -108,11 +108,21 @@ export function createNotificationFeed({ db, clock }: Pick<ServiceDeps, 'db' | '
 
   return {
     /**
-     * Streams `userId`'s notifications with ids above `after` to `send`, in id order: first
-     * those already written (the catch-up), then new ones as the feed reads them.
+     * Streams `userId`'s new notifications to `send`. A fresh stream (`resume` null) gets what is
+     * written from now on. A resumed one (`resume`: the last id the client had) first gets what
+     * is already written after it, in id order, then new ones. Ids do not sort strictly by
+     * commit time (see `lagMs`), so the resumed catch-up also reads the `lagMs` before that id
+     * again: a row that sorts just below it but was committed after the client had it is not
+     * lost, at the price of repeating a few the client may have had (clients drop ids they have
+     * seen; the web UI does). Only the resume id itself is never repeated.
      */
-    async subscribe(userId: string, after: string, send: (n: Notification) => void): Promise<() => void> {
-      const sub: Subscriber = { userId, after, sent: new Set(), pending: [], send };
+    async subscribe(userId: string, resume: string | null, send: (n: Notification) => void): Promise<() => void> {
+      const now = clock.now();
+      // An id from the future is no resume point (it would hold back everything until then).
+      const resumeAt = resume === null ? null : objectIdTime(resume);
+      const fresh = resumeAt === null || resumeAt > now;
+      const after = objectIdFloor((fresh ? now : resumeAt) - lagMs);
+      const sub: Subscriber = { userId, after, sent: new Set(fresh ? [] : [resume!]), pending: [], send };
       let subs = byUser.get(userId);
       if (!subs) byUser.set(userId, (subs = new Set()));
       subs.add(sub);
@@ -125,11 +135,15 @@ export function createNotificationFeed({ db, clock }: Pick<ServiceDeps, 'db' | '
         }
       };
       try {
-        // Catch up from the resume point; the feed holds what it reads meanwhile.
+        // Catch up from `after`; the feed holds what it reads meanwhile. A fresh stream only
+        // notes what is already there, so a later read of the look-back window skips it.
         const caughtUp: Notification[] = [];
         for (let cursor = after; ; ) {
           const rows = await listNotificationsAfter(db, userId, cursor, pageSize);
-          caughtUp.push(...rows.map(notificationView));
+          for (const row of rows) {
+            if (fresh) sub.sent.add(row.id);
+            else caughtUp.push(notificationView(row));
+          }
           if (rows.length < pageSize) break;
           cursor = rows[rows.length - 1]!.id;
         }

@@ -10,7 +10,7 @@ const HEARTBEAT_MS = 15_000;
  * written. The process's notification feed reads the table for all open streams at once (one
  * query a second, not one per stream) rather than listening to an in-process bus, so it works
  * the same when several server processes and workers share one database. `Last-Event-ID`
- * resumes after a reconnect.
+ * resumes after a reconnect (the few seconds before it are sent again: drop ids already seen).
  */
 export function eventRoutes(app: App, ctx: RouteContext) {
   // Open streams end when the server closes, so a graceful shutdown does not wait on them.
@@ -33,7 +33,7 @@ export function eventRoutes(app: App, ctx: RouteContext) {
     async (req, reply) => {
       const userId = signedIn(req).user.id;
       const resume = req.headers['last-event-id'];
-      const lastId = typeof resume === 'string' && /^[0-9a-f]{24}$/.test(resume) ? resume : ((await ctx.notifications.list(userId, { limit: 1 })).results[0]?.id ?? '');
+      const resumeAfter = typeof resume === 'string' && /^[0-9a-f]{24}$/.test(resume) ? resume : null;
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -60,7 +60,7 @@ export function eventRoutes(app: App, ctx: RouteContext) {
       open.add(end);
       req.raw.on('close', stop);
       try {
-        const off = await ctx.notificationFeed.subscribe(userId, lastId, (n) => raw.write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`));
+        const off = await ctx.notificationFeed.subscribe(userId, resumeAfter, (n) => raw.write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`));
         // The client may have gone while the catch-up ran.
         if (closed) off();
         else unsubscribe = off;
