@@ -131,7 +131,8 @@ export const ExtensionSession = Type.Object({
   deviceControl: DeviceControl,
   capabilities: Type.Object({
     scopes: Type.Array(Type.String()),
-    backendMutations: Type.Boolean({ description: 'These credentials may call mutation routes' }),
+    backendMutations: Type.Boolean({ description: 'These credentials may call this session’s mutation routes' }),
+    background: Type.Boolean({ description: 'The lock granted this app background access: the app key alone may call this session’s routes (latch, DECISIONS §10)' }),
     bridgeReadActions: Type.Array(Type.String()),
   }),
   startDate: IsoDate,

@@ -164,8 +164,10 @@ export interface paths {
                             };
                             capabilities: {
                                 scopes: string[];
-                                /** @description These credentials may call mutation routes */
+                                /** @description These credentials may call this session’s mutation routes */
                                 backendMutations: boolean;
+                                /** @description The lock granted this app background access: the app key alone may call this session’s routes (latch, DECISIONS §10) */
+                                background: boolean;
                                 bridgeReadActions: string[];
                             };
                             /** Format: date-time */

@@ -5,7 +5,7 @@ import { fromJson } from '../db/json.js';
 import type { DeveloperKeyRow, ExtensionAppRow, ExtensionSessionRow, LockRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
 import { findAppById } from '../storage/extensionApps.js';
-import { requestsBackground } from '../services/extensionApps.js';
+import { backgroundRole } from '../services/extensionApps.js';
 import { findExtensionSession } from '../storage/extensionSessions.js';
 import { findActiveLocksOfWearer, findLockById } from '../storage/locks.js';
 import type { DeveloperKeyService } from '../services/developerKeys.js';
@@ -50,6 +50,8 @@ export interface ExtensionCaller {
   /** Null only on routes that are not bound to one session (search). */
   session: ExtensionSessionRow | null;
   lock: LockRow | null;
+  /** On search with a main token: the session it was issued for (the only one it may change). */
+  launchSessionId?: string;
 }
 
 export interface ExternalCaller {
@@ -163,11 +165,12 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
    * the answer it would without grants (`main_token_required`), whatever the session is.
    */
   async function backgroundCaller(found: ExtensionSessionRow | undefined, key: DeveloperKeyRow): Promise<ExtensionCaller | null> {
-    if (!found || found.app_id !== key.app_id || found.background_granted_at === null || !found.background_role) return null;
+    if (!found || found.app_id !== key.app_id || found.background_granted_at === null) return null;
     const { session, lock, app: extApp } = await loadSession(found.id, found);
-    if (!requestsBackground(extApp)) return null;
+    const role = backgroundRole(session, extApp);
+    if (!role) return null;
     enabled(session);
-    return { surface: 'extension', credential: 'app_key+background', keyId: key.id, tokenId: null, userId: null, role: found.background_role, app: extApp, session, lock };
+    return { surface: 'extension', credential: 'app_key+background', keyId: key.id, tokenId: null, userId: null, role, app: extApp, session, lock };
   }
 
   async function extensionBackendCaller(req: FastifyRequest, needs: CredentialNeeds, key: DeveloperKeyRow, tokenSecret: string | undefined): Promise<ExtensionCaller> {
@@ -175,6 +178,7 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
     let tokenId: string | null = null;
     let userId: string | null = null;
     let role: LockRole | null = null;
+    let launchSessionId: string | undefined;
     let found: ExtensionSessionRow | undefined;
     if (tokenSecret === undefined) {
       if (needs.sessionBound) {
@@ -191,10 +195,11 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
       tokenId = token.id;
       userId = token.user_id;
       role = token.role;
+      launchSessionId = token.session_id;
     }
     if (!needs.sessionBound) {
       const extApp = (await findAppById(deps.db, key.app_id!))!;
-      return { surface: 'extension', credential: tokenId ? 'app_key+main_token' : 'app_key', keyId: key.id, tokenId, userId, role, app: extApp, session: null, lock: null };
+      return { surface: 'extension', credential: tokenId ? 'app_key+main_token' : 'app_key', keyId: key.id, tokenId, userId, role, app: extApp, session: null, lock: null, ...(launchSessionId ? { launchSessionId } : {}) };
     }
     const { session, lock, app: extApp } = await loadSession(sessionId, found);
     if (session.app_id !== key.app_id) throw new ApiError('session_mismatch', 'This session belongs to another app');

@@ -3,7 +3,8 @@ import { DEFAULT_SCOPES } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { fromJson, toJson } from '../db/json.js';
-import type { ExtensionAppRow } from '../db/types.js';
+import type { ExtensionAppRow, ExtensionSessionRow } from '../db/types.js';
+import type { LockRole } from './locks.js';
 import { findAppById, insertExtensionApp, listApps, listAppsOfOwner, updateExtensionApp } from '../storage/extensionApps.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
@@ -38,6 +39,15 @@ export const BACKGROUND_SCOPE = 'sessions:background';
 /** Whether the app asks for background access (DECISIONS §10): only then can a lock grant it, and a grant counts only while it does. */
 export function requestsBackground(app: ExtensionAppRow): boolean {
   return fromJson<string[]>(app.scopes, []).includes(BACKGROUND_SCOPE);
+}
+
+/**
+ * The role a session's background grant acts with, or null when it has none that counts: never
+ * granted, taken back, or the app no longer requests the scope.
+ */
+export function backgroundRole(session: ExtensionSessionRow, app: ExtensionAppRow): LockRole | null {
+  if (session.app_id !== app.id || session.background_granted_at === null || !session.background_role) return null;
+  return requestsBackground(app) ? session.background_role : null;
 }
 
 export function extensionSummary(row: ExtensionAppRow): ExtensionSummary {

@@ -32,6 +32,7 @@ import { writeHistory } from './history.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import { DEFAULT_LOCK_SETTINGS, remainingSeconds, sessionLockView, timerHiddenFrom, type LockRole } from './locks.js';
 import { writeNotification } from './notifications.js';
+import { backgroundRole } from './extensionApps.js';
 import { unlockHolds } from './unlock.js';
 
 /** Stored per session: the extension's own metadata. */
@@ -201,13 +202,15 @@ export function createExtensionSessionService({
     };
   }
 
-  async function sessionViews(rows: Array<{ session: ExtensionSessionRow; lock: LockRow; app: ExtensionAppRow }>, viewer: Viewer): Promise<ExtensionSession[]> {
+  /** `viewer`: one for all rows, or each row's own (search). */
+  async function sessionViews(rows: Array<{ session: ExtensionSessionRow; lock: LockRow; app: ExtensionAppRow }>, viewerOrEach: Viewer | ((session: ExtensionSessionRow) => Viewer)): Promise<ExtensionSession[]> {
     const now = clock.now();
     const ctx = await lockContext([...new Set(rows.map((r) => r.lock.id))]);
     const userIds = [...new Set(rows.flatMap((r) => [r.lock.wearer_id, r.lock.keyholder_id].filter((x): x is string => !!x)))];
     const users = new Map((await findUsersByIds(db, userIds)).map((u) => [u.id, u]));
     const deviceControl = await devices.controlOf([...new Set(rows.map((r) => r.lock.id))]);
     return rows.map(({ session, lock, app }) => {
+      const viewer = typeof viewerOrEach === 'function' ? viewerOrEach(session) : viewerOrEach;
       const hidden = timerHiddenFrom(lock, viewer.role);
       return {
         sessionId: session.id,
@@ -221,7 +224,12 @@ export function createExtensionSessionService({
         lockData: lockData(lock, users, ctx.blockersByLock.get(lock.id) ?? [], ctx.openTasks.has(lock.id), viewer, now),
         regularActions: regularActions.summary(session, app),
         deviceControl: deviceControl.get(lock.id)!,
-        capabilities: { scopes: fromJson<string[]>(app.scopes, []), backendMutations: viewer.credentialMayMutate, bridgeReadActions: [...BRIDGE_READ_ACTIONS] },
+        capabilities: {
+          scopes: fromJson<string[]>(app.scopes, []),
+          backendMutations: viewer.credentialMayMutate,
+          background: session.removed_at === null && backgroundRole(session, app) !== null,
+          bridgeReadActions: [...BRIDGE_READ_ACTIONS],
+        },
         startDate: iso(lock.started_at),
         createdAt: iso(lock.started_at),
         updatedAt: iso(session.updated_at),
@@ -291,12 +299,25 @@ export function createExtensionSessionService({
       return (await sessionViews([{ session, lock, app }], viewer))[0]!;
     },
 
-    async search(app: ExtensionAppRow, q: { status: 'locked' | 'unlocked' | 'deserted' | 'all'; limit: number; paginationLastId?: string | null }, viewer: Viewer) {
+    /**
+     * The app's sessions, ascending by id. Each is seen as the searcher's credentials would see
+     * it alone: with a main token, its own session as the launch (role, may mutate); with the
+     * app key alone, a session that granted background access as the grant (its role, may
+     * mutate); any other as the backend without a launch (no role, read only).
+     */
+    async search(app: ExtensionAppRow, q: { status: 'locked' | 'unlocked' | 'deserted' | 'all'; limit: number; paginationLastId?: string | null }, searcher: { launchSessionId: string | null; role: LockRole | null }) {
       const { rows, count } = await searchSessionsOfApp(db, { appId: app.id, status: q.status, limit: q.limit + 1, afterId: q.paginationLastId ?? null });
       const page = rows.slice(0, q.limit);
       const locks = await findLocksByIds(db, page.map((r) => r.lock_id));
       const withLocks = page.map((session) => ({ session, lock: locks.get(session.lock_id)!, app }));
-      const views = await sessionViews(withLocks, viewer);
+      const viewerOf = (session: ExtensionSessionRow): Viewer => {
+        if (searcher.launchSessionId !== null) {
+          return session.id === searcher.launchSessionId ? { role: searcher.role, credentialMayMutate: true } : { role: null, credentialMayMutate: false };
+        }
+        const granted = backgroundRole(session, app);
+        return granted ? { role: granted, credentialMayMutate: true } : { role: null, credentialMayMutate: false };
+      };
+      const views = await sessionViews(withLocks, viewerOf);
       return { count, hasMore: rows.length > q.limit, results: views.map((v) => ({ ...v, paginationId: v.sessionId })) };
     },
 

@@ -78,7 +78,7 @@ export function extensionSessionRoutes(app: App, ctx: RouteContext) {
       if (req.body.extensionSlug !== caller.app.slug) {
         throw new ApiError('session_mismatch', `This key belongs to the extension "${caller.app.slug}"`);
       }
-      return ctx.sessions.search(caller.app, { status: req.body.status ?? 'locked', limit: req.body.limit ?? 15, paginationLastId: req.body.paginationLastId ?? null }, { role: caller.role, credentialMayMutate: caller.credential === 'app_key+main_token' });
+      return ctx.sessions.search(caller.app, { status: req.body.status ?? 'locked', limit: req.body.limit ?? 15, paginationLastId: req.body.paginationLastId ?? null }, { launchSessionId: caller.launchSessionId ?? null, role: caller.role });
     },
   );
 
