@@ -3,6 +3,8 @@ import type {
   ActionName,
   ActionResult,
   AttemptFailExpiredResult,
+  AttemptFailInput,
+  AttemptFailResult,
   AttemptInput,
   AttemptStartResult,
   CustomLog,
@@ -204,6 +206,8 @@ export class ExtensionSessionClient {
     start: (input: AttemptInput, options?: RequestOptions): Promise<AttemptStartResult> => this.call('POST', '/attempts/start', input, options),
     /** `POST …/attempts/fail-expired {metric, attemptId}`: `{failed: true}` past the deadline. */
     failExpired: (input: AttemptInput, options?: RequestOptions): Promise<AttemptFailExpiredResult> => this.call('POST', '/attempts/fail-expired', input, options),
+    /** `POST …/attempts/fail {metric, attemptId, reason?}` (latch): a verified loss ends the attempt now. */
+    fail: (input: AttemptFailInput, options?: RequestOptions): Promise<AttemptFailResult> => this.call('POST', '/attempts/fail', input, options),
   };
 }
 

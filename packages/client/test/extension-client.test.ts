@@ -158,7 +158,7 @@ describe('@latch/client: extension session API (real server)', () => {
     assert.equal((await s.regularActions.submit()).nbActionsRemaining, -1);
   });
 
-  it('attempts start / failExpired', async () => {
+  it('attempts start / failExpired / fail', async () => {
     const started = await s.attempts.start({ metric: 'memory_win', attemptId: 'run-1' });
     assert.equal(started.created, true);
     assert.equal(started.attempt.status, 'active');
@@ -170,6 +170,12 @@ describe('@latch/client: extension session API (real server)', () => {
     srv.clock.advance(301_000);
     assert.equal((await s.attempts.failExpired({ metric: 'memory_win', attemptId: 'run-1' })).failed, true);
     await rejectsWith(s.attempts.failExpired({ metric: 'memory_win', attemptId: 'nope' }), 404, 'attempt_not_found');
+    // A verified loss ends the next one at once.
+    await s.attempts.start({ metric: 'memory_win', attemptId: 'run-3' });
+    const lost = await s.attempts.fail({ metric: 'memory_win', attemptId: 'run-3', reason: 'wrong answer' });
+    assert.equal(lost.failed, true);
+    assert.equal(lost.attempt.status, 'failed');
+    await rejectsWith(s.attempts.fail({ metric: 'memory_win', attemptId: 'nope' }), 404, 'attempt_not_found');
   });
 
   it('files: capabilities, upload, list, get, delete', async () => {

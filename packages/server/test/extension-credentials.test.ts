@@ -286,6 +286,20 @@ ROUTES.push(
     sessionBound: true,
     scope: 'requirements:write',
   },
+  {
+    name: 'POST /attempts/fail',
+    method: 'POST',
+    openapiPath: `${SP}/attempts/fail`,
+    url: (id) => `${S(id)}/attempts/fail`,
+    body: () => ({ metric: 'wins', attemptId: 'matrix-1' }),
+    // 404 attempt_not_found until an earlier row started it; 200 once it is failed (again).
+    okStatus: [200, 404],
+    mutation: true,
+    browserSafe: false,
+    appKeyAlone: false,
+    sessionBound: true,
+    scope: 'requirements:write',
+  },
   { name: 'GET /requirements', method: 'GET', openapiPath: `${SP}/requirements`, url: (id) => `${S(id)}/requirements`, okStatus: 200, mutation: false, browserSafe: true, appKeyAlone: false, sessionBound: true },
 );
 

@@ -961,5 +961,67 @@ describe(`extension progress (${TEST_DB})`, () => {
       assert.equal(a3.startedAt, iso(S + HOUR * 1000));
       assert.equal(a3.deadline, iso(S + HOUR * 1000 + 300_000));
     });
+
+    it('attempts/fail (latch): a verified loss ends the attempt now, on record with its reason; idempotent; a completed one is 409 conflict; bad bodies change nothing', async () => {
+      const { world, ext, ok, advance, state, history } = h;
+      const w = await world({ extension: { config: JSON.parse(SPEC_ATTEMPT_LIMIT) } });
+      await ok(await ext(w, 'POST', '/attempts/start', SPEC_ATTEMPT_START), 201);
+      await advance(40);
+      const before = await state(w);
+      for (const bad of [{}, { metric: 'memory_win' }, { metric: 'memory_win', attemptId: 'memory-run-123', reason: '' }, { metric: 'memory_win', attemptId: 'memory-run-123', reason: 'x'.repeat(501) }, { metric: 'memory_win', attemptId: 'memory-run-123', extra: 1 }]) {
+        expectError(await ext(w, 'POST', '/attempts/fail', bad), 400, 'invalid_request');
+      }
+      expectError(await ext(w, 'POST', '/attempts/fail', { metric: 'chess_win', attemptId: 'memory-run-123' }), 422, 'unknown_metric');
+      expectError(await ext(w, 'POST', '/attempts/fail', { metric: 'memory_win', attemptId: 'nope' }), 404, 'attempt_not_found');
+      assert.deepEqual(await state(w), before);
+
+      const lost = await ok(await ext(w, 'POST', '/attempts/fail', { metric: 'memory_win', attemptId: 'memory-run-123', reason: 'Wrong pair on the last card' }));
+      assert.equal(lost.failed, true);
+      assert.equal(lost.attempt.status, 'failed');
+      assert.equal(lost.attempt.endedAt, iso(getT().clock.now()), 'ended now, not at the deadline');
+      assert.deepEqual((await state(w)).data.attemptLimits.memory_win, lost.attempt);
+      const logs = await history(w, 'attempt_failed');
+      assert.equal(logs.length, 1);
+      assert.equal(logs[0]!.title, 'Attempt failed (memory_win)');
+      assert.equal(logs[0]!.description, 'Wrong pair on the last card');
+      assert.equal(logs[0]!.payload.reason, 'Wrong pair on the last card');
+
+      // Again: the same answer, nothing new on record; the deadline job no longer fails it.
+      assert.deepEqual(await ok(await ext(w, 'POST', '/attempts/fail', { metric: 'memory_win', attemptId: 'memory-run-123' })), lost);
+      await advance(600);
+      assert.equal((await history(w, 'attempt_failed')).length, 1);
+      assert.deepEqual((await state(w)).data.attemptLimits.memory_win, lost.attempt);
+      // The next attempt may start at once.
+      await ok(await ext(w, 'POST', '/attempts/start', { metric: 'memory_win', attemptId: 'memory-run-124' }), 201);
+
+      // A completed attempt cannot fail.
+      await ok(await ext(w, 'POST', '/requirements/progress', SPEC_PROGRESS_MEMORY), 201);
+      const done = (await state(w)).data.attemptLimits.memory_win;
+      assert.equal(done.status, 'completed');
+      expectError(await ext(w, 'POST', '/attempts/fail', { metric: 'memory_win', attemptId: 'memory-run-124' }), 409, 'conflict');
+      assert.deepEqual((await state(w)).data.attemptLimits.memory_win, done);
+
+      // Past its deadline (the scheduler lags), failing it records the timeout, as fail-expired would.
+      const started = await ok(await ext(w, 'POST', '/attempts/start', { metric: 'memory_win', attemptId: 'memory-run-125' }), 201);
+      (getT().clock as ManualClock).advance(301_000);
+      const late = await ok(await ext(w, 'POST', '/attempts/fail', { metric: 'memory_win', attemptId: 'memory-run-125', reason: 'too late anyway' }));
+      assert.equal(late.attempt.endedAt, started.attempt.deadline);
+      assert.equal((await history(w, 'attempt_failed')).find((e) => e.payload.attemptId === 'memory-run-125')!.title, 'Attempt timed out (memory_win)');
+      await getT().app.ctx.scheduler.runDue();
+      assert.equal((await history(w, 'attempt_failed')).length, 2);
+    });
+
+    it('attempts/fail with startPolicy availability: the next attempt starts at once while a regular action is available', async () => {
+      const { world, ext, ok, state } = h;
+      const w = await world({
+        extension: { config: { attemptLimit: { enabled: true, metric: 'memory_win', durationSeconds: 300, startPolicy: 'availability' }, regularActions: { mode: 'unlimited' } } },
+      });
+      const a1 = (await state(w)).data.attemptLimits.memory_win;
+      await ok(await ext(w, 'POST', '/attempts/fail', { metric: 'memory_win', attemptId: a1.attemptId }));
+      const a2 = (await state(w)).data.attemptLimits.memory_win;
+      assert.notEqual(a2.attemptId, a1.attemptId);
+      assert.equal(a2.status, 'active');
+      assert.equal(a2.automatic, true);
+    });
   });
 });

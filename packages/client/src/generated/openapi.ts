@@ -3596,6 +3596,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/extensions/sessions/{sessionId}/attempts/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fail the running attempt now: your backend verified a loss (latch)
+         * @description Not in the Chastify API (spec 001 has start and fail-expired). Ends the attempt as failed at once, with a history entry carrying `reason`; the same attemptId again answers the same; a completed attempt is 409 `conflict`. With `startPolicy: availability` the next attempt starts when an action is available.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description 24-hex id
+                     * @example 6740f0a1c2d3e4f5a6b7c8d9
+                     */
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        metric: string;
+                        attemptId: string;
+                        /** @description Shown in the lock history */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            failed: true;
+                            attempt: {
+                                attemptId: string;
+                                status: "active" | "failed" | "completed";
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                deadline: string;
+                                endedAt: string | null;
+                                automatic: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
+                 *
+                 *     `invalid_credentials`: The developer key is unknown or revoked.
+                 *
+                 *     `main_token_required`: `x-chastify-main-token` is missing.
+                 *
+                 *     `invalid_main_token`: The main token is unknown.
+                 *
+                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
+                 *
+                 *     `session_mismatch`: The main token belongs to another session or app.
+                 *
+                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
+                 *
+                 *     `insufficient_scope`: The app lacks the scope this route needs.
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `not_found`: No such route or resource (or it is not visible to the caller).
+                 *
+                 *     `attempt_not_found`: No such attempt.
+                 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `lock_ended`: The lock is no longer active.
+                 *
+                 *     `conflict`: The resource is not in a state that allows this change.
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body.
+                 *
+                 *     `unknown_metric`: The metric is not configured for this session.
+                 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/extensions/sessions/{sessionId}/requirements": {
         parameters: {
             query?: never;

@@ -69,9 +69,12 @@ export function createAttemptService({ db, clock, ids, dialect, regularActions }
     return attempt;
   }
 
-  /** An attempt past its deadline becomes failed, as of its deadline, with one history entry (however it is noticed). */
-  async function recordFailure(t: Executor, row: ExtensionSessionRow, metric: string, current: Attempt): Promise<Attempt> {
-    const failed: Attempt = { ...current, status: 'failed', endedAt: current.deadline };
+  /**
+   * An attempt becomes failed, with one history entry: past its deadline as of the deadline
+   * (however it is noticed), or now when the backend verified a loss (`lost`).
+   */
+  async function recordFailure(t: Executor, row: ExtensionSessionRow, metric: string, current: Attempt, lost?: { reason: string | null }): Promise<Attempt> {
+    const failed: Attempt = { ...current, status: 'failed', endedAt: lost ? iso(clock.now()) : current.deadline };
     const app = await findAppById(t, row.app_id);
     await cancelJob(t, `attempt:${row.id}:${metric}`);
     await writeHistory(t, ids, clock.now(), {
@@ -79,8 +82,9 @@ export function createAttemptService({ db, clock, ids, dialect, regularActions }
       type: 'attempt_failed',
       role: 'extension',
       extensionSlug: app?.slug ?? null,
-      title: `Attempt timed out (${metric})`,
-      payload: { sessionId: row.id, metric, attemptId: current.attemptId, deadline: current.deadline },
+      title: lost ? `Attempt failed (${metric})` : `Attempt timed out (${metric})`,
+      ...(lost?.reason ? { description: lost.reason } : {}),
+      payload: { sessionId: row.id, metric, attemptId: current.attemptId, deadline: current.deadline, ...(lost ? { reason: lost.reason } : {}) },
     });
     await emitWebhookEvent(t, ids, clock.now(), 'attempt.failed', { session: row }, () => ({ metric, attempt: failed }));
     return failed;
@@ -165,6 +169,33 @@ export function createAttemptService({ db, clock, ids, dialect, regularActions }
         if (out.changed) await maybeAutoStart(tx, session.id);
         const { changed: _changed, ...rest } = out;
         return rest;
+      });
+    },
+
+    /**
+     * A verified loss ends the running attempt now, as failed (a latch addition to spec 001's
+     * start and fail-expired). The same attempt again answers as before; one that already
+     * completed cannot fail (409 `conflict`); one past its deadline fails as timed out.
+     */
+    async fail(session: ExtensionSessionRow, app: ExtensionAppRow, body: { metric: string; attemptId: string; reason?: string }) {
+      const cfg = configOrThrow(session, app, body.metric);
+      return db.transaction().execute(async (tx) => {
+        const out = await mutate<{ attempt: Attempt; changed: boolean }>(
+          session.id,
+          async (row) => {
+            const limits = limitsOf(row);
+            const current = limits[cfg.metric];
+            if (!current || current.attemptId !== body.attemptId) throw new ApiError('attempt_not_found', `No attempt ${body.attemptId} for ${cfg.metric}`);
+            if (current.status === 'failed') return { patch: {}, result: { attempt: current, changed: false } };
+            if (current.status === 'completed') throw new ApiError('conflict', `Attempt ${body.attemptId} was already completed (at ${current.endedAt})`, { attempt: current });
+            const timedOut = Date.parse(current.deadline) <= clock.now();
+            const failed = await recordFailure(tx, row, cfg.metric, current, timedOut ? undefined : { reason: body.reason ?? null });
+            return { patch: withLimits(row, { ...limits, [cfg.metric]: failed }), result: { attempt: failed, changed: true } };
+          },
+          tx,
+        );
+        if (out.changed) await maybeAutoStart(tx, session.id);
+        return { failed: true as const, attempt: out.attempt };
       });
     },
 

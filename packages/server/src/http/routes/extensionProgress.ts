@@ -32,6 +32,14 @@ const Attempt = Type.Object({
   automatic: Type.Boolean(),
 });
 const AttemptBody = Type.Object({ metric: Type.String({ minLength: 1, maxLength: 64 }), attemptId: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
+const FailAttemptBody = Type.Object(
+  {
+    metric: Type.String({ minLength: 1, maxLength: 64 }),
+    attemptId: Type.String({ minLength: 1, maxLength: 128 }),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Shown in the lock history' })),
+  },
+  { additionalProperties: false },
+);
 
 /** Regular actions, attempt limits and required-progress windows (spec 001, DECISIONS §7). */
 export function extensionProgressRoutes(app: App, ctx: RouteContext) {
@@ -146,6 +154,30 @@ export function extensionProgressRoutes(app: App, ctx: RouteContext) {
     async (req) => {
       const c = sessionCaller(req);
       return ctx.attempts.failExpired(c.session, c.app, req.body);
+    },
+  );
+
+  app.post(
+    '/api/extensions/sessions/:sessionId/attempts/fail',
+    {
+      config: { credentials: write('requirements:write', 'action') },
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'Fail the running attempt now: your backend verified a loss (latch)',
+        description:
+          'Not in the Chastify API (spec 001 has start and fail-expired). Ends the attempt as failed at once, with a history entry carrying `reason`; the same attemptId again answers the same; a completed attempt is 409 `conflict`. With `startPolicy: availability` the next attempt starts when an action is available.',
+        security: backend,
+        params: SessionParams,
+        body: FailAttemptBody,
+        response: {
+          200: Type.Object({ failed: Type.Literal(true), attempt: Attempt }),
+          ...errorResponses([...WRITE_ERRORS, 'unknown_metric', 'attempt_not_found', 'conflict']),
+        },
+      },
+    },
+    async (req) => {
+      const c = sessionCaller(req);
+      return ctx.attempts.fail(c.session, c.app, req.body);
     },
   );
 
