@@ -33,11 +33,7 @@ const Attempt = Type.Object({
 });
 const AttemptBody = Type.Object({ metric: Type.String({ minLength: 1, maxLength: 64 }), attemptId: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
 const FailAttemptBody = Type.Object(
-  {
-    metric: Type.String({ minLength: 1, maxLength: 64 }),
-    attemptId: Type.String({ minLength: 1, maxLength: 128 }),
-    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Shown in the lock history' })),
-  },
+  { ...AttemptBody.properties, reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Shown in the lock history' })) },
   { additionalProperties: false },
 );
 
