@@ -35,6 +35,19 @@ describe('extension iframe host and bridge (Chromium)', { skip }, () => {
   const ask = (frame: Frame, action: string, payload?: unknown, opts?: Record<string, unknown>) =>
     frame.evaluate(([a, pl, o]) => (window as any).ext.request(a, pl, o), [action, payload, opts ?? {}] as const) as Promise<BridgeAnswer>;
 
+  /**
+   * Waits until the host page has recorded `count` more dropped messages with this reason (its
+   * bridge log, kept in sessionStorage for the inspector). A drop is final: the host never
+   * answers a message it dropped, so "nothing came back" is then a fact, not a timeout.
+   */
+  const drops = (page: Page, reason: string) =>
+    page.evaluate((r) => (JSON.parse(sessionStorage.getItem('latch.bridgeLog') ?? '[]') as Array<{ direction: string; reason?: string }>).filter((e) => e.direction === 'drop' && e.reason === r).length, reason);
+  const waitForDrops = (page: Page, reason: string, atLeast: number) =>
+    page.waitForFunction(
+      ([r, n]) => (JSON.parse(sessionStorage.getItem('latch.bridgeLog') ?? '[]') as Array<{ direction: string; reason?: string }>).filter((e) => e.direction === 'drop' && e.reason === r).length >= n,
+      [reason, atLeast] as const,
+    );
+
   it('launches with the hash payload of DECISIONS §9 and removes nothing the iframe needs', async () => {
     const { frame, close } = await openExtension();
     const launch = await frame.evaluate(() => (window as any).ext.launch);
@@ -125,10 +138,14 @@ describe('extension iframe host and bridge (Chromium)', { skip }, () => {
 
   describe('hostile iframes', () => {
     it('a wrong nonce, a wrong version or a bad id gets no answer at all', async () => {
-      const { frame, close } = await openExtension();
+      const { page, frame, close } = await openExtension();
       assert.deepEqual(await ask(frame, 'session.get', {}, { nonce: '0'.repeat(32), timeoutMs: 800 }), { timeout: true });
       assert.deepEqual(await ask(frame, 'session.get', {}, { v: 2, timeoutMs: 800 }), { timeout: true });
       assert.deepEqual(await ask(frame, 'session.get', {}, { id: 'x'.repeat(129), timeoutMs: 800 }), { timeout: true });
+      // The host saw each one and dropped it for that reason (a late answer cannot be on its way).
+      await waitForDrops(page, 'nonce', 1);
+      await waitForDrops(page, 'version', 1);
+      await waitForDrops(page, 'id', 1);
       // The channel still works afterwards.
       assert.equal((await ask(frame, 'session.get', {})).ok, true);
       await close();
@@ -146,17 +163,17 @@ describe('extension iframe host and bridge (Chromium)', { skip }, () => {
       }, `${p.extOrigin}/index.html`);
       const intruder = (await (await page.waitForSelector('#intruder')).contentFrame())!;
       await intruder.waitForLoadState();
-      const got = await intruder.evaluate(
-        ([n, parentOrigin]) =>
-          new Promise((resolve) => {
-            const answers: unknown[] = [];
-            window.addEventListener('message', (e) => answers.push(e.data));
-            window.parent.postMessage({ type: 'chastify:ext:req', v: 1, id: 'steal', nonce: n, action: 'session.get', payload: {} }, parentOrigin);
-            setTimeout(() => resolve(answers), 800);
-          }),
+      const before = await drops(page, 'another window');
+      await intruder.evaluate(
+        ([n, parentOrigin]) => {
+          (window as any).answers = [];
+          window.addEventListener('message', (e) => (window as any).answers.push(e.data));
+          window.parent.postMessage({ type: 'chastify:ext:req', v: 1, id: 'steal', nonce: n, action: 'session.get', payload: {} }, parentOrigin);
+        },
         [nonce, p.baseUrl] as const,
       );
-      assert.deepEqual(got, []);
+      await waitForDrops(page, 'another window', before + 1);
+      assert.deepEqual(await intruder.evaluate(() => (window as any).answers), []);
       await close();
     });
 
@@ -171,17 +188,17 @@ describe('extension iframe host and bridge (Chromium)', { skip }, () => {
       }, `${p.rogueOrigin}/index.html`);
       const rogue = (await (await page.waitForSelector('#rogue')).contentFrame())!;
       await rogue.waitForLoadState();
-      const got = await rogue.evaluate(
-        ([n, parentOrigin]) =>
-          new Promise((resolve) => {
-            const answers: unknown[] = [];
-            window.addEventListener('message', (e) => answers.push(e.data));
-            for (const action of ['session.get', 'state.get']) window.parent.postMessage({ type: 'chastify:ext:req', v: 1, id: action, nonce: n, action, payload: {} }, parentOrigin);
-            setTimeout(() => resolve(answers), 800);
-          }),
+      const before = await drops(page, 'another window');
+      await rogue.evaluate(
+        ([n, parentOrigin]) => {
+          (window as any).answers = [];
+          window.addEventListener('message', (e) => (window as any).answers.push(e.data));
+          for (const action of ['session.get', 'state.get']) window.parent.postMessage({ type: 'chastify:ext:req', v: 1, id: action, nonce: n, action, payload: {} }, parentOrigin);
+        },
         [nonce, p.baseUrl] as const,
       );
-      assert.deepEqual(got, [], 'nothing is posted to an unregistered origin');
+      await waitForDrops(page, 'another window', before + 2);
+      assert.deepEqual(await rogue.evaluate(() => (window as any).answers), [], 'nothing is posted to an unregistered origin');
       await close();
 
       const other = await fixtureWorld(p, { extension: { iframeUrl: `${p.rogueOrigin}/index.html`, allowedOrigins: [p.extOrigin] }, lock: { keyholder: false } });

@@ -115,9 +115,41 @@ export async function fixtureWorld(p: Platform, body: Record<string, unknown> = 
   return res.json() as World;
 }
 
+const SLOW_REQUEST_MS = 10_000;
+/** How long a wait may take before it counts as a hang (a busy CI machine is slow, not broken). */
+export const E2E_WAIT_MS = 60_000;
+
+/**
+ * Reports what goes wrong inside the browser as it happens (uncaught page errors, requests that
+ * failed or answered 5xx, requests slower than 10 s), on stderr, which the test runner shows next
+ * to a failure: a wait that gives up then says whether the page broke, the server was slow or the
+ * machine was. Expected 4xx answers are not reported; neither are requests aborted by navigation.
+ */
+export function observe(context: BrowserContext, label = path.basename(process.argv[1] ?? 'e2e')): BrowserContext {
+  const report = (page: Page, what: string) => console.error(`[${label}] ${new URL(page.url() || 'about:blank').pathname}: ${what}`);
+  const watch = (page: Page) => {
+    page.on('pageerror', (err) => report(page, `page error: ${err.message}`));
+    page.on('requestfailed', (req) => {
+      const why = req.failure()?.errorText ?? '';
+      if (!why.includes('ERR_ABORTED')) report(page, `${req.method()} ${req.url()} failed: ${why}`);
+    });
+    page.on('requestfinished', async (req) => {
+      const res = await req.response().catch(() => null);
+      if (res && res.status() >= 500) report(page, `${req.method()} ${req.url()} answered ${res.status()}`);
+      const t = req.timing();
+      if (t.responseEnd > SLOW_REQUEST_MS) report(page, `${req.method()} ${req.url()} took ${Math.round(t.responseEnd)} ms`);
+    });
+  };
+  // A wait's ceiling, not its pace: waits end on what the page does, this only bounds a hang.
+  context.setDefaultTimeout(E2E_WAIT_MS);
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return context;
+}
+
 /** A browser context signed in as the user (cookie set through the real login route). */
 export async function signedInPage(p: Platform, username: string, password: string, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await p.browser.newContext({ baseURL: p.baseUrl, viewport });
+  const context = observe(await p.browser.newContext({ baseURL: p.baseUrl, viewport }));
   const res = await context.request.post('/api/auth/login', { data: { username, password } });
   if (res.status() !== 200) throw new Error(`login ${res.status()} ${await res.text()}`);
   const page = await context.newPage();

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { WEBHOOK_EVENT_TYPES } from '@latch/protocol';
-import { browserSkipReason, fixtureWorld, signedInPage, startPlatform, type Platform, type World } from './harness.js';
+import { browserSkipReason, fixtureWorld, observe, signedInPage, startPlatform, type Platform, type World } from './harness.js';
 
 /**
  * The web UI in real Chromium, driven through its forms and buttons: accounts, creating a lock
@@ -54,6 +54,11 @@ describe('web UI (Chromium)', { skip }, () => {
       lock: { keyholder: true, durationSeconds: 3 * 86400, title: 'Web test lock' },
     })) as FullWorld;
   });
+  // A test's pages close with it: a lock page left open keeps its event stream, countdown and
+  // polling running, and two dozen of them starve whatever else shares the machine.
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+  });
   after(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await p?.close();
@@ -61,7 +66,7 @@ describe('web UI (Chromium)', { skip }, () => {
 
   /** A browser context with no session (for the forms). */
   async function anonymousPage(viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await p.browser.newContext({ baseURL: p.baseUrl, viewport });
+    const context = observe(await p.browser.newContext({ baseURL: p.baseUrl, viewport }));
     contexts.push(context);
     return { context, page: await context.newPage() };
   }
@@ -69,7 +74,10 @@ describe('web UI (Chromium)', { skip }, () => {
   async function userPage(user: { username: string; password: string }, viewport?: { width: number; height: number }, theme?: 'light' | 'dark') {
     const s = await signedInPage(p, user.username, user.password, viewport);
     contexts.push(s.context);
-    if (theme) await s.context.addInitScript((t) => localStorage.setItem('latch.theme', t), theme);
+    if (theme) await s.context.addInitScript((t) => {
+      // Init scripts run in every frame; only the host page keeps a theme (sandboxed frames have no storage).
+      if (window === window.top) localStorage.setItem('latch.theme', t);
+    }, theme);
     return s;
   }
 
@@ -195,7 +203,8 @@ describe('web UI (Chromium)', { skip }, () => {
       assert.equal(init.context.slug, slug);
       // The page asked with setup:ready, so the frame's load event sends no second init (one
       // arriving after the user started typing would reset the form).
-      await page.waitForTimeout(300);
+      // The host marks the frame once its load event is settled: no unasked init is coming.
+      assert.equal(await page.waitForSelector(`${tid(`setup-iframe-${slug}`)}:is([data-load-init="not-needed"], [data-load-init="sent"])`).then((h) => h.getAttribute('data-load-init')), 'not-needed');
       const inits = await frame.evaluate(() => (window as any).received.filter((m: { type?: string }) => m.type === 'chastify:ext:setup:init').length);
       assert.equal(inits, 1);
       assert.equal(init.context.role, 'wearer');
@@ -384,8 +393,10 @@ describe('web UI (Chromium)', { skip }, () => {
       await countdown.waitFor();
       assert.equal(await countdown.getAttribute('data-state'), 'running');
       const before = Date.now();
-      const t0 = parseCountdown((await countdown.textContent())!);
-      await page.waitForTimeout(2200);
+      const text0 = (await countdown.textContent())!;
+      const t0 = parseCountdown(text0);
+      // The next tick, whenever the machine lets it come.
+      await page.waitForFunction(([sel, t]) => document.querySelector(sel)?.textContent !== t, [tid('countdown'), text0] as const);
       const t1 = parseCountdown((await countdown.textContent())!);
       const elapsed = (Date.now() - before) / 1000;
       assert.ok(t1 < t0, `${t1} < ${t0}`);
@@ -418,7 +429,7 @@ describe('web UI (Chromium)', { skip }, () => {
 
       // Progress recorded by the extension's backend shows up on the open page.
       await backend(w.wearer.id, 'POST', '/requirements/progress', { metric: 'win' });
-      await page.waitForFunction(() => /1 of 3/.test(document.querySelector('[data-testid="blockers"] li[data-kind="requirement"]')?.textContent ?? ''), null, { timeout: 15_000 });
+      await page.waitForFunction(() => /1 of 3/.test(document.querySelector('[data-testid="blockers"] li[data-kind="requirement"]')?.textContent ?? ''));
       assert.equal(await unlock.isDisabled(), true);
 
       // The card shows the requirement too (after a reload: metadata is read less often).
@@ -474,7 +485,7 @@ describe('web UI (Chromium)', { skip }, () => {
       await backend(w.wearer.id, 'POST', '/notifications/custom', { title, message: 'Try again tomorrow', showPageOverlay: true, target: 'wearer' });
 
       const overlay = page.locator(tid('notification-overlay'));
-      await overlay.waitFor({ timeout: 10_000 });
+      await overlay.waitFor();
       assert.equal(await overlay.getAttribute('role'), 'dialog');
       assert.equal(await overlay.getAttribute('aria-modal'), 'true');
       assert.match((await overlay.textContent()) ?? '', new RegExp(`${title}.*Try again tomorrow`));
@@ -535,12 +546,15 @@ describe('web UI (Chromium)', { skip }, () => {
 
     it('adds a webhook endpoint (secret shown once), sends a signed test event and shows it delivered', async () => {
       const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
+      let delivered!: () => void;
+      const firstDelivery = new Promise<void>((r) => (delivered = r));
       const receiver = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
           received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
           res.writeHead(204).end();
+          delivered();
         });
       });
       await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -571,8 +585,7 @@ describe('web UI (Chromium)', { skip }, () => {
 
         await section.locator(tid(`webhook-test-${endpointId}`)).click();
         // The in-process scheduler sends it; the receiver checks the Standard Webhooks signature.
-        const deadline = Date.now() + 15_000;
-        while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        await Promise.race([firstDelivery, new Promise((_, reject) => setTimeout(() => reject(new Error('no webhook delivery within 120 s')), 120_000).unref())]);
         assert.equal(received.length, 1, 'one delivery');
         const [got] = received;
         const verified = new Webhook(secret).verify(got!.body, {

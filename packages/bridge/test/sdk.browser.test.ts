@@ -201,6 +201,8 @@ describe('@latch/bridge in Chromium with a fake host', { skip }, () => {
     const { page, frame, close } = await open({ answers: { 'session.get': 'silent' } });
     await frame.evaluate(() => {
       const bridge = (window as Win).sdk.createBridge({ timeoutMs: 5000 });
+      (window as Win).seen = [];
+      window.addEventListener('message', (e) => (window as Win).seen.push(e.data));
       (window as Win).result = bridge.session.get().then(
         (d: unknown) => ({ ok: d }),
         (e: any) => ({ err: e.code }),
@@ -225,7 +227,8 @@ describe('@latch/bridge in Chromium with a fake host', { skip }, () => {
       [id, ext.origin] as const,
     );
     await page.evaluate(() => (window as Win).host.post({ type: 'chastify:ext:resp', v: 1, id: 'req-999-000000000000', ok: true, data: { stray: true } }));
-    await page.waitForTimeout(200);
+    // The SDK's listener runs before this later one: once it has seen both, the SDK has too.
+    await frame.waitForFunction(() => (window as Win).seen.filter((d: any) => d?.data?.forged || d?.data?.stray).length === 2);
     // Then the real answer.
     await page.evaluate((realId) => (window as Win).host.post({ type: 'chastify:ext:resp', v: 1, id: realId, ok: true, data: { real: true } }), id);
     assert.deepEqual(await frame.evaluate(() => (window as Win).result), { ok: { real: true } });
@@ -246,8 +249,12 @@ describe('@latch/bridge in Chromium with a fake host', { skip }, () => {
     await frame.evaluate(() => ((document.getElementById('content') as HTMLElement).style.height = '100px'));
     await page.waitForFunction(() => (window as Win).host.received.some((m: any) => m.data.type === 'chastify:ext:resize' && m.data.height === 116));
     await frame.evaluate(() => ((document.getElementById('content') as HTMLElement).style.width = '50%'));
-    await page.waitForTimeout(200);
-    assert.deepEqual((await heights()).map((h) => h.height), [216, 916, 116], 'a width change alone sends nothing');
+    // Two rendered frames later the size observer has looked at the width change; then a height
+    // change must be the very next message (anything the width change sent would come first).
+    await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await frame.evaluate(() => ((document.getElementById('content') as HTMLElement).style.height = '300px'));
+    await page.waitForFunction(() => (window as Win).host.received.some((m: any) => m.data.type === 'chastify:ext:resize' && m.data.height === 316));
+    assert.deepEqual((await heights()).map((h) => h.height), [216, 916, 116, 316], 'a width change alone sends nothing');
     await close();
   });
 
@@ -384,14 +391,17 @@ describe('@latch/bridge in Chromium with a fake host', { skip }, () => {
         document.body.appendChild(tall);
       });
       await page.waitForFunction(() => (window as Win).host.received.some((m: any) => m.data.type === 'chastify:ext:resize' && m.data.height >= 900));
-      await page.waitForTimeout(100);
+      const beforeClose = (await heights()).length;
       await frame.evaluate(() => {
         (window as Win).setup.close();
         document.body.appendChild(Object.assign(document.createElement('div'), { style: 'height: 500px' }));
       });
-      const afterClose = (await heights()).length;
-      await page.waitForTimeout(200);
-      assert.equal((await heights()).length, afterClose, 'no resize after close()');
+      // Two rendered frames: the size observer would have fired for the new content by now. A
+      // message posted then would reach the host before this page's own barrier message does.
+      await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await frame.evaluate(() => window.parent.postMessage({ type: 'test:barrier' }, location.ancestorOrigins[0]!));
+      await page.waitForFunction(() => (window as Win).host.received.some((m: any) => m.data.type === 'test:barrier'));
+      assert.equal((await heights()).length, beforeClose, 'no resize after close()');
       await close();
     });
 
@@ -400,8 +410,10 @@ describe('@latch/bridge in Chromium with a fake host', { skip }, () => {
       await frame.evaluate(`window.inits = [];
         window.setup = window.sdk.createSetupPage({ allowedParentOrigins: ['https://chastify.net'], onInit(c) { window.inits.push(c); } });
         window.setup.sendConfig({ level: 9 });`);
+      await frame.evaluate(`window.seen = []; window.addEventListener('message', (e) => window.seen.push(e.data));`);
       await page.evaluate(() => (window as Win).host.post({ type: 'chastify:ext:setup:init', config: { level: 1 }, context: {} }));
-      await page.waitForTimeout(200);
+      // The SDK's listener runs before this later one: once the page saw the init, the SDK did.
+      await frame.waitForFunction(() => (window as Win).seen.some((m: any) => m?.type === 'chastify:ext:setup:init'));
       assert.deepEqual(await frame.evaluate(() => (window as Win).inits), []);
       assert.deepEqual(await received(page), []);
       await close();

@@ -65,13 +65,26 @@ export class SetupHost {
    */
   loaded() {
     this.cancelLoadInit();
-    if (!this.readySinceLoad) {
+    if (this.readySinceLoad) {
+      this.settleLoadInit('not-needed');
+    } else {
+      this.opts.iframe.dataset.loadInit = 'pending';
       this.loadInitTimer = setTimeout(() => {
         this.loadInitTimer = null;
         this.init();
+        this.settleLoadInit('sent');
       }, SETUP_LOAD_INIT_GRACE_MS);
     }
     this.readySinceLoad = false;
+  }
+
+  /**
+   * What the load event came to, on the frame element as `data-load-init`: `not-needed` (the page
+   * asked with `setup:ready`) or `sent` (it never asked within the grace). Tools and tests read it
+   * instead of guessing how long to wait.
+   */
+  private settleLoadInit(outcome: 'not-needed' | 'sent') {
+    this.opts.iframe.dataset.loadInit = outcome;
   }
 
   requestConfig() {
@@ -86,6 +99,7 @@ export class SetupHost {
     if (msg.type === SETUP_READY) {
       // Before load: the load event sends nothing more. After load, within the grace: the unasked init is not needed.
       this.readySinceLoad = this.loadInitTimer === null;
+      if (this.loadInitTimer !== null) this.settleLoadInit('not-needed');
       this.cancelLoadInit();
       return this.init();
     }
