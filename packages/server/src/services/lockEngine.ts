@@ -54,7 +54,7 @@ const jobKey = {
   task: (taskId: string) => `task:${taskId}`,
 };
 
-interface Effects {
+export interface Effects {
   patch: LockUpdate;
   history: Array<Omit<HistoryInput, 'lockId' | 'role' | 'actorUserId' | 'extensionSlug'>>;
   schedule: Array<{ kind: string; key: string; runAt: number; payload: unknown }>;
@@ -374,6 +374,16 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
 
     /** The same inside a caller's transaction (a scheduled punishment commits with its guard row). */
     actionIn: (tx: Executor, lockId: string, actor: Actor, name: ActionName, params: unknown) => runAction(lockId, actor, { kind: 'system' }, name, params, tx),
+
+    /**
+     * For set-based jobs (a batch of requirement windows): what a system action would do to this
+     * lock row, without writing anything. The caller applies the effects as `actionIn` would (the
+     * same patch, history, jobs and notifications) and writes many locks at once. Throws the
+     * ApiError the action would refuse with. Task actions (which read and write tasks) are not planned.
+     */
+    planSystemAction(lock: LockRow, name: Exclude<ActionName, 'task.assign' | 'task.start_timer' | 'task.complete'>, params: unknown, now: number): Effects {
+      return decideAction(lock, name, params, now, { kind: 'system' });
+    },
 
     /** The wearer closes a hygienic opening; late when past its end. */
     async relock(lockId: string, actor: Actor): Promise<{ late: boolean }> {

@@ -1,0 +1,232 @@
+import { ApiError } from '../errors.js';
+import { int, toJson } from '../db/json.js';
+import type { Clock } from '../clock.js';
+import type { ExtensionAppRow, ExtensionSessionRow, HistoryLogRow, LockRow, NotificationRow, RequirementWindowRow } from '../db/types.js';
+import type { IdGenerator } from '../ids.js';
+import {
+  BULK_LOCK_COLUMNS,
+  cancelJobs,
+  findAppsByIds,
+  findLocksForUpdate,
+  findSessionsByIds,
+  insertRows,
+  progressOfSessions,
+  scheduleJobs,
+  updateLocksBulk,
+  type BulkLockUpdate,
+} from '../storage/bulk.js';
+import type { Executor } from '../storage/executor.js';
+import type { NewJob } from '../storage/jobs.js';
+import { iso } from './deps.js';
+import { historyEvent, historyRow } from './history.js';
+import type { LockEngine } from './lockEngine.js';
+import { notificationRow } from './notifications.js';
+import { JOB_EVALUATE_WINDOW, punishmentAction, requirementConfigOf, type RequirementConfig } from './requirements.js';
+import type { JobContext } from './scheduler.js';
+import { emitWebhookEvents, type PendingEvent } from './webhookOutbox.js';
+import { windowAt } from './windows.js';
+
+interface Evaluation {
+  job: JobContext;
+  session: ExtensionSessionRow;
+  app: ExtensionAppRow;
+  lockId: string;
+  cfg: RequirementConfig;
+  start: number;
+  end: number;
+  count: number;
+  partial: boolean;
+  missed: boolean;
+  guard: RequirementWindowRow;
+}
+
+/**
+ * The `requirement.evaluate` jobs of one scheduler batch, set-based (DECISIONS §7/§8): the same
+ * effects as the one-job handler for every window, in the jobs' order, with a fixed number of
+ * statements for the whole batch — sessions, locks (row-locked on PostgreSQL), apps and progress
+ * read once; guard rows, lock changes, history, notifications, jobs and webhook deliveries written
+ * once each. The guard rows' unique key keeps every window evaluated once; a lock changed by
+ * someone else since it was read fails the batch (compare-and-swap), which the scheduler then
+ * reruns job by job.
+ */
+export async function evaluateWindows(
+  deps: { clock: Clock; ids: IdGenerator; engine: LockEngine; dialect: 'sqlite' | 'postgres' },
+  jobs: JobContext[],
+  tx: Executor,
+): Promise<void> {
+  if (jobs.length === 0) return;
+  const { clock, ids, engine, dialect } = deps;
+  const now = clock.now();
+
+  const sessions = new Map((await findSessionsByIds(tx, [...new Set(jobs.map((j) => String(j.payload.sessionId)))])).map((s) => [s.id, s]));
+  const live = [...sessions.values()].filter((s) => s.removed_at === null);
+  const locks = new Map((await findLocksForUpdate(tx, [...new Set(live.map((s) => s.lock_id))], dialect)).map((l) => [l.id, l]));
+  const apps = new Map((await findAppsByIds(tx, [...new Set(live.map((s) => s.app_id))])).map((a) => [a.id, a]));
+
+  // The windows to evaluate (the one-job handler's early returns: nothing happens for the others).
+  const todo: Array<Omit<Evaluation, 'count' | 'partial' | 'missed' | 'guard'>> = [];
+  for (const job of jobs) {
+    const session = sessions.get(String(job.payload.sessionId));
+    if (!session || session.removed_at !== null) continue;
+    const lock = locks.get(session.lock_id);
+    const app = apps.get(session.app_id);
+    if (!lock || !app || lock.status !== 'locked') continue;
+    const cfg = requirementConfigOf(session, app);
+    if (!cfg) continue;
+    todo.push({ job, session, app, lockId: lock.id, cfg, start: Number(job.payload.windowStart), end: Number(job.payload.windowEnd) });
+  }
+  if (todo.length === 0) return;
+
+  // Progress of every window, from one read.
+  const from = Math.min(...todo.map((t) => t.start));
+  const to = Math.max(...todo.map((t) => t.end));
+  const progress = new Map<string, Array<{ metric: string; amount: number; occurred_at: number }>>();
+  for (const p of await progressOfSessions(tx, [...new Set(todo.map((t) => t.session.id))], from, to)) {
+    const list = progress.get(p.session_id);
+    if (list) list.push(p);
+    else progress.set(p.session_id, [p]);
+  }
+
+  const evaluations: Evaluation[] = todo.map((t) => {
+    let count = 0;
+    for (const p of progress.get(t.session.id) ?? []) if (p.metric === t.cfg.metric && p.occurred_at >= t.start && p.occurred_at < t.end) count += p.amount;
+    const partial = t.start < t.session.created_at;
+    const missed = !partial && count < t.cfg.requiredCount;
+    const action = missed ? punishmentAction(t.cfg.punishment) : null;
+    const guard: RequirementWindowRow = {
+      id: ids.objectId(),
+      session_id: t.session.id,
+      metric: t.cfg.metric,
+      window_start: t.start,
+      window_end: t.end,
+      required_count: t.cfg.requiredCount,
+      count,
+      partial: int(partial),
+      punished: int(!!action),
+      punishment: action ? toJson(action) : null,
+      evaluated_at: now,
+    };
+    return { ...t, count, partial, missed, guard };
+  });
+
+  // The exactly-once guard: a window already evaluated (by an earlier run) gets no second effect.
+  const fresh = new Set<string>();
+  const guardKey = (sessionId: string, metric: string, start: number) => `${sessionId}\u0000${metric}\u0000${start}`;
+  for (let i = 0; i < evaluations.length; i += 1000) {
+    const part = evaluations.slice(i, i + 1000).map((e) => e.guard);
+    const inserted = await tx
+      .insertInto('requirement_windows')
+      .values(part)
+      .onConflict((oc) => oc.columns(['session_id', 'metric', 'window_start']).doNothing())
+      .returning(['session_id', 'metric', 'window_start'])
+      .execute();
+    for (const r of inserted) fresh.add(guardKey(r.session_id, r.metric, Number(r.window_start)));
+  }
+
+  // Effects, window by window in job order, on the in-memory lock rows.
+  const state = new Map<string, LockRow>(locks);
+  const changed = new Map<string, { version: number; changes: number }>();
+  const history: HistoryLogRow[] = [];
+  const notifications: NotificationRow[] = [];
+  const jobOps = new Map<string, NewJob | null>();
+  const events: PendingEvent[] = [];
+  const addHistory = (row: HistoryLogRow) => {
+    history.push(row);
+    events.push(historyEvent(row));
+  };
+
+  for (const e of evaluations) {
+    const { session, app, cfg, start, end, count, partial } = e;
+    if (fresh.has(guardKey(session.id, cfg.metric, start))) {
+      let applied: { name: string; params: unknown; refused?: string } | null = null;
+      if (e.missed) {
+        const action = punishmentAction(cfg.punishment);
+        const lock = state.get(e.lockId)!;
+        if (action) {
+          try {
+            const fx = engine.planSystemAction(lock, action.name as 'add_time' | 'freeze' | 'pillory', action.params, now);
+            const columns = Object.keys(fx.patch);
+            if (fx.after || columns.some((c) => !(BULK_LOCK_COLUMNS as readonly string[]).includes(c))) {
+              throw new Error(`a batched punishment may change only ${BULK_LOCK_COLUMNS.join(', ')}`);
+            }
+            const c = changed.get(lock.id) ?? { version: lock.version, changes: 0 };
+            c.changes++;
+            changed.set(lock.id, c);
+            state.set(lock.id, { ...lock, ...fx.patch, version: lock.version + 1, updated_at: now } as LockRow);
+            for (const h of fx.history) addHistory(historyRow(ids, now, { ...h, lockId: lock.id, role: 'extension', actorUserId: null, extensionSlug: app.slug }));
+            for (const key of fx.cancel) jobOps.set(key, null);
+            for (const j of fx.schedule) jobOps.set(j.key, { id: ids.objectId(), kind: j.kind, key: j.key, runAt: j.runAt, payload: j.payload, now });
+            for (const n of fx.notify) notifications.push(notificationRow(ids, now, { ...n, lockId: lock.id }));
+            applied = action;
+          } catch (err) {
+            // A punishment the lock cannot take now (already in the pillory…) is recorded, not retried forever.
+            if (!(err instanceof ApiError)) throw err;
+            applied = { ...action, refused: err.code };
+          }
+        }
+        const title = `Missed ${cfg.metric}: ${count} of ${cfg.requiredCount}`;
+        addHistory(
+          historyRow(ids, now, {
+            lockId: lock.id,
+            type: 'requirement_missed',
+            role: 'extension',
+            extensionSlug: app.slug,
+            title,
+            description: cfg.punishment.reason ?? '',
+            payload: { sessionId: session.id, metric: cfg.metric, windowStart: iso(start), windowEnd: iso(end), count, requiredCount: cfg.requiredCount, punishment: applied },
+          }),
+        );
+        notifications.push(
+          notificationRow(ids, now, {
+            userId: lock.wearer_id,
+            lockId: lock.id,
+            type: 'requirement_missed',
+            title,
+            message: applied && !applied.refused ? `Punishment: ${applied.name.replace('_', ' ')}` : 'No punishment applied',
+            payload: { sessionId: session.id, extensionSlug: app.slug, metric: cfg.metric },
+          }),
+        );
+      }
+      const punishedWith = applied;
+      events.push({
+        type: 'requirement.window_evaluated',
+        target: { session },
+        data: () => ({
+          window: {
+            metric: cfg.metric,
+            start: iso(start),
+            end: iso(end),
+            count,
+            requiredCount: cfg.requiredCount,
+            satisfied: count >= cfg.requiredCount,
+            // The window the session started in is never punished.
+            partial,
+            punished: !!punishedWith && !punishedWith.refused,
+            punishment: punishedWith,
+          },
+        }),
+      });
+    }
+    // The next window goes on the schedule (also when this one had been evaluated already).
+    const next = windowAt(cfg.cadence, session.created_at, end);
+    jobOps.set(`req:${session.id}`, {
+      id: ids.objectId(),
+      kind: JOB_EVALUATE_WINDOW,
+      key: `req:${session.id}`,
+      runAt: next.end,
+      payload: { sessionId: session.id, metric: cfg.metric, windowStart: next.start, windowEnd: next.end },
+      now,
+    });
+  }
+
+  const updates: BulkLockUpdate[] = [...changed].map(([id, c]) => {
+    const l = state.get(id)!;
+    return { id, version: c.version, changes: c.changes, ends_at: l.ends_at, frozen_at: l.frozen_at, frozen_until: l.frozen_until, pillory_until: l.pillory_until, pillory_reason: l.pillory_reason };
+  });
+  if ((await updateLocksBulk(tx, updates, now)) !== updates.length) throw new Error('a lock changed concurrently; the batch runs again job by job');
+  await insertRows(tx, 'history_logs', history);
+  await cancelJobs(tx, [...jobOps].filter(([, j]) => j === null).map(([key]) => key));
+  await scheduleJobs(tx, [...jobOps.values()].filter((j): j is NewJob => j !== null));
+  await insertRows(tx, 'notifications', notifications);
+  await emitWebhookEvents(tx, ids, now, events);
+}

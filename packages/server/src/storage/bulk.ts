@@ -1,0 +1,164 @@
+import { sql } from 'kysely';
+import type { DB, ExtensionAppRow, ExtensionSessionRow, JobRow, LockRow } from '../db/types.js';
+import type { Executor } from './executor.js';
+import type { NewJob } from './jobs.js';
+
+/**
+ * Set-based reads and writes for the scheduler's batch handlers (DECISIONS §8, "set-based
+ * scheduler" in docs/decisions.md): one statement per table for a whole batch instead of one
+ * per row. Statements are split so none binds more than BIND_LIMIT parameters (SQLite allows
+ * 32,766, PostgreSQL 65,535).
+ */
+const BIND_LIMIT = 16_000;
+
+function chunks<T>(rows: readonly T[], perRow: number): T[][] {
+  const size = Math.max(1, Math.floor(BIND_LIMIT / Math.max(1, perRow)));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/** Multi-row INSERT of whole rows, chunked. */
+export async function insertRows<T extends keyof DB & string>(db: Executor, table: T, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+  if (rows.length === 0) return;
+  for (const part of chunks(rows, Object.keys(rows[0]!).length)) {
+    await db
+      .insertInto(table)
+      .values(part as never)
+      .execute();
+  }
+}
+
+export async function findSessionsByIds(db: Executor, ids: readonly string[]): Promise<ExtensionSessionRow[]> {
+  const out: ExtensionSessionRow[] = [];
+  for (const part of chunks(ids, 1)) if (part.length) out.push(...(await db.selectFrom('extension_sessions').selectAll().where('id', 'in', part).execute()));
+  return out;
+}
+
+export async function findAppsByIds(db: Executor, ids: readonly string[]): Promise<ExtensionAppRow[]> {
+  const out: ExtensionAppRow[] = [];
+  for (const part of chunks(ids, 1)) if (part.length) out.push(...(await db.selectFrom('extension_apps').selectAll().where('id', 'in', part).execute()));
+  return out;
+}
+
+/** Locks by id, in id order; on PostgreSQL row-locked until commit (in id order, so two batches cannot deadlock on them). */
+export async function findLocksForUpdate(db: Executor, ids: readonly string[], dialect: 'sqlite' | 'postgres'): Promise<LockRow[]> {
+  const out: LockRow[] = [];
+  for (const part of chunks([...ids].sort(), 1)) {
+    if (part.length === 0) continue;
+    let q = db.selectFrom('locks').selectAll().where('id', 'in', part).orderBy('id');
+    if (dialect === 'postgres') q = q.forUpdate();
+    out.push(...(await q.execute()));
+  }
+  return out;
+}
+
+/** Requirement progress of these sessions that happened in [from, to): the batch sums it per window. */
+export async function progressOfSessions(db: Executor, sessionIds: readonly string[], from: number, to: number) {
+  const out: Array<{ session_id: string; metric: string; amount: number; occurred_at: number }> = [];
+  for (const part of chunks(sessionIds, 1)) {
+    if (part.length === 0) continue;
+    const rows = await db
+      .selectFrom('requirement_progress')
+      .select(['session_id', 'metric', 'amount', 'occurred_at'])
+      .where('session_id', 'in', part)
+      .where('occurred_at', '>=', from)
+      .where('occurred_at', '<', to)
+      .execute();
+    for (const r of rows) out.push({ session_id: r.session_id, metric: r.metric, amount: Number(r.amount), occurred_at: Number(r.occurred_at) });
+  }
+  return out;
+}
+
+/**
+ * Removes claimed jobs in one statement, only those this worker still holds: returns the ids it
+ * removed (a job whose lease another worker took over is not among them, and must not run here).
+ */
+export async function deleteClaimedJobs(db: Executor, ids: readonly string[], workerId: string): Promise<Set<string>> {
+  const done = new Set<string>();
+  for (const part of chunks(ids, 1)) {
+    if (part.length === 0) continue;
+    const rows = await db.deleteFrom('jobs').where('id', 'in', part).where('locked_by', '=', workerId).returning('id').execute();
+    for (const r of rows) done.add(r.id);
+  }
+  return done;
+}
+
+/** `scheduleJob` for many jobs at once (each key's pending job is moved, as there). */
+export async function scheduleJobs(db: Executor, jobs: readonly NewJob[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const rows: JobRow[] = jobs.map((job) => ({
+    id: job.id,
+    kind: job.kind,
+    key: job.key,
+    run_at: job.runAt,
+    payload: JSON.stringify(job.payload ?? {}),
+    attempts: 0,
+    max_attempts: job.maxAttempts ?? 10,
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    failed_at: null,
+    created_at: job.now,
+  }));
+  for (const part of chunks(rows, 12)) {
+    await db
+      .insertInto('jobs')
+      .values(part)
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({
+          kind: eb.ref('excluded.kind'),
+          run_at: eb.ref('excluded.run_at'),
+          payload: eb.ref('excluded.payload'),
+          attempts: 0,
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+          failed_at: null,
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function cancelJobs(db: Executor, keys: readonly string[]): Promise<void> {
+  for (const part of chunks(keys, 1)) if (part.length) await db.deleteFrom('jobs').where('key', 'in', part).execute();
+}
+
+/** What a batch of punishments may change on a lock row (add_time, freeze, pillory). */
+export const BULK_LOCK_COLUMNS = ['ends_at', 'frozen_at', 'frozen_until', 'pillory_until', 'pillory_reason'] as const;
+
+export interface BulkLockUpdate {
+  id: string;
+  /** The version the batch read; the row is written only if it still has it (compare-and-swap). */
+  version: number;
+  /** How many changes the batch applied to it: the version moves by as many, as one change at a time would. */
+  changes: number;
+  ends_at: number | null;
+  frozen_at: number | null;
+  frozen_until: number | null;
+  pillory_until: number | null;
+  pillory_reason: string | null;
+}
+
+/** Writes many locks' new timer/freeze/pillory columns in one statement; returns how many rows it wrote. */
+export async function updateLocksBulk(db: Executor, rows: readonly BulkLockUpdate[], now: number): Promise<number> {
+  let n = 0;
+  for (const part of chunks(rows, 8)) {
+    if (part.length === 0) continue;
+    const values = sql.join(
+      part.map(
+        (r) =>
+          sql`(CAST(${r.id} AS VARCHAR(24)), CAST(${r.version} AS INTEGER), CAST(${r.changes} AS INTEGER), CAST(${r.ends_at} AS BIGINT), CAST(${r.frozen_at} AS BIGINT), CAST(${r.frozen_until} AS BIGINT), CAST(${r.pillory_until} AS BIGINT), CAST(${r.pillory_reason} AS TEXT))`,
+      ),
+    );
+    const result = await sql<{ id: string }>`
+      WITH v(id, version, changes, ends_at, frozen_at, frozen_until, pillory_until, pillory_reason) AS (VALUES ${values})
+      UPDATE locks SET ends_at = v.ends_at, frozen_at = v.frozen_at, frozen_until = v.frozen_until, pillory_until = v.pillory_until,
+        pillory_reason = v.pillory_reason, version = locks.version + v.changes, updated_at = ${now}
+      FROM v WHERE locks.id = v.id AND locks.version = v.version
+      RETURNING locks.id`.execute(db);
+    n += result.rows.length;
+  }
+  return n;
+}
