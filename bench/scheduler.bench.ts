@@ -60,6 +60,13 @@ function baselineSize(): number {
   return n;
 }
 
+/** JOB_BATCH_SIZE of the batched runs: BENCH_SCHED_BATCH, else the server's default. */
+function batchSize(): number {
+  const n = Number(process.env.BENCH_SCHED_BATCH ?? testConfig().jobBatchSize);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`BENCH_SCHED_BATCH must be an integer >= 2, got ${JSON.stringify(process.env.BENCH_SCHED_BATCH)}`);
+  return n;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Databases and rows
 
@@ -290,7 +297,7 @@ export const schedulerBench: Benchmark = {
       const figures: Record<string, number> = { [`baseline windows/s (one job per transaction, ${base} sessions)`]: Math.round(baseline) };
       const rates: number[] = [];
       for (const n of list) {
-        const rate = await run(n, 500);
+        const rate = await run(n, batchSize());
         rates.push(rate);
         log(`  ${db}: batched, ${fmtInt(n)} sessions (${how}): ${fmtInt(rate)} windows/s`);
         figures[`windows/s at ${n} sessions`] = Math.round(rate);
@@ -312,3 +319,10 @@ export const schedulerBench: Benchmark = {
     return results;
   },
 };
+
+/** For profiling scripts: the rows of one run, jobs included. */
+export async function seedForProfile(db: Kysely<DB>, n: number, windowEnd: number): Promise<Seed> {
+  const s = await seed(db, n, windowEnd);
+  await insertChunks(db, 'jobs', s.jobs, 12);
+  return s;
+}

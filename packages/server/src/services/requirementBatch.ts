@@ -10,6 +10,7 @@ import {
   findLocksForUpdate,
   findSessionsByIds,
   insertRows,
+  insertWindowsOnce,
   progressOfSessions,
   scheduleJobs,
   updateLocksBulk,
@@ -65,13 +66,17 @@ export async function evaluateWindows(
 
   // The windows to evaluate (the one-job handler's early returns: nothing happens for the others).
   const todo: Array<Omit<Evaluation, 'count' | 'partial' | 'missed' | 'guard'>> = [];
+  const configs = new Map<string, RequirementConfig | null>();
   for (const job of jobs) {
     const session = sessions.get(String(job.payload.sessionId));
     if (!session || session.removed_at !== null) continue;
     const lock = locks.get(session.lock_id);
     const app = apps.get(session.app_id);
     if (!lock || !app || lock.status !== 'locked') continue;
-    const cfg = requirementConfigOf(session, app);
+    // The same install config of the same app is parsed once per batch.
+    const cfgKey = `${app.id}\u0000${session.config}`;
+    let cfg = configs.get(cfgKey);
+    if (cfg === undefined) configs.set(cfgKey, (cfg = requirementConfigOf(session, app)));
     if (!cfg) continue;
     todo.push({ job, session, app, lockId: lock.id, cfg, start: Number(job.payload.windowStart), end: Number(job.payload.windowEnd) });
   }
@@ -112,16 +117,7 @@ export async function evaluateWindows(
   // The exactly-once guard: a window already evaluated (by an earlier run) gets no second effect.
   const fresh = new Set<string>();
   const guardKey = (sessionId: string, metric: string, start: number) => `${sessionId}\u0000${metric}\u0000${start}`;
-  for (let i = 0; i < evaluations.length; i += 1000) {
-    const part = evaluations.slice(i, i + 1000).map((e) => e.guard);
-    const inserted = await tx
-      .insertInto('requirement_windows')
-      .values(part)
-      .onConflict((oc) => oc.columns(['session_id', 'metric', 'window_start']).doNothing())
-      .returning(['session_id', 'metric', 'window_start'])
-      .execute();
-    for (const r of inserted) fresh.add(guardKey(r.session_id, r.metric, Number(r.window_start)));
-  }
+  for (const r of await insertWindowsOnce(tx, evaluations.map((e) => e.guard))) fresh.add(guardKey(r.session_id, r.metric, r.window_start));
 
   // Effects, window by window in job order, on the in-memory lock rows.
   const state = new Map<string, LockRow>(locks);

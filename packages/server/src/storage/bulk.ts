@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { DB, ExtensionAppRow, ExtensionSessionRow, JobRow, LockRow } from '../db/types.js';
+import { PostgresAdapter, sql } from 'kysely';
+import type { DB, ExtensionAppRow, ExtensionSessionRow, JobRow, LockRow, RequirementWindowRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 import type { NewJob } from './jobs.js';
 
@@ -18,9 +18,22 @@ function chunks<T>(rows: readonly T[], perRow: number): T[][] {
   return out;
 }
 
-/** Multi-row INSERT of whole rows, chunked. */
+/**
+ * PostgreSQL parses and plans a statement with thousands of parameters slowly: there a batch's
+ * rows go as one JSON parameter, typed by the table's own row type (`json_populate_recordset`).
+ */
+const isPostgres = (db: Executor) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/** Whole rows (every column, as the table's row type) from one JSON parameter: `SELECT * FROM pgRows(table, rows)`. */
+const pgRows = (table: string, rows: ReadonlyArray<Record<string, unknown>>) => sql`json_populate_recordset(NULL::${sql.table(table)}, ${JSON.stringify(rows)}::json)`;
+
+/** Multi-row INSERT of whole rows (every column), chunked. */
 export async function insertRows<T extends keyof DB & string>(db: Executor, table: T, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
   if (rows.length === 0) return;
+  if (isPostgres(db)) {
+    await sql`INSERT INTO ${sql.table(table)} SELECT * FROM ${pgRows(table, rows)}`.execute(db);
+    return;
+  }
   for (const part of chunks(rows, Object.keys(rows[0]!).length)) {
     await db
       .insertInto(table)
@@ -101,6 +114,12 @@ export async function scheduleJobs(db: Executor, jobs: readonly NewJob[]): Promi
     failed_at: null,
     created_at: job.now,
   }));
+  if (isPostgres(db)) {
+    await sql`INSERT INTO jobs SELECT * FROM ${pgRows('jobs', rows)}
+      ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, run_at = excluded.run_at, payload = excluded.payload, attempts = 0,
+        locked_by = NULL, locked_until = NULL, last_error = NULL, failed_at = NULL`.execute(db);
+    return;
+  }
   for (const part of chunks(rows, 12)) {
     await db
       .insertInto('jobs')
@@ -143,6 +162,17 @@ export interface BulkLockUpdate {
 
 /** Writes many locks' new timer/freeze/pillory columns in one statement; returns how many rows it wrote. */
 export async function updateLocksBulk(db: Executor, rows: readonly BulkLockUpdate[], now: number): Promise<number> {
+  if (rows.length === 0) return 0;
+  if (isPostgres(db)) {
+    const result = await sql<{ id: string }>`
+      UPDATE locks SET ends_at = v.ends_at, frozen_at = v.frozen_at, frozen_until = v.frozen_until, pillory_until = v.pillory_until,
+        pillory_reason = v.pillory_reason, version = locks.version + v.changes, updated_at = ${now}
+      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS v(id varchar(24), version integer, changes integer, ends_at bigint, frozen_at bigint,
+        frozen_until bigint, pillory_until bigint, pillory_reason text)
+      WHERE locks.id = v.id AND locks.version = v.version
+      RETURNING locks.id`.execute(db);
+    return result.rows.length;
+  }
   let n = 0;
   for (const part of chunks(rows, 8)) {
     if (part.length === 0) continue;
@@ -161,4 +191,30 @@ export async function updateLocksBulk(db: Executor, rows: readonly BulkLockUpdat
     n += result.rows.length;
   }
   return n;
+}
+
+/**
+ * Inserts requirement window guard rows, skipping those already there (the exactly-once guard):
+ * returns the (session, metric, window start) of the rows it inserted.
+ */
+export async function insertWindowsOnce(db: Executor, rows: readonly RequirementWindowRow[]): Promise<Array<{ session_id: string; metric: string; window_start: number }>> {
+  if (rows.length === 0) return [];
+  if (isPostgres(db)) {
+    const r = await sql<{ session_id: string; metric: string; window_start: number }>`
+      INSERT INTO requirement_windows SELECT * FROM ${pgRows('requirement_windows', rows as unknown as Array<Record<string, unknown>>)}
+      ON CONFLICT (session_id, metric, window_start) DO NOTHING
+      RETURNING session_id, metric, window_start`.execute(db);
+    return r.rows.map((x) => ({ ...x, window_start: Number(x.window_start) }));
+  }
+  const out: Array<{ session_id: string; metric: string; window_start: number }> = [];
+  for (const part of chunks(rows, 11)) {
+    const inserted = await db
+      .insertInto('requirement_windows')
+      .values(part)
+      .onConflict((oc) => oc.columns(['session_id', 'metric', 'window_start']).doNothing())
+      .returning(['session_id', 'metric', 'window_start'])
+      .execute();
+    for (const r of inserted) out.push({ ...r, window_start: Number(r.window_start) });
+  }
+  return out;
 }
