@@ -13,7 +13,7 @@ import { TEST_DB, call, login, testApp, type TestApp } from './helpers.js';
  * per transaction with a fixed number of statements per batch, and every window's effects —
  * guard row, punishment (add_time / freeze / pillory, refusals recorded), history, notifications,
  * next window's job, webhook deliveries — are exactly those of the one-job-per-transaction path
- * (JOB_BATCH_SIZE=1), Berlin DST days included. The two-process and killed-worker cases on
+ * (JOB_BATCH_SIZE=1), Berlin DST days included; so are freeze and pillory ends that fall due together. The two-process and killed-worker cases on
  * PostgreSQL are in scheduler-workers.test.ts.
  */
 
@@ -31,6 +31,9 @@ function requirement(cadence: Json, punishment: Json, requiredCount = 2): Json {
 const WORLDS: Array<{ name: string; body: Json; progress: (day: number) => number }> = [
   { name: 'add_time UTC, partly met', body: { extension: { extensionRequirements: requirement({}, { type: 'add_time', seconds: 1800, reason: 'Missed it' }) } }, progress: (d) => d % 3 },
   { name: 'freeze', body: { extension: { extensionRequirements: requirement({}, { type: 'freeze', durationSeconds: 7200 }) } }, progress: () => 0 },
+  { name: 'freeze 2 (ends with the others: a batch of freeze ends)', body: { extension: { extensionRequirements: requirement({}, { type: 'freeze', durationSeconds: 7200 }) } }, progress: (d) => (d === 1 ? 2 : 0) },
+  { name: 'freeze 3', body: { extension: { extensionRequirements: requirement({}, { type: 'freeze', durationSeconds: 7200 }) } }, progress: () => 0 },
+  { name: 'pillory 2 (a batch of pillory ends)', body: { extension: { extensionRequirements: requirement({}, { type: 'pillory', durationSeconds: 3600, reason: 'Again' }) } }, progress: () => 0 },
   { name: 'pillory', body: { extension: { extensionRequirements: requirement({}, { type: 'pillory', durationSeconds: 3600, reason: 'Pillory!' }) } }, progress: () => 0 },
   { name: 'pillory refused (not enabled)', body: { extension: { extensionRequirements: requirement({}, { type: 'pillory', durationSeconds: 3600 }) }, lock: { pillory: false } }, progress: () => 0 },
   { name: 'no punishment', body: { extension: { extensionRequirements: requirement({}, { type: 'none' }) } }, progress: () => 0 },
@@ -179,6 +182,7 @@ describe(`set-based scheduler (${TEST_DB})`, () => {
     assert.ok(addTime.deliveries.some((d: Json) => d.type === 'requirement.window_evaluated'));
     assert.ok(addTime.deliveries.some((d: Json) => d.type === 'action_log.created'));
     assert.ok((oneByOne['freeze'] as Json).history.some((h: Json) => h.type === 'lock_unfrozen'), 'a freeze ended by its job');
+    assert.ok((oneByOne['pillory'] as Json).history.some((h: Json) => h.type === 'pillory_ended'), 'a pillory ended by its job');
     assert.ok((oneByOne['pillory refused (not enabled)'] as Json).windows.some((w: Json) => JSON.parse(w.punishment ?? 'null')?.name === 'pillory'));
     const berlin = (oneByOne['Europe/Berlin across the spring DST change'] as Json).windows as Json[];
     assert.ok(berlin.some((w) => Number(w.window_end) - Number(w.window_start) === 23 * 3600_000), 'the 23 h day is one window');

@@ -1,30 +1,17 @@
 import { ApiError } from '../errors.js';
 import { int, toJson } from '../db/json.js';
 import type { Clock } from '../clock.js';
-import type { ExtensionAppRow, ExtensionSessionRow, HistoryLogRow, LockRow, NotificationRow, RequirementWindowRow } from '../db/types.js';
+import type { ExtensionAppRow, ExtensionSessionRow, RequirementWindowRow } from '../db/types.js';
 import type { IdGenerator } from '../ids.js';
-import {
-  BULK_LOCK_COLUMNS,
-  cancelJobs,
-  findAppsByIds,
-  findLocksForUpdate,
-  findSessionsByIds,
-  insertRows,
-  insertWindowsOnce,
-  progressOfSessions,
-  scheduleJobs,
-  updateLocksBulk,
-  type BulkLockUpdate,
-} from '../storage/bulk.js';
+import { findAppsByIds, findLocksForUpdate, findSessionsByIds, insertWindowsOnce, progressOfSessions } from '../storage/bulk.js';
 import type { Executor } from '../storage/executor.js';
-import type { NewJob } from '../storage/jobs.js';
 import { iso } from './deps.js';
-import { historyEvent, historyRow } from './history.js';
+import { LockEffectsBatch } from './bulkEffects.js';
+import { historyRow } from './history.js';
 import type { LockEngine } from './lockEngine.js';
 import { notificationRow } from './notifications.js';
 import { JOB_EVALUATE_WINDOW, punishmentAction, requirementConfigOf, type RequirementConfig } from './requirements.js';
 import type { JobContext } from './scheduler.js';
-import { emitWebhookEvents, type PendingEvent } from './webhookOutbox.js';
 import { windowAt } from './windows.js';
 
 interface Evaluation {
@@ -120,16 +107,7 @@ export async function evaluateWindows(
   for (const r of await insertWindowsOnce(tx, evaluations.map((e) => e.guard))) fresh.add(guardKey(r.session_id, r.metric, r.window_start));
 
   // Effects, window by window in job order, on the in-memory lock rows.
-  const state = new Map<string, LockRow>(locks);
-  const changed = new Map<string, { version: number; changes: number }>();
-  const history: HistoryLogRow[] = [];
-  const notifications: NotificationRow[] = [];
-  const jobOps = new Map<string, NewJob | null>();
-  const events: PendingEvent[] = [];
-  const addHistory = (row: HistoryLogRow) => {
-    history.push(row);
-    events.push(historyEvent(row));
-  };
+  const effects = new LockEffectsBatch(ids, now, locks.values());
 
   for (const e of evaluations) {
     const { session, app, cfg, start, end, count, partial } = e;
@@ -137,22 +115,11 @@ export async function evaluateWindows(
       let applied: { name: string; params: unknown; refused?: string } | null = null;
       if (e.missed) {
         const action = punishmentAction(cfg.punishment);
-        const lock = state.get(e.lockId)!;
+        const lock = effects.lock(e.lockId)!;
         if (action) {
           try {
             const fx = engine.planSystemAction(lock, action.name as 'add_time' | 'freeze' | 'pillory', action.params, now);
-            const columns = Object.keys(fx.patch);
-            if (fx.after || columns.some((c) => !(BULK_LOCK_COLUMNS as readonly string[]).includes(c))) {
-              throw new Error(`a batched punishment may change only ${BULK_LOCK_COLUMNS.join(', ')}`);
-            }
-            const c = changed.get(lock.id) ?? { version: lock.version, changes: 0 };
-            c.changes++;
-            changed.set(lock.id, c);
-            state.set(lock.id, { ...lock, ...fx.patch, version: lock.version + 1, updated_at: now } as LockRow);
-            for (const h of fx.history) addHistory(historyRow(ids, now, { ...h, lockId: lock.id, role: 'extension', actorUserId: null, extensionSlug: app.slug }));
-            for (const key of fx.cancel) jobOps.set(key, null);
-            for (const j of fx.schedule) jobOps.set(j.key, { id: ids.objectId(), kind: j.kind, key: j.key, runAt: j.runAt, payload: j.payload, now });
-            for (const n of fx.notify) notifications.push(notificationRow(ids, now, { ...n, lockId: lock.id }));
+            effects.apply(lock.id, { role: 'extension', extensionSlug: app.slug }, fx);
             applied = action;
           } catch (err) {
             // A punishment the lock cannot take now (already in the pillory…) is recorded, not retried forever.
@@ -161,7 +128,7 @@ export async function evaluateWindows(
           }
         }
         const title = `Missed ${cfg.metric}: ${count} of ${cfg.requiredCount}`;
-        addHistory(
+        effects.addHistory(
           historyRow(ids, now, {
             lockId: lock.id,
             type: 'requirement_missed',
@@ -172,7 +139,7 @@ export async function evaluateWindows(
             payload: { sessionId: session.id, metric: cfg.metric, windowStart: iso(start), windowEnd: iso(end), count, requiredCount: cfg.requiredCount, punishment: applied },
           }),
         );
-        notifications.push(
+        effects.notifications.push(
           notificationRow(ids, now, {
             userId: lock.wearer_id,
             lockId: lock.id,
@@ -184,7 +151,7 @@ export async function evaluateWindows(
         );
       }
       const punishedWith = applied;
-      events.push({
+      effects.events.push({
         type: 'requirement.window_evaluated',
         target: { session },
         data: () => ({
@@ -205,7 +172,7 @@ export async function evaluateWindows(
     }
     // The next window goes on the schedule (also when this one had been evaluated already).
     const next = windowAt(cfg.cadence, session.created_at, end);
-    jobOps.set(`req:${session.id}`, {
+    effects.jobs.set(`req:${session.id}`, {
       id: ids.objectId(),
       kind: JOB_EVALUATE_WINDOW,
       key: `req:${session.id}`,
@@ -215,14 +182,5 @@ export async function evaluateWindows(
     });
   }
 
-  const updates: BulkLockUpdate[] = [...changed].map(([id, c]) => {
-    const l = state.get(id)!;
-    return { id, version: c.version, changes: c.changes, ends_at: l.ends_at, frozen_at: l.frozen_at, frozen_until: l.frozen_until, pillory_until: l.pillory_until, pillory_reason: l.pillory_reason };
-  });
-  if ((await updateLocksBulk(tx, updates, now)) !== updates.length) throw new Error('a lock changed concurrently; the batch runs again job by job');
-  await insertRows(tx, 'history_logs', history);
-  await cancelJobs(tx, [...jobOps].filter(([, j]) => j === null).map(([key]) => key));
-  await scheduleJobs(tx, [...jobOps.values()].filter((j): j is NewJob => j !== null));
-  await insertRows(tx, 'notifications', notifications);
-  await emitWebhookEvents(tx, ids, now, events);
+  await effects.flush(tx);
 }

@@ -144,8 +144,8 @@ export async function cancelJobs(db: Executor, keys: readonly string[]): Promise
   for (const part of chunks(keys, 1)) if (part.length) await db.deleteFrom('jobs').where('key', 'in', part).execute();
 }
 
-/** What a batch of punishments may change on a lock row (add_time, freeze, pillory). */
-export const BULK_LOCK_COLUMNS = ['ends_at', 'frozen_at', 'frozen_until', 'pillory_until', 'pillory_reason'] as const;
+/** What a batch may change on a lock row (punishments add_time / freeze / pillory, freeze and pillory ends). */
+export const BULK_LOCK_COLUMNS = ['ends_at', 'max_ends_at', 'frozen_at', 'frozen_until', 'pillory_until', 'pillory_reason'] as const;
 
 export interface BulkLockUpdate {
   id: string;
@@ -154,6 +154,7 @@ export interface BulkLockUpdate {
   /** How many changes the batch applied to it: the version moves by as many, as one change at a time would. */
   changes: number;
   ends_at: number | null;
+  max_ends_at: number | null;
   frozen_at: number | null;
   frozen_until: number | null;
   pillory_until: number | null;
@@ -165,26 +166,26 @@ export async function updateLocksBulk(db: Executor, rows: readonly BulkLockUpdat
   if (rows.length === 0) return 0;
   if (isPostgres(db)) {
     const result = await sql<{ id: string }>`
-      UPDATE locks SET ends_at = v.ends_at, frozen_at = v.frozen_at, frozen_until = v.frozen_until, pillory_until = v.pillory_until,
+      UPDATE locks SET ends_at = v.ends_at, max_ends_at = v.max_ends_at, frozen_at = v.frozen_at, frozen_until = v.frozen_until, pillory_until = v.pillory_until,
         pillory_reason = v.pillory_reason, version = locks.version + v.changes, updated_at = ${now}
-      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS v(id varchar(24), version integer, changes integer, ends_at bigint, frozen_at bigint,
+      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS v(id varchar(24), version integer, changes integer, ends_at bigint, max_ends_at bigint, frozen_at bigint,
         frozen_until bigint, pillory_until bigint, pillory_reason text)
       WHERE locks.id = v.id AND locks.version = v.version
       RETURNING locks.id`.execute(db);
     return result.rows.length;
   }
   let n = 0;
-  for (const part of chunks(rows, 8)) {
+  for (const part of chunks(rows, 9)) {
     if (part.length === 0) continue;
     const values = sql.join(
       part.map(
         (r) =>
-          sql`(CAST(${r.id} AS VARCHAR(24)), CAST(${r.version} AS INTEGER), CAST(${r.changes} AS INTEGER), CAST(${r.ends_at} AS BIGINT), CAST(${r.frozen_at} AS BIGINT), CAST(${r.frozen_until} AS BIGINT), CAST(${r.pillory_until} AS BIGINT), CAST(${r.pillory_reason} AS TEXT))`,
+          sql`(CAST(${r.id} AS VARCHAR(24)), CAST(${r.version} AS INTEGER), CAST(${r.changes} AS INTEGER), CAST(${r.ends_at} AS BIGINT), CAST(${r.max_ends_at} AS BIGINT), CAST(${r.frozen_at} AS BIGINT), CAST(${r.frozen_until} AS BIGINT), CAST(${r.pillory_until} AS BIGINT), CAST(${r.pillory_reason} AS TEXT))`,
       ),
     );
     const result = await sql<{ id: string }>`
-      WITH v(id, version, changes, ends_at, frozen_at, frozen_until, pillory_until, pillory_reason) AS (VALUES ${values})
-      UPDATE locks SET ends_at = v.ends_at, frozen_at = v.frozen_at, frozen_until = v.frozen_until, pillory_until = v.pillory_until,
+      WITH v(id, version, changes, ends_at, max_ends_at, frozen_at, frozen_until, pillory_until, pillory_reason) AS (VALUES ${values})
+      UPDATE locks SET ends_at = v.ends_at, max_ends_at = v.max_ends_at, frozen_at = v.frozen_at, frozen_until = v.frozen_until, pillory_until = v.pillory_until,
         pillory_reason = v.pillory_reason, version = locks.version + v.changes, updated_at = ${now}
       FROM v WHERE locks.id = v.id AND locks.version = v.version
       RETURNING locks.id`.execute(db);
