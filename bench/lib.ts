@@ -259,6 +259,8 @@ export interface BenchResult {
   comparison?: Comparison;
   /** … or figures measured another way (e.g. in the browser), with their own baseline. */
   figures?: Record<string, number>;
+  /** The acceptance figure (issue 15) this result is read against: reported, never asserted. */
+  target?: { label: string; value: number; min: number };
 }
 
 export interface Benchmark {
@@ -305,7 +307,8 @@ function table(rows: string[][]): string {
 export function renderResult(r: BenchResult): string {
   if (!r.comparison) {
     const rows = Object.entries(r.figures ?? {}).map(([k, v]) => [k, Number.isInteger(v) ? fmtInt(v) : v.toFixed(3)]);
-    return [table([['figure', 'value'], ...rows]), '', `  ${r.headline.label}: ${r.headline.ratio.toFixed(3)}`].join('\n');
+    const target = r.target ? [`  target ${r.target.label}: ${fmtInt(r.target.value)} (${r.target.value >= r.target.min ? 'met' : 'not met'})`] : [];
+    return [table([['figure', 'value'], ...rows]), '', `  ${r.headline.label}: ${r.headline.ratio.toFixed(3)}`, ...target].join('\n');
   }
   const { baseline, target } = r.comparison;
   const row = (s: Summary) => [s.label, fmtInt(s.reqPerSec), fmtMs(s.latencyP50Ms), fmtMs(s.latencyP99Ms), fmtMiB(s.rssPeakBytes), `${s.non2xx}/${s.errors}`];

@@ -5,16 +5,18 @@
  * (autocannon worker threads, default 0), BENCH_ONLY (comma-separated benchmark names),
  * BENCH_PG_URL (PostgreSQL for the benchmarks that also run there, default
  * postgres://postgres@127.0.0.1:5432/test; a fresh schema is used and dropped; skipped with a note
- * when unreachable).
+ * when unreachable). `--quick` (or BENCH_QUICK=1): short rounds where a benchmark supports them
+ * (scheduler: 1k/5k sessions).
  */
 import { extensionSessionBench } from './extension-session.bench.js';
 import { fmtMiB, loadSettings, renderResult, writeResults, type Benchmark, type BenchResult, type SkippedBench } from './lib.js';
 import { meBench } from './me.bench.js';
 import { bridgeBench } from './bridge.bench.js';
 import { uploadBench } from './upload.bench.js';
+import { schedulerBench } from './scheduler.bench.js';
 
 /** Add new benchmarks here. */
-const BENCHMARKS: Benchmark[] = [meBench, extensionSessionBench, bridgeBench, uploadBench];
+const BENCHMARKS: Benchmark[] = [meBench, extensionSessionBench, bridgeBench, uploadBench, schedulerBench];
 
 async function main() {
   const settings = loadSettings();

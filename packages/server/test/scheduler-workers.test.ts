@@ -467,7 +467,10 @@ describe('scheduler workers (several processes, one PostgreSQL database)', { ski
       const started = Date.now();
 
       const a = spawnWorker('worker A', world, { JOB_LEASE_SECONDS: String(LEASE_S) });
-      await waitUntil('worker A to evaluate 200 windows', async () => (await windowsDone(world.db)) > 200, [a], 120_000, 20);
+      // Killed while it holds a claimed batch: a batch is one transaction, so between two batches
+      // (or during a claim, which then rolls back) A would hold nothing.
+      const leasesOf = async (id: string | undefined) => (id ? count(world.db, sql<{ n: unknown }>`SELECT count(*) AS n FROM jobs WHERE locked_by = ${id}`) : 0);
+      await waitUntil('worker A to evaluate 200 windows and hold a batch', async () => (await windowsDone(world.db)) > 200 && (await leasesOf(a.workerId())) > 0, [a], 120_000, 5);
       const idA = a.workerId();
       assert.ok(idA, `worker A announced its id\n${transcript(a)}`);
       a.proc.kill('SIGKILL');

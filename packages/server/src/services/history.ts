@@ -6,7 +6,7 @@ import { insertHistoryLog } from '../storage/historyLogs.js';
 import type { Executor } from '../storage/executor.js';
 import { findUserById } from '../storage/users.js';
 import { iso } from './deps.js';
-import { emitWebhookEvent } from './webhookOutbox.js';
+import { emitWebhookEvent, type PendingEvent } from './webhookOutbox.js';
 
 export interface HistoryInput {
   lockId: string;
@@ -26,7 +26,16 @@ export interface HistoryInput {
  * announced to the webhooks of the apps on the lock (`action_log.created`) in that transaction.
  */
 export async function writeHistory(db: Executor, ids: IdGenerator, now: number, entry: HistoryInput): Promise<string> {
-  const row: HistoryLogRow = {
+  const row = historyRow(ids, now, entry);
+  await insertHistoryLog(db, row);
+  const event = historyEvent(row);
+  await emitWebhookEvent(db, ids, now, event.type, event.target, event.data);
+  return row.id;
+}
+
+/** The row `writeHistory` writes (batches insert many at once, then emit their `historyEvent`s). */
+export function historyRow(ids: IdGenerator, now: number, entry: HistoryInput): HistoryLogRow {
+  return {
     id: ids.objectId(),
     lock_id: entry.lockId,
     type: entry.type,
@@ -40,13 +49,19 @@ export async function writeHistory(db: Executor, ids: IdGenerator, now: number, 
     payload: toJson(entry.payload ?? {}),
     created_at: now,
   };
-  await insertHistoryLog(db, row);
-  await emitWebhookEvent(db, ids, now, 'action_log.created', { lockId: row.lock_id }, async (_to, tx) => {
-    const actor = row.actor_user_id ? await findUserById(tx, row.actor_user_id) : undefined;
-    // The entry as GET /api/locks/:lockId/history shows it.
-    return { log: historyView(row, new Map(actor ? [[actor.id, actor.username]] : [])) };
-  });
-  return row.id;
+}
+
+/** The `action_log.created` event of a history row. */
+export function historyEvent(row: HistoryLogRow): PendingEvent {
+  return {
+    type: 'action_log.created',
+    target: { lockId: row.lock_id },
+    data: async (_to, tx) => {
+      const actor = row.actor_user_id ? await findUserById(tx, row.actor_user_id) : undefined;
+      // The entry as GET /api/locks/:lockId/history shows it.
+      return { log: historyView(row, new Map(actor ? [[actor.id, actor.username]] : [])) };
+    },
+  };
 }
 
 export function historyView(row: HistoryLogRow, usernames: Map<string, string>): HistoryEntry {

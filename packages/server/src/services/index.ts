@@ -50,7 +50,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const engine = createLockEngine({ ...base, dialect });
   const regularActions = createRegularActionService({ ...base, dialect });
   const attempts = createAttemptService({ ...base, dialect, regularActions });
-  const requirements = createRequirementService({ ...base, engine });
+  const requirements = createRequirementService({ ...base, engine, dialect });
   const locks = createLockService({ ...base, dialect }, {
     async sessionCreated(tx, session, app) {
       await requirements.onSessionCreated(tx, session, app);
@@ -77,6 +77,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     logger,
     ...(workerId ? { workerId } : {}),
     leaseMs: lease,
+    bulkBatchSize: config.jobBatchSize,
     handlers: { ...engine.jobHandlers, ...requirements.jobHandlers, ...attempts.jobHandlers, ...files.jobHandlers, ...devices.jobHandlers, ...webhooks.jobHandlers },
   });
   return {

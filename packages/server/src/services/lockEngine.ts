@@ -3,10 +3,13 @@ import { ApiError, notFound } from '../errors.js';
 import { bool, fromJson, int, toJson } from '../db/json.js';
 import type { LockRow, LockUpdate, TaskRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
+import { findLocksForUpdate } from '../storage/bulk.js';
 import { cancelJob, scheduleJob } from '../storage/jobs.js';
 import { findLockForUpdate, updateLockIfVersion } from '../storage/locks.js';
 import { findOpenTask, insertTask, updateTask } from '../storage/tasks.js';
+import { LockEffectsBatch } from './bulkEffects.js';
 import type { ServiceDeps } from './deps.js';
+import type { BatchJobHandler } from './scheduler.js';
 import { writeHistory, type HistoryInput } from './history.js';
 import {
   FREEZE_DEFAULT_SECONDS,
@@ -54,7 +57,7 @@ const jobKey = {
   task: (taskId: string) => `task:${taskId}`,
 };
 
-interface Effects {
+export interface Effects {
   patch: LockUpdate;
   history: Array<Omit<HistoryInput, 'lockId' | 'role' | 'actorUserId' | 'extensionSlug'>>;
   schedule: Array<{ kind: string; key: string; runAt: number; payload: unknown }>;
@@ -352,6 +355,41 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
     return { fx, detail: { taskId: open.id, successful, pointsAwarded: successful ? open.points : 0, taskPoints: lock.task_points + (successful ? open.points : 0) } };
   }
 
+  /** A freeze's scheduled end: only the freeze this job was scheduled for, and only at its own end. */
+  function freezeEnd(lock: LockRow, runAt: number): Effects {
+    if (!isFrozen(lock) || lock.status !== 'locked' || lock.frozen_until === null || lock.frozen_until > runAt) return empty();
+    return unfreeze(lock, lock.frozen_until, true);
+  }
+
+  function pilloryEnd(lock: LockRow, runAt: number): Effects {
+    const fx = empty();
+    if (lock.pillory_until !== null && lock.pillory_until <= runAt) {
+      fx.patch = { pillory_until: null, pillory_reason: null };
+      fx.history.push({ type: 'pillory_ended', title: 'Pillory ended', payload: { automatic: true } });
+    }
+    return fx;
+  }
+
+  /** A job that changes one lock (`payload.lockId`) by a pure decision: one by one through `change`, or many at once. */
+  function lockBatchJob(decide: (lock: LockRow, runAt: number) => Effects): BatchJobHandler {
+    return {
+      one: async (job, tx) => {
+        await change(String(job.payload.lockId), { role: 'system' }, async (lock) => ({ fx: decide(lock, job.runAt), result: null }), tx);
+      },
+      batch: async (jobs, tx) => {
+        const locks = await findLocksForUpdate(tx, [...new Set(jobs.map((j) => String(j.payload.lockId)))], dialect);
+        const effects = new LockEffectsBatch(ids, clock.now(), locks);
+        for (const job of jobs) {
+          const lock = effects.lock(String(job.payload.lockId));
+          // Missing lock: the one-by-one path reports it (the batch falls back to it).
+          if (!lock) throw new Error(`lock ${String(job.payload.lockId)} not found`);
+          effects.apply(lock.id, { role: 'system' }, decide(lock, job.runAt));
+        }
+        await effects.flush(tx);
+      },
+    };
+  }
+
   function runAction(lockId: string, actor: Actor, via: Via, name: ActionName, params: unknown, tx?: Executor): Promise<ActionResult> {
     return change(
       lockId,
@@ -374,6 +412,16 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
 
     /** The same inside a caller's transaction (a scheduled punishment commits with its guard row). */
     actionIn: (tx: Executor, lockId: string, actor: Actor, name: ActionName, params: unknown) => runAction(lockId, actor, { kind: 'system' }, name, params, tx),
+
+    /**
+     * For set-based jobs (a batch of requirement windows): what a system action would do to this
+     * lock row, without writing anything. The caller applies the effects as `actionIn` would (the
+     * same patch, history, jobs and notifications) and writes many locks at once. Throws the
+     * ApiError the action would refuse with. Task actions (which read and write tasks) are not planned.
+     */
+    planSystemAction(lock: LockRow, name: Exclude<ActionName, 'task.assign' | 'task.start_timer' | 'task.complete'>, params: unknown, now: number): Effects {
+      return decideAction(lock, name, params, now, { kind: 'system' });
+    },
 
     /** The wearer closes a hygienic opening; late when past its end. */
     async relock(lockId: string, actor: Actor): Promise<{ late: boolean }> {
@@ -414,25 +462,14 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
       });
     },
 
-    /** Scheduler job handlers: each applies its timed end inside the job's transaction. */
+    /**
+     * Scheduler job handlers: each applies its timed end inside the job's transaction. Freeze and
+     * pillory ends are batch kinds: many that fall due together (after a mass punishment) are
+     * applied to their locks with one write per table (LockEffectsBatch), the same effects.
+     */
     jobHandlers: {
-      [JOB.unfreeze]: async (job: { runAt: number; payload: Record<string, unknown> }, tx: Executor) => {
-        await change(String(job.payload.lockId), { role: 'system' }, async (lock) => {
-          // Only the freeze this job was scheduled for, and only at its own end.
-          if (!isFrozen(lock) || lock.status !== 'locked' || lock.frozen_until === null || lock.frozen_until > job.runAt) return { fx: empty(), result: null };
-          return { fx: unfreeze(lock, lock.frozen_until, true), result: null };
-        }, tx);
-      },
-      [JOB.pilloryEnd]: async (job: { runAt: number; payload: Record<string, unknown> }, tx: Executor) => {
-        await change(String(job.payload.lockId), { role: 'system' }, async (lock) => {
-          const fx = empty();
-          if (lock.pillory_until !== null && lock.pillory_until <= job.runAt) {
-            fx.patch = { pillory_until: null, pillory_reason: null };
-            fx.history.push({ type: 'pillory_ended', title: 'Pillory ended', payload: { automatic: true } });
-          }
-          return { fx, result: null };
-        }, tx);
-      },
+      [JOB.unfreeze]: lockBatchJob(freezeEnd),
+      [JOB.pilloryEnd]: lockBatchJob(pilloryEnd),
       [JOB.hygienicEnd]: async (job: { runAt: number; payload: Record<string, unknown> }, tx: Executor) => {
         await change(String(job.payload.lockId), { role: 'system' }, async (lock) => {
           const fx = empty();

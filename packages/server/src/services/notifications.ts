@@ -17,9 +17,15 @@ export interface NotificationInput {
 }
 
 export async function writeNotification(db: Executor, ids: IdGenerator, now: number, n: NotificationInput): Promise<string> {
-  const id = ids.objectId();
-  await insertNotification(db, {
-    id,
+  const row = notificationRow(ids, now, n);
+  await insertNotification(db, row);
+  return row.id;
+}
+
+/** The row `writeNotification` writes (batches insert many at once). */
+export function notificationRow(ids: IdGenerator, now: number, n: NotificationInput): NotificationRow {
+  return {
+    id: ids.objectId(),
     user_id: n.userId,
     lock_id: n.lockId ?? null,
     type: n.type,
@@ -29,8 +35,7 @@ export async function writeNotification(db: Executor, ids: IdGenerator, now: num
     payload: toJson(n.payload ?? {}),
     created_at: now,
     read_at: null,
-  });
-  return id;
+  };
 }
 
 export function notificationView(row: NotificationRow): Notification {

@@ -14,6 +14,8 @@ import type { LockEngine } from './lockEngine.js';
 import type { ActionName } from './lockActions.js';
 import { writeNotification } from './notifications.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
+import { evaluateWindows } from './requirementBatch.js';
+import type { BatchJobHandler, JobContext } from './scheduler.js';
 import { isTimezone, windowAt, type Cadence } from './windows.js';
 
 export interface Punishment {
@@ -112,7 +114,7 @@ export function parseRequirementConfig(raw: unknown): RequirementConfig | null {
 }
 
 /** The lock action a missed window applies. */
-function punishmentAction(p: Punishment): { name: ActionName; params: unknown } | null {
+export function punishmentAction(p: Punishment): { name: ActionName; params: unknown } | null {
   switch (p.type) {
     case 'add_time':
       return { name: 'add_time', params: Math.max(1, Math.round(p.seconds ?? p.durationSeconds ?? 3600)) };
@@ -130,7 +132,7 @@ function punishmentAction(p: Punishment): { name: ActionName; params: unknown } 
  * the scheduler after they end, the first partial window never punished, a miss punished,
  * logged and notified in the same transaction as the window's guard row.
  */
-export function createRequirementService({ db, clock, ids, engine }: ServiceDeps & { engine: LockEngine }) {
+export function createRequirementService({ db, clock, ids, engine, dialect = 'sqlite' }: ServiceDeps & { engine: LockEngine; dialect?: 'sqlite' | 'postgres' }) {
   async function scheduleEvaluation(tx: Executor, session: ExtensionSessionRow, cfg: RequirementConfig, at: number) {
     const w = windowAt(cfg.cadence, session.created_at, at);
     await scheduleJob(tx, {
@@ -202,7 +204,10 @@ export function createRequirementService({ db, clock, ids, engine }: ServiceDeps
     },
 
     jobHandlers: {
-      [JOB_EVALUATE_WINDOW]: async (job: { runAt: number; payload: Record<string, unknown> }, tx: Executor) => {
+      [JOB_EVALUATE_WINDOW]: {
+        /** Many due windows in one transaction: the same effects as `one` for each, written set-based. */
+        batch: (jobs: JobContext[], tx: Executor) => evaluateWindows({ clock, ids, engine, dialect }, jobs, tx),
+        one: async (job: { runAt: number; payload: Record<string, unknown> }, tx: Executor) => {
         const session = await findExtensionSession(tx, String(job.payload.sessionId));
         if (!session || session.removed_at !== null) return;
         const lock = await findLockById(tx, session.lock_id);
@@ -278,7 +283,8 @@ export function createRequirementService({ db, clock, ids, engine }: ServiceDeps
           }));
         }
         await scheduleEvaluation(tx, session, cfg, end);
-      },
+        },
+      } satisfies BatchJobHandler,
     },
   };
 }

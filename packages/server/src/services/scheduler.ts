@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { JobRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
+import { deleteClaimedJobs } from '../storage/bulk.js';
 import { claimDueJobs, deleteClaimedJob, nextDueTime, releaseFailedJob, renewJobLease } from '../storage/jobs.js';
 
 export interface JobContext {
@@ -30,7 +31,21 @@ export interface ExternalJobHandler<T = unknown> {
   record(job: JobContext, tx: Executor, outcome: T): Promise<void>;
 }
 
-const isExternal = (h: JobHandler | ExternalJobHandler | undefined): h is ExternalJobHandler => !!h && typeof h === 'object';
+/**
+ * A kind run set-based: `batch` applies the effects of many due jobs of this kind (in time order)
+ * inside one transaction, the one that removes them, so the batch commits whole or not at all;
+ * `one` is the same effect for a single job (the path a batch falls back to when it fails, job by
+ * job with the usual retries, and for a batch of one).
+ */
+export interface BatchJobHandler {
+  batch(jobs: JobContext[], tx: Executor): Promise<void>;
+  one: JobHandler;
+}
+
+type AnyHandler = JobHandler | ExternalJobHandler | BatchJobHandler;
+
+const isExternal = (h: AnyHandler | undefined): h is ExternalJobHandler => !!h && typeof h === 'object' && 'send' in h;
+const isBatch = (h: AnyHandler | undefined): h is BatchJobHandler => !!h && typeof h === 'object' && 'batch' in h;
 
 /** How many external jobs (HTTP requests) of one batch run at once. */
 const EXTERNAL_CONCURRENCY = 8;
@@ -40,11 +55,13 @@ export interface SchedulerDeps {
   clock: Clock;
   dialect: 'sqlite' | 'postgres';
   logger: FastifyBaseLogger;
-  handlers: Record<string, JobHandler | ExternalJobHandler>;
+  handlers: Record<string, AnyHandler>;
   workerId?: string;
   leaseMs?: number;
   pollMs?: number;
   batchSize?: number;
+  /** Jobs of a batch kind run per transaction, and the claim size while all due jobs are of batch kinds (default 500; 1 = every job alone, as other kinds). */
+  bulkBatchSize?: number;
 }
 
 export interface RanJob {
@@ -69,6 +86,8 @@ export function createScheduler(deps: SchedulerDeps) {
   const workerId = deps.workerId ?? `w_${randomBytes(6).toString('hex')}`;
   const leaseMs = deps.leaseMs ?? 60_000;
   const batchSize = deps.batchSize ?? 50;
+  const grouping = (deps.bulkBatchSize ?? 500) > 1;
+  const bulkBatchSize = Math.max(batchSize, deps.bulkBatchSize ?? 500);
   let timer: NodeJS.Timeout | null = null;
   // A poll tick while a batch runs is skipped, not queued: a long drain would otherwise leave a
   // tick per poll interval waiting behind it, which a shutdown then has to sit through.
@@ -83,17 +102,21 @@ export function createScheduler(deps: SchedulerDeps) {
     return next;
   };
 
+  const contextOf = (job: JobRow): JobContext => ({
+    id: job.id,
+    kind: job.kind,
+    key: job.key,
+    runAt: Number(job.run_at),
+    payload: JSON.parse(job.payload || '{}') as Record<string, unknown>,
+    attempts: job.attempts,
+  });
+  const ranOf = (job: JobRow) => ({ id: job.id, kind: job.kind, key: job.key, runAt: new Date(Number(job.run_at)).toISOString() });
+
   async function runOne(job: JobRow): Promise<RanJob> {
-    const ctx: JobContext = {
-      id: job.id,
-      kind: job.kind,
-      key: job.key,
-      runAt: Number(job.run_at),
-      payload: JSON.parse(job.payload || '{}') as Record<string, unknown>,
-      attempts: job.attempts,
-    };
-    const ran = { id: job.id, kind: job.kind, key: job.key, runAt: new Date(ctx.runAt).toISOString() };
-    const handler = deps.handlers[job.kind];
+    const ctx = contextOf(job);
+    const ran = ranOf(job);
+    const registered = deps.handlers[job.kind];
+    const handler = isBatch(registered) ? registered.one : registered;
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       if (isExternal(handler)) {
@@ -121,19 +144,54 @@ export function createScheduler(deps: SchedulerDeps) {
     }
   }
 
+  /**
+   * Consecutive claimed jobs of one batch kind, set-based: one transaction removes those this
+   * worker still holds and applies all their effects. Should the batch fail, it rolls back whole
+   * and its jobs run one by one (each with its own retries), so one bad job cannot hold up the rest.
+   */
+  async function runGroup(jobs: JobRow[], handler: BatchJobHandler): Promise<RanJob[]> {
+    if (jobs.length === 1) return [await runOne(jobs[0]!)];
+    try {
+      const mine = await deps.db.transaction().execute(async (tx) => {
+        const held = await deleteClaimedJobs(tx, jobs.map((j) => j.id), workerId);
+        await handler.batch(jobs.filter((j) => held.has(j.id)).map(contextOf), tx);
+        return held;
+      });
+      return jobs.map((j) => ({ ...ranOf(j), outcome: mine.has(j.id) ? 'done' : 'lost' }));
+    } catch (err) {
+      deps.logger.warn({ err, kind: jobs[0]!.kind, jobs: jobs.length }, 'job batch failed; running its jobs one by one');
+      const out: RanJob[] = [];
+      for (const job of jobs) out.push(await runOne(job));
+      return out;
+    }
+  }
+
   /** Runs every job due now (batch after batch), in time order. */
   async function drain(): Promise<RanJob[]> {
     const ran: RanJob[] = [];
+    // A claim as large as bulkBatchSize only while the due jobs are all of batch kinds.
+    let limit = batchSize;
     for (;;) {
       if (stopping) return ran;
-      const batch = await claimDueJobs(deps.db, deps.dialect, { workerId, now: deps.clock.now(), leaseMs, limit: batchSize });
+      const batch = await claimDueJobs(deps.db, deps.dialect, { workerId, now: deps.clock.now(), leaseMs, limit });
       if (batch.length === 0) return ran;
-      // Database jobs one by one in time order; outside effects (HTTP) after them, several at
-      // once, so one slow receiver does not hold up the rest of the batch.
+      // Database jobs in time order: runs of one batch kind together, the others one by one;
+      // outside effects (HTTP) after them, several at once, so one slow receiver does not hold up
+      // the rest of the batch.
       const external = batch.filter((j) => isExternal(deps.handlers[j.kind]));
-      for (const job of batch) if (!external.includes(job)) ran.push(await runOne(job));
+      for (let i = 0; i < batch.length; ) {
+        const job = batch[i]!;
+        const handler = deps.handlers[job.kind];
+        let end = i + 1;
+        if (grouping && isBatch(handler)) {
+          while (end < batch.length && batch[end]!.kind === job.kind && end - i < bulkBatchSize) end++;
+          ran.push(...(await runGroup(batch.slice(i, end), handler)));
+        } else if (!isExternal(handler)) ran.push(await runOne(job));
+        i = end;
+      }
       ran.push(...(await inParallel(external, EXTERNAL_CONCURRENCY, runOne)));
-      if (batch.length < batchSize) return ran;
+      if (batch.length < limit) return ran;
+      limit = grouping && batch.every((j) => isBatch(deps.handlers[j.kind])) ? bulkBatchSize : batchSize;
     }
   }
 

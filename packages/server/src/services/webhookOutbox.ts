@@ -5,7 +5,7 @@ import type { IdGenerator } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
 import { scheduleJob } from '../storage/jobs.js';
 import { insertWebhookDelivery } from '../storage/webhookDeliveries.js';
-import { findEnabledEndpointsOfApp, findEnabledEndpointsOfLock, type EventEndpoint } from '../storage/webhookEndpoints.js';
+import { findEnabledEndpointsOfApp, findEnabledEndpointsOfApps, findEnabledEndpointsOfLock, findEnabledEndpointsOfLocks, type EventEndpoint } from '../storage/webhookEndpoints.js';
 import { iso } from './deps.js';
 
 export const JOB_WEBHOOK_DELIVER = 'webhook.deliver';
@@ -77,6 +77,11 @@ export async function emitWebhookEvent(tx: Executor, ids: IdGenerator, now: numb
     'session' in target
       ? (await findEnabledEndpointsOfApp(tx, target.session.app_id)).map((e) => ({ ...e, session_id: target.session.id, lock_id: target.session.lock_id }))
       : await findEnabledEndpointsOfLock(tx, target.lockId);
+  await deliverToEndpoints(tx, ids, now, type, endpoints, data);
+}
+
+/** The outbox write for one event whose candidate endpoints are already known. */
+async function deliverToEndpoints(tx: Executor, ids: IdGenerator, now: number, type: WebhookEventType, endpoints: EventEndpoint[], data: EventData): Promise<void> {
   const subscribed = endpoints.filter((e) => fromJson<string[]>(e.events, []).includes(type));
   if (subscribed.length === 0) return;
   const byApp = new Map<string, EventEndpoint[]>();
@@ -89,5 +94,38 @@ export async function emitWebhookEvent(tx: Executor, ids: IdGenerator, now: numb
     // One message per event and app: its endpoints share the webhook-id.
     const messageId = newMessageId(ids);
     for (const e of group) await enqueueDelivery(tx, ids, now, { endpointId: e.id, messageId, type, payload });
+  }
+}
+
+export interface PendingEvent {
+  type: WebhookEventType;
+  target: EventTarget;
+  data: EventData;
+}
+
+/**
+ * `emitWebhookEvent` for many events of one transaction (a scheduler batch), in the given order:
+ * the same deliveries, with the endpoints found by two queries for the whole list (apps of the
+ * session targets, apps on the lock targets) instead of one per event.
+ */
+export async function emitWebhookEvents(tx: Executor, ids: IdGenerator, now: number, events: readonly PendingEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const appIds = new Set<string>();
+  const lockIds = new Set<string>();
+  for (const e of events) {
+    if ('session' in e.target) appIds.add(e.target.session.app_id);
+    else lockIds.add(e.target.lockId);
+  }
+  const ofApp = new Map<string, Array<Omit<EventEndpoint, 'session_id' | 'lock_id'>>>();
+  for (const e of await findEnabledEndpointsOfApps(tx, [...appIds])) ofApp.set(e.app_id, [...(ofApp.get(e.app_id) ?? []), e]);
+  const ofLock = new Map<string, EventEndpoint[]>();
+  for (const e of await findEnabledEndpointsOfLocks(tx, [...lockIds])) ofLock.set(e.lock_id, [...(ofLock.get(e.lock_id) ?? []), e]);
+  if (ofApp.size === 0 && ofLock.size === 0) return;
+  for (const e of events) {
+    const endpoints: EventEndpoint[] =
+      'session' in e.target
+        ? (ofApp.get(e.target.session.app_id) ?? []).map((x) => ({ ...x, session_id: (e.target as { session: { id: string } }).session.id, lock_id: (e.target as { session: { lock_id: string } }).session.lock_id }))
+        : (ofLock.get(e.target.lockId) ?? []);
+    if (endpoints.length) await deliverToEndpoints(tx, ids, now, e.type, endpoints, e.data);
   }
 }

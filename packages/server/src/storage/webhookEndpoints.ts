@@ -118,3 +118,38 @@ export async function disableFailingEndpoint(db: Executor, id: string, failingBe
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** `findEnabledEndpointsOfApp` for several apps in one query. */
+export async function findEnabledEndpointsOfApps(db: Executor, appIds: readonly string[]): Promise<Array<Omit<EventEndpoint, 'session_id' | 'lock_id'>>> {
+  if (appIds.length === 0) return [];
+  return db
+    .selectFrom('webhook_endpoints')
+    .innerJoin('extension_apps', 'extension_apps.id', 'webhook_endpoints.app_id')
+    .select(['webhook_endpoints.id', 'webhook_endpoints.app_id', 'webhook_endpoints.events', 'extension_apps.slug as app_slug'])
+    .where('webhook_endpoints.app_id', 'in', [...appIds])
+    .where('webhook_endpoints.enabled', '=', 1)
+    .orderBy('webhook_endpoints.id')
+    .execute();
+}
+
+/** `findEnabledEndpointsOfLock` for several locks in one query. */
+export async function findEnabledEndpointsOfLocks(db: Executor, lockIds: readonly string[]): Promise<EventEndpoint[]> {
+  if (lockIds.length === 0) return [];
+  return db
+    .selectFrom('extension_sessions')
+    .innerJoin('webhook_endpoints', 'webhook_endpoints.app_id', 'extension_sessions.app_id')
+    .innerJoin('extension_apps', 'extension_apps.id', 'extension_sessions.app_id')
+    .select([
+      'webhook_endpoints.id',
+      'webhook_endpoints.app_id',
+      'webhook_endpoints.events',
+      'extension_apps.slug as app_slug',
+      'extension_sessions.id as session_id',
+      'extension_sessions.lock_id',
+    ])
+    .where('extension_sessions.lock_id', 'in', [...lockIds])
+    .where('extension_sessions.removed_at', 'is', null)
+    .where('webhook_endpoints.enabled', '=', 1)
+    .orderBy('webhook_endpoints.id')
+    .execute();
+}
