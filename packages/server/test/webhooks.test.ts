@@ -284,7 +284,9 @@ describe(`webhooks (${TEST_DB})`, () => {
     assert.equal(deleted!.data.sessionId, w.session.id);
     const [createdEvent] = of('extension_session.created');
     assert.equal(createdEvent!.data.sessionId, newSession);
-    assert.deepEqual(createdEvent!.data.config, { level: 'hard' });
+    // DECISIONS §6: the saved config plus the keys the platform schedules from (the app's defaults here).
+    const app = (await call(t.app, await login(t.app, w.developer.username, w.developer.password), 'GET', `/api/developer/apps/${w.app.id}`)).json();
+    assert.deepEqual(createdEvent!.data.config, { level: 'hard', extensionRequirements: app.extensionRequirements, attemptLimit: app.attemptLimit, regularActions: app.regularActions });
 
     const [unlocked] = of('lock.unlocked');
     assert.equal(unlocked!.data.sessionId, newSession, 'the app’s active session on the lock');

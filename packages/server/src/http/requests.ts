@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
 import { ApiError } from '../errors.js';
+import { jsonTextTooDeep, MAX_BODY_DEPTH } from '../services/freeFormJson.js';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -34,6 +35,10 @@ export function registerRequestPlumbing(app: FastifyInstance): void {
 
   const parseJson = (_req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => {
     if (body.trim() === '') return done(null, {});
+    // Before parsing: a 10,000-deep body never becomes an object (the free-form limit is 32 levels).
+    if (jsonTextTooDeep(body, MAX_BODY_DEPTH)) {
+      return done(new ApiError('invalid_request', `The body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels`, [{ in: 'body', path: '', message: `nests deeper than ${MAX_BODY_DEPTH} levels` }]));
+    }
     try {
       done(null, sjson.parse(body, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch {

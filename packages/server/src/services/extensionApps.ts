@@ -12,6 +12,8 @@ import { searchSessionsOfApp } from '../storage/extensionSessions.js';
 import { findLocksByIds } from '../storage/locks.js';
 import { findUsersByIds } from '../storage/users.js';
 import { configUnlockRequirements } from './requirements.js';
+import { sessionConfigView } from './sessionConfig.js';
+import { checkedJson } from './freeFormJson.js';
 
 export interface NewAppInput {
   slug: string;
@@ -63,9 +65,18 @@ export function extensionSummary(row: ExtensionAppRow): ExtensionSummary {
   };
 }
 
+/** The app's free-form JSON fields, each held to the one depth limit and the 64 KiB config cap. */
+const APP_JSON_FIELDS = ['defaultConfig', 'initialMetadata', 'regularActions', 'extensionRequirements', 'attemptLimit'] as const;
+
+/** 400 `invalid_request` naming the field when one nests too deep or is over 64 KiB (DECISIONS §2, issue 16). */
+export function checkAppJson(input: Partial<Pick<NewAppInput, (typeof APP_JSON_FIELDS)[number]>>): void {
+  for (const field of APP_JSON_FIELDS) if (input[field] !== undefined && input[field] !== null) checkedJson(input[field], `/${field}`, field);
+}
+
 export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
   return {
     async create(ownerId: string, input: NewAppInput): Promise<ExtensionAppRow> {
+      checkAppJson(input);
       // Installs without a config use the default one: its platform-read keys must hold.
       if (input.defaultConfig) configUnlockRequirements(input.defaultConfig, '/defaultConfig', 'defaultConfig');
       const now = clock.now();
@@ -148,7 +159,7 @@ export function createAppConsoleService({ db, clock }: ServiceDeps) {
     },
     /** The app's sessions, for its developer: which locks run it, in what state (ascending ids). */
     async sessions(ownerId: string, appId: string, q: { status: 'locked' | 'unlocked' | 'deserted' | 'all'; limit: number; afterId?: string }) {
-      await owned(ownerId, appId);
+      const app = await owned(ownerId, appId);
       const { rows, count } = await searchSessionsOfApp(db, { appId, status: q.status, limit: q.limit + 1, afterId: q.afterId ?? null });
       const page = rows.slice(0, q.limit);
       const locks = await findLocksByIds(db, page.map((r) => r.lock_id));
@@ -165,7 +176,7 @@ export function createAppConsoleService({ db, clock }: ServiceDeps) {
             lockStatus: lock.status,
             wearerUsername: users.get(lock.wearer_id) ?? null,
             keyholderUsername: lock.keyholder_id && lock.keyholder_status === 'accepted' ? (users.get(lock.keyholder_id) ?? null) : null,
-            config: fromJson(r.config, {}),
+            config: sessionConfigView(r.config, app),
             createdAt: iso(r.created_at),
             updatedAt: iso(r.updated_at),
           };
@@ -175,6 +186,7 @@ export function createAppConsoleService({ db, clock }: ServiceDeps) {
 
     async update(ownerId: string, appId: string, patch: Omit<Partial<NewAppInput>, 'slug'>): Promise<AppOwnerView> {
       const row = await owned(ownerId, appId);
+      checkAppJson(patch);
       if (patch.defaultConfig) configUnlockRequirements(patch.defaultConfig, '/defaultConfig', 'defaultConfig');
       const iframeUrl = patch.iframeUrl !== undefined ? patch.iframeUrl : row.iframe_url;
       const setupUrl = patch.setupUrl !== undefined ? patch.setupUrl : row.setup_url;
