@@ -224,7 +224,8 @@ export const ExtensionSummary = Type.Object({
   description: Type.String(),
   iframeUrl: Nullable(Type.String()),
   setupUrl: Nullable(Type.String()),
-  defaultConfig: Type.Unknown(),
+  defaultConfig: Type.Unknown({ description: 'In catalog lists: null when larger than 4 KiB (`defaultConfigOmitted`); `GET /api/extensions/{slug}` has it whole (≤ 64 KiB)' }),
+  defaultConfigOmitted: Type.Optional(Type.Boolean({ description: 'The catalog left a large defaultConfig out: read it from `GET /api/extensions/{slug}`' })),
   requestsBackground: Type.Boolean({ description: 'The app asks for `sessions:background` (act while nobody has it open); granting it is a choice at install' }),
 });
 export type ExtensionSummary = Static<typeof ExtensionSummary>;

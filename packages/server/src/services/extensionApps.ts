@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { fromJson, toJson } from '../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow } from '../db/types.js';
 import type { LockRole } from './locks.js';
-import { findAppById, insertExtensionApp, listApps, listAppsOfOwner, updateExtensionApp } from '../storage/extensionApps.js';
+import { findAppById, findAppBySlug, insertExtensionApp, listApps, listAppsOfOwner, updateExtensionApp } from '../storage/extensionApps.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
 import { searchSessionsOfApp } from '../storage/extensionSessions.js';
@@ -52,7 +52,16 @@ export function backgroundRole(session: ExtensionSessionRow, app: ExtensionAppRo
   return requestsBackground(app) ? session.background_role : null;
 }
 
-export function extensionSummary(row: ExtensionAppRow): ExtensionSummary {
+/**
+ * Catalog lists go to every user: a default config larger than this is left out of them (null,
+ * `defaultConfigOmitted`) and read whole from the single entry, so a list of 200 apps stays small.
+ */
+export const CATALOG_INLINE_CONFIG_BYTES = 4 * 1024;
+
+export function extensionSummary(row: ExtensionAppRow, inList = false): ExtensionSummary {
+  if (inList && Buffer.byteLength(row.default_config) > CATALOG_INLINE_CONFIG_BYTES) {
+    return { ...extensionSummary(row), defaultConfig: null, defaultConfigOmitted: true };
+  }
   return {
     id: row.id,
     slug: row.slug,
@@ -109,7 +118,17 @@ export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
 
     /** The catalog a lock owner picks extensions from. */
     async catalog(limit = 200): Promise<ExtensionSummary[]> {
-      return (await listApps(db, limit + 1)).filter((a) => a.id !== EXTERNAL_APP_ID).slice(0, limit).map(extensionSummary);
+      return (await listApps(db, limit + 1))
+        .filter((a) => a.id !== EXTERNAL_APP_ID)
+        .slice(0, limit)
+        .map((a) => extensionSummary(a, true));
+    },
+
+    /** One catalog entry, its default config whole. */
+    async catalogEntry(slug: string): Promise<ExtensionSummary> {
+      const row = await findAppBySlug(db, slug);
+      if (!row || row.id === EXTERNAL_APP_ID) throw notFound('Extension');
+      return extensionSummary(row);
     },
   };
 }

@@ -1,10 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
+import { api } from '../api.js';
 import { SetupHost } from '../bridge/setup.js';
 import { logBridge } from '../bridgeLog.js';
 import { bridgeUi, useTheme } from '../theme.js';
 import type { ExtensionSummary } from '../types.js';
 
 export type Config = Record<string, unknown>;
+
+/** The catalog entry with its default config whole (lists leave large ones out). */
+export async function withWholeDefaultConfig(ext: ExtensionSummary): Promise<ExtensionSummary> {
+  return ext.defaultConfigOmitted ? api<ExtensionSummary>(`/api/extensions/${encodeURIComponent(ext.slug)}`) : ext;
+}
 
 export const asConfig = (v: unknown): Config => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Config) : {});
 
