@@ -34,11 +34,18 @@ export type AppsErrorBody = Static<typeof AppsErrorBody>;
 export const Username = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$' });
 export const Password = Type.String({ minLength: 8, maxLength: 256 });
 
+/**
+ * Every URL latch stores (iframe and setup pages, allowed origins, avatars, webhooks): http(s)
+ * only. `javascript:`, `data:` and friends are refused (400): a `javascript:` iframe URL has the
+ * origin "null", which no host may ever accept.
+ */
+export const HttpUrl = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
+
 export const Profile = Type.Object(
   {
     displayName: Type.Optional(Type.String({ maxLength: 64 })),
     bio: Type.Optional(Type.String({ maxLength: 1000 })),
-    avatarUrl: Type.Optional(Type.String({ maxLength: 2048, format: 'uri' })),
+    avatarUrl: Type.Optional(HttpUrl),
   },
   { additionalProperties: false },
 );

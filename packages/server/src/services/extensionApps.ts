@@ -30,6 +30,29 @@ export interface NewAppInput {
   attemptLimit?: Record<string, unknown> | null;
 }
 
+/** Whether a stored URL is http(s) with a real origin (never `javascript:`, `data:` or an opaque "null" origin). */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin !== 'null';
+  } catch {
+    return false;
+  }
+}
+
+/** 400 `invalid_request` naming the field for any app URL that is not http(s) (the routes' schemas say so too; services may be called without them). */
+export function checkAppUrls(input: Pick<NewAppInput, 'iframeUrl' | 'setupUrl' | 'allowedOrigins'>, prefix = ''): void {
+  const bad: Array<{ in: 'body'; path: string; message: string }> = [];
+  for (const field of ['iframeUrl', 'setupUrl'] as const) {
+    const v = input[field];
+    if (v !== undefined && v !== null && !isHttpUrl(v)) bad.push({ in: 'body', path: `${prefix}/${field}`, message: 'must be an http(s) URL' });
+  }
+  input.allowedOrigins?.forEach((o, i) => {
+    if (!isHttpUrl(o)) bad.push({ in: 'body', path: `${prefix}/allowedOrigins/${i}`, message: 'must be an http(s) origin' });
+  });
+  if (bad.length) throw new ApiError('invalid_request', `${bad[0]!.path.slice(1)} must be an http(s) URL`, bad);
+}
+
 /** The origins a launch may answer to: the registered ones, else the origins of the app's own URLs. */
 export function originsOf(input: Pick<NewAppInput, 'iframeUrl' | 'setupUrl' | 'allowedOrigins'>): string[] {
   if (input.allowedOrigins && input.allowedOrigins.length) return [...new Set(input.allowedOrigins.map((o) => new URL(o).origin))];
@@ -86,6 +109,7 @@ export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
   return {
     async create(ownerId: string, input: NewAppInput): Promise<ExtensionAppRow> {
       checkAppJson(input);
+      checkAppUrls(input);
       // Installs without a config use the default one: its platform-read keys must hold.
       if (input.defaultConfig) configUnlockRequirements(input.defaultConfig, '/defaultConfig', 'defaultConfig');
       const now = clock.now();
@@ -206,6 +230,7 @@ export function createAppConsoleService({ db, clock }: ServiceDeps) {
     async update(ownerId: string, appId: string, patch: Omit<Partial<NewAppInput>, 'slug'>): Promise<AppOwnerView> {
       const row = await owned(ownerId, appId);
       checkAppJson(patch);
+      checkAppUrls(patch);
       if (patch.defaultConfig) configUnlockRequirements(patch.defaultConfig, '/defaultConfig', 'defaultConfig');
       const iframeUrl = patch.iframeUrl !== undefined ? patch.iframeUrl : row.iframe_url;
       const setupUrl = patch.setupUrl !== undefined ? patch.setupUrl : row.setup_url;

@@ -12,7 +12,7 @@ import type { DeviceService } from './devices.js';
 import { configUnlockRequirements } from './requirements.js';
 import { ApiError } from '../errors.js';
 import { checkedJson } from './freeFormJson.js';
-import { BACKGROUND_SCOPE } from './extensionApps.js';
+import { BACKGROUND_SCOPE, checkAppUrls } from './extensionApps.js';
 
 /** Body of `POST /api/dev/fixtures` (DECISIONS §13); every field optional. */
 export interface FixtureInput {
@@ -90,6 +90,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
     const ext = input.extension ?? {};
     const lk = input.lock ?? {};
     // The config is the app's default and the lock's install config: checked before any account exists.
+    checkAppUrls(ext, '/extension');
     for (const field of ['config', 'initialMetadata', 'regularActions', 'extensionRequirements', 'attemptLimit'] as const) {
       if (ext[field] !== undefined && ext[field] !== null) checkedJson(ext[field], `/extension/${field}`, `extension.${field}`);
     }
