@@ -106,6 +106,23 @@ describe('extension iframe host and bridge (Chromium)', { skip }, () => {
     await close();
   });
 
+  it('a stored javascript: page (origin "null") is never framed and its script never runs', async () => {
+    // Rows written before URLs were checked: the API refuses such URLs now, so write the row directly.
+    const legacy = await fixtureWorld(p, { extension: { slug: 'legacy-js', name: 'Legacy JS', iframeUrl: `${p.extOrigin}/index.html`, allowedOrigins: [p.extOrigin] }, lock: { keyholder: false } });
+    await p.app.ctx.db
+      .updateTable('extension_apps')
+      .set({ iframe_url: 'javascript:window.parent.__pwned=1;void 0', allowed_origins: JSON.stringify(['null']) })
+      .where('id', '=', legacy.app.id)
+      .execute();
+    const { context, page } = await signedInPage(p, legacy.wearer.username, legacy.wearer.password);
+    await page.goto(`/locks/${legacy.lock.id}/extensions/${legacy.session.id}`);
+    const alert = await page.waitForSelector('[role="alert"]');
+    assert.match((await alert.textContent()) ?? '', /not an http\(s\) address/);
+    assert.equal(await page.$('[data-testid="extension-iframe"]'), null, 'no iframe');
+    assert.equal(await page.evaluate(() => (window as any).__pwned), undefined, 'the javascript: URL never ran');
+    await context.close();
+  });
+
   it('a home action opens the iframe with its slug, action and normalized intent', async () => {
     const res = await p.app.inject({
       method: 'PATCH',

@@ -34,11 +34,18 @@ export type AppsErrorBody = Static<typeof AppsErrorBody>;
 export const Username = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$' });
 export const Password = Type.String({ minLength: 8, maxLength: 256 });
 
+/**
+ * Every URL latch stores (iframe and setup pages, allowed origins, avatars, webhooks): http(s)
+ * only. `javascript:`, `data:` and friends are refused (400): a `javascript:` iframe URL has the
+ * origin "null", which no host may ever accept.
+ */
+export const HttpUrl = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
+
 export const Profile = Type.Object(
   {
     displayName: Type.Optional(Type.String({ maxLength: 64 })),
     bio: Type.Optional(Type.String({ maxLength: 1000 })),
-    avatarUrl: Type.Optional(Type.String({ maxLength: 2048, format: 'uri' })),
+    avatarUrl: Type.Optional(HttpUrl),
   },
   { additionalProperties: false },
 );
@@ -224,7 +231,8 @@ export const ExtensionSummary = Type.Object({
   description: Type.String(),
   iframeUrl: Nullable(Type.String()),
   setupUrl: Nullable(Type.String()),
-  defaultConfig: Type.Unknown(),
+  defaultConfig: Type.Unknown({ description: 'In catalog lists: null when larger than 4 KiB (`defaultConfigOmitted`); `GET /api/extensions/{slug}` has it whole (≤ 64 KiB)' }),
+  defaultConfigOmitted: Type.Optional(Type.Boolean({ description: 'The catalog left a large defaultConfig out: read it from `GET /api/extensions/{slug}`' })),
   requestsBackground: Type.Boolean({ description: 'The app asks for `sessions:background` (act while nobody has it open); granting it is a choice at install' }),
 });
 export type ExtensionSummary = Static<typeof ExtensionSummary>;

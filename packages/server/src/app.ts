@@ -35,6 +35,7 @@ import { extensionProgressRoutes } from './http/routes/extensionProgress.js';
 import { launchRoutes } from './http/routes/launch.js';
 import { eventRoutes } from './http/routes/events.js';
 import { registerWebApp } from './http/web.js';
+import { registerSecurityHeaders } from './http/securityHeaders.js';
 import { fileRoutes } from './http/routes/files.js';
 import { deviceRoutes } from './http/routes/devices.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   registerRequestPlumbing(app);
   registerErrorHandling(app);
+  await registerSecurityHeaders(app, { db: database.db, publicUrl: config.publicUrl });
 
   await app.register(swagger, {
     openapi: {
@@ -115,7 +117,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true }, staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    staticCSP: true,
+    // swagger-ui's own CSP (its inline init needs its hashes), but never framed: like the web UI.
+    transformStaticCSP: (header) => header.replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(cookie);

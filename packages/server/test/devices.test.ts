@@ -242,13 +242,13 @@ describe('device commands (spec 002)', () => {
       assert.deepEqual((await session(t, bare)).deviceControl, { available: false, supportedCommands: [], active: NOTHING });
     });
 
-    it('every command but all.stop → 409 device_not_available; all.stop always works', async () => {
+    it('every command, all.stop included, → 409 device_not_available (DECISIONS §11), and nothing is recorded', async () => {
       expectError(await command(t, bare, 'shock.start', { durationSeconds: 5, intensityPct: 5 }), 409, 'device_not_available');
       expectError(await command(t, bare, 'vibration.stop'), 409, 'device_not_available');
       expectError(await command(t, bare, 'shock.random.set', { enabled: true }), 409, 'device_not_available');
-      const r = ok(await command(t, bare, 'all.stop'));
-      assert.deepEqual(r.devices, []);
-      assert.deepEqual(r.active, NOTHING);
+      expectError(await command(t, bare, 'all.stop'), 409, 'device_not_available');
+      const owner = await login(t.app, bare.wearer.username, bare.wearer.password);
+      assert.equal((await history(t, owner, bare.lock.id)).filter((e) => e.type === 'device_command').length, 0);
     });
   });
 
@@ -365,6 +365,8 @@ describe('device commands (spec 002)', () => {
       const bare = await fixture(t, { lock: { virtualDevice: false } });
       const none = await v1(bare.wearer.userKey, { command: 'shock.start', params: { durationSeconds: 5, intensityPct: 5 } });
       assert.equal(expectError(none, 409, 'device_not_available').error, 'device_not_available');
+      const stopNone = await v1(bare.wearer.userKey, { command: 'all.stop' });
+      assert.equal(expectError(stopNone, 409, 'device_not_available').error, 'device_not_available');
       expectError(await v1(w.app.appKey, { command: 'all.stop' }), 403, 'user_wide_dev_key_required');
     });
   });

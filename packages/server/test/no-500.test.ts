@@ -22,6 +22,9 @@ const BAD_BODIES: Array<[string, string | undefined, string]> = [
   ['unknown fields', '{"zzz": 1, "__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}', 'application/json'],
   ['wrong types everywhere', JSON.stringify({ name: 1, params: 'x', data: [], config: 'nope', metric: {}, attemptId: [], title: null, slug: 7, granted: 'yes', payload: 'p', mode: 3, status: 9, limit: -1, extensions: {}, durationSeconds: 'long' }), 'application/json'],
   ['deep nesting', '{"data":' + '{"a":'.repeat(200) + '1' + '}'.repeat(200) + '}', 'application/json'],
+  ['4,200-deep objects', '{"data":' + '{"a":'.repeat(4_200) + '1' + '}'.repeat(4_200) + '}', 'application/json'],
+  ['10,000-deep objects', '{"data":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + '}', 'application/json'],
+  ['10,000-deep arrays', '['.repeat(10_000) + ']'.repeat(10_000), 'application/json'],
   ['truncated JSON', '{"data": {"a": ', 'application/json'],
   ['form-encoded', 'a=1&b=2', 'application/x-www-form-urlencoded'],
   ['text', 'plain words', 'text/plain'],
@@ -82,6 +85,10 @@ function edgeValue(schema: Json | undefined, mode: 'min' | 'max', doc: Json, dep
     }
   }
 }
+
+/** What `edgeValue` puts where a schema allows any JSON: the spots a deep value goes in. */
+const FREE_FORM = JSON.stringify({ a: [1, 'x', null] });
+const nestedText = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
 
 describe(`no 5xx on bad input, across the documented API (${TEST_DB})`, () => {
   let t: TestApp;
@@ -170,6 +177,33 @@ describe(`no 5xx on bad input, across the documented API (${TEST_DB})`, () => {
     assert.ok(calls > 500, `only ${calls} calls`);
     assert.deepEqual(failures, []);
   });
+  // (Before the edge bodies: their sandbox clock jump ends every main token.)
+  it('deep values (40, 4,200 and 10,000 levels) in every free-form field of every body: a 4xx with a catalog code', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const failures: string[] = [];
+    let placed = 0;
+    for (const [path, o] of Object.entries(paths)) {
+      if (path.startsWith('/api/dev/clock') || path === '/api/auth/logout') continue;
+      for (const [method, op] of Object.entries(o as Json).filter(([m]) => ['post', 'put', 'patch'].includes(m))) {
+        const schema = (op as Json).requestBody?.content?.['application/json']?.schema;
+        if (!schema) continue;
+        const text = JSON.stringify(edgeValue(schema, 'max', doc));
+        if (!text.includes(FREE_FORM)) continue;
+        for (const levels of [40, 4_200, 10_000]) {
+          const body = text.split(FREE_FORM).join(nestedText(levels));
+          for (const [who, headers] of credentialSets(path).filter(([w]) => w !== 'anonymous' && w !== 'main token alone')) {
+            const res = await t.app.inject({ method: method.toUpperCase() as 'POST', url: fill(path, realParam), headers: { ...headers, 'content-type': 'application/json' }, payload: body });
+            placed++;
+            if (res.statusCode >= 500) failures.push(`${method.toUpperCase()} ${path} as ${who}, ${levels} levels: ${res.statusCode} ${res.body.slice(0, 300)}`);
+            else if (res.statusCode >= 400 && typeof res.json().code !== 'string') failures.push(`${method.toUpperCase()} ${path} as ${who}, ${levels} levels: ${res.statusCode} without a catalog code`);
+          }
+        }
+      }
+    }
+    assert.ok(placed > 50, `only ${placed} calls carried a deep value: the schemas lost their free-form fields?`);
+    assert.deepEqual(failures, []);
+  });
+
   it('bodies at the edges of each schema reach the handlers, on every operation: no 5xx', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     const ops = Object.entries(paths)

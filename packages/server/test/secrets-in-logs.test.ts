@@ -131,6 +131,17 @@ describe('secrets never reach the logs', () => {
     expectError(asText, 415, 'unsupported_media_type');
   });
 
+  it('signed file URLs and other credentials in query strings', async () => {
+    // A signed URL's signature (valid or not, it is logged the same way) and a token in a query string.
+    const signature = 'Zm9yZ2VkLXNpZ25hdHVyZS1mb3ItYS1sb2ctdGVzdDEy'.slice(0, 43);
+    secret('file URL signature', signature);
+    const res = seen(await t.app.inject({ method: 'GET', url: `/api/files/0123456789abcdef01234567?expires=9999999999&signature=${signature}` }));
+    assert.ok(res.statusCode >= 400 && res.statusCode < 500, res.body);
+    const token = 'qs-token-0123456789abcdef';
+    secret('query token', token);
+    seen(await t.app.inject({ method: 'GET', url: `/api/me?access_token=${token}&limit=5` }));
+  });
+
   it('internal errors (500) with every kind of credential attached', async () => {
     await t.db.database.close();
     dbClosed = true;
@@ -151,6 +162,8 @@ describe('secrets never reach the logs', () => {
     assert.ok(lines.some((l) => l.msg === 'incoming request'), 'request logging is on');
     assert.ok(lines.some((l) => l.msg === 'request completed' && (l.res as { statusCode?: number } | undefined)?.statusCode === 500), 'the 500s were logged');
     assert.ok(lines.some((l) => l.level === 50 && l.err !== undefined), 'an error was logged with its err');
+    assert.ok(text.includes('expires=9999999999&signature=[redacted]'), 'the signed URL is logged with its signature redacted');
+    assert.ok(text.includes('access_token=[redacted]&limit=5'), 'other query parameters stay readable');
     assert.ok(secrets.size >= 15, `${secrets.size} secrets checked`);
     const leaks: string[] = [];
     for (const [name, value] of secrets) {

@@ -284,7 +284,9 @@ describe(`webhooks (${TEST_DB})`, () => {
     assert.equal(deleted!.data.sessionId, w.session.id);
     const [createdEvent] = of('extension_session.created');
     assert.equal(createdEvent!.data.sessionId, newSession);
-    assert.deepEqual(createdEvent!.data.config, { level: 'hard' });
+    // DECISIONS §6: the saved config plus the keys the platform schedules from (the app's defaults here).
+    const app = (await call(t.app, await login(t.app, w.developer.username, w.developer.password), 'GET', `/api/developer/apps/${w.app.id}`)).json();
+    assert.deepEqual(createdEvent!.data.config, { level: 'hard', extensionRequirements: app.extensionRequirements, attemptLimit: app.attemptLimit, regularActions: app.regularActions });
 
     const [unlocked] = of('lock.unlocked');
     assert.equal(unlocked!.data.sessionId, newSession, 'the app’s active session on the lock');
@@ -634,6 +636,35 @@ describe(`webhooks: SSRF guard outside the sandbox (${TEST_DB})`, () => {
     const blocked = ['127.0.0.1', '127.255.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '100.100.100.200', '0.0.0.0', '::', '::1', 'fc00::1', 'fd00:ec2::254', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '224.0.0.1', '255.255.255.255'];
     for (const a of blocked) assert.ok(blockedAddressReason(a), `${a} is blocked`);
     for (const a of ['93.184.216.34', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) assert.equal(blockedAddressReason(a), null, `${a} is public`);
+  });
+
+  it('classifies every special-purpose range, including IPv4 carried inside IPv6 (mapped, translated, NAT64, 6to4, Teredo)', () => {
+    const cases: Record<string, string[]> = {
+      'IPv4-mapped loopback/private': ['::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:192.168.0.1', '::ffff:169.254.169.254'],
+      'IPv4-translated (::ffff:0:0/96)': ['::ffff:0:7f00:1', '::ffff:0:a00:1', '::ffff:0:808:808'],
+      'IPv4-compatible (deprecated ::/96)': ['::7f00:1', '::a00:1', '::127.0.0.1'],
+      NAT64: ['64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe', '64:ff9b:1::1'],
+      '6to4': ['2002:7f00:1::1', '2002:c0a8:1::1'],
+      Teredo: ['2001:0:4136:e378:8000:63bf:3fff:fdd2'],
+      'link-local': ['169.254.0.1', 'fe80::1', 'fe80::a9fe:a9fe'],
+      'unique local': ['fc00::1', 'fd12:3456::1'],
+      loopback: ['127.0.0.1', '127.1.2.3', '::1'],
+      unspecified: ['0.0.0.0', '0.1.2.3', '::'],
+      'multicast/broadcast': ['224.0.0.1', '239.255.255.250', 'ff02::1', '255.255.255.255'],
+      'reserved/documentation': ['192.0.2.1', '198.51.100.7', '203.0.113.9', '240.0.0.1', '2001:db8::1', '100::1', '3fff::1', 'fec0::1'],
+      'outside 2000::/3': ['4000::1', 'e000::1'],
+    };
+    for (const [kind, addresses] of Object.entries(cases)) {
+      for (const a of addresses) assert.ok(blockedAddressReason(a), `${a} (${kind}) is blocked`);
+    }
+    assert.equal(blockedAddressReason('example.com'), 'not an IP address');
+    for (const a of ['8.8.8.8', '2001:4860:4860::8888', '::ffff:8.8.8.8', '2a00:1450:4001::200e']) assert.equal(blockedAddressReason(a), null, `${a} is public`);
+  });
+
+  it('refuses an IPv4-translated loopback literal (::ffff:0:7f00:1) as a webhook URL', async () => {
+    for (const url of ['https://[::ffff:0:7f00:1]/hook', 'https://[64:ff9b::7f00:1]/hook', 'https://[::7f00:1]/hook', 'https://[2002:7f00:1::1]/hook']) {
+      expectError(await call(t.app, dev, 'POST', hooks(appId), { url }), 400, 'invalid_request');
+    }
   });
 
   it('refuses http and non-public IP literals when the endpoint is created or changed', async () => {

@@ -108,6 +108,8 @@ export interface ExtensionSummary {
   iframeUrl: string | null;
   setupUrl: string | null;
   defaultConfig: unknown;
+  /** Catalog lists leave a default config over 4 KiB out: `withWholeDefaultConfig` reads it. */
+  defaultConfigOmitted?: boolean;
   requestsBackground: boolean;
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
 import { ApiError } from '../errors.js';
+import { jsonTextTooDeep, MAX_BODY_DEPTH } from '../services/freeFormJson.js';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -10,6 +11,14 @@ export function requestIdFor(req: { headers: Record<string, string | string[] | 
   const incoming = req.headers['x-request-id'];
   if (typeof incoming === 'string' && CLIENT_REQUEST_ID.test(incoming)) return incoming;
   return `req_${randomBytes(12).toString('hex')}`;
+}
+
+/**
+ * A request to a route that declares developer credentials (extension and External API routes)
+ * and sends `Authorization`: browsers never attach that header cross-site without a preflight.
+ */
+function keyAuthenticated(req: FastifyRequest): boolean {
+  return req.routeOptions.config?.credentials !== undefined && typeof req.headers.authorization === 'string';
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -26,6 +35,10 @@ export function registerRequestPlumbing(app: FastifyInstance): void {
 
   const parseJson = (_req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => {
     if (body.trim() === '') return done(null, {});
+    // Before parsing: a 10,000-deep body never becomes an object (the free-form limit is 32 levels).
+    if (jsonTextTooDeep(body, MAX_BODY_DEPTH)) {
+      return done(new ApiError('invalid_request', `The body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels`, [{ in: 'body', path: '', message: `nests deeper than ${MAX_BODY_DEPTH} levels` }]));
+    }
     try {
       done(null, sjson.parse(body, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch {
@@ -36,6 +49,21 @@ export function registerRequestPlumbing(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
   app.addContentTypeParser(/^application\/[\w.-]+\+json$/, { parseAs: 'string' }, parseJson);
+  // Any other type: an empty body on a key-authenticated route is "no body" (→ `{}` below), what
+  // aiohttp's `session.post(url)` sends as `application/octet-stream` (DECISIONS §2). Everywhere
+  // else, and with any byte in it, 415: cookie routes keep refusing non-JSON types, which a
+  // cross-site form could send without a preflight (CSRF defence).
+  app.addContentTypeParser('*', (req, payload, done) => {
+    const refuse = () => new ApiError('unsupported_media_type', 'Send the body as application/json');
+    const length = req.headers['content-length'];
+    if (!keyAuthenticated(req) || (length !== undefined && length !== '0')) return done(refuse());
+    let size = 0;
+    payload.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+    });
+    payload.on('error', (err) => done(err));
+    payload.on('end', () => (size === 0 ? done(null, undefined) : done(refuse())));
+  });
 
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined && BODY_METHODS.has(req.method)) req.body = {};

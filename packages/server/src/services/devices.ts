@@ -324,7 +324,9 @@ export function createDeviceService({
       const isStop = STOPS.includes(name);
       if (!isStop && lock.status !== 'locked') throw new ApiError('lock_ended', 'The lock is no longer active');
       const devices = await findDevicesOfLocks(db, [lock.id]);
-      if (devices.length === 0 && name !== 'all.stop') throw new ApiError('device_not_available', 'No device is attached to this lock');
+      // DECISIONS §11: none attached → 409, for every command (a stop included: nothing to stop is
+      // not a success a script should believe).
+      if (devices.length === 0) throw new ApiError('device_not_available', 'No device is attached to this lock');
       const capable = devices.filter((d) => driverOf(d).modelCommands(d).includes(name));
       if (capable.length === 0 && name !== 'all.stop') {
         throw new ApiError('unsupported_command', `No device on this lock supports ${name}`, { command: name, supportedCommands: [...new Set(devices.flatMap((d) => driverOf(d).modelCommands(d)))] });

@@ -5,13 +5,15 @@ import { isUniqueViolation } from '../db/errors.js';
 import { fromJson, toJson } from '../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow } from '../db/types.js';
 import type { LockRole } from './locks.js';
-import { findAppById, insertExtensionApp, listApps, listAppsOfOwner, updateExtensionApp } from '../storage/extensionApps.js';
+import { findAppById, findAppBySlug, insertExtensionApp, listApps, listAppsOfOwner, updateExtensionApp } from '../storage/extensionApps.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
 import { searchSessionsOfApp } from '../storage/extensionSessions.js';
 import { findLocksByIds } from '../storage/locks.js';
 import { findUsersByIds } from '../storage/users.js';
 import { configUnlockRequirements } from './requirements.js';
+import { sessionConfigView } from './sessionConfig.js';
+import { checkedJson } from './freeFormJson.js';
 
 export interface NewAppInput {
   slug: string;
@@ -26,6 +28,29 @@ export interface NewAppInput {
   regularActions?: Record<string, unknown> | null;
   extensionRequirements?: unknown;
   attemptLimit?: Record<string, unknown> | null;
+}
+
+/** Whether a stored URL is http(s) with a real origin (never `javascript:`, `data:` or an opaque "null" origin). */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin !== 'null';
+  } catch {
+    return false;
+  }
+}
+
+/** 400 `invalid_request` naming the field for any app URL that is not http(s) (the routes' schemas say so too; services may be called without them). */
+export function checkAppUrls(input: Pick<NewAppInput, 'iframeUrl' | 'setupUrl' | 'allowedOrigins'>, prefix = ''): void {
+  const bad: Array<{ in: 'body'; path: string; message: string }> = [];
+  for (const field of ['iframeUrl', 'setupUrl'] as const) {
+    const v = input[field];
+    if (v !== undefined && v !== null && !isHttpUrl(v)) bad.push({ in: 'body', path: `${prefix}/${field}`, message: 'must be an http(s) URL' });
+  }
+  input.allowedOrigins?.forEach((o, i) => {
+    if (!isHttpUrl(o)) bad.push({ in: 'body', path: `${prefix}/allowedOrigins/${i}`, message: 'must be an http(s) origin' });
+  });
+  if (bad.length) throw new ApiError('invalid_request', `${bad[0]!.path.slice(1)} must be an http(s) URL`, bad);
 }
 
 /** The origins a launch may answer to: the registered ones, else the origins of the app's own URLs. */
@@ -50,7 +75,16 @@ export function backgroundRole(session: ExtensionSessionRow, app: ExtensionAppRo
   return requestsBackground(app) ? session.background_role : null;
 }
 
-export function extensionSummary(row: ExtensionAppRow): ExtensionSummary {
+/**
+ * Catalog lists go to every user: a default config larger than this is left out of them (null,
+ * `defaultConfigOmitted`) and read whole from the single entry, so a list of 200 apps stays small.
+ */
+export const CATALOG_INLINE_CONFIG_BYTES = 4 * 1024;
+
+export function extensionSummary(row: ExtensionAppRow, inList = false): ExtensionSummary {
+  if (inList && Buffer.byteLength(row.default_config) > CATALOG_INLINE_CONFIG_BYTES) {
+    return { ...extensionSummary(row), defaultConfig: null, defaultConfigOmitted: true };
+  }
   return {
     id: row.id,
     slug: row.slug,
@@ -63,9 +97,19 @@ export function extensionSummary(row: ExtensionAppRow): ExtensionSummary {
   };
 }
 
+/** The app's free-form JSON fields, each held to the one depth limit and the 64 KiB config cap. */
+const APP_JSON_FIELDS = ['defaultConfig', 'initialMetadata', 'regularActions', 'extensionRequirements', 'attemptLimit'] as const;
+
+/** 400 `invalid_request` naming the field when one nests too deep or is over 64 KiB (DECISIONS §2, issue 16). */
+export function checkAppJson(input: Partial<Pick<NewAppInput, (typeof APP_JSON_FIELDS)[number]>>): void {
+  for (const field of APP_JSON_FIELDS) if (input[field] !== undefined && input[field] !== null) checkedJson(input[field], `/${field}`, field);
+}
+
 export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
   return {
     async create(ownerId: string, input: NewAppInput): Promise<ExtensionAppRow> {
+      checkAppJson(input);
+      checkAppUrls(input);
       // Installs without a config use the default one: its platform-read keys must hold.
       if (input.defaultConfig) configUnlockRequirements(input.defaultConfig, '/defaultConfig', 'defaultConfig');
       const now = clock.now();
@@ -98,7 +142,17 @@ export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
 
     /** The catalog a lock owner picks extensions from. */
     async catalog(limit = 200): Promise<ExtensionSummary[]> {
-      return (await listApps(db, limit + 1)).filter((a) => a.id !== EXTERNAL_APP_ID).slice(0, limit).map(extensionSummary);
+      return (await listApps(db, limit + 1))
+        .filter((a) => a.id !== EXTERNAL_APP_ID)
+        .slice(0, limit)
+        .map((a) => extensionSummary(a, true));
+    },
+
+    /** One catalog entry, its default config whole. */
+    async catalogEntry(slug: string): Promise<ExtensionSummary> {
+      const row = await findAppBySlug(db, slug);
+      if (!row || row.id === EXTERNAL_APP_ID) throw notFound('Extension');
+      return extensionSummary(row);
     },
   };
 }
@@ -148,7 +202,7 @@ export function createAppConsoleService({ db, clock }: ServiceDeps) {
     },
     /** The app's sessions, for its developer: which locks run it, in what state (ascending ids). */
     async sessions(ownerId: string, appId: string, q: { status: 'locked' | 'unlocked' | 'deserted' | 'all'; limit: number; afterId?: string }) {
-      await owned(ownerId, appId);
+      const app = await owned(ownerId, appId);
       const { rows, count } = await searchSessionsOfApp(db, { appId, status: q.status, limit: q.limit + 1, afterId: q.afterId ?? null });
       const page = rows.slice(0, q.limit);
       const locks = await findLocksByIds(db, page.map((r) => r.lock_id));
@@ -165,7 +219,7 @@ export function createAppConsoleService({ db, clock }: ServiceDeps) {
             lockStatus: lock.status,
             wearerUsername: users.get(lock.wearer_id) ?? null,
             keyholderUsername: lock.keyholder_id && lock.keyholder_status === 'accepted' ? (users.get(lock.keyholder_id) ?? null) : null,
-            config: fromJson(r.config, {}),
+            config: sessionConfigView(r.config, app),
             createdAt: iso(r.created_at),
             updatedAt: iso(r.updated_at),
           };
@@ -175,6 +229,8 @@ export function createAppConsoleService({ db, clock }: ServiceDeps) {
 
     async update(ownerId: string, appId: string, patch: Omit<Partial<NewAppInput>, 'slug'>): Promise<AppOwnerView> {
       const row = await owned(ownerId, appId);
+      checkAppJson(patch);
+      checkAppUrls(patch);
       if (patch.defaultConfig) configUnlockRequirements(patch.defaultConfig, '/defaultConfig', 'defaultConfig');
       const iframeUrl = patch.iframeUrl !== undefined ? patch.iframeUrl : row.iframe_url;
       const setupUrl = patch.setupUrl !== undefined ? patch.setupUrl : row.setup_url;

@@ -28,6 +28,8 @@ import { findOpenTasksOfLocks } from '../storage/tasks.js';
 import { findLocksByIds } from '../storage/locks.js';
 import { findUsersByIds } from '../storage/users.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+import { sessionConfigView } from './sessionConfig.js';
+import { checkJsonDepth } from './freeFormJson.js';
 import { writeHistory } from './history.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import { DEFAULT_LOCK_SETTINGS, remainingSeconds, sessionLockView, timerHiddenFrom, type LockRole } from './locks.js';
@@ -43,7 +45,6 @@ interface StoredMetadata {
 }
 
 export const MAX_STATE_BYTES = 64 * 1024;
-const MAX_STATE_DEPTH = 32;
 export const RESERVED_STATE_KEYS = ['attemptLimits'] as const;
 
 export interface Viewer {
@@ -77,7 +78,8 @@ function requirementStatuses(meta: StoredMetadata, totals: Map<string, number>):
 
 /** Rejects keys MongoDB-era clients cannot store (`$…`, `a.b`) and pathological nesting. */
 export function checkStateKeys(value: unknown, path = 'data', depth = 0): void {
-  if (depth > MAX_STATE_DEPTH) throw new ApiError('invalid_request', `State nests deeper than ${MAX_STATE_DEPTH} levels at ${path}`);
+  // The one free-form depth limit, checked once without recursion; the walk below then stays shallow.
+  if (depth === 0) checkJsonDepth(value, '/data', 'State');
   if (Array.isArray(value)) {
     value.forEach((v, i) => checkStateKeys(v, `${path}[${i}]`, depth + 1));
     return;
@@ -218,7 +220,7 @@ export function createExtensionSessionService({
         role: viewer.role,
         status: session.removed_at !== null ? 'removed' : lock.status,
         extension: { slug: app.slug, name: app.name, appId: app.id },
-        config: fromJson(session.config, {}),
+        config: sessionConfigView(session.config, app),
         metadata: metadataView(session, ctx),
         lock: sessionLockView(lock, hidden),
         lockData: lockData(lock, users, ctx.blockersByLock.get(lock.id) ?? [], ctx.openTasks.has(lock.id), viewer, now),
@@ -356,6 +358,7 @@ export function createExtensionSessionService({
 
     /** Replaces only the arrays the patch names, in this extension's metadata only. */
     async patchMetadata(sessionId: string, patch: MetadataPatch): Promise<Metadata> {
+      patch.homeActions?.forEach((a, i) => checkJsonDepth(a.intent?.payload, `/homeActions/${i}/intent/payload`, `homeActions[${i}].intent.payload`));
       if (patch.homeActions) {
         const slugs = patch.homeActions.map((a) => a.slug);
         const dup = slugs.find((s, i) => slugs.indexOf(s) !== i);

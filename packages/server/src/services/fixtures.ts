@@ -11,7 +11,8 @@ import type { LockService } from './locks.js';
 import type { DeviceService } from './devices.js';
 import { configUnlockRequirements } from './requirements.js';
 import { ApiError } from '../errors.js';
-import { BACKGROUND_SCOPE } from './extensionApps.js';
+import { checkedJson } from './freeFormJson.js';
+import { BACKGROUND_SCOPE, checkAppUrls } from './extensionApps.js';
 
 /** Body of `POST /api/dev/fixtures` (DECISIONS §13); every field optional. */
 export interface FixtureInput {
@@ -89,6 +90,10 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
     const ext = input.extension ?? {};
     const lk = input.lock ?? {};
     // The config is the app's default and the lock's install config: checked before any account exists.
+    checkAppUrls(ext, '/extension');
+    for (const field of ['config', 'initialMetadata', 'regularActions', 'extensionRequirements', 'attemptLimit'] as const) {
+      if (ext[field] !== undefined && ext[field] !== null) checkedJson(ext[field], `/extension/${field}`, `extension.${field}`);
+    }
     if (ext.config) configUnlockRequirements(ext.config, '/extension/config', 'extension.config');
     if (lk.background && ext.scopes && !ext.scopes.includes(BACKGROUND_SCOPE)) {
       throw new ApiError('invalid_request', 'lock.background needs the app to request sessions:background', [{ in: 'body', path: '/lock/background', message: 'extension.scopes lacks sessions:background' }]);

@@ -14,6 +14,8 @@ import { findUserByUsername, findUsersByIds } from '../storage/users.js';
 import { publicUser } from './accounts.js';
 import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+import { checkJsonDepth, MAX_CONFIG_BYTES } from './freeFormJson.js';
+import { appScheduledDefault, SCHEDULED_CONFIG_KEYS, sessionConfigView } from './sessionConfig.js';
 import { historyView, writeHistory } from './history.js';
 import { writeNotification } from './notifications.js';
 import { configUnlockRequirements } from './requirements.js';
@@ -40,7 +42,7 @@ export function mergeSettings(base: LockSettings, patch: LockSettingsInput = {})
 }
 
 /** Extension config (and state) larger than this is refused: it rides along on every session read. */
-export const MAX_CONFIG_BYTES = 64 * 1024;
+export { MAX_CONFIG_BYTES };
 
 export interface ExtensionChoice {
   slug: string;
@@ -63,7 +65,7 @@ export function installedView(s: ExtensionSessionRow, app: ExtensionAppRow): Ins
     slug: app.slug,
     name: app.name,
     appId: app.id,
-    config: fromJson(s.config, {}),
+    config: sessionConfigView(s.config, app),
     createdAt: iso(s.created_at),
     requestsBackground: requestsBackground(app),
     background: s.background_granted_at !== null && s.background_role ? { grantedAt: iso(s.background_granted_at), role: s.background_role } : null,
@@ -136,6 +138,7 @@ interface PreparedInstall {
  */
 function prepareInstall(app: ExtensionAppRow, config: Record<string, unknown> | undefined, pointer: string): PreparedInstall {
   const effective = config ?? fromJson<Record<string, unknown>>(app.default_config, {});
+  checkJsonDepth(effective, pointer, config ? `Config for ${app.slug}` : `Default config of ${app.slug}`);
   const text = toJson(effective);
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
     throw new ApiError('invalid_request', `Config for ${app.slug} is larger than ${MAX_CONFIG_BYTES} bytes`, { slug: app.slug });
@@ -157,9 +160,6 @@ export interface LockHooks {
   /** A session was created (in its transaction): schedules its requirement windows, attempts… */
   sessionCreated?: (tx: Executor, session: ExtensionSessionRow, app: ExtensionAppRow) => Promise<void>;
 }
-
-/** Config keys latch schedules work from: fixed once the extension runs on a lock. */
-const SCHEDULED_CONFIG_KEYS = ['extensionRequirements', 'attemptLimit', 'regularActions'] as const;
 
 export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { dialect: 'sqlite' | 'postgres' }, hooks: LockHooks = {}) {
   async function installInTx(tx: Executor, lock: LockRow, app: ExtensionAppRow, prepared: PreparedInstall, actorId: string, actorRole: LockRole, now: number, background = false) {
@@ -189,7 +189,7 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
       throw err;
     }
     if (hooks.sessionCreated) await hooks.sessionCreated(tx, row, app);
-    await emitWebhookEvent(tx, ids, now, 'extension_session.created', { session: row }, () => ({ config: fromJson(row.config, {}), createdAt: iso(now) }));
+    await emitWebhookEvent(tx, ids, now, 'extension_session.created', { session: row }, () => ({ config: sessionConfigView(row.config, app), createdAt: iso(now) }));
     await writeHistory(tx, ids, now, {
       lockId: lock.id,
       type: 'extension_installed',
@@ -416,6 +416,11 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
     async changeConfig(user: UserRow, lockId: string, slug: string, config: Record<string, unknown>): Promise<InstalledExtension> {
       const { lock, role } = await controlledActiveLock(user.id, lockId);
       const { app, session } = await installedOn(lock, slug);
+      // The config the page read back carries the app's defaults for the scheduled keys
+      // (sessionConfigView): sent back unchanged, they are not an override, so not stored.
+      const before = fromJson<Record<string, unknown>>(session.config, {});
+      const echoed = SCHEDULED_CONFIG_KEYS.filter((k) => before[k] === undefined && config[k] !== undefined && toJson(config[k]) === toJson(appScheduledDefault(app, k)));
+      if (echoed.length) config = Object.fromEntries(Object.entries(config).filter(([k]) => !(echoed as string[]).includes(k)));
       const prepared = prepareInstall(app, config, '/config');
       const row = await mutateSessionRow(db, dialect, clock, session.id, async (current) => {
         if (current.removed_at !== null) throw notFound(`Extension ${slug} on this lock`);

@@ -6,6 +6,7 @@ import { insertRegularAction, listRecentRegularActions } from '../storage/regula
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 import { mutateSessionRow } from './sessionRows.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
+import { checkJsonDepth } from './freeFormJson.js';
 
 export type RegularMode = 'unlimited' | 'non_cumulative' | 'cumulative';
 
@@ -127,6 +128,7 @@ export function createRegularActionService({ db, clock, ids, dialect }: ServiceD
 
     /** One trusted action; N parallel submissions never accept more than allowed. */
     async submit(sessionId: string, app: ExtensionAppRow, payload: unknown, tx?: Executor) {
+      checkJsonDepth(payload, '/payload', 'payload');
       if (Buffer.byteLength(toJson(payload)) > MAX_PAYLOAD_BYTES) throw new ApiError('payload_too_large', `payload may be at most ${MAX_PAYLOAD_BYTES} bytes`);
       return mutateSessionRow(
         db,

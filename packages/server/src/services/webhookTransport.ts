@@ -1,7 +1,8 @@
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../clock.js';
 
@@ -21,50 +22,43 @@ export function webhookUrlPolicy(config: { dev: boolean; webhooks: { allowPrivat
   return { allowPrivateNetworks: open, requireHttps: !open };
 }
 
-/** Address ranges a webhook may not reach unless private networks are allowed, with what they are. */
-const BLOCKED_RANGES: Array<[string, number, 'ipv4' | 'ipv6', string]> = [
-  ['0.0.0.0', 8, 'ipv4', 'unspecified'],
-  ['10.0.0.0', 8, 'ipv4', 'private'],
-  ['100.64.0.0', 10, 'ipv4', 'carrier-grade NAT'],
-  ['127.0.0.0', 8, 'ipv4', 'loopback'],
-  ['169.254.0.0', 16, 'ipv4', 'link-local (cloud metadata)'],
-  ['172.16.0.0', 12, 'ipv4', 'private'],
-  ['192.0.0.0', 24, 'ipv4', 'IETF protocol assignments (cloud metadata)'],
-  ['192.0.2.0', 24, 'ipv4', 'documentation'],
-  ['192.88.99.0', 24, 'ipv4', '6to4 relay'],
-  ['192.168.0.0', 16, 'ipv4', 'private'],
-  ['198.18.0.0', 15, 'ipv4', 'benchmarking'],
-  ['198.51.100.0', 24, 'ipv4', 'documentation'],
-  ['203.0.113.0', 24, 'ipv4', 'documentation'],
-  ['224.0.0.0', 4, 'ipv4', 'multicast'],
-  ['240.0.0.0', 4, 'ipv4', 'reserved'],
-  ['::', 128, 'ipv6', 'unspecified'],
-  ['::1', 128, 'ipv6', 'loopback'],
-  ['::', 96, 'ipv6', 'IPv4-compatible'],
-  ['64:ff9b::', 96, 'ipv6', 'NAT64'],
-  ['64:ff9b:1::', 48, 'ipv6', 'NAT64 (local)'],
-  ['100::', 64, 'ipv6', 'discard'],
-  ['2001::', 32, 'ipv6', 'Teredo'],
-  ['2001:2::', 48, 'ipv6', 'benchmarking'],
-  ['2001:db8::', 32, 'ipv6', 'documentation'],
-  ['2002::', 16, 'ipv6', '6to4'],
-  ['fc00::', 7, 'ipv6', 'unique local (private)'],
-  ['fe80::', 10, 'ipv6', 'link-local'],
-  ['fec0::', 10, 'ipv6', 'site-local'],
-  ['ff00::', 8, 'ipv6', 'multicast'],
-];
-const BLOCKED = BLOCKED_RANGES.map(([net, prefix, type, label]) => {
-  const list = new BlockList();
-  list.addSubnet(net, prefix, type);
-  return { list, label };
-});
+/**
+ * Only globally routable unicast addresses may be reached (unless private networks are allowed).
+ * ipaddr.js names the special ranges (loopback, private, link-local, carrier-grade NAT, unique
+ * local, NAT64, 6to4, Teredo, IPv4-mapped and -translated, …); anything it does not call plain
+ * `unicast` is refused, and IPv6 must also lie in 2000::/3, the only block IANA hands out as
+ * global unicast (which also catches the deprecated IPv4-compatible `::a.b.c.d`).
+ * An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) is judged as the IPv4 address it carries.
+ */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+
+const RANGE_LABELS: Record<string, string> = {
+  unspecified: 'unspecified',
+  broadcast: 'broadcast',
+  multicast: 'multicast',
+  linkLocal: 'link-local (cloud metadata)',
+  loopback: 'loopback',
+  carrierGradeNat: 'carrier-grade NAT',
+  private: 'private',
+  reserved: 'reserved',
+  uniqueLocal: 'unique local (private)',
+  ipv4Mapped: 'IPv4-mapped',
+  deprecatedSiteLocal: 'site-local',
+  discard: 'discard',
+  rfc6145: 'IPv4-translated (SIIT)',
+  rfc6052: 'NAT64',
+  '6to4': '6to4',
+  teredo: 'Teredo',
+  benchmarking: 'benchmarking',
+};
 
 /** Why an IP address may not be reached ("loopback", "private", …), or null for a public one. IPv4-mapped IPv6 counts as IPv4. */
 export function blockedAddressReason(address: string): string | null {
-  const family = isIP(address);
-  if (family === 0) return 'not an IP address';
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  for (const { list, label } of BLOCKED) if (list.check(address, type)) return label;
+  if (!ipaddr.isValid(address) || isIP(address) === 0) return 'not an IP address';
+  const parsed = ipaddr.process(address);
+  const range = parsed.range();
+  if (range !== 'unicast') return RANGE_LABELS[range] ?? `special-purpose (${range})`;
+  if (parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_UNICAST_V6)) return 'reserved (outside 2000::/3)';
   return null;
 }
 

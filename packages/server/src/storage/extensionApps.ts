@@ -34,3 +34,8 @@ export async function listAppsOfOwner(db: Executor, ownerId: string): Promise<Ex
 export async function updateExtensionApp(db: Executor, id: string, patch: Partial<Omit<ExtensionAppRow, 'id' | 'owner_id' | 'slug' | 'created_at'>>): Promise<void> {
   await db.updateTable('extension_apps').set(patch).where('id', '=', id).execute();
 }
+
+/** Every app's page URLs and allowed origins (the web UI's CSP `frame-src`). */
+export async function listAppFrameSources(db: Executor): Promise<Array<Pick<ExtensionAppRow, 'iframe_url' | 'setup_url' | 'allowed_origins'>>> {
+  return db.selectFrom('extension_apps').select(['iframe_url', 'setup_url', 'allowed_origins']).execute();
+}

@@ -51,6 +51,8 @@ export class BridgeHost {
   private stopped = false;
 
   constructor(opts: BridgeHostOptions) {
+    // The opaque origin "null" (javascript:, data:, sandboxed frames) is never an app's origin.
+    if (opts.origin === 'null' || !/^https?:\/\//.test(opts.origin)) throw new Error(`Not an http(s) origin: ${opts.origin}`);
     this.opts = { maxQueued: 64, maxInFlight: 4, ...opts };
     this.onMessage = this.onMessage.bind(this);
   }
@@ -90,7 +92,7 @@ export class BridgeHost {
     if (this.stopped) return;
     // Source first: a message from any other window is not ours to look at.
     if (event.source !== this.opts.iframe.contentWindow || event.source === null) return this.log({ direction: 'drop', reason: 'another window' });
-    if (event.origin !== this.opts.origin) return this.log({ direction: 'drop', reason: `origin ${event.origin}` });
+    if (event.origin === 'null' || event.origin !== this.opts.origin) return this.log({ direction: 'drop', reason: `origin ${event.origin}` });
     const msg: unknown = event.data;
     if (!isPlainObject(msg)) return this.log({ direction: 'drop', reason: 'not an object' });
     if (msg.type === RESIZE) {

@@ -67,8 +67,25 @@ export function createNonce(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * The origin the host may frame and talk to: an http(s) page's own origin, else null. A
+ * `javascript:`/`data:`/`blob:` URL is never framed, and the opaque origin "null" (which any
+ * sandboxed or data: frame reports) is never accepted as an app's origin.
+ */
+export function frameableOrigin(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    return u.origin === 'null' ? null : u.origin;
+  } catch {
+    return null;
+  }
+}
+
 /** The app's iframe URL with the launch payload as its hash (any hash it had is replaced). */
 export function launchUrl(iframeUrl: string, payload: LaunchPayload): string {
+  if (!frameableOrigin(iframeUrl)) throw new Error('Only http(s) pages are framed');
   const u = new URL(iframeUrl);
   u.hash = '';
   return `${u.toString()}#${encodeURIComponent(JSON.stringify(payload))}`;

@@ -35,6 +35,8 @@ export class SetupHost {
   private loadInitTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: SetupHostOptions) {
+    // The opaque origin "null" (javascript:, data:, sandboxed frames) is never an app's origin.
+    if (opts.origin === 'null' || !/^https?:\/\//.test(opts.origin)) throw new Error(`Not an http(s) origin: ${opts.origin}`);
     this.onMessage = this.onMessage.bind(this);
   }
 
@@ -93,7 +95,7 @@ export class SetupHost {
 
   private onMessage(event: MessageEvent) {
     if (event.source !== this.opts.iframe.contentWindow || event.source === null) return;
-    if (event.origin !== this.opts.origin) return this.opts.onLog?.(`dropped setup message from ${event.origin}`);
+    if (event.origin === 'null' || event.origin !== this.opts.origin) return this.opts.onLog?.(`dropped setup message from ${event.origin}`);
     const msg: unknown = event.data;
     if (!isPlainObject(msg)) return;
     if (msg.type === SETUP_READY) {

@@ -1,10 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
+import { api } from '../api.js';
+import { frameableOrigin } from '../bridge/protocol.js';
 import { SetupHost } from '../bridge/setup.js';
 import { logBridge } from '../bridgeLog.js';
 import { bridgeUi, useTheme } from '../theme.js';
 import type { ExtensionSummary } from '../types.js';
 
 export type Config = Record<string, unknown>;
+
+/** The catalog entry with its default config whole (lists leave large ones out). */
+export async function withWholeDefaultConfig(ext: ExtensionSummary): Promise<ExtensionSummary> {
+  return ext.defaultConfigOmitted ? api<ExtensionSummary>(`/api/extensions/${encodeURIComponent(ext.slug)}`) : ext;
+}
 
 export const asConfig = (v: unknown): Config => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Config) : {});
 
@@ -32,12 +39,8 @@ export function SetupFrame({
   onConfigRef.current = onConfig;
   const [height, setHeight] = useState<number | null>(null);
   const setupUrl = ext.setupUrl!;
-  let origin: string | null = null;
-  try {
-    origin = new URL(setupUrl).origin;
-  } catch {
-    origin = null;
-  }
+  // http(s) only: a javascript:/data: page is never framed, and "null" is never an app's origin.
+  const origin = frameableOrigin(setupUrl);
   // The theme and config when the page opened seed its init; they are not re-sent on every change.
   const themeAtOpen = useRef(theme);
   const configAtOpen = useRef(initialConfig ?? asConfig(ext.defaultConfig));
@@ -69,7 +72,7 @@ export function SetupFrame({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ext.slug, setupUrl]);
 
-  if (!origin) return <p className="error">The setup page address of {ext.name} is not a URL.</p>;
+  if (!origin) return <p className="error">The setup page address of {ext.name} is not an http(s) URL, so it is not opened.</p>;
   return (
     <div className="setup-frame">
       <iframe

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { navigate } from '../router.js';
 import type { ExtensionSummary, Lock } from '../types.js';
 import { DurationInput, ErrorNote, JsonView, humanDuration } from '../components/ui.js';
-import { SetupFrame, asConfig, type Config } from '../components/SetupFrame.js';
+import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../components/SetupFrame.js';
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
 
 const TEN_YEARS = 10 * 365 * 86400;
@@ -39,7 +39,13 @@ export function CreateLock() {
 
   const toggleExtension = (ext: ExtensionSummary, on: boolean) => {
     setChosen((c) => (on ? [...c.filter((s) => s !== ext.slug), ext.slug] : c.filter((s) => s !== ext.slug)));
-    if (on) setConfigs((c) => (c[ext.slug] ? c : { ...c, [ext.slug]: asConfig(ext.defaultConfig) }));
+    if (!on) return;
+    void withWholeDefaultConfig(ext)
+      .then((whole) => {
+        if (whole !== ext) setCatalog((all) => all?.map((x) => (x.slug === whole.slug ? whole : x)) ?? all);
+        setConfigs((c) => (c[whole.slug] ? c : { ...c, [whole.slug]: asConfig(whole.defaultConfig) }));
+      })
+      .catch((e: unknown) => setCatalogError(e));
   };
 
   async function submit(e: React.FormEvent) {
@@ -68,7 +74,7 @@ export function CreateLock() {
             pillory: pillory ? { enabled: true, maxDurationSeconds: pilloryMax } : { enabled: false },
             requiredTaskPoints: requiredPoints,
           },
-          extensions: exts.map((x) => ({ slug: x.slug, config: configs[x.slug] ?? asConfig(x.defaultConfig), ...(x.requestsBackground && background[x.slug] ? { background: true } : {}) })),
+          extensions: exts.map((x) => ({ slug: x.slug, ...(configs[x.slug] || !x.defaultConfigOmitted ? { config: configs[x.slug] ?? asConfig(x.defaultConfig) } : {}), ...(x.requestsBackground && background[x.slug] ? { background: true } : {}) })),
         },
       });
       navigate(`/locks/${lock.id}`);
@@ -158,7 +164,9 @@ export function CreateLock() {
                     </p>
                     {on ? (
                       <div className="stack ext-setup">
-                        {ext.setupUrl ? (
+                        {ext.defaultConfigOmitted ? (
+                          <p className="muted small">Loading its default configuration…</p>
+                        ) : ext.setupUrl ? (
                           <SetupFrame ext={ext} role="wearer" onConfig={(c) => setConfigs((all) => ({ ...all, [ext.slug]: c }))} />
                         ) : (
                           <p className="muted small">This extension has no setup page; it uses its default configuration.</p>

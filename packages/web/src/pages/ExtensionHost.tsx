@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { BridgeHost } from '../bridge/parent.js';
-import { createNonce, launchUrl, type LaunchPayload } from '../bridge/protocol.js';
+import { createNonce, frameableOrigin, launchUrl, type LaunchPayload } from '../bridge/protocol.js';
 import { logBridge } from '../bridgeLog.js';
 import { Link, useLocation } from '../router.js';
 import { bridgeUi, useTheme } from '../theme.js';
@@ -60,7 +60,8 @@ export function ExtensionHostPage({ lockId, sessionId }: { lockId: string; sessi
       .then((l) => {
         if (cancelled) return;
         if (!l.extension.iframeUrl) return setError(`${l.extension.name} has no page to open.`);
-        const origin = new URL(l.extension.iframeUrl).origin;
+        const origin = frameableOrigin(l.extension.iframeUrl);
+        if (!origin) return setError(`${l.extension.name}: its page is not an http(s) address, so it is not opened.`);
         if (!l.extension.allowedOrigins.includes(origin)) return setError(`${l.extension.name}: its page ${origin} is not one of its registered origins.`);
         openTheme.current = theme;
         setLaunch(l);
@@ -74,6 +75,7 @@ export function ExtensionHostPage({ lockId, sessionId }: { lockId: string; sessi
   }, [lockId, sessionId, homeActionSlug]);
 
   const src = useMemo(() => {
+    if (!frameableOrigin(launch?.extension.iframeUrl)) return null;
     if (!launch?.extension.iframeUrl) return null;
     const payload: LaunchPayload = {
       bridge: { v: 1, nonce, parentOrigin: location.origin },
@@ -90,8 +92,8 @@ export function ExtensionHostPage({ lockId, sessionId }: { lockId: string; sessi
 
   useEffect(() => {
     const iframe = iframeRef.current;
-    if (!launch?.extension.iframeUrl || !iframe) return;
-    const origin = new URL(launch.extension.iframeUrl).origin;
+    const origin = frameableOrigin(launch?.extension.iframeUrl);
+    if (!launch || !origin || !iframe) return;
     const host = new BridgeHost({
       iframe,
       origin,

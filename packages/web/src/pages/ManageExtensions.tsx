@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import type { ExtensionSummary, Lock } from '../types.js';
 import { Badge, ErrorNote, JsonView } from '../components/ui.js';
-import { SetupFrame, asConfig, type Config } from '../components/SetupFrame.js';
+import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../components/SetupFrame.js';
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
 
 /**
@@ -38,7 +38,16 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
     setPicked(slug);
     setBackground(false);
     setError(null);
-    setConfig(asConfig(available.find((x) => x.slug === slug)?.defaultConfig));
+    const entry = available.find((x) => x.slug === slug);
+    setConfig(asConfig(entry?.defaultConfig));
+    if (entry?.defaultConfigOmitted) {
+      void withWholeDefaultConfig(entry)
+        .then((whole) => {
+          setCatalog((all) => all?.map((x) => (x.slug === whole.slug ? whole : x)) ?? all);
+          setConfig(asConfig(whole.defaultConfig));
+        })
+        .catch((e: unknown) => setCatalogError(e));
+    }
   };
 
   async function run(work: () => Promise<unknown>, message: string) {
@@ -58,7 +67,7 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
   }
 
   const install = () =>
-    ext && run(() => api(`/api/locks/${lock.id}/extensions`, { method: 'POST', body: { slug: ext.slug, config, ...(ext.requestsBackground && background ? { background: true } : {}) } }), `${ext.name} added.`);
+    ext && run(() => api(`/api/locks/${lock.id}/extensions`, { method: 'POST', body: { slug: ext.slug, ...(ext.defaultConfigOmitted ? {} : { config }), ...(ext.requestsBackground && background ? { background: true } : {}) } }), `${ext.name} added.`);
   const saveConfig = (x: Lock['extensions'][number]) =>
     run(() => api(`/api/locks/${lock.id}/extensions/${encodeURIComponent(x.slug)}/config`, { method: 'PUT', body: { config: editConfig } }), `${x.name} settings saved.`);
   const edit = (x: Lock['extensions'][number]) => {
@@ -162,7 +171,9 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
           {ext ? (
             <div className="stack ext-setup" data-testid={`add-extension-${ext.slug}`}>
               <p className="muted small">{ext.description || ext.slug}</p>
-              {ext.setupUrl ? (
+              {ext.defaultConfigOmitted ? (
+                <p className="muted small">Loading its default configuration…</p>
+              ) : ext.setupUrl ? (
                 <SetupFrame key={ext.slug} ext={ext} role={role} onConfig={setConfig} />
               ) : (
                 <p className="muted small">This extension has no setup page; it uses its default configuration.</p>

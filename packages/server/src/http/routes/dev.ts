@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, ObjectId } from '@latch/protocol';
+import { ALL_SCOPES, HttpUrl, ObjectId } from '@latch/protocol';
 import { isAdvanceable } from '../../clock.js';
 import { ApiError } from '../../errors.js';
 import { errorResponses } from '../openapi.js';
@@ -8,7 +8,7 @@ import type { App, RouteContext } from '../types.js';
 
 const Account = Type.Object({ id: ObjectId, username: Type.String(), password: Type.String(), userKey: Type.String({ description: 'User-wide developer key (lk_usr_…)' }) });
 const ConfigObject = Type.Record(Type.String(), Type.Unknown());
-const Url = Type.String({ format: 'uri', maxLength: 2048 });
+const Url = HttpUrl;
 
 const FixtureBody = Type.Object(
   {

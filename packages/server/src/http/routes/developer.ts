@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, HomeAction, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
+import { ALL_SCOPES, HomeAction, HttpUrl, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
 import { signedIn } from '../auth.js';
 import { errorResponses } from '../openapi.js';
 import type { App, RouteContext } from '../types.js';
 
 const security = [{ sessionCookie: [] }];
-const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
+const Url = HttpUrl;
 const Json = Type.Record(Type.String(), Type.Unknown());
 const Scope = Type.Union(ALL_SCOPES.map((s) => Type.Literal(s)));
 

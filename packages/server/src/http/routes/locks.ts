@@ -214,4 +214,19 @@ export function lockRoutes(app: App, ctx: RouteContext) {
     },
     async () => ({ results: await ctx.apps.catalog() }),
   );
+
+  app.get(
+    '/api/extensions/:slug',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'One extension of the catalog, with its whole default config',
+        security,
+        params: Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: { 200: ExtensionSummary, ...errorResponses(['login_required', 'not_found']) },
+      },
+    },
+    async (req) => ctx.apps.catalogEntry(req.params.slug),
+  );
 }

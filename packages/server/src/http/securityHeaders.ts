@@ -1,0 +1,74 @@
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { fromJson } from '../db/json.js';
+import type { Executor } from '../storage/executor.js';
+import { listAppFrameSources } from '../storage/extensionApps.js';
+import { isHttpUrl } from '../services/extensionApps.js';
+
+const FRAME_ORIGINS = Symbol('latch.frameOrigins');
+type WithFrameOrigins = IncomingMessage & { [FRAME_ORIGINS]?: string[] };
+
+/** The origins the web UI may frame: every registered app's pages and allowed origins, http(s) only. */
+export async function registeredAppOrigins(db: Executor): Promise<string[]> {
+  const origins = new Set<string>();
+  for (const row of await listAppFrameSources(db)) {
+    for (const url of [row.iframe_url, row.setup_url, ...fromJson<string[]>(row.allowed_origins, [])]) {
+      // `new URL().origin` normalizes: no path, no quotes, no `;` can reach the header.
+      if (url && isHttpUrl(url)) origins.add(new URL(url).origin);
+    }
+  }
+  return [...origins].sort();
+}
+
+/** A request that may be answered with the web UI's HTML (a page route), not the API, the docs or a hashed asset. */
+function mayBeHtml(method: string, url: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const path = url.split('?')[0]!;
+  if (path.startsWith('/api/') || path === '/api' || path.startsWith('/docs') || path.startsWith('/assets/')) return false;
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return !last.includes('.') || last.endsWith('.html');
+}
+
+/**
+ * Security headers on every response (@fastify/helmet), with a strict CSP for the web UI:
+ * scripts and styles from this origin only (Vite's build has no inline script), no plugins,
+ * `frame-ancestors 'none'` plus `X-Frame-Options: DENY` (the UI cannot be framed), and `frame-src`
+ * limited to the registered apps' origins, looked up for each page load (the UI frames the setup
+ * page of any catalog extension, so the set is every registered app; see docs/decisions.md).
+ * `/docs` keeps swagger-ui's own CSP, with framing refused the same way (app.ts).
+ */
+export async function registerSecurityHeaders(app: FastifyInstance, opts: { db: Executor; publicUrl: string }): Promise<void> {
+  // Before helmet's own onRequest hook, which reads the origins synchronously.
+  app.addHook('onRequest', async (req) => {
+    if (mayBeHtml(req.method, req.url)) (req.raw as WithFrameOrigins)[FRAME_ORIGINS] = await registeredAppOrigins(opts.db);
+  });
+  const https = opts.publicUrl.startsWith('https://');
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        // React sets `style` props through the CSSOM, which CSP does not restrict; no inline <style>.
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameSrc: [(req: IncomingMessage) => ((req as WithFrameOrigins)[FRAME_ORIGINS]?.length ? (req as WithFrameOrigins)[FRAME_ORIGINS]!.join(' ') : "'none'")],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    xFrameOptions: { action: 'deny' },
+    // Signed file URLs are images that extension pages on other origins show.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    referrerPolicy: { policy: 'same-origin' },
+    // HSTS only when the platform is served over https (never includeSubDomains: the operator's other hosts are not ours).
+    strictTransportSecurity: https ? { maxAge: 15552000, includeSubDomains: false } : false,
+  });
+}
