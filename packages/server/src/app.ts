@@ -35,6 +35,7 @@ import { extensionProgressRoutes } from './http/routes/extensionProgress.js';
 import { launchRoutes } from './http/routes/launch.js';
 import { eventRoutes } from './http/routes/events.js';
 import { registerWebApp } from './http/web.js';
+import { lazySerializerFactory, lazyValidatorCompiler } from './http/lazyCompile.js';
 import { fileRoutes } from './http/routes/files.js';
 import { deviceRoutes } from './http/routes/devices.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
@@ -76,9 +77,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: routerErrorHandler(MAX_PARAM_LENGTH),
+    // Schemas compile on first use, not at start-up (see lazyCompile.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
-  app.setValidatorCompiler(validators());
+  app.setValidatorCompiler(lazyValidatorCompiler(validators()));
   app.addSchema(ErrorBody);
   app.addSchema(AppsErrorBody);
 
