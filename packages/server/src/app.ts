@@ -36,6 +36,7 @@ import { launchRoutes } from './http/routes/launch.js';
 import { eventRoutes } from './http/routes/events.js';
 import { registerWebApp } from './http/web.js';
 import { lazySerializerFactory, lazyValidatorCompiler } from './http/lazyCompile.js';
+import { resumeSandboxClock } from './services/sandboxClock.js';
 import { fileRoutes } from './http/routes/files.js';
 import { deviceRoutes } from './http/routes/devices.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
@@ -123,6 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(cookie);
 
+  // The sandbox's virtual clock continues where the previous run left it (issue 15).
+  if (config.dev) await resumeSandboxClock(database.db, clock);
   const services = createServices({ config, database, clock, ...(deps.wallClock ? { wallClock: deps.wallClock } : {}), ids, logger: deps.logger });
   const rateLimiter = deps.rateLimiter ?? (await createRateLimiter({ multiplier: config.rateLimitMultiplier }));
   if (!deps.rateLimiter) app.addHook('onClose', () => rateLimiter.close());
