@@ -37,6 +37,7 @@ import { eventRoutes } from './http/routes/events.js';
 import { registerWebApp } from './http/web.js';
 import { lazySerializerFactory, lazyValidatorCompiler } from './http/lazyCompile.js';
 import { resumeSandboxClock } from './services/sandboxClock.js';
+import { registerMetrics } from './http/metrics.js';
 import { fileRoutes } from './http/routes/files.js';
 import { deviceRoutes } from './http/routes/devices.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
@@ -114,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'extension sessions', description: 'Chastify/Chaster extension session API: app-scoped key + x-chastify-main-token' },
         { name: 'external api', description: 'Chastify External API: a user-wide key on your own active lock' },
         { name: 'sandbox', description: 'Dev mode only (LATCH_DEV=1)' },
-        { name: 'operations', description: 'Health' },
+        { name: 'operations', description: 'Health and readiness' },
       ],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -150,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerIdempotency(app, { db: database.db, clock, ids });
   registerAudit(app, audit);
   app.decorate('ctx', ctx);
+  await registerMetrics(app, { config, database, clock, scheduler: services.scheduler, notificationFeed: services.notificationFeed });
 
   healthRoutes(app, ctx);
   authRoutes(app, ctx);

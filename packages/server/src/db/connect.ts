@@ -15,6 +15,8 @@ export interface Database {
   describe: string;
   /** PostgreSQL: the schema our tables live in (migration bookkeeping goes there too). */
   schema?: string;
+  /** PostgreSQL: the connection pool's counts right now (metrics). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -125,6 +127,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     db,
     dialect: 'postgres',
     schema: currentSchema,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     describe: `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}${schema ? ` (schema ${schema})` : ''}`,
     close: () => db.destroy(),
   };

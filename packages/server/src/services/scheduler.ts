@@ -77,6 +77,8 @@ export function createScheduler(deps: SchedulerDeps) {
   let stopping = false;
   // One batch at a time per process: the poller and the virtual clock never interleave.
   let running: Promise<unknown> = Promise.resolve();
+  // Told about every job run (metrics: throughput and lag per kind).
+  const observers = new Set<(ran: RanJob[]) => void>();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = running.then(fn, fn);
     running = next.catch(() => undefined);
@@ -131,8 +133,11 @@ export function createScheduler(deps: SchedulerDeps) {
       // Database jobs one by one in time order; outside effects (HTTP) after them, several at
       // once, so one slow receiver does not hold up the rest of the batch.
       const external = batch.filter((j) => isExternal(deps.handlers[j.kind]));
-      for (const job of batch) if (!external.includes(job)) ran.push(await runOne(job));
-      ran.push(...(await inParallel(external, EXTERNAL_CONCURRENCY, runOne)));
+      const done: RanJob[] = [];
+      for (const job of batch) if (!external.includes(job)) done.push(await runOne(job));
+      done.push(...(await inParallel(external, EXTERNAL_CONCURRENCY, runOne)));
+      for (const observe of observers) observe(done);
+      ran.push(...done);
       if (batch.length < batchSize) return ran;
     }
   }
@@ -140,6 +145,11 @@ export function createScheduler(deps: SchedulerDeps) {
   return {
     workerId,
     runDue: () => exclusive(drain),
+    /** Calls `fn` with each batch of jobs run (by the poller, `runDue` or `advance`); returns the unsubscribe. */
+    observe(fn: (ran: RanJob[]) => void): () => void {
+      observers.add(fn);
+      return () => observers.delete(fn);
+    },
 
     /**
      * The sandbox's fast-forward: steps the virtual clock from due job to due job so each runs
