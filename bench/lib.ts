@@ -259,6 +259,8 @@ export interface BenchResult {
   comparison?: Comparison;
   /** … or figures measured another way (e.g. in the browser), with their own baseline. */
   figures?: Record<string, number>;
+  /** The goal the figure is held against, as text (e.g. "< 1000 ms"); reported, never asserted. */
+  target?: string;
 }
 
 export interface Benchmark {
@@ -305,7 +307,7 @@ function table(rows: string[][]): string {
 export function renderResult(r: BenchResult): string {
   if (!r.comparison) {
     const rows = Object.entries(r.figures ?? {}).map(([k, v]) => [k, Number.isInteger(v) ? fmtInt(v) : v.toFixed(3)]);
-    return [table([['figure', 'value'], ...rows]), '', `  ${r.headline.label}: ${r.headline.ratio.toFixed(3)}`].join('\n');
+    return [table([['figure', 'value'], ...rows]), '', `  ${r.headline.label}: ${r.headline.ratio.toFixed(3)}${r.target ? `  (target ${r.target})` : ''}`].join('\n');
   }
   const { baseline, target } = r.comparison;
   const row = (s: Summary) => [s.label, fmtInt(s.reqPerSec), fmtMs(s.latencyP50Ms), fmtMs(s.latencyP99Ms), fmtMiB(s.rssPeakBytes), `${s.non2xx}/${s.errors}`];

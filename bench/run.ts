@@ -12,9 +12,10 @@ import { fmtMiB, loadSettings, renderResult, writeResults, type Benchmark, type 
 import { meBench } from './me.bench.js';
 import { bridgeBench } from './bridge.bench.js';
 import { uploadBench } from './upload.bench.js';
+import { startupBench } from './startup.bench.js';
 
 /** Add new benchmarks here. */
-const BENCHMARKS: Benchmark[] = [meBench, extensionSessionBench, bridgeBench, uploadBench];
+const BENCHMARKS: Benchmark[] = [meBench, extensionSessionBench, bridgeBench, uploadBench, startupBench];
 
 async function main() {
   const settings = loadSettings();

@@ -59,6 +59,21 @@ function stampOf(dist) {
   }
 }
 
+/** Dependencies left to node_modules (see the esbuild call). */
+const EXTERNAL = [
+  'better-sqlite3',
+  '@node-rs/argon2',
+  'pg',
+  'ioredis',
+  '@aws-sdk/client-s3',
+  'buttplug',
+  '@fastify/swagger-ui',
+  '@fastify/static',
+  'prom-client',
+  'pino',
+  'thread-stream',
+];
+
 const SHARED_INPUTS = ['package-lock.json', 'scripts/build.mjs', 'packages/protocol'];
 
 async function buildServer() {
@@ -83,15 +98,19 @@ async function buildServer() {
     target: 'node20',
     sourcemap: 'linked',
     logLevel: 'warning',
-    // Only the workspace's own packages are compiled in; npm dependencies load from node_modules.
+    // Pure-JavaScript dependencies are compiled in too (loading hundreds of small modules was
+    // most of the start-up time); these load from node_modules: native addons, packages that read
+    // their own files at run time, and the heavy ones loaded only when configured.
     plugins: [
       {
         name: 'external-dependencies',
         setup(build) {
-          build.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@latch/') ? undefined : { path: a.path, external: true }));
+          build.onResolve({ filter: /^[^./]/ }, (a) => (EXTERNAL.some((e) => a.path === e || a.path.startsWith(`${e}/`)) ? { path: a.path, external: true } : undefined));
         },
       },
     ],
+    // CommonJS dependencies inside an ES module bundle still call require() for Node's built-ins.
+    banner: { js: "import { createRequire as __latchCreateRequire } from 'node:module'; const require = __latchCreateRequire(import.meta.url);" },
   });
   fs.writeFileSync(path.join(tmp, 'package.json'), JSON.stringify({ type: 'module' }) + '\n');
   fs.writeFileSync(path.join(tmp, STAMP), hash + '\n');
