@@ -52,7 +52,7 @@ async function startPlatform(): Promise<void> {
   }
   console.log(`Starting latch (dev mode) at ${latchUrl} …`);
   // The compiled server (`npm run example` builds it first, as `npm start` does).
-  platform = spawn(process.execPath, ['--enable-source-maps', 'packages/server/dist/start.js'], {
+  platform = spawn(process.execPath, ['packages/server/dist/start.js'], {
     cwd: root,
     env: { ...process.env, LATCH_DEV: '1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
