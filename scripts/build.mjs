@@ -115,8 +115,14 @@ async function buildServer() {
   fs.writeFileSync(path.join(tmp, 'package.json'), JSON.stringify({ type: 'module' }) + '\n');
   fs.writeFileSync(path.join(tmp, STAMP), hash + '\n');
   const old = `${SERVER_DIST}.old-${process.pid}`;
-  if (fs.existsSync(SERVER_DIST)) fs.renameSync(SERVER_DIST, old);
-  fs.renameSync(tmp, SERVER_DIST);
+  try {
+    if (fs.existsSync(SERVER_DIST)) fs.renameSync(SERVER_DIST, old);
+    fs.renameSync(tmp, SERVER_DIST);
+  } catch (err) {
+    // Another build (a parallel test run) swapped its output in first: fine if it is this one.
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (stampOf(SERVER_DIST) !== hash) throw err;
+  }
   fs.rmSync(old, { recursive: true, force: true });
   log(`server: built packages/server/dist in ${Math.round(performance.now() - started)} ms`);
 }
