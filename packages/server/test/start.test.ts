@@ -20,6 +20,7 @@ import { PG_URL, TEST_DB } from './helpers.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUILD = path.join(ROOT, 'scripts/build.mjs');
 const START = path.join(ROOT, 'packages/server/dist/start.js');
+const WORKER = path.join(ROOT, 'packages/server/dist/worker.js');
 const TEST_TIMEOUT = 60_000;
 const START_TIMEOUT = 30_000;
 // Longer than the 10 s grace, so a hung shutdown shows as exit code 1 (grace ran out), not as our timeout.
@@ -120,12 +121,12 @@ before(() => {
 });
 
 /** Spawns the compiled start entry with plain `node`; does not wait for it. */
-function spawnServer(world: World, port: number, env: Record<string, string>): Server {
+function spawnServer(world: World, port: number, env: Record<string, string>, entry = START): Server {
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const k of INHERITED_OUT) delete base[k];
   // Nothing of the test runner's TypeScript loader reaches the child.
   delete base.NODE_OPTIONS;
-  const proc = spawn(process.execPath, [START], {
+  const proc = spawn(process.execPath, [entry], {
     cwd: world.dir,
     env: { ...base, DATABASE_URL: world.databaseUrl, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -494,6 +495,24 @@ describe(`start entry as a process (${TEST_DB})`, () => {
       assertCleanExit(again, await stopServer(again));
     } finally {
       await finish(world, server, again);
+    }
+  });
+
+  it('the compiled worker runs under plain node and serves its metrics on METRICS_PORT', { timeout: TEST_TIMEOUT }, async () => {
+    const world = await freshWorld();
+    const metricsPort = await freePort();
+    const worker = spawnServer(world, 0, { METRICS_PORT: String(metricsPort) }, WORKER);
+    try {
+      await waitUntil(worker, () => /latch worker \S+ running on/.test(worker.stdout()), 'the worker banner');
+      const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      assert.equal(res.status, 200);
+      const text = await res.text();
+      assert.match(text, /^process_resident_memory_bytes \d/m, text);
+      assert.match(text, /^# TYPE latch_jobs_total counter$/m, text);
+      if (TEST_DB === 'postgres') assert.match(text, /^latch_db_pool_connections\{state="total"\} \d/m, text);
+      assertCleanExit(worker, await stopServer(worker));
+    } finally {
+      await finish(world, worker);
     }
   });
 

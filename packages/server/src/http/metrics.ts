@@ -25,10 +25,8 @@ export interface MetricsDeps {
 export async function registerMetrics(app: FastifyInstance, deps: MetricsDeps): Promise<void> {
   const { config } = deps;
   if (!config.metrics.enabled) return;
-  // Loaded only when metrics are on.
-  const client = await import('prom-client');
-  const register = new client.Registry();
-  client.collectDefaultMetrics({ register });
+  const { client, register, close } = await createMetrics(deps);
+  app.addHook('onClose', async () => close());
 
   const labelNames = ['method', 'route', 'status_code'] as const;
   const requests = new client.Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route pattern', labelNames, registers: [register] });
@@ -46,6 +44,26 @@ export async function registerMetrics(app: FastifyInstance, deps: MetricsDeps): 
     duration.observe(labels, reply.elapsedTime / 1000);
   });
 
+  if (config.metrics.port === null) {
+    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(register.contentType).send(await register.metrics()));
+    return;
+  }
+  const listener = metricsListener(register, (err) => app.log.error({ err }, 'metrics: collecting failed'));
+  app.decorate('metricsAddress', listener.address);
+  app.addHook('onReady', () => listener.listen(config.host, config.metrics.port!));
+  app.addHook('onClose', () => listener.close());
+}
+
+/**
+ * The metrics every latch process has: process defaults, scheduler jobs (throughput and lag per
+ * kind), the PostgreSQL pool, and open event streams where the process serves them.
+ */
+export async function createMetrics(deps: Omit<MetricsDeps, 'config' | 'notificationFeed'> & { notificationFeed?: MetricsDeps['notificationFeed'] }) {
+  // Loaded only when metrics are on.
+  const client = await import('prom-client');
+  const register = new client.Registry();
+  client.collectDefaultMetrics({ register });
+
   const jobs = new client.Counter({ name: 'latch_jobs_total', help: 'Scheduler jobs run, by kind and outcome (done, retry, failed, lost)', labelNames: ['kind', 'outcome'], registers: [register] });
   const lag = new client.Histogram({
     name: 'latch_job_lag_seconds',
@@ -61,16 +79,18 @@ export async function registerMetrics(app: FastifyInstance, deps: MetricsDeps): 
       if (job.outcome === 'done') lag.observe({ kind: job.kind }, Math.max(0, now - Date.parse(job.runAt)) / 1000);
     }
   });
-  app.addHook('onClose', async () => unobserve());
 
-  new client.Gauge({
-    name: 'latch_event_stream_clients',
-    help: 'Open live-notification event streams (/api/events) on this process',
-    registers: [register],
-    collect() {
-      this.set(deps.notificationFeed.size);
-    },
-  });
+  const feed = deps.notificationFeed;
+  if (feed) {
+    new client.Gauge({
+      name: 'latch_event_stream_clients',
+      help: 'Open live-notification event streams (/api/events) on this process',
+      registers: [register],
+      collect() {
+        this.set(feed.size);
+      },
+    });
+  }
   const poolStats = deps.database.poolStats;
   if (poolStats) {
     // PostgreSQL only: SQLite is one in-process connection, there is no pool to watch.
@@ -87,12 +107,11 @@ export async function registerMetrics(app: FastifyInstance, deps: MetricsDeps): 
       },
     });
   }
+  return { client, register, close: () => void unobserve() };
+}
 
-  if (config.metrics.port === null) {
-    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(register.contentType).send(await register.metrics()));
-    return;
-  }
-  // A listener of its own: scrapers reach it, public traffic on the main port does not.
+/** `GET /metrics` on a listener of its own (METRICS_PORT): scrapers reach it, public traffic does not. */
+export function metricsListener(register: { contentType: string; metrics(): Promise<string> }, onError: (err: unknown) => void) {
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -101,23 +120,27 @@ export async function registerMetrics(app: FastifyInstance, deps: MetricsDeps): 
     register.metrics().then(
       (text) => res.writeHead(200, { 'content-type': register.contentType }).end(text),
       (err: unknown) => {
-        app.log.error({ err }, 'metrics: collecting failed');
+        onError(err);
         res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n');
       },
     );
   });
-  app.decorate('metricsAddress', () => server.address() as AddressInfo | null);
-  app.addHook('onReady', () => new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.metrics.port!, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }));
-  app.addHook('onClose', () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  return {
+    address: () => server.address() as AddressInfo | null,
+    listen: (host: string, port: number) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 declare module 'fastify' {
