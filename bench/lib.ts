@@ -259,8 +259,10 @@ export interface BenchResult {
   comparison?: Comparison;
   /** … or figures measured another way (e.g. in the browser), with their own baseline. */
   figures?: Record<string, number>;
-  /** The acceptance figure (issue 15) this result is read against: reported, never asserted. */
-  target?: { label: string; value: number; min: number };
+  /** The figure and its baseline for the summary table, when they are not a comparison's req/s. */
+  summary?: { figure: number; baseline: number; unit: string };
+  /** The acceptance target (issue 15): shown with the figure, whether it is met; never asserted. */
+  target?: { label: string; met: boolean };
 }
 
 export interface Benchmark {
@@ -307,7 +309,7 @@ function table(rows: string[][]): string {
 export function renderResult(r: BenchResult): string {
   if (!r.comparison) {
     const rows = Object.entries(r.figures ?? {}).map(([k, v]) => [k, Number.isInteger(v) ? fmtInt(v) : v.toFixed(3)]);
-    const target = r.target ? [`  target ${r.target.label}: ${fmtInt(r.target.value)} (${r.target.value >= r.target.min ? 'met' : 'not met'})`] : [];
+    const target = r.target ? [`  target ${r.target.label}: ${r.target.met ? 'met' : 'not met'}`] : [];
     return [table([['figure', 'value'], ...rows]), '', `  ${r.headline.label}: ${r.headline.ratio.toFixed(3)}`, ...target].join('\n');
   }
   const { baseline, target } = r.comparison;

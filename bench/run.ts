@@ -14,9 +14,10 @@ import { meBench } from './me.bench.js';
 import { bridgeBench } from './bridge.bench.js';
 import { uploadBench } from './upload.bench.js';
 import { schedulerBench } from './scheduler.bench.js';
+import { startupBench } from './startup.bench.js';
 
 /** Add new benchmarks here. */
-const BENCHMARKS: Benchmark[] = [meBench, extensionSessionBench, bridgeBench, uploadBench, schedulerBench];
+const BENCHMARKS: Benchmark[] = [meBench, extensionSessionBench, bridgeBench, uploadBench, schedulerBench, startupBench];
 
 async function main() {
   const settings = loadSettings();

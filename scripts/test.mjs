@@ -83,8 +83,9 @@ let ok = only.length
     run('type-check bridge SDK', process.execPath, [tsc, '-p', 'packages/bridge/tsconfig.json']) &&
     run('type-check client SDK', process.execPath, [tsc, '-p', 'packages/client/tsconfig.json']) &&
     run('type-check examples', process.execPath, [tsc, '-p', 'examples/tsconfig.json']);
-// The browser tests and the server's static hosting need the built web app; the examples run on the built SDKs.
-ok = run('build web', 'npm', ['run', 'build:web', '--silent']) && ok;
+// The browser tests and the server's static hosting need the built web app, the start tests the
+// compiled server (each rebuilt only when stale); the examples run on the built SDKs.
+ok = run('build server and web', process.execPath, [path.join(root, 'scripts/build.mjs')]) && ok;
 ok = run('build SDKs', 'npm', ['run', 'build:sdk', '--silent']) && ok;
 ok = runTests('sqlite') && ok;
 if (await postgresReachable()) {

@@ -51,7 +51,8 @@ async function startPlatform(): Promise<void> {
     return;
   }
   console.log(`Starting latch (dev mode) at ${latchUrl} …`);
-  platform = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/start.ts'], {
+  // The compiled server (`npm run example` builds it first, as `npm start` does).
+  platform = spawn(process.execPath, ['packages/server/dist/start.js'], {
     cwd: root,
     env: { ...process.env, LATCH_DEV: '1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

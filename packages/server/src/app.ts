@@ -36,6 +36,9 @@ import { launchRoutes } from './http/routes/launch.js';
 import { eventRoutes } from './http/routes/events.js';
 import { registerWebApp } from './http/web.js';
 import { registerSecurityHeaders } from './http/securityHeaders.js';
+import { lazySerializerFactory, lazyValidatorCompiler } from './http/lazyCompile.js';
+import { resumeSandboxClock } from './services/sandboxClock.js';
+import { registerMetrics } from './http/metrics.js';
 import { fileRoutes } from './http/routes/files.js';
 import { deviceRoutes } from './http/routes/devices.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
@@ -77,9 +80,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: routerErrorHandler(MAX_PARAM_LENGTH),
+    // Schemas compile on first use, not at start-up (see lazyCompile.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
-  app.setValidatorCompiler(validators());
+  app.setValidatorCompiler(lazyValidatorCompiler(validators()));
   app.addSchema(ErrorBody);
   app.addSchema(AppsErrorBody);
 
@@ -112,7 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'extension sessions', description: 'Chastify/Chaster extension session API: app-scoped key + x-chastify-main-token' },
         { name: 'external api', description: 'Chastify External API: a user-wide key on your own active lock' },
         { name: 'sandbox', description: 'Dev mode only (LATCH_DEV=1)' },
-        { name: 'operations', description: 'Health' },
+        { name: 'operations', description: 'Health and readiness' },
       ],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -128,6 +133,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(cookie);
 
+  // The sandbox's virtual clock continues where the previous run left it (issue 15).
+  if (config.dev) await resumeSandboxClock(database.db, clock);
   const services = createServices({ config, database, clock, ...(deps.wallClock ? { wallClock: deps.wallClock } : {}), ids, logger: deps.logger });
   const rateLimiter = deps.rateLimiter ?? (await createRateLimiter({ multiplier: config.rateLimitMultiplier }));
   if (!deps.rateLimiter) app.addHook('onClose', () => rateLimiter.close());
@@ -152,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerIdempotency(app, { db: database.db, clock, ids });
   registerAudit(app, audit);
   app.decorate('ctx', ctx);
+  await registerMetrics(app, { config, database, clock, scheduler: services.scheduler, notificationFeed: services.notificationFeed });
 
   healthRoutes(app, ctx);
   authRoutes(app, ctx);

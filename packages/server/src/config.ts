@@ -29,6 +29,11 @@ export interface Config {
   /** Hosts a Buttplug/Intiface device URL may point at (`*` = any). */
   buttplugAllowedHosts: string[];
   webhooks: WebhooksConfig;
+  /**
+   * Prometheus metrics (off by default): METRICS=1 serves `/metrics` on the main port;
+   * METRICS_PORT serves it on a listener of its own instead (on HOST), away from public traffic.
+   */
+  metrics: { enabled: boolean; port: number | null };
 }
 
 export interface WebhooksConfig {
@@ -101,6 +106,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       .split(',')
       .map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, ''))
       .filter(Boolean),
+    metrics: {
+      enabled: env.METRICS === '1' || env.METRICS === 'true' || !!env.METRICS_PORT,
+      port: env.METRICS_PORT ? intFrom(env.METRICS_PORT, 9464, 'METRICS_PORT', 0, 65535) : null,
+    },
     webhooks: {
       allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === '1' || env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
       timeoutMs: 10_000,

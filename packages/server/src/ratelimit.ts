@@ -7,7 +7,8 @@
  * injected `Clock` (§2). That is deliberate: a rate limit protects the server in real time, and
  * fast-forwarding the sandbox's virtual clock must not hand out fresh budgets.
  */
-import { Redis } from 'ioredis';
+// Type only: ioredis is loaded when REDIS_URL is set (start-up stays light without it).
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export type RateBucket = 'read' | 'write' | 'upload' | 'action' | 'token' | 'login';
@@ -157,6 +158,7 @@ function redact(url: string): string {
  */
 async function connectRedis(url: string): Promise<Redis> {
   let lastError: Error | undefined;
+  const { Redis } = await import('ioredis');
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,

@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { createIdGenerator } from './ids.js';
 import { loggerOptions } from './logger.js';
 import { createServices } from './services/index.js';
+import { createMetrics, metricsListener } from './http/metrics.js';
 
 /**
  * `npm run worker`: a process that only runs due jobs (timed ends, requirement windows,
@@ -38,11 +39,26 @@ async function main() {
   const scheduler = services.scheduler;
   // The scheduler's poll timer does not hold the process open (inside the server it must not).
   const keepAlive = setInterval(() => undefined, 60_000);
+  // Metrics need a port of their own here (a worker serves no HTTP): METRICS_PORT.
+  let metrics: { close(): void; listener: ReturnType<typeof metricsListener> } | null = null;
+  if (config.metrics.port !== null) {
+    const m = await createMetrics({ database, clock: systemClock, scheduler });
+    const listener = metricsListener(m.register, (err) => logger.error({ err }, 'metrics: collecting failed'));
+    await listener.listen(config.host, config.metrics.port);
+    metrics = { close: m.close, listener };
+    logger.info({ port: listener.address()?.port }, 'metrics listening');
+  } else if (config.metrics.enabled) {
+    logger.warn('METRICS=1: a worker has no HTTP port for /metrics; set METRICS_PORT');
+  }
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     clearInterval(keepAlive);
     if (err) logger.error({ err }, 'worker stopping after an error');
     else logger.info({ signal }, 'worker stopping');
     await scheduler.stop();
+    if (metrics) {
+      metrics.close();
+      await metrics.listener.close();
+    }
     await services.close();
     await database.close();
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -7,18 +7,20 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { PG_URL, TEST_DB } from './helpers.js';
 
 /**
- * The real `start` entry, as a child process: configuration from the environment, migrations,
+ * The real `start` entry, as `npm start` runs it: the compiled JavaScript under plain `node` (no
+ * TypeScript loader), as a child process: configuration from the environment, migrations,
  * listening, the dev sandbox, graceful shutdown on SIGTERM and what ends up in the logs.
  */
 
-const START = fileURLToPath(new URL('../src/start.ts', import.meta.url));
-// The children run in a temp dir, so `--import tsx` needs the loader's absolute URL.
-const TSX = import.meta.resolve('tsx');
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BUILD = path.join(ROOT, 'scripts/build.mjs');
+const START = path.join(ROOT, 'packages/server/dist/start.js');
+const WORKER = path.join(ROOT, 'packages/server/dist/worker.js');
 const TEST_TIMEOUT = 60_000;
 const START_TIMEOUT = 30_000;
 // Longer than the 10 s grace, so a hung shutdown shows as exit code 1 (grace ran out), not as our timeout.
@@ -107,11 +109,24 @@ async function freePort(): Promise<number> {
 
 const INHERITED_OUT = ['LATCH_DEV', 'NODE_ENV', 'LOG_LEVEL', 'PUBLIC_URL', 'HOST', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'RATE_LIMIT_MULTIPLIER', 'BODY_LIMIT_BYTES', 'SESSION_TTL_HOURS', 'NODE_TEST_CONTEXT'];
 
-/** Spawns `start.ts`; does not wait for it. */
-function spawnServer(world: World, port: number, env: Record<string, string>): Server {
+/** `npm run build` of the server (a no-op when dist is current), as `npm start` does first. */
+function buildServer(): { status: number | null; output: string } {
+  const r = spawnSync(process.execPath, [BUILD, '--server'], { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+before(() => {
+  const r = buildServer();
+  assert.equal(r.status, 0, `npm run build failed:\n${r.output}`);
+});
+
+/** Spawns the compiled start entry with plain `node`; does not wait for it. */
+function spawnServer(world: World, port: number, env: Record<string, string>, entry = START): Server {
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const k of INHERITED_OUT) delete base[k];
-  const proc = spawn(process.execPath, ['--import', TSX, START], {
+  // Nothing of the test runner's TypeScript loader reaches the child.
+  delete base.NODE_OPTIONS;
+  const proc = spawn(process.execPath, [entry], {
     cwd: world.dir,
     env: { ...base, DATABASE_URL: world.databaseUrl, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -262,6 +277,16 @@ const newName = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}
 // ---------------------------------------------------------------------------------------------
 
 describe(`start entry as a process (${TEST_DB})`, () => {
+  it('npm run build compiles the server once: a second build with nothing changed reuses it', { timeout: TEST_TIMEOUT }, () => {
+    const again = buildServer();
+    assert.equal(again.status, 0, again.output);
+    assert.match(again.output, /server: up to date/);
+    assert.ok(fs.existsSync(START), 'the compiled entry exists');
+    // Plain JavaScript: no import of a TypeScript file is left in the bundle.
+    const code = fs.readdirSync(path.dirname(START)).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(path.dirname(START), f), 'utf8'));
+    assert.ok(code.length > 0 && code.every((c) => !/from\s+["'][^"']+\.ts["']/.test(c) && !c.includes('tsx')), 'the bundle imports no .ts file and no tsx');
+  });
+
   it('starts, migrates and serves health, OpenAPI and the docs; no sandbox without LATCH_DEV', { timeout: TEST_TIMEOUT }, async () => {
     const world = await freshWorld();
     const server = await startServer(world);
@@ -470,6 +495,24 @@ describe(`start entry as a process (${TEST_DB})`, () => {
       assertCleanExit(again, await stopServer(again));
     } finally {
       await finish(world, server, again);
+    }
+  });
+
+  it('the compiled worker runs under plain node and serves its metrics on METRICS_PORT', { timeout: TEST_TIMEOUT }, async () => {
+    const world = await freshWorld();
+    const metricsPort = await freePort();
+    const worker = spawnServer(world, 0, { METRICS_PORT: String(metricsPort) }, WORKER);
+    try {
+      await waitUntil(worker, () => /latch worker \S+ running on/.test(worker.stdout()), 'the worker banner');
+      const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      assert.equal(res.status, 200);
+      const text = await res.text();
+      assert.match(text, /^process_resident_memory_bytes \d/m, text);
+      assert.match(text, /^# TYPE latch_jobs_total counter$/m, text);
+      if (TEST_DB === 'postgres') assert.match(text, /^latch_db_pool_connections\{state="total"\} \d/m, text);
+      assertCleanExit(worker, await stopServer(worker));
+    } finally {
+      await finish(world, worker);
     }
   });
 

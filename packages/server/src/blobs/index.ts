@@ -1,11 +1,31 @@
-import type { FilesConfig } from '../config.js';
+import type { FilesConfig, S3Config } from '../config.js';
 import { createLocalBlobStore } from './local.js';
-import { createS3BlobStore } from './s3.js';
 import type { BlobStore } from './store.js';
 
 export type { BlobStore } from './store.js';
 
 /** The configured store: S3 when S3_BUCKET is set, else the local directory. */
 export function createBlobStore(files: FilesConfig): BlobStore {
-  return files.s3 ? createS3BlobStore(files.s3) : createLocalBlobStore(files.dir);
+  return files.s3 ? lazyS3BlobStore(files.s3) : createLocalBlobStore(files.dir);
+}
+
+/**
+ * The S3 store, its SDK loaded on first use: the AWS SDK is the heaviest module of the server
+ * and most installations never use it, so it stays out of start-up.
+ */
+function lazyS3BlobStore(cfg: S3Config): BlobStore {
+  let store: Promise<BlobStore> | undefined;
+  const get = () => (store ??= import('./s3.js').then((m) => m.createS3BlobStore(cfg)));
+  return {
+    kind: 's3',
+    write: async (key, source) => (await get()).write(key, source),
+    move: async (from, to, contentType) => (await get()).move(from, to, contentType),
+    read: async (key) => (await get()).read(key),
+    delete: async (key) => (await get()).delete(key),
+    exists: async (key) => (await get()).exists(key),
+    list: async (prefix) => (await get()).list(prefix),
+    close: async () => {
+      if (store) await (await store).close();
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
+// Type only: the PostgreSQL driver is loaded when a postgres:// URL is opened (start-up on SQLite stays light).
+import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { DB } from './types.js';
 
@@ -14,6 +15,8 @@ export interface Database {
   describe: string;
   /** PostgreSQL: the schema our tables live in (migration bookkeeping goes there too). */
   schema?: string;
+  /** PostgreSQL: the connection pool's counts right now (metrics). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -24,6 +27,8 @@ export interface OpenOptions {
 }
 
 const INT8_OID = 20;
+
+const loadPg = async (): Promise<typeof pg> => (await import('pg')).default;
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
@@ -89,6 +94,7 @@ export function withStatementCache(handle: SQLite.Database, size = STATEMENT_CAC
 async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
   const schema = options.pgSchema;
   if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  const pg = await loadPg();
   const pool = new pg.Pool({
     connectionString: url,
     max: options.pgPoolSize ?? 10,
@@ -121,6 +127,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     db,
     dialect: 'postgres',
     schema: currentSchema,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     describe: `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}${schema ? ` (schema ${schema})` : ''}`,
     close: () => db.destroy(),
   };
@@ -151,6 +158,7 @@ export async function withSchemaChangeLock<T>(database: Database, fn: () => Prom
 /** Drops a test schema and everything in it (under the schema-change lock, see above). */
 export async function dropPgSchema(url: string, schema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  const pg = await loadPg();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

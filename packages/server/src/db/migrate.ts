@@ -8,6 +8,7 @@ import { filesDevices } from './migrations/0005_files_devices.js';
 import { webhooks } from './migrations/0006_webhooks.js';
 import { backgroundGrants } from './migrations/0007_background_grants.js';
 import { jobsClaimOrder } from './migrations/0008_jobs_claim_order.js';
+import { settings } from './migrations/0009_settings.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_webhooks': webhooks,
   '0007_background_grants': backgroundGrants,
   '0008_jobs_claim_order': jobsClaimOrder,
+  '0009_settings': settings,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

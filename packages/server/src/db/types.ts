@@ -205,6 +205,13 @@ export interface JobsTable {
   created_at: number;
 }
 
+/** Settings that outlive the process (key → text value). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
 export interface TasksTable {
   id: string;
   lock_id: string;
@@ -345,6 +352,7 @@ export interface DB {
   regular_actions: RegularActionsTable;
   requirement_windows: RequirementWindowsTable;
   jobs: JobsTable;
+  settings: SettingsTable;
   tasks: TasksTable;
   developer_keys: DeveloperKeysTable;
   main_tokens: MainTokensTable;

@@ -4,7 +4,19 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+/** packages/server, found from this module whether it runs from src/ (tsx) or the dist/ bundle. */
+function serverPackageDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === '@latch/server') return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('packages/server/package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+}
+
+export const WEB_DIST = path.join(serverPackageDir(), '../web/dist');
 
 /**
  * Serves the built web UI (packages/web/dist) with its client-side routes. Without a build

@@ -96,6 +96,8 @@ export function createScheduler(deps: SchedulerDeps) {
   let stopping = false;
   // One batch at a time per process: the poller and the virtual clock never interleave.
   let running: Promise<unknown> = Promise.resolve();
+  // Told about every job run (metrics: throughput and lag per kind).
+  const observers = new Set<(ran: RanJob[]) => void>();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = running.then(fn, fn);
     running = next.catch(() => undefined);
@@ -179,17 +181,20 @@ export function createScheduler(deps: SchedulerDeps) {
       // outside effects (HTTP) after them, several at once, so one slow receiver does not hold up
       // the rest of the batch.
       const external = batch.filter((j) => isExternal(deps.handlers[j.kind]));
+      const done: RanJob[] = [];
       for (let i = 0; i < batch.length; ) {
         const job = batch[i]!;
         const handler = deps.handlers[job.kind];
         let end = i + 1;
         if (grouping && isBatch(handler)) {
           while (end < batch.length && batch[end]!.kind === job.kind && end - i < bulkBatchSize) end++;
-          ran.push(...(await runGroup(batch.slice(i, end), handler)));
-        } else if (!isExternal(handler)) ran.push(await runOne(job));
+          done.push(...(await runGroup(batch.slice(i, end), handler)));
+        } else if (!isExternal(handler)) done.push(await runOne(job));
         i = end;
       }
-      ran.push(...(await inParallel(external, EXTERNAL_CONCURRENCY, runOne)));
+      done.push(...(await inParallel(external, EXTERNAL_CONCURRENCY, runOne)));
+      for (const observe of observers) observe(done);
+      ran.push(...done);
       if (batch.length < limit) return ran;
       limit = grouping && batch.every((j) => isBatch(deps.handlers[j.kind])) ? bulkBatchSize : batchSize;
     }
@@ -198,6 +203,11 @@ export function createScheduler(deps: SchedulerDeps) {
   return {
     workerId,
     runDue: () => exclusive(drain),
+    /** Calls `fn` with each batch of jobs run (by the poller, `runDue` or `advance`); returns the unsubscribe. */
+    observe(fn: (ran: RanJob[]) => void): () => void {
+      observers.add(fn);
+      return () => observers.delete(fn);
+    },
 
     /**
      * The sandbox's fast-forward: steps the virtual clock from due job to due job so each runs

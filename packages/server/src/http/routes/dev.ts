@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { ALL_SCOPES, HttpUrl, ObjectId } from '@latch/protocol';
 import { isAdvanceable } from '../../clock.js';
+import { saveSandboxClock } from '../../services/sandboxClock.js';
 import { ApiError } from '../../errors.js';
 import { errorResponses } from '../openapi.js';
 import { registerInspector } from '../inspector.js';
@@ -121,7 +122,10 @@ export function devRoutes(app: App, ctx: RouteContext) {
     },
     async (req) => {
       if (!isAdvanceable(ctx.clock)) throw new ApiError('conflict', 'This server runs on the real clock');
+      // Kept in the database first: a restart continues from here (issue 15).
+      await saveSandboxClock(ctx.db, ctx.clock, req.body.seconds * 1000);
       const jobsRun = await ctx.scheduler.advance(ctx.clock, req.body.seconds * 1000);
+      await saveSandboxClock(ctx.db, ctx.clock);
       return { ...clockView(), jobsRun };
     },
   );

@@ -4,6 +4,19 @@ import { errorResponses } from '../openapi.js';
 import type { App, RouteContext } from '../types.js';
 
 export function healthRoutes(app: App, ctx: RouteContext) {
+  const ping = async () => {
+    try {
+      await ctx.database.ping();
+    } catch {
+      throw new ApiError('service_unavailable', 'The database does not answer');
+    }
+  };
+  // Set as shutdown begins: a load balancer stops sending new work before the process goes.
+  let shuttingDown = false;
+  app.addHook('preClose', async () => {
+    shuttingDown = true;
+  });
+
   app.get(
     '/api/health',
     {
@@ -14,12 +27,38 @@ export function healthRoutes(app: App, ctx: RouteContext) {
       },
     },
     async () => {
-      try {
-        await ctx.database.ping();
-      } catch {
-        throw new ApiError('service_unavailable', 'The database does not answer');
-      }
+      await ping();
       return { status: 'ok' as const, database: ctx.database.dialect, dev: ctx.config.dev };
+    },
+  );
+
+  app.get(
+    '/health/live',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness: the process is up and answering (does not touch the database)',
+        description: 'For a liveness probe: restart the process when this fails.',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: the database answers and the process is not shutting down',
+        description: 'For a readiness probe: send no traffic while this is 503 (database unreachable, or shutting down).',
+        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }), ...errorResponses(['service_unavailable']) },
+      },
+    },
+    async () => {
+      if (shuttingDown) throw new ApiError('service_unavailable', 'Shutting down');
+      await ping();
+      return { status: 'ok' as const, database: ctx.database.dialect };
     },
   );
 }
