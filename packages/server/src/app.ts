@@ -121,7 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(cookie);
 
   const services = createServices({ config, database, clock, ...(deps.wallClock ? { wallClock: deps.wallClock } : {}), ids, logger: deps.logger });
-  const rateLimiter = deps.rateLimiter ?? (await createRateLimiter({ multiplier: config.rateLimitMultiplier }));
+  const rateLimiter = deps.rateLimiter ?? (await createRateLimiter({ multiplier: config.rateLimitMultiplier, authMultiplier: config.authRateLimitMultiplier }));
   if (!deps.rateLimiter) app.addHook('onClose', () => rateLimiter.close());
   if (deps.runScheduler ?? true) app.addHook('onReady', async () => services.scheduler.start());
   app.addHook('onClose', () => services.scheduler.stop());

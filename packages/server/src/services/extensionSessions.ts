@@ -272,7 +272,7 @@ export function createExtensionSessionService({
         const existing = await findActiveSessionOfApp(db, lock.id, EXTERNAL_APP_ID);
         if (existing) return { session: existing, app };
         const now = clock.now();
-        const row: ExtensionSessionRow = { id: ids.objectId(), lock_id: lock.id, app_id: EXTERNAL_APP_ID, config: '{}', metadata: toJson({ unlockBlockers: [], homeActions: [], unlockRequirements: [] }), state: '{}', version: 1, state_version: 1, regular_actions_config: null, regular_actions_state: null, created_at: now, updated_at: now, removed_at: null, background_granted_at: null, background_granted_by: null, background_role: null };
+        const row: ExtensionSessionRow = { id: ids.objectId(), lock_id: lock.id, app_id: EXTERNAL_APP_ID, config: '{}', metadata: toJson({ unlockBlockers: [], homeActions: [], unlockRequirements: [] }), state: '{}', version: 1, state_version: 1, regular_actions_config: null, regular_actions_state: null, created_at: now, updated_at: now, removed_at: null, background_granted_at: null, background_granted_by: null, background_role: null, granted_scopes: null };
         try {
           await insertExtensionSession(db, row);
           return { session: row, app };

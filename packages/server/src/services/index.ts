@@ -57,7 +57,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
       await attempts.maybeAutoStart(tx, session.id);
     },
   });
-  const accounts = createAccountService({ ...base, sessionTtlMs: config.sessionTtlMs });
+  const accounts = createAccountService({ ...base, sessionTtlMs: config.sessionTtlMs, dev: config.dev });
   const apps = createExtensionAppService(base);
   const keys = createDeveloperKeyService(base);
   const mainTokens = createMainTokenService(base);

@@ -181,6 +181,8 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
       background_granted_at: background ? now : null,
       background_granted_by: background ? actorId : null,
       background_role: background ? actorRole : null,
+      // What the installer approved: the scopes the app asks for now (shown at install).
+      granted_scopes: app.scopes,
     };
     try {
       await insertExtensionSession(tx, row);
