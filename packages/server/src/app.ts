@@ -35,6 +35,7 @@ import { extensionProgressRoutes } from './http/routes/extensionProgress.js';
 import { launchRoutes } from './http/routes/launch.js';
 import { eventRoutes } from './http/routes/events.js';
 import { registerWebApp } from './http/web.js';
+import { createLiveStreams } from './http/liveStreams.js';
 import { fileRoutes } from './http/routes/files.js';
 import { deviceRoutes } from './http/routes/devices.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
@@ -138,7 +139,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     database: { dialect: database.dialect, ping: async () => void (await sql`select 1`.execute(database.db)) },
     rateLimiter,
     cookies: registerFirstPartyAuth(app, { accounts: services.accounts, publicOrigin: new URL(config.publicUrl).origin, secureCookies: config.secureCookies }),
+    liveStreams: createLiveStreams({ db: database.db, clock, logger: deps.logger }),
   };
+  app.addHook('onClose', async () => ctx.liveStreams.close());
   // Hook order matters: cookie user → extension/script credentials → (validation) → idempotency.
   registerCredentialGuard(app, { db: database.db, keys, mainTokens, rateLimiter });
   registerIdempotency(app, { db: database.db, clock, ids });

@@ -69,7 +69,9 @@ export function authRoutes(app: App, ctx: RouteContext) {
       },
     },
     async (req, reply) => {
-      await ctx.accounts.logout(signedIn(req).sessionTokenHash);
+      const { sessionTokenHash } = signedIn(req);
+      await ctx.accounts.logout(sessionTokenHash);
+      ctx.liveStreams.endSession(sessionTokenHash);
       ctx.cookies.clearSessionCookie(reply);
       return reply.code(204).send(null);
     },
