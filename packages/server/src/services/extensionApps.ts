@@ -1,5 +1,6 @@
 import type { ExtensionSummary, Scope } from '@latch/protocol';
 import { DEFAULT_SCOPES } from '@latch/protocol';
+import { checkAppName } from './reservedNames.js';
 import { ApiError, notFound } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { fromJson, toJson } from '../db/json.js';
@@ -67,6 +68,7 @@ export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
   return {
     async create(ownerId: string, input: NewAppInput): Promise<ExtensionAppRow> {
       // Installs without a config use the default one: its platform-read keys must hold.
+      checkAppName(input.name);
       if (input.defaultConfig) configUnlockRequirements(input.defaultConfig, '/defaultConfig', 'defaultConfig');
       const now = clock.now();
       const row: ExtensionAppRow = {
@@ -175,6 +177,7 @@ export function createAppConsoleService({ db, clock }: ServiceDeps) {
 
     async update(ownerId: string, appId: string, patch: Omit<Partial<NewAppInput>, 'slug'>): Promise<AppOwnerView> {
       const row = await owned(ownerId, appId);
+      if (patch.name !== undefined) checkAppName(patch.name);
       if (patch.defaultConfig) configUnlockRequirements(patch.defaultConfig, '/defaultConfig', 'defaultConfig');
       const iframeUrl = patch.iframeUrl !== undefined ? patch.iframeUrl : row.iframe_url;
       const setupUrl = patch.setupUrl !== undefined ? patch.setupUrl : row.setup_url;
