@@ -32,7 +32,7 @@ import { writeHistory } from './history.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import { DEFAULT_LOCK_SETTINGS, remainingSeconds, sessionLockView, timerHiddenFrom, type LockRole } from './locks.js';
 import { writeNotification } from './notifications.js';
-import { backgroundRole } from './extensionApps.js';
+import { backgroundRole, effectiveScopes } from './extensionApps.js';
 import { unlockHolds } from './unlock.js';
 
 /** Stored per session: the extension's own metadata. */
@@ -225,7 +225,7 @@ export function createExtensionSessionService({
         regularActions: regularActions.summary(session, app),
         deviceControl: deviceControl.get(lock.id)!,
         capabilities: {
-          scopes: fromJson<string[]>(app.scopes, []),
+          scopes: effectiveScopes(app, session),
           backendMutations: viewer.credentialMayMutate,
           background: session.removed_at === null && backgroundRole(session, app) !== null,
           bridgeReadActions: [...BRIDGE_READ_ACTIONS],
