@@ -31,7 +31,12 @@ describe(`sandbox accounts sign in only in dev mode (${TEST_DB})`, () => {
     await app.ready();
     return app;
   };
-  let devWorld: { personaCookie: string; fixtureUser: { username: string; password: string }; real: { username: string; password: string; cookie: string } };
+  let devWorld: {
+    personaCookie: string;
+    fixtureUser: { username: string; password: string };
+    keys: { persona: string; app: string; real: string };
+    real: { username: string; password: string; cookie: string };
+  };
 
   before(async () => {
     db = await testDatabase();
@@ -42,7 +47,14 @@ describe(`sandbox accounts sign in only in dev mode (${TEST_DB})`, () => {
     const w = await fixtureWorld(dev);
     const persona = await login(dev, PERSONAS.wearer, PERSONA_PASSWORD);
     const real = await register(dev, 'real_person', 'a long good passphrase');
-    devWorld = { personaCookie: persona.cookie, fixtureUser: { username: w.wearer.username, password: w.wearer.password }, real: { username: real.username, password: real.password, cookie: real.cookie } };
+    const realKey = await call(dev, real, 'POST', '/api/developer/keys', { name: 'my script' });
+    assert.equal(realKey.statusCode, 201, realKey.body);
+    devWorld = {
+      personaCookie: persona.cookie,
+      fixtureUser: { username: w.wearer.username, password: w.wearer.password },
+      keys: { persona: w.wearer.userKey, app: w.app.appKey, real: realKey.json().key },
+      real: { username: real.username, password: real.password, cookie: real.cookie },
+    };
     await dev.close();
   });
   after(async () => {
@@ -64,6 +76,10 @@ describe(`sandbox accounts sign in only in dev mode (${TEST_DB})`, () => {
       // The person who signed up in the sandbox is a real account.
       assert.equal((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: devWorld.real.username, password: devWorld.real.password } })).statusCode, 200);
       assert.equal((await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: devWorld.real.cookie } })).statusCode, 200);
+      // The sandbox accounts' developer keys are refused too; a real account's key works.
+      expectError(await app.inject({ method: 'GET', url: '/api/apps/v1/session', headers: { authorization: `Bearer ${devWorld.keys.persona}` } }), 401, 'invalid_credentials');
+      expectError(await app.inject({ method: 'POST', url: '/api/extensions/sessions/search', headers: { authorization: `Bearer ${devWorld.keys.app}` }, payload: {} }), 401, 'invalid_credentials');
+      expectError(await app.inject({ method: 'GET', url: '/api/apps/v1/session', headers: { authorization: `Bearer ${devWorld.keys.real}` } }), 409, 'no_active_lock_session');
     } finally {
       await app.close();
     }

@@ -59,7 +59,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   });
   const accounts = createAccountService({ ...base, sessionTtlMs: config.sessionTtlMs, dev: config.dev });
   const apps = createExtensionAppService(base);
-  const keys = createDeveloperKeyService(base);
+  const keys = createDeveloperKeyService({ ...base, dev: config.dev });
   const mainTokens = createMainTokenService(base);
   const devices = createDeviceService({ ...base, logger, buttplugAllowedHosts: config.buttplugAllowedHosts });
   const blobs = createBlobStore(config.files);
