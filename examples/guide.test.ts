@@ -258,7 +258,7 @@ describe('docs/guide.md', () => {
       const latchUrl = `http://127.0.0.1:${port}`;
       assert.match(output, new RegExp(`Installed on the wearer's lock "Sandbox lock": ${latchUrl.replace(/\./g, '\\.')}/locks/[0-9a-f]{24}`));
       assert.ok(fs.existsSync(path.join(copy, 'packages/client/dist/index.js')), 'the SDKs were built');
-      assert.ok(fs.existsSync(path.join(copy, 'data/latch.db')) && fs.existsSync(path.join(copy, 'data/memory-challenge.json')));
+      assert.ok(fs.existsSync(path.join(copy, 'data/sandbox.db')) && !fs.existsSync(path.join(copy, 'data/latch.db')) && fs.existsSync(path.join(copy, 'data/memory-challenge.json')));
 
       // The guide's check commands, with this run's ports.
       const check = quickstartCheck[0]!.code.replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`).replaceAll('localhost:5174', `localhost:${examplePort}`);

@@ -36,6 +36,8 @@ function shortWindowLimiter(limits: Partial<Record<string, number>>, windowMs: n
       w.count++;
       return { allowed: w.count <= limit, limit, remaining: Math.max(0, limit - w.count), resetSeconds: Math.max(1, Math.ceil((w.start + windowMs - now) / 1000)) };
     },
+    // Sign-in lockouts play no part here.
+    loginFailures: { lockedFor: async () => 0, fail: async () => 0, clear: async () => {} },
     async close() {},
   };
 }

@@ -21,6 +21,8 @@ export const ERROR_CATALOG = {
   // first-party accounts
   login_required: { status: 401, description: 'This route needs a signed-in user (session cookie).' },
   invalid_login: { status: 401, description: 'Username or password is wrong.' },
+  password_too_common: { status: 400, description: 'The new password is on a list of the most common passwords; choose another.' },
+  reserved_name: { status: 400, description: 'The name imitates a built-in part of latch (e.g. "External programs"); choose another.' },
   csrf_token_invalid: { status: 403, description: 'A cookie-authenticated mutation lacks the matching `x-csrf-token` header.' },
   forbidden: { status: 403, description: 'The signed-in user may not do this.' },
   username_taken: { status: 409, description: 'Another account already uses this username.' },

@@ -128,6 +128,10 @@ export const InstalledExtension = Type.Object({
     ],
     { description: 'The background grant: the app key alone may call this session’s routes. null when not granted' },
   ),
+  scopes: Type.Array(Type.String(), { description: 'What the app may do on this lock: the scopes it asks for that the lock’s controller approved' }),
+  pendingScopes: Type.Array(Type.String(), {
+    description: 'Scopes the app added after it was installed here: unused until the lock’s controller approves them (POST …/extensions/:slug/scopes/approve)',
+  }),
 });
 export type InstalledExtension = Static<typeof InstalledExtension>;
 
@@ -234,5 +238,6 @@ export const ExtensionSummary = Type.Object({
   defaultConfig: Type.Unknown({ description: 'In catalog lists: null when larger than 4 KiB (`defaultConfigOmitted`); `GET /api/extensions/{slug}` has it whole (≤ 64 KiB)' }),
   defaultConfigOmitted: Type.Optional(Type.Boolean({ description: 'The catalog left a large defaultConfig out: read it from `GET /api/extensions/{slug}`' })),
   requestsBackground: Type.Boolean({ description: 'The app asks for `sessions:background` (act while nobody has it open); granting it is a choice at install' }),
+  scopes: Type.Array(Type.String(), { description: 'What the app asks to do (shown at install; installing approves them)' }),
 });
 export type ExtensionSummary = Static<typeof ExtensionSummary>;

@@ -39,6 +39,7 @@ import { registerSecurityHeaders } from './http/securityHeaders.js';
 import { lazySerializerFactory, lazyValidatorCompiler } from './http/lazyCompile.js';
 import { resumeSandboxClock } from './services/sandboxClock.js';
 import { registerMetrics } from './http/metrics.js';
+import { createLiveStreams } from './http/liveStreams.js';
 import { fileRoutes } from './http/routes/files.js';
 import { deviceRoutes } from './http/routes/devices.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
@@ -136,7 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // The sandbox's virtual clock continues where the previous run left it (issue 15).
   if (config.dev) await resumeSandboxClock(database.db, clock);
   const services = createServices({ config, database, clock, ...(deps.wallClock ? { wallClock: deps.wallClock } : {}), ids, logger: deps.logger });
-  const rateLimiter = deps.rateLimiter ?? (await createRateLimiter({ multiplier: config.rateLimitMultiplier }));
+  const rateLimiter = deps.rateLimiter ?? (await createRateLimiter({ multiplier: config.rateLimitMultiplier, authMultiplier: config.authRateLimitMultiplier }));
   if (!deps.rateLimiter) app.addHook('onClose', () => rateLimiter.close());
   if (deps.runScheduler ?? true) app.addHook('onReady', async () => services.scheduler.start());
   app.addHook('onClose', () => services.scheduler.stop());
@@ -153,7 +154,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     database: { dialect: database.dialect, ping: async () => void (await sql`select 1`.execute(database.db)) },
     rateLimiter,
     cookies: registerFirstPartyAuth(app, { accounts: services.accounts, publicOrigin: new URL(config.publicUrl).origin, secureCookies: config.secureCookies }),
+    liveStreams: createLiveStreams({ db: database.db, clock, logger: deps.logger }),
   };
+  app.addHook('onClose', async () => ctx.liveStreams.close());
   // Hook order matters: cookie user → extension/script credentials → (validation) → idempotency.
   registerCredentialGuard(app, { db: database.db, keys, mainTokens, rateLimiter });
   registerIdempotency(app, { db: database.db, clock, ids });

@@ -18,6 +18,11 @@ export interface Config {
   /** Mark the session cookie `Secure` (on when PUBLIC_URL is https). */
   secureCookies: boolean;
   rateLimitMultiplier: number;
+  /**
+   * Scales the sign-in limits (per account and per client address; AUTH_RATE_LIMIT_MULTIPLIER,
+   * default RATE_LIMIT_MULTIPLIER). Tests raise it: all their requests come from one address.
+   */
+  authRateLimitMultiplier: number;
   /** Run due jobs inside the server process (RUN_SCHEDULER=0 when separate `npm run worker`s do). */
   runScheduler: boolean;
   /** How long a claimed job stays leased before another worker may take it over. */
@@ -86,11 +91,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const multiplier = Number(env.RATE_LIMIT_MULTIPLIER ?? '1');
   if (!Number.isFinite(multiplier) || multiplier <= 0) throw new ConfigError('RATE_LIMIT_MULTIPLIER must be a positive number');
+  const authMultiplier = env.AUTH_RATE_LIMIT_MULTIPLIER ? Number(env.AUTH_RATE_LIMIT_MULTIPLIER) : multiplier;
+  if (!Number.isFinite(authMultiplier) || authMultiplier <= 0) throw new ConfigError('AUTH_RATE_LIMIT_MULTIPLIER must be a positive number');
   return {
     port,
     host,
     publicUrl,
-    databaseUrl: env.DATABASE_URL || `sqlite:${path.join(cwd, 'data', 'latch.db')}`,
+    // The sandbox writes personas with a public password: it never shares the real database by default.
+    databaseUrl: env.DATABASE_URL || `sqlite:${path.join(cwd, 'data', dev ? 'sandbox.db' : 'latch.db')}`,
     redisUrl: env.REDIS_URL || null,
     dev,
     logLevel: env.LOG_LEVEL || 'info',
@@ -98,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionTtlMs: intFrom(env.SESSION_TTL_HOURS, 24 * 14, 'SESSION_TTL_HOURS', 1, 24 * 365) * 3600_000,
     secureCookies: publicUrl.startsWith('https:'),
     rateLimitMultiplier: multiplier,
+    authRateLimitMultiplier: authMultiplier,
     runScheduler: env.RUN_SCHEDULER !== '0' && env.RUN_SCHEDULER !== 'false',
     jobLeaseMs: intFrom(env.JOB_LEASE_SECONDS, 60, 'JOB_LEASE_SECONDS', 1, 3600) * 1000,
     jobBatchSize: intFrom(env.JOB_BATCH_SIZE, 500, 'JOB_BATCH_SIZE', 1, 5000),
@@ -162,5 +171,7 @@ function intFrom(raw: string | undefined, fallback: number, name: string, min: n
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Tests never write blobs into the working tree.
   const base = loadConfig({ FILES_DIR: path.join(os.tmpdir(), 'latch-test-files') });
-  return { ...base, port: 0, logLevel: 'silent', dev: true, ...overrides };
+  // Every test request comes from one address: the per-address sign-in limits are raised unless a
+  // test asks for them (`authRateLimitMultiplier: 1`).
+  return { ...base, port: 0, logLevel: 'silent', dev: true, authRateLimitMultiplier: 1000, ...overrides };
 }

@@ -11,9 +11,12 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
-export type RateBucket = 'read' | 'write' | 'upload' | 'action' | 'token' | 'login';
+export type RateBucket = 'read' | 'write' | 'upload' | 'action' | 'token' | 'login' | 'login_ip' | 'register_ip';
 
-/** Requests per minute per credential, before `multiplier`. */
+/**
+ * Requests per minute per credential, before `multiplier`. The sign-in buckets (`AUTH_BUCKETS`)
+ * count per account (`login`) and per client address (`login_ip`, `register_ip`).
+ */
 export const RATE_LIMITS: Record<RateBucket, number> = {
   read: 300,
   write: 120,
@@ -21,7 +24,36 @@ export const RATE_LIMITS: Record<RateBucket, number> = {
   action: 30,
   token: 30,
   login: 10,
+  login_ip: 30,
+  register_ip: 5,
 };
+
+/** Buckets scaled by `authMultiplier` rather than `multiplier`. */
+export const AUTH_BUCKETS: readonly RateBucket[] = ['login', 'login_ip', 'register_ip'];
+
+/**
+ * Consecutive failed sign-ins of one account: the first `FREE_LOGIN_FAILURES` cost nothing, each
+ * further one locks the account's sign-in for twice as long as the one before (1 s, 2 s, 4 s, …,
+ * at most `MAX_LOGIN_LOCKOUT_SECONDS`). A success clears the count; so does an hour without failures.
+ */
+export const FREE_LOGIN_FAILURES = 5;
+export const MAX_LOGIN_LOCKOUT_SECONDS = 15 * 60;
+const FAILURE_MEMORY_SECONDS = 3600;
+
+export function lockoutSecondsAfter(failures: number): number {
+  if (failures <= FREE_LOGIN_FAILURES) return 0;
+  return Math.min(MAX_LOGIN_LOCKOUT_SECONDS, 2 ** Math.min(20, failures - FREE_LOGIN_FAILURES - 1));
+}
+
+/** Failed sign-ins per account (see `FREE_LOGIN_FAILURES`); every method fails open. */
+export interface LoginFailures {
+  /** Seconds the key's sign-in stays locked (0: free to try). */
+  lockedFor(key: string): Promise<number>;
+  /** Records one failure; returns the lockout it starts (0 while within the free failures). */
+  fail(key: string): Promise<number>;
+  /** A successful sign-in forgets the failures. */
+  clear(key: string): Promise<void>;
+}
 
 const WINDOW_SECONDS = 60;
 /** Upper bound on connecting to Redis at start-up (TCP connect + ready check). */
@@ -48,6 +80,7 @@ export interface RateDecision {
 export interface RateLimiter {
   /** Counts one request of `key` (a credential id) in `bucket`. */
   consume(bucket: RateBucket, key: string): Promise<RateDecision>;
+  readonly loginFailures: LoginFailures;
   close(): Promise<void>;
   readonly backend: 'memory' | 'redis';
 }
@@ -57,6 +90,8 @@ export interface RateLimiterOptions {
   redisUrl?: string | null;
   /** Scales every limit (default 1); each limit stays ≥ 1. */
   multiplier?: number;
+  /** Scales the sign-in buckets (`AUTH_BUCKETS`) instead of `multiplier` (default: `multiplier`). */
+  authMultiplier?: number;
   /** Namespace for the keys (default `latch:rl`), so several runs can share one Redis. */
   keyPrefix?: string;
 }
@@ -72,14 +107,19 @@ export async function createRateLimiter(opts: RateLimiterOptions = {}): Promise<
   if (!Number.isFinite(multiplier) || multiplier <= 0) {
     throw new RangeError(`rate limit multiplier must be a positive number, got ${String(opts.multiplier)}`);
   }
+  const authMultiplier = opts.authMultiplier ?? multiplier;
+  if (!Number.isFinite(authMultiplier) || authMultiplier <= 0) {
+    throw new RangeError(`auth rate limit multiplier must be a positive number, got ${String(opts.authMultiplier)}`);
+  }
   const keyPrefix = opts.keyPrefix ?? 'latch:rl';
-  const limits = Object.fromEntries(BUCKETS.map((b) => [b, scaledLimit(b, multiplier)])) as Record<RateBucket, number>;
+  const limits = Object.fromEntries(BUCKETS.map((b) => [b, scaledLimit(b, AUTH_BUCKETS.includes(b) ? authMultiplier : multiplier)])) as Record<RateBucket, number>;
 
   if (!opts.redisUrl) {
     const limiters = buildLimiters(limits, (bucket, points) => new RateLimiterMemory({ points, duration: WINDOW_SECONDS, keyPrefix: `${keyPrefix}:${bucket}` }));
     return {
       backend: 'memory',
       consume: (bucket, key) => consumeOne(limiters[bucket], limits[bucket], key),
+      loginFailures: loginFailures((points, duration, name) => new RateLimiterMemory({ points, duration, keyPrefix: `${keyPrefix}:${name}` })),
       // Expiry timers of RateLimiterMemory are unref'd: nothing keeps the process alive.
       close: async () => {},
     };
@@ -102,12 +142,56 @@ export async function createRateLimiter(opts: RateLimiterOptions = {}): Promise<
   return {
     backend: 'redis',
     consume: (bucket, key) => consumeOne(limiters[bucket], limits[bucket], key),
+    loginFailures: loginFailures(
+      (points, duration, name) => new RateLimiterRedis({ storeClient: client, points, duration, keyPrefix: `${keyPrefix}:${name}`, rejectIfRedisNotReady: true }),
+    ),
     close: () => (closed ??= closeRedis(client)),
   };
 }
 
 function buildLimiters(limits: Record<RateBucket, number>, make: (bucket: RateBucket, points: number) => RateLimiterAbstract): Record<RateBucket, RateLimiterAbstract> {
   return Object.fromEntries(BUCKETS.map((b) => [b, make(b, limits[b])])) as Record<RateBucket, RateLimiterAbstract>;
+}
+
+/**
+ * Two stores of the same backend: `fails` counts an account's failures (forgotten an hour after
+ * the first one of a run, or on success), `locks` holds the lockout as a block of that key.
+ */
+function loginFailures(make: (points: number, durationSeconds: number, name: string) => RateLimiterAbstract): LoginFailures {
+  const fails = make(1_000_000, FAILURE_MEMORY_SECONDS, 'login_fail');
+  const locks = make(1, MAX_LOGIN_LOCKOUT_SECONDS, 'login_lock');
+  const quiet = async <T>(fallback: T, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch {
+      return fallback; // fail open, like `consume`
+    }
+  };
+  return {
+    lockedFor: (key) =>
+      quiet(0, async () => {
+        const res = await locks.get(key);
+        return res && res.consumedPoints > 1 && res.msBeforeNext > 0 ? toResetSeconds(res.msBeforeNext) : 0;
+      }),
+    fail: (key) =>
+      quiet(0, async () => {
+        let failures: number;
+        try {
+          failures = (await fails.consume(key, 1)).consumedPoints;
+        } catch (err) {
+          if (err instanceof RateLimiterRes) failures = err.consumedPoints;
+          else throw err;
+        }
+        const seconds = lockoutSecondsAfter(failures);
+        if (seconds > 0) await locks.block(key, seconds);
+        return seconds;
+      }),
+    clear: (key) =>
+      quiet(undefined, async () => {
+        await fails.delete(key);
+        await locks.delete(key);
+      }),
+  };
 }
 
 function toResetSeconds(msBeforeNext: number): number {

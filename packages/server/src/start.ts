@@ -28,7 +28,7 @@ async function main() {
   const applied = (migrations.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   logger.info({ database: database.describe, applied }, 'database ready');
 
-  const rateLimiter = await createRateLimiter({ redisUrl: config.redisUrl, multiplier: config.rateLimitMultiplier });
+  const rateLimiter = await createRateLimiter({ redisUrl: config.redisUrl, multiplier: config.rateLimitMultiplier, authMultiplier: config.authRateLimitMultiplier });
   logger.info({ backend: rateLimiter.backend }, 'rate limits ready');
   const app = await buildApp({ config, database, clock, ids: createIdGenerator(clock), logger, rateLimiter, runScheduler: config.runScheduler });
   if (config.dev) await app.ctx.fixtures.personas();

@@ -407,6 +407,8 @@ describe('main tokens: GET /api/extensions/sessions/:id/auth', () => {
   after(() => t.close());
 
   const auth = (as: Session | null, sessionId = w.session.id) => call(t.app, as, 'GET', `/api/extensions/sessions/${sessionId}/auth`);
+  /** POST rotates (issue 16: a GET never revokes). */
+  const rotate = (as: Session | null, sessionId = w.session.id) => call(t.app, as, 'POST', `/api/extensions/sessions/${sessionId}/auth`);
 
   it('issues a wearer token bound to the session, valid 10 h', async () => {
     const res = await auth(wearer);
@@ -451,11 +453,11 @@ describe('main tokens: GET /api/extensions/sessions/:id/auth', () => {
     assert.deepEqual(await snapshot(t.db.database), before);
   });
 
-  it('rotating revokes only that user’s previous token', async () => {
+  it('rotating (POST) revokes only that user’s previous token', async () => {
     const kh = (await auth(keyholder)).json().mainToken as string;
     const first = (await auth(wearer)).json().mainToken as string;
     assert.equal((await getSession(t, w.session.id, w.app.appKey, first)).statusCode, 200);
-    const second = (await auth(wearer)).json().mainToken as string;
+    const second = (await rotate(wearer)).json().mainToken as string;
     assert.notEqual(first, second);
     expectError(await getSession(t, w.session.id, w.app.appKey, first), 401, 'main_token_expired');
     assert.equal((await getSession(t, w.session.id, w.app.appKey, second)).statusCode, 200);

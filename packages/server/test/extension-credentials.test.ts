@@ -704,7 +704,7 @@ describe('extension credentials (DECISIONS §3)', () => {
     }
   });
 
-  describe('GET /sessions/:id/auth rotates the main token', () => {
+  describe('POST /sessions/:id/auth rotates the main token (a GET never revokes: issue 16)', () => {
     let w: World;
     let wearer: Session;
     let oldToken: string;
@@ -722,7 +722,7 @@ describe('extension credentials (DECISIONS §3)', () => {
     });
 
     it('issues a fresh 10 h token bound to the session and role', async () => {
-      const res = await call(t.app, wearer, 'GET', `/api/extensions/sessions/${w.session.id}/auth`);
+      const res = await call(t.app, wearer, 'POST', `/api/extensions/sessions/${w.session.id}/auth`);
       assert.equal(res.statusCode, 200, res.body);
       const body = res.json() as { mainToken: string; sessionId: string; lockId: string; role: string; expiresAt: string };
       assert.ok(body.mainToken.startsWith('mt_'));

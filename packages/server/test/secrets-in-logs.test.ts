@@ -108,7 +108,7 @@ describe('secrets never reach the logs', () => {
     const wearer = await login(t.app, w.wearer.username, w.wearer.password);
     secret('wearer cookie', wearer.cookie.split('=')[1]!);
     secret('wearer csrf token', wearer.csrfToken);
-    const auth = seen(await call(t.app, wearer, 'GET', `/api/extensions/sessions/${w.session.id}/auth`));
+    const auth = seen(await call(t.app, wearer, 'POST', `/api/extensions/sessions/${w.session.id}/auth`));
     assert.equal(auth.statusCode, 200, auth.body);
     secret('issued mainToken', auth.json().mainToken);
     // The rotated-away token is refused as expired.

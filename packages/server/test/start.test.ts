@@ -107,7 +107,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-const INHERITED_OUT = ['LATCH_DEV', 'NODE_ENV', 'LOG_LEVEL', 'PUBLIC_URL', 'HOST', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'RATE_LIMIT_MULTIPLIER', 'BODY_LIMIT_BYTES', 'SESSION_TTL_HOURS', 'NODE_TEST_CONTEXT'];
+const INHERITED_OUT = ['LATCH_DEV', 'NODE_ENV', 'LOG_LEVEL', 'PUBLIC_URL', 'HOST', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'RATE_LIMIT_MULTIPLIER', 'AUTH_RATE_LIMIT_MULTIPLIER', 'BODY_LIMIT_BYTES', 'SESSION_TTL_HOURS', 'NODE_TEST_CONTEXT'];
 
 /** `npm run build` of the server (a no-op when dist is current), as `npm start` does first. */
 function buildServer(): { status: number | null; output: string } {
@@ -407,7 +407,7 @@ describe(`start entry as a process (${TEST_DB})`, () => {
     let server: Server | undefined;
     let again: Server | undefined;
     try {
-      server = await startServer(world, { LOG_LEVEL: 'info' });
+      server = await startServer(world, { LOG_LEVEL: 'info', AUTH_RATE_LIMIT_MULTIPLIER: '100' }); // several sign-ups from one address
       const s = server;
       const port = Number(new URL(s.url).port);
       const logged = (msg: string, reqId?: string) => logLines(s).some((l) => l.msg === msg && (reqId === undefined || l.reqId === reqId));

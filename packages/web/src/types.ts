@@ -25,6 +25,10 @@ export interface InstalledExtension {
   requestsBackground: boolean;
   /** The background grant: the app acts with the role of whoever granted it. */
   background: { grantedAt: string; role: 'wearer' | 'keyholder' } | null;
+  /** What it may do on this lock (approved). */
+  scopes: string[];
+  /** What it added since, unused until the lock's controller approves it. */
+  pendingScopes: string[];
 }
 
 export interface UnlockBlockerView {
@@ -111,6 +115,8 @@ export interface ExtensionSummary {
   /** Catalog lists leave a default config over 4 KiB out: `withWholeDefaultConfig` reads it. */
   defaultConfigOmitted?: boolean;
   requestsBackground: boolean;
+  /** What the app asks to do; installing approves them. */
+  scopes: string[];
 }
 
 export interface HomeAction {

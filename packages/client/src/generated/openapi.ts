@@ -16,8 +16,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Issue a fresh launch token (main token) for the signed-in participant
-         * @description Rotates: the user’s previous token for this session stops working. Lifetime 10 hours.
+         * Issue an additional launch token (main token) for the signed-in participant
+         * @description Changes nothing that exists: earlier tokens keep working (a GET must not rotate, so a cross-site link cannot end an open extension). Use POST to rotate. Lifetime 10 hours.
          */
         get: {
             parameters: {
@@ -115,7 +115,109 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Issue a fresh launch token (main token) for the signed-in participant, revoking the previous one
+         * @description Rotates: the user’s previous tokens for this session stop working. Lifetime 10 hours. Needs the `x-csrf-token` header.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description 24-hex id
+                     * @example 6740f0a1c2d3e4f5a6b7c8d9
+                     */
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            mainToken: string;
+                            /**
+                             * @description 24-hex id
+                             * @example 6740f0a1c2d3e4f5a6b7c8d9
+                             */
+                            sessionId: string;
+                            /**
+                             * @description 24-hex id
+                             * @example 6740f0a1c2d3e4f5a6b7c8d9
+                             */
+                            lockId: string;
+                            role: "wearer" | "keyholder";
+                            /** Format: date-time */
+                            expiresAt: string;
+                        };
+                    };
+                };
+                /** @description `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `login_required`: This route needs a signed-in user (session cookie). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `csrf_token_invalid`: A cookie-authenticated mutation lacks the matching `x-csrf-token` header.
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

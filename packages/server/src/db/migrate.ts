@@ -9,6 +9,7 @@ import { webhooks } from './migrations/0006_webhooks.js';
 import { backgroundGrants } from './migrations/0007_background_grants.js';
 import { jobsClaimOrder } from './migrations/0008_jobs_claim_order.js';
 import { settings } from './migrations/0009_settings.js';
+import { authHardening } from './migrations/0010_auth_hardening.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007_background_grants': backgroundGrants,
   '0008_jobs_claim_order': jobsClaimOrder,
   '0009_settings': settings,
+  '0010_auth_hardening': authHardening,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -15,6 +15,8 @@ export interface UsersTable {
   last_seen_at: number | null;
   created_at: number;
   updated_at: number;
+  /** 1: a sandbox account (persona or fixture world); it signs in only in dev mode. */
+  persona: Generated<number>;
 }
 
 export interface UserSessionsTable {
@@ -95,6 +97,8 @@ export interface ExtensionSessionsTable {
   background_granted_at: number | null;
   background_granted_by: string | null;
   background_role: 'wearer' | 'keyholder' | null;
+  /** JSON list of the scopes the lock's controller approved for this installation; null: the app's own (built-ins). */
+  granted_scopes: string | null;
 }
 
 export interface HistoryLogsTable {

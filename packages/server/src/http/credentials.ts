@@ -5,7 +5,7 @@ import { fromJson } from '../db/json.js';
 import type { DeveloperKeyRow, ExtensionAppRow, ExtensionSessionRow, LockRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
 import { findAppById } from '../storage/extensionApps.js';
-import { backgroundRole } from '../services/extensionApps.js';
+import { backgroundRole, effectiveScopes } from '../services/extensionApps.js';
 import { findExtensionSession } from '../storage/extensionSessions.js';
 import { findActiveLocksOfWearer, findLockById } from '../storage/locks.js';
 import type { DeveloperKeyService } from '../services/developerKeys.js';
@@ -232,8 +232,10 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
     }
     req.caller = caller;
 
-    if (needs.scope && caller.surface === 'extension' && !fromJson<string[]>(caller.app.scopes, []).includes(needs.scope)) {
-      throw new ApiError('insufficient_scope', `The app lacks the ${needs.scope} scope`);
+    // The scopes approved for this installation (issue 16: new scopes wait for the lock's controller).
+    if (needs.scope && caller.surface === 'extension' && !effectiveScopes(caller.app, caller.session).includes(needs.scope)) {
+      const requested = fromJson<string[]>(caller.app.scopes, []).includes(needs.scope);
+      throw new ApiError('insufficient_scope', requested ? `The ${needs.scope} scope is not approved on this lock yet: its keyholder (or the wearer of a self-lock) approves new permissions` : `The app lacks the ${needs.scope} scope`);
     }
 
     await enforceRateLimit(deps.rateLimiter, req, reply, needs.bucket, credentialKey(caller));

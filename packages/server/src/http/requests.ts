@@ -7,6 +7,15 @@ import { jsonTextTooDeep, MAX_BODY_DEPTH } from '../services/freeFormJson.js';
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Honour a well-formed `x-request-id` from the caller (tracing across services), else make one. */
+/**
+ * Whether a browser says this request was started by another site (`Sec-Fetch-Site`: a link or
+ * form on another page). Scripts and servers send no such header; the user's own typing is `none`.
+ */
+export function fromAnotherSite(req: { headers: Record<string, string | string[] | undefined> }): boolean {
+  const site = req.headers['sec-fetch-site'];
+  return site === 'cross-site' || site === 'same-site';
+}
+
 export function requestIdFor(req: { headers: Record<string, string | string[] | undefined> }): string {
   const incoming = req.headers['x-request-id'];
   if (typeof incoming === 'string' && CLIENT_REQUEST_ID.test(incoming)) return incoming;

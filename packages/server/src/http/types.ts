@@ -25,6 +25,7 @@ import type { FileService } from '../services/files.js';
 import type { DeviceService } from '../services/devices.js';
 import type { WebhookService } from '../services/webhooks.js';
 import type { NotificationFeed } from '../services/notificationFeed.js';
+import type { LiveStreams } from './liveStreams.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -56,4 +57,6 @@ export interface RouteContext {
   devices: DeviceService;
   webhooks: WebhookService;
   cookies: ReturnType<typeof registerFirstPartyAuth>;
+  /** Open event streams per login session: they end at logout and on expiry. */
+  liveStreams: LiveStreams;
 }

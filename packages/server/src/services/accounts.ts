@@ -9,6 +9,7 @@ import { hashSecret } from '../ids.js';
 import { findUserById, findUserByUsername, insertUser, touchUserLastSeen, updateUserProfile } from '../storage/users.js';
 import { deleteUserSession, findLiveUserSession, insertUserSession } from '../storage/userSessions.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+import { checkNewPassword } from './passwords.js';
 
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
 // `algorithm: 2` is Argon2id (a const enum in the typings, which isolated modules cannot import).
@@ -42,7 +43,11 @@ export function meView(row: UserRow, csrfToken: string): Me {
   };
 }
 
-export function createAccountService(deps: ServiceDeps & { sessionTtlMs: number }) {
+/**
+ * `dev`: the server runs the sandbox. Sandbox accounts (personas and fixture worlds, whose
+ * passwords are public or handed to anyone who asks) sign in only then.
+ */
+export function createAccountService(deps: ServiceDeps & { sessionTtlMs: number; dev?: boolean }) {
   const { db, clock, ids } = deps;
   // Verifying against this when the user does not exist keeps "no such user" as slow as "wrong password".
   const dummyHash = hash('latch-timing-equaliser', ARGON2);
@@ -65,8 +70,9 @@ export function createAccountService(deps: ServiceDeps & { sessionTtlMs: number 
   }
 
   return {
-    async register(input: { username: string; password: string; profile?: Profile }): Promise<LoginResult> {
+    async register(input: { username: string; password: string; profile?: Profile }, opts: { sandbox?: boolean } = {}): Promise<LoginResult> {
       const now = clock.now();
+      checkNewPassword(input.password);
       if (await findUserByUsername(db, input.username)) throw new ApiError('username_taken', `Username ${input.username} is taken`);
       const row: UserRow = {
         id: ids.objectId(),
@@ -78,6 +84,7 @@ export function createAccountService(deps: ServiceDeps & { sessionTtlMs: number 
         last_seen_at: now,
         created_at: now,
         updated_at: now,
+        persona: opts.sandbox ? 1 : 0,
       };
       try {
         await insertUser(db, row);
@@ -94,6 +101,7 @@ export function createAccountService(deps: ServiceDeps & { sessionTtlMs: number 
       const check = (hashed: string) => verify(hashed, input.password).catch(() => false);
       const ok = user ? await check(user.password_hash) : (await check(await dummyHash), false);
       if (!user || !ok) throw new ApiError('invalid_login', 'Wrong username or password');
+      if (user.persona && !deps.dev) throw new ApiError('invalid_login', 'This is a sandbox account: it signs in only while latch runs the sandbox (LATCH_DEV=1)');
       await touchUserLastSeen(db, user.id, clock.now());
       return openSession(user);
     },
@@ -109,7 +117,7 @@ export function createAccountService(deps: ServiceDeps & { sessionTtlMs: number 
       const session = await findLiveUserSession(db, tokenHash, now);
       if (!session) return null;
       const user = await findUserById(db, session.user_id);
-      if (!user) return null;
+      if (!user || (user.persona && !deps.dev)) return null;
       if (user.last_seen_at === null || user.last_seen_at < now - 60_000) {
         await touchUserLastSeen(db, user.id, now);
         user.last_seen_at = now;

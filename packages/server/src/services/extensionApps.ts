@@ -1,5 +1,6 @@
 import type { ExtensionSummary, Scope } from '@latch/protocol';
 import { DEFAULT_SCOPES } from '@latch/protocol';
+import { checkAppName } from './reservedNames.js';
 import { ApiError, notFound } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { fromJson, toJson } from '../db/json.js';
@@ -8,7 +9,8 @@ import type { LockRole } from './locks.js';
 import { findAppById, findAppBySlug, insertExtensionApp, listApps, listAppsOfOwner, updateExtensionApp } from '../storage/extensionApps.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
-import { searchSessionsOfApp } from '../storage/extensionSessions.js';
+import { findRunningInstallsOfApp, searchSessionsOfApp } from '../storage/extensionSessions.js';
+import { writeNotification } from './notifications.js';
 import { findLocksByIds } from '../storage/locks.js';
 import { findUsersByIds } from '../storage/users.js';
 import { configUnlockRequirements } from './requirements.js';
@@ -67,6 +69,26 @@ export function requestsBackground(app: ExtensionAppRow): boolean {
 }
 
 /**
+ * The scopes an installation may use (issue 16): what the app asks for now, narrowed to what the
+ * lock's controller approved for this session (at install, or later with "Approve new
+ * permissions"). A scope the developer adds after install applies only once approved; one they
+ * drop stops at once. Without a session (or a row without a record: built-ins), the app's own.
+ */
+export function effectiveScopes(app: ExtensionAppRow, session: Pick<ExtensionSessionRow, 'granted_scopes'> | null): string[] {
+  const requested = fromJson<string[]>(app.scopes, []);
+  if (!session || session.granted_scopes === null) return requested;
+  const granted = new Set(fromJson<string[]>(session.granted_scopes, []));
+  return requested.filter((s) => granted.has(s));
+}
+
+/** Scopes the app asks for that this installation's controller has not approved yet. */
+export function pendingScopes(app: ExtensionAppRow, session: Pick<ExtensionSessionRow, 'granted_scopes'>): string[] {
+  if (session.granted_scopes === null) return [];
+  const granted = new Set(fromJson<string[]>(session.granted_scopes, []));
+  return fromJson<string[]>(app.scopes, []).filter((s) => !granted.has(s));
+}
+
+/**
  * The role a session's background grant acts with, or null when it has none that counts: never
  * granted, taken back, or the app no longer requests the scope.
  */
@@ -94,6 +116,7 @@ export function extensionSummary(row: ExtensionAppRow, inList = false): Extensio
     setupUrl: row.setup_url,
     defaultConfig: fromJson(row.default_config, {}),
     requestsBackground: requestsBackground(row),
+    scopes: fromJson<string[]>(row.scopes, []),
   };
 }
 
@@ -111,6 +134,7 @@ export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
       checkAppJson(input);
       checkAppUrls(input);
       // Installs without a config use the default one: its platform-read keys must hold.
+      checkAppName(input.name);
       if (input.defaultConfig) configUnlockRequirements(input.defaultConfig, '/defaultConfig', 'defaultConfig');
       const now = clock.now();
       const row: ExtensionAppRow = {
@@ -187,11 +211,36 @@ export function appOwnerView(row: ExtensionAppRow): AppOwnerView {
 }
 
 /** The developer console's view of apps: only the owner sees or changes an app. */
-export function createAppConsoleService({ db, clock }: ServiceDeps) {
+export function createAppConsoleService({ db, clock, ids }: ServiceDeps) {
   async function owned(ownerId: string, appId: string): Promise<ExtensionAppRow> {
     const row = await findAppById(db, appId);
     if (!row || row.owner_id !== ownerId) throw notFound('App');
     return row;
+  }
+
+  /**
+   * The app now asks for scopes it did not have: each running lock's controller is told, once
+   * per change, and approves them on the lock page (until then they are unused there).
+   */
+  async function askForNewScopes(before: ExtensionAppRow, scopes: string[]) {
+    const old = new Set(fromJson<string[]>(before.scopes, []));
+    const added = scopes.filter((s) => !old.has(s));
+    if (added.length === 0) return;
+    const now = clock.now();
+    for (const install of await findRunningInstallsOfApp(db, before.id)) {
+      const granted = new Set(fromJson<string[]>(install.granted_scopes ?? '[]', []));
+      const waiting = added.filter((s) => !granted.has(s));
+      if (install.granted_scopes === null || waiting.length === 0) continue;
+      const controller = install.keyholder_id && install.keyholder_status === 'accepted' ? install.keyholder_id : install.wearer_id;
+      await writeNotification(db, ids, now, {
+        userId: controller,
+        lockId: install.lock_id,
+        type: 'extension_scopes_requested',
+        title: `${before.name} asks for new permissions`,
+        message: `${waiting.join(', ')}: unused on your lock until you approve them (Manage extensions)`,
+        payload: { sessionId: install.id, slug: before.slug, scopes: waiting },
+      });
+    }
   }
   return {
     async list(ownerId: string): Promise<AppOwnerView[]> {
@@ -231,6 +280,7 @@ export function createAppConsoleService({ db, clock }: ServiceDeps) {
       const row = await owned(ownerId, appId);
       checkAppJson(patch);
       checkAppUrls(patch);
+      if (patch.name !== undefined) checkAppName(patch.name);
       if (patch.defaultConfig) configUnlockRequirements(patch.defaultConfig, '/defaultConfig', 'defaultConfig');
       const iframeUrl = patch.iframeUrl !== undefined ? patch.iframeUrl : row.iframe_url;
       const setupUrl = patch.setupUrl !== undefined ? patch.setupUrl : row.setup_url;
@@ -257,6 +307,7 @@ export function createAppConsoleService({ db, clock }: ServiceDeps) {
         ...(patch.attemptLimit !== undefined ? { attempt_limit: patch.attemptLimit ? toJson(patch.attemptLimit) : null } : {}),
         updated_at: clock.now(),
       });
+      if (patch.scopes !== undefined) await askForNewScopes(row, patch.scopes);
       return appOwnerView(await owned(ownerId, appId));
     },
   };

@@ -34,7 +34,7 @@ import { writeHistory } from './history.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import { DEFAULT_LOCK_SETTINGS, remainingSeconds, sessionLockView, timerHiddenFrom, type LockRole } from './locks.js';
 import { writeNotification } from './notifications.js';
-import { backgroundRole } from './extensionApps.js';
+import { backgroundRole, effectiveScopes } from './extensionApps.js';
 import { unlockHolds } from './unlock.js';
 
 /** Stored per session: the extension's own metadata. */
@@ -227,7 +227,7 @@ export function createExtensionSessionService({
         regularActions: regularActions.summary(session, app),
         deviceControl: deviceControl.get(lock.id)!,
         capabilities: {
-          scopes: fromJson<string[]>(app.scopes, []),
+          scopes: effectiveScopes(app, session),
           backendMutations: viewer.credentialMayMutate,
           background: session.removed_at === null && backgroundRole(session, app) !== null,
           bridgeReadActions: [...BRIDGE_READ_ACTIONS],
@@ -274,7 +274,7 @@ export function createExtensionSessionService({
         const existing = await findActiveSessionOfApp(db, lock.id, EXTERNAL_APP_ID);
         if (existing) return { session: existing, app };
         const now = clock.now();
-        const row: ExtensionSessionRow = { id: ids.objectId(), lock_id: lock.id, app_id: EXTERNAL_APP_ID, config: '{}', metadata: toJson({ unlockBlockers: [], homeActions: [], unlockRequirements: [] }), state: '{}', version: 1, state_version: 1, regular_actions_config: null, regular_actions_state: null, created_at: now, updated_at: now, removed_at: null, background_granted_at: null, background_granted_by: null, background_role: null };
+        const row: ExtensionSessionRow = { id: ids.objectId(), lock_id: lock.id, app_id: EXTERNAL_APP_ID, config: '{}', metadata: toJson({ unlockBlockers: [], homeActions: [], unlockRequirements: [] }), state: '{}', version: 1, state_version: 1, regular_actions_config: null, regular_actions_state: null, created_at: now, updated_at: now, removed_at: null, background_granted_at: null, background_granted_by: null, background_role: null, granted_scopes: null };
         try {
           await insertExtensionSession(db, row);
           return { session: row, app };

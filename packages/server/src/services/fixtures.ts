@@ -83,7 +83,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
   async function user(username: string, password: string): Promise<UserRow> {
     const existing = await findUserByUsername(deps.db, username);
     if (existing) return existing;
-    return (await svc.accounts.register({ username, password, profile: { displayName: username } })).user;
+    return (await svc.accounts.register({ username, password, profile: { displayName: username } }, { sandbox: true })).user;
   }
 
   async function build(input: FixtureInput, names: { wearer: string; keyholder: string; developer: string; slug: string }, password: string): Promise<FixtureWorld> {

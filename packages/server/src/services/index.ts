@@ -57,9 +57,9 @@ export function createServices({ config, database, clock, wallClock = systemCloc
       await attempts.maybeAutoStart(tx, session.id);
     },
   });
-  const accounts = createAccountService({ ...base, sessionTtlMs: config.sessionTtlMs });
+  const accounts = createAccountService({ ...base, sessionTtlMs: config.sessionTtlMs, dev: config.dev });
   const apps = createExtensionAppService(base);
-  const keys = createDeveloperKeyService(base);
+  const keys = createDeveloperKeyService({ ...base, dev: config.dev });
   const mainTokens = createMainTokenService(base);
   const devices = createDeviceService({ ...base, logger, buttplugAllowedHosts: config.buttplugAllowedHosts });
   const blobs = createBlobStore(config.files);

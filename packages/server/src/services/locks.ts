@@ -7,7 +7,7 @@ import { findOpenTasksOfLocks } from '../storage/tasks.js';
 import type { IdGenerator } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
 import { findAppsByIds, findAppsBySlugs, findAppBySlug } from '../storage/extensionApps.js';
-import { findActiveSessionOfApp, findActiveSessionsOfLocks, insertExtensionSession, markSessionRemoved, setSessionBackground } from '../storage/extensionSessions.js';
+import { findActiveSessionOfApp, findActiveSessionsOfLocks, insertExtensionSession, markSessionRemoved, setSessionBackground, setSessionGrantedScopes } from '../storage/extensionSessions.js';
 import { listHistoryLogs } from '../storage/historyLogs.js';
 import { findLockById, insertLock, listLocksForUser, updateLockIfVersion } from '../storage/locks.js';
 import { findUserByUsername, findUsersByIds } from '../storage/users.js';
@@ -21,7 +21,7 @@ import { writeNotification } from './notifications.js';
 import { configUnlockRequirements } from './requirements.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import { mutateSessionRow } from './sessionRows.js';
-import { BACKGROUND_SCOPE, requestsBackground } from './extensionApps.js';
+import { BACKGROUND_SCOPE, effectiveScopes, pendingScopes, requestsBackground } from './extensionApps.js';
 
 export const DEFAULT_LOCK_SETTINGS: LockSettings = {
   tasks: { enabled: false },
@@ -69,6 +69,8 @@ export function installedView(s: ExtensionSessionRow, app: ExtensionAppRow): Ins
     createdAt: iso(s.created_at),
     requestsBackground: requestsBackground(app),
     background: s.background_granted_at !== null && s.background_role ? { grantedAt: iso(s.background_granted_at), role: s.background_role } : null,
+    scopes: effectiveScopes(app, s),
+    pendingScopes: pendingScopes(app, s),
   };
 }
 
@@ -181,6 +183,8 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
       background_granted_at: background ? now : null,
       background_granted_by: background ? actorId : null,
       background_role: background ? actorRole : null,
+      // What the installer approved: the scopes the app asks for now (shown at install).
+      granted_scopes: app.scopes,
     };
     try {
       await insertExtensionSession(tx, row);
@@ -371,6 +375,41 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
       const now = clock.now();
       const row = await db.transaction().execute((tx) => installInTx(tx, lock, app, prepared, user.id, role, now, choice.background === true));
       return installedView(row, app);
+    },
+
+    /**
+     * The lock's controller approves scopes the app added after it was installed here (issue 16).
+     * `scopes` are the ones the page showed: each must be one the app asks for now (409 `conflict`
+     * otherwise: the app changed since); approving what is already approved changes nothing.
+     */
+    async approveScopes(user: UserRow, lockId: string, slug: string, scopes: string[]): Promise<InstalledExtension> {
+      const { lock, role } = await controlledActiveLock(user.id, lockId);
+      const { app, session } = await installedOn(lock, slug);
+      const requested = fromJson<string[]>(app.scopes, []);
+      const gone = scopes.filter((s) => !requested.includes(s));
+      if (gone.length > 0) throw new ApiError('conflict', `${app.name} no longer asks for ${gone.join(', ')}: reload and review its permissions again`, { scopes: gone });
+      const pending = pendingScopes(app, session);
+      const approving = [...new Set(scopes)].filter((s) => pending.includes(s));
+      if (approving.length === 0) return installedView(session, app);
+      const granted = [...new Set([...fromJson<string[]>(session.granted_scopes ?? '[]', []), ...approving])];
+      const now = clock.now();
+      const updated = await db.transaction().execute(async (tx) => {
+        const row = await setSessionGrantedScopes(tx, session.id, toJson(granted), now);
+        if (!row) return undefined;
+        await writeHistory(tx, ids, now, {
+          lockId: lock.id,
+          type: 'extension_scopes_approved',
+          role,
+          actorUserId: user.id,
+          extensionSlug: app.slug,
+          title: `${app.name} got new permissions`,
+          description: approving.join(', '),
+          payload: { sessionId: session.id, slug: app.slug, scopes: approving },
+        });
+        return row;
+      });
+      if (!updated) throw notFound(`Extension ${slug} on this lock`);
+      return installedView(updated, app);
     },
 
     /**

@@ -19,9 +19,11 @@ export function createMainTokenService({ db, clock, ids }: ServiceDeps) {
   return {
     /**
      * A participant opens an installed extension: a fresh token bound to (session, app, user,
-     * role); the user's earlier tokens for this session stop working.
+     * role); with `rotate` (the default, the POST routes) the user's earlier tokens for this
+     * session stop working. The GET routes pass `rotate: false`: a GET changes nothing that is
+     * already there, so a cross-site navigation cannot kill an open extension (issue 16).
      */
-    async issue(userId: string, sessionId: string) {
+    async issue(userId: string, sessionId: string, opts: { rotate?: boolean } = {}) {
       const session = await findExtensionSession(db, sessionId);
       const lock = session ? await findLockById(db, session.lock_id) : undefined;
       const role = lock ? roleOf(lock, userId) : null;
@@ -41,7 +43,7 @@ export function createMainTokenService({ db, clock, ids }: ServiceDeps) {
         revoked_at: null,
       };
       await db.transaction().execute(async (tx) => {
-        await revokeMainTokensOf(tx, session.id, userId, now);
+        if (opts.rotate ?? true) await revokeMainTokensOf(tx, session.id, userId, now);
         await insertMainToken(tx, row);
       });
       return { mainToken, sessionId: session.id, lockId: lock.id, role, expiresAt: iso(row.expires_at) };

@@ -76,3 +76,20 @@ export async function searchSessionsOfApp(db: Executor, s: SessionSearch): Promi
   const rows = await page.orderBy('extension_sessions.id', 'asc').limit(s.limit).execute();
   return { rows, count: Number(countRow.n) };
 }
+
+/** The scopes the lock's controller approved for this installation (JSON list). */
+export async function setSessionGrantedScopes(db: Executor, id: string, grantedScopes: string, now: number): Promise<ExtensionSessionRow | undefined> {
+  return db.updateTable('extension_sessions').set({ granted_scopes: grantedScopes, updated_at: now }).where('id', '=', id).where('removed_at', 'is', null).returningAll().executeTakeFirst();
+}
+
+/** Installations of an app on running locks, with who controls each lock. */
+export async function findRunningInstallsOfApp(db: Executor, appId: string): Promise<Array<{ id: string; lock_id: string; granted_scopes: string | null; wearer_id: string; keyholder_id: string | null; keyholder_status: string | null }>> {
+  return db
+    .selectFrom('extension_sessions')
+    .innerJoin('locks', 'locks.id', 'extension_sessions.lock_id')
+    .select(['extension_sessions.id', 'extension_sessions.lock_id', 'extension_sessions.granted_scopes', 'locks.wearer_id', 'locks.keyholder_id', 'locks.keyholder_status'])
+    .where('extension_sessions.app_id', '=', appId)
+    .where('extension_sessions.removed_at', 'is', null)
+    .where('locks.status', '=', 'locked')
+    .execute();
+}

@@ -23,3 +23,10 @@ export async function deleteExpiredUserSessions(db: Executor, now: number): Prom
   const r = await db.deleteFrom('user_sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** Which of these sessions are still signed in (not logged out, not expired). */
+export async function findLiveSessionHashes(db: Executor, tokenHashes: string[], now: number): Promise<Set<string>> {
+  if (tokenHashes.length === 0) return new Set();
+  const rows = await db.selectFrom('user_sessions').select('token_hash').where('token_hash', 'in', tokenHashes).where('expires_at', '>', now).execute();
+  return new Set(rows.map((r) => r.token_hash));
+}

@@ -5,6 +5,7 @@ import type { ExtensionSummary, Lock } from '../types.js';
 import { DurationInput, ErrorNote, JsonView, humanDuration } from '../components/ui.js';
 import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../components/SetupFrame.js';
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
+import { Permissions } from '../components/Permissions.js';
 
 const TEN_YEARS = 10 * 365 * 86400;
 
@@ -173,6 +174,7 @@ export function CreateLock() {
                         )}
                         <h3 className="small-heading">Configuration</h3>
                         <JsonView value={configs[ext.slug] ?? asConfig(ext.defaultConfig)} label={`${ext.name} configuration`} testId={`config-${ext.slug}`} />
+                        <Permissions scopes={ext.scopes ?? []} label={`Adding ${ext.name} lets it`} testId={`scopes-${ext.slug}`} />
                         {ext.requestsBackground ? (
                           <BackgroundChoice id={ext.slug} name={ext.name} checked={background[ext.slug] === true} onChange={(on) => setBackground((b) => ({ ...b, [ext.slug]: on }))} />
                         ) : null}

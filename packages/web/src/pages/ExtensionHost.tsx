@@ -56,7 +56,7 @@ export function ExtensionHostPage({ lockId, sessionId }: { lockId: string; sessi
     setLaunch(null);
     setError(null);
     const q = homeActionSlug ? `?homeAction=${encodeURIComponent(homeActionSlug)}` : '';
-    api<Launch>(`/api/locks/${lockId}/extensions/${sessionId}/launch${q}`)
+    api<Launch>(`/api/locks/${lockId}/extensions/${sessionId}/launch${q}`, { method: 'POST', body: {} })
       .then((l) => {
         if (cancelled) return;
         if (!l.extension.iframeUrl) return setError(`${l.extension.name} has no page to open.`);

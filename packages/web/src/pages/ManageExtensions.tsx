@@ -4,6 +4,7 @@ import type { ExtensionSummary, Lock } from '../types.js';
 import { Badge, ErrorNote, JsonView } from '../components/ui.js';
 import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../components/SetupFrame.js';
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
+import { Permissions } from '../components/Permissions.js';
 
 /**
  * Adding an extension to a running lock (with its setup page, like at creation) and removing one.
@@ -81,6 +82,11 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
       () => api(`/api/locks/${lock.id}/extensions/${encodeURIComponent(x.slug)}/background`, { method: 'PUT', body: { granted } }),
       granted ? `${x.name} may now act while nobody has it open.` : `${x.name} no longer acts while nobody has it open.`,
     );
+  const approveScopes = (x: Lock['extensions'][number]) =>
+    run(
+      () => api(`/api/locks/${lock.id}/extensions/${encodeURIComponent(x.slug)}/scopes/approve`, { method: 'POST', body: { scopes: x.pendingScopes } }),
+      `${x.name} may now use its new permissions.`,
+    );
   const remove = (x: Lock['extensions'][number]) =>
     run(() => api(`/api/locks/${lock.id}/extensions/${encodeURIComponent(x.slug)}`, { method: 'DELETE' }), `${x.name} removed.`);
 
@@ -129,6 +135,16 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
                   Remove…
                 </button>
               )}
+              {x.pendingScopes?.length ? (
+                <div className="stack full-row notice" data-testid={`pending-scopes-${x.slug}`}>
+                  <Permissions scopes={x.pendingScopes} label={`${x.name} asks for new permissions, unused on this lock until you approve them`} />
+                  <div className="row">
+                    <button type="button" className="primary" disabled={busy} onClick={() => approveScopes(x)} data-testid={`approve-scopes-${x.slug}`}>
+                      Approve new permissions
+                    </button>
+                  </div>
+                </div>
+              ) : null}
               {editing === x.slug && catalogEntry(x.slug) ? (
                 <div className="stack ext-setup full-row" data-testid={`edit-extension-${x.slug}`}>
                   <p className="muted small">Its setup page, with this lock’s settings. Required progress, attempt limits and regular actions cannot change while the lock runs.</p>
@@ -180,6 +196,7 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
               )}
               <h3 className="small-heading">Configuration</h3>
               <JsonView value={config} label={`${ext.name} configuration`} testId={`add-config-${ext.slug}`} />
+              <Permissions scopes={ext.scopes ?? []} label={`Adding ${ext.name} lets it`} testId={`add-scopes-${ext.slug}`} />
               {ext.requestsBackground ? <BackgroundChoice id={`add-${ext.slug}`} name={ext.name} checked={background} onChange={setBackground} /> : null}
               <div className="row">
                 <button type="button" className="primary" disabled={busy} onClick={install} data-testid="install-extension">

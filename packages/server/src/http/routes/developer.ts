@@ -112,7 +112,7 @@ export function developerRoutes(app: App, ctx: RouteContext) {
           },
           { additionalProperties: false },
         ),
-        response: { 201: AppView, ...errorResponses(['login_required', 'csrf_token_invalid', 'conflict']) },
+        response: { 201: AppView, ...errorResponses(['reserved_name', 'login_required', 'csrf_token_invalid', 'conflict']) },
       },
     },
     async (req, reply) => {
@@ -146,7 +146,7 @@ export function developerRoutes(app: App, ctx: RouteContext) {
         security,
         params: Type.Object({ appId: ObjectId }),
         body: Type.Partial(Type.Object(AppFields), { additionalProperties: false }),
-        response: { 200: AppView, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) },
+        response: { 200: AppView, ...errorResponses(['reserved_name', 'login_required', 'csrf_token_invalid', 'not_found']) },
       },
     },
     async (req) => ctx.appConsole.update(signedIn(req).user.id, req.params.appId, req.body),

@@ -31,7 +31,8 @@ export function eventRoutes(app: App, ctx: RouteContext) {
       },
     },
     async (req, reply) => {
-      const userId = signedIn(req).user.id;
+      const { user, sessionTokenHash } = signedIn(req);
+      const userId = user.id;
       const resume = req.headers['last-event-id'];
       const resumeAfter = typeof resume === 'string' && /^[0-9a-f]{24}$/.test(resume) ? resume : null;
       reply.hijack();
@@ -52,12 +53,15 @@ export function eventRoutes(app: App, ctx: RouteContext) {
         unsubscribe?.();
         clearInterval(heartbeat);
         open.delete(end);
+        forget();
       };
       const end = () => {
         stop();
         raw.end();
       };
       open.add(end);
+      // The stream belongs to this login session: it ends at logout and when the session expires.
+      const forget = ctx.liveStreams.add(sessionTokenHash, end);
       req.raw.on('close', stop);
       try {
         const off = await ctx.notificationFeed.subscribe(userId, resumeAfter, (n) => raw.write(`id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`));

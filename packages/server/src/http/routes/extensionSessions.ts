@@ -19,6 +19,7 @@ import { etagOf } from '../../services/extensionSessions.js';
 import { signedIn } from '../auth.js';
 import { credentialMayMutate, enforceRateLimit, extensionCaller, sessionCaller, type CredentialNeeds } from '../credentials.js';
 import { errorResponses } from '../openapi.js';
+import { fromAnotherSite } from '../requests.js';
 import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from './shared.js';
 import type { App, RouteContext } from '../types.js';
 
@@ -34,28 +35,32 @@ const write = sessionWrite;
  * (spec 000/001/002) and Chaster (spec 004).
  */
 export function extensionSessionRoutes(app: App, ctx: RouteContext) {
-  app.get(
-    '/api/extensions/sessions/:sessionId/auth',
-    {
-      config: { auth: 'user' },
-      schema: {
-        tags: ['extension sessions'],
-        summary: 'Issue a fresh launch token (main token) for the signed-in participant',
-        description: 'Rotates: the user’s previous token for this session stops working. Lifetime 10 hours.',
-        security: [{ sessionCookie: [] }],
-        params: SessionParams,
-        response: {
-          200: Type.Object({ mainToken: Type.String(), sessionId: ObjectId, lockId: ObjectId, role: Role, expiresAt: Type.String({ format: 'date-time' }) }),
-          ...errorResponses(['login_required', 'not_found', 'extension_not_enabled', 'rate_limited']),
-        },
+  const authSchema = (rotate: boolean) => ({
+    tags: ['extension sessions'],
+    summary: 'Issue a fresh launch token (main token) for the signed-in participant, revoking the previous one',
+    description: rotate
+      ? 'Rotates: the user’s previous tokens for this session stop working. Lifetime 10 hours. Needs the `x-csrf-token` header.'
+      : 'Rotates like POST (DECISIONS §3), except when a browser says the request comes from another site (`Sec-Fetch-Site: cross-site` or `same-site`, e.g. a link on another page): then it adds a token and revokes nothing, so a cross-site navigation cannot end an open extension. Lifetime 10 hours.',
+    security: [{ sessionCookie: [] }],
+    params: SessionParams,
+    response: {
+      200: Type.Object({ mainToken: Type.String(), sessionId: ObjectId, lockId: ObjectId, role: Role, expiresAt: Type.String({ format: 'date-time' }) }),
+      ...errorResponses(['login_required', 'not_found', 'extension_not_enabled', 'rate_limited', ...(rotate ? (['csrf_token_invalid'] as const) : [])]),
+    },
+  });
+  for (const rotate of [false, true]) {
+    app.route({
+      method: rotate ? 'POST' : 'GET',
+      url: '/api/extensions/sessions/:sessionId/auth',
+      config: { auth: 'user', ...(rotate ? { idempotency: false } : {}) },
+      schema: authSchema(rotate),
+      handler: async (req, reply) => {
+        const user = signedIn(req).user;
+        await enforceRateLimit(ctx.rateLimiter, req, reply, 'token', `user:${user.id}`);
+        return ctx.mainTokens.issue(user.id, req.params.sessionId, { rotate: rotate || !fromAnotherSite(req) });
       },
-    },
-    async (req, reply) => {
-      const user = signedIn(req).user;
-      await enforceRateLimit(ctx.rateLimiter, req, reply, 'token', `user:${user.id}`);
-      return ctx.mainTokens.issue(user.id, req.params.sessionId);
-    },
-  );
+    });
+  }
 
   app.post(
     '/api/extensions/sessions/search',

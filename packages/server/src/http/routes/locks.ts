@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ExtensionSummary, HistoryEntry, InstalledExtension, KeyholderStatus, Lock, LockSettingsInput, LockStatus, ObjectId, Username } from '@latch/protocol';
+import { ALL_SCOPES, ExtensionSummary, HistoryEntry, InstalledExtension, KeyholderStatus, Lock, LockSettingsInput, LockStatus, ObjectId, Username } from '@latch/protocol';
 import { signedIn } from '../auth.js';
 import { errorResponses } from '../openapi.js';
 import type { App, RouteContext } from '../types.js';
@@ -25,6 +25,7 @@ const ExtensionChoice = Type.Object(
 const LockParams = Type.Object({ lockId: ObjectId });
 /** An extension installed on a lock, by its slug. */
 const InstalledParams = Type.Object({ lockId: ObjectId, slug: Slug });
+const Scope = Type.Union(ALL_SCOPES.map((s) => Type.Literal(s)));
 /** What changing an installed extension can answer. */
 const INSTALLED_CHANGE_ERRORS = errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'not_found', 'forbidden', 'lock_ended']);
 const Page = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })), before: Type.Optional(ObjectId) };
@@ -146,6 +147,24 @@ export function lockRoutes(app: App, ctx: RouteContext) {
       },
     },
     async (req) => ctx.locks.setBackground(signedIn(req).user, req.params.lockId, req.params.slug, req.body.granted),
+  );
+
+  app.post(
+    '/api/locks/:lockId/extensions/:slug/scopes/approve',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'Approve the new permissions an installed extension asks for (its keyholder, or the wearer of a self-lock)',
+        description:
+          'Scopes an app adds after it was installed on a lock (`pendingScopes` of the installed extension) are unused there, 403 `insufficient_scope`, until the lock’s controller approves them. Send the scopes you were shown; one the app no longer asks for is 409 `conflict`.',
+        security,
+        params: InstalledParams,
+        body: Type.Object({ scopes: Type.Array(Scope, { minItems: 1, maxItems: 32 }) }, { additionalProperties: false }),
+        response: { 200: InstalledExtension, ...errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'not_found', 'forbidden', 'conflict', 'lock_ended']) },
+      },
+    },
+    async (req) => ctx.locks.approveScopes(signedIn(req).user, req.params.lockId, req.params.slug, req.body.scopes),
   );
 
   app.put(
