@@ -7,6 +7,7 @@ import { progress } from './migrations/0004_progress.js';
 import { filesDevices } from './migrations/0005_files_devices.js';
 import { webhooks } from './migrations/0006_webhooks.js';
 import { backgroundGrants } from './migrations/0007_background_grants.js';
+import { retentionIndexes } from './migrations/0008_retention_indexes.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005_files_devices': filesDevices,
   '0006_webhooks': webhooks,
   '0007_background_grants': backgroundGrants,
+  '0008_retention_indexes': retentionIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
