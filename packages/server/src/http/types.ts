@@ -1,3 +1,4 @@
+import type { RetentionService } from '../services/retention.js';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock } from '../clock.js';
@@ -55,5 +56,6 @@ export interface RouteContext {
   files: FileService;
   devices: DeviceService;
   webhooks: WebhookService;
+  retention: RetentionService;
   cookies: ReturnType<typeof registerFirstPartyAuth>;
 }
