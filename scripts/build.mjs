@@ -89,7 +89,7 @@ async function buildServer() {
   fs.rmSync(tmp, { recursive: true, force: true });
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { start: 'packages/server/src/start.ts', worker: 'packages/server/src/worker.ts' },
+    entryPoints: { start: 'packages/server/src/start.ts', worker: 'packages/server/src/worker.ts', backup: 'packages/server/src/backup.ts' },
     outdir: tmp,
     bundle: true,
     splitting: true,

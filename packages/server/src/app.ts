@@ -139,7 +139,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const services = createServices({ config, database, clock, ...(deps.wallClock ? { wallClock: deps.wallClock } : {}), ids, logger: deps.logger });
   const rateLimiter = deps.rateLimiter ?? (await createRateLimiter({ multiplier: config.rateLimitMultiplier, authMultiplier: config.authRateLimitMultiplier }));
   if (!deps.rateLimiter) app.addHook('onClose', () => rateLimiter.close());
-  if (deps.runScheduler ?? true) app.addHook('onReady', async () => services.scheduler.start());
+  if (deps.runScheduler ?? true) {
+    app.addHook('onReady', async () => {
+      await services.retention.ensureScheduled();
+      services.scheduler.start();
+    });
+  }
   app.addHook('onClose', () => services.scheduler.stop());
   app.addHook('onClose', () => services.close());
   if (!config.files.urlSecretConfigured && !config.dev) {

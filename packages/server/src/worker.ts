@@ -62,6 +62,7 @@ async function main() {
     await services.close();
     await database.close();
   });
+  await services.retention.ensureScheduled();
   scheduler.start(pollMs);
   logger.info({ workerId: scheduler.workerId, database: database.describe, leaseMs: config.jobLeaseMs }, 'worker running');
   process.stdout.write(`latch worker ${scheduler.workerId} running on ${database.describe}\n`);

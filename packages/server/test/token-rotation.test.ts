@@ -38,7 +38,7 @@ describe('main-token rotation is POST only', () => {
 
   it('GET …/auth from a script or the user’s own address bar rotates, as DECISIONS §3 says', async () => {
     const open = (await call(t.app, wearer, 'POST', authUrl())).json().mainToken as string;
-    for (const headers of [{}, { 'sec-fetch-site': 'none' }, { 'sec-fetch-site': 'same-origin' }]) {
+    for (const headers of [{}, { 'sec-fetch-site': 'none' }, { 'sec-fetch-site': 'same-origin' }] as Array<Record<string, string>>) {
       const before = (await call(t.app, wearer, 'POST', authUrl())).json().mainToken as string;
       const fresh = await call(t.app, wearer, 'GET', authUrl(), undefined, headers);
       assert.equal(fresh.statusCode, 200, fresh.body);

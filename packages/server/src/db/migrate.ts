@@ -10,6 +10,7 @@ import { backgroundGrants } from './migrations/0007_background_grants.js';
 import { jobsClaimOrder } from './migrations/0008_jobs_claim_order.js';
 import { settings } from './migrations/0009_settings.js';
 import { authHardening } from './migrations/0010_auth_hardening.js';
+import { retentionIndexes } from './migrations/0011_retention_indexes.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008_jobs_claim_order': jobsClaimOrder,
   '0009_settings': settings,
   '0010_auth_hardening': authHardening,
+  '0011_retention_indexes': retentionIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,3 +1,4 @@
+import type { RetentionService } from '../services/retention.js';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock } from '../clock.js';
@@ -56,6 +57,7 @@ export interface RouteContext {
   files: FileService;
   devices: DeviceService;
   webhooks: WebhookService;
+  retention: RetentionService;
   cookies: ReturnType<typeof registerFirstPartyAuth>;
   /** Open event streams per login session: they end at logout and on expiry. */
   liveStreams: LiveStreams;

@@ -17,6 +17,7 @@ import { createNotificationService } from './notifications.js';
 import { createNotificationFeed } from './notificationFeed.js';
 import { createRegularActionService } from './regularActions.js';
 import { createRequirementService } from './requirements.js';
+import { createRetentionService } from './retention.js';
 import { createScheduler } from './scheduler.js';
 import { createBlobStore } from '../blobs/index.js';
 import { createDeviceService } from './devices.js';
@@ -70,6 +71,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const webhookTimeoutMs = Math.min(config.webhooks.timeoutMs, Math.floor(lease / 2));
   if (webhookTimeoutMs < config.webhooks.timeoutMs) logger.warn({ webhookTimeoutMs, leaseMs: lease }, 'webhook timeout shortened to half the job lease (JOB_LEASE_SECONDS)');
   const webhooks = createWebhookService({ ...base, dialect, wallClock, policy: webhookUrlPolicy(config), timeoutMs: webhookTimeoutMs, logger });
+  const retention = createRetentionService({ ...base, logger });
   const scheduler = createScheduler({
     db: database.db,
     clock,
@@ -78,7 +80,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     ...(workerId ? { workerId } : {}),
     leaseMs: lease,
     bulkBatchSize: config.jobBatchSize,
-    handlers: { ...engine.jobHandlers, ...requirements.jobHandlers, ...attempts.jobHandlers, ...files.jobHandlers, ...devices.jobHandlers, ...webhooks.jobHandlers },
+    handlers: { ...engine.jobHandlers, ...requirements.jobHandlers, ...attempts.jobHandlers, ...files.jobHandlers, ...devices.jobHandlers, ...webhooks.jobHandlers, ...retention.jobHandlers },
   });
   return {
     accounts,
@@ -92,6 +94,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     attempts,
     requirements,
     scheduler,
+    retention,
     files,
     devices,
     blobs,

@@ -16,8 +16,11 @@ export interface JobContext {
   attempts: number;
 }
 
-/** A handler applies its effect inside `tx`, the same transaction that removes the job: exactly once. */
-export type JobHandler = (job: JobContext, tx: Executor) => Promise<void>;
+/**
+ * A handler applies its effect inside `tx`, the same transaction that removes the job: exactly
+ * once. What it returns (a count, say) is reported with the job in `RanJob.result`.
+ */
+export type JobHandler = (job: JobContext, tx: Executor) => Promise<void | Record<string, unknown>>;
 
 /**
  * A job whose effect is outside the database (a webhook's HTTP request): `send` runs outside
@@ -70,6 +73,8 @@ export interface RanJob {
   key: string;
   runAt: string;
   outcome: 'done' | 'retry' | 'failed' | 'lost';
+  /** What the handler reported (e.g. rows removed by the retention sweep). */
+  result?: Record<string, unknown>;
 }
 
 class LeaseLost extends Error {}
@@ -130,10 +135,11 @@ export function createScheduler(deps: SchedulerDeps) {
           await handler.record(ctx, tx, outcome);
         });
       } else {
-        await deps.db.transaction().execute(async (tx) => {
+        const result = await deps.db.transaction().execute(async (tx) => {
           if (!(await deleteClaimedJob(tx, job.id, workerId))) throw new LeaseLost();
-          await handler(ctx, tx);
+          return handler(ctx, tx);
         });
+        if (result) return { ...ran, outcome: 'done', result };
       }
       return { ...ran, outcome: 'done' };
     } catch (err) {

@@ -69,7 +69,7 @@ const ClockView = Type.Object({
   nowMs: Type.Integer(),
   advanceable: Type.Boolean(),
   jobsRun: Type.Optional(
-    Type.Array(Type.Object({ id: ObjectId, kind: Type.String(), key: Type.String(), runAt: Type.String({ format: 'date-time' }), outcome: Type.String() }), {
+    Type.Array(Type.Object({ id: ObjectId, kind: Type.String(), key: Type.String(), runAt: Type.String({ format: 'date-time' }), outcome: Type.String(), result: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "What the job reported, e.g. the retention sweep's rows removed per table" })) }), {
       description: 'The jobs that fell due and ran, in time order',
     }),
   ),
