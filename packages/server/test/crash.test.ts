@@ -154,6 +154,9 @@ describe(`crash: kill -9 under load (${TEST_DB})`, () => {
     const fx = await services.fixtures.create({});
     await services.close();
     const db = database.db;
+    // The fixtures mark their accounts as sandbox accounts, which a production server refuses;
+    // here they stand for real users of a production server.
+    await db.updateTable('users').set({ persona: 0 }).execute();
     const now = Date.now();
     await db
       .insertInto('webhook_endpoints')
