@@ -129,7 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (!config.files.urlSecretConfigured && !config.dev) {
     deps.logger.warn('FILE_URL_SECRET is not set: signed file URLs only work on this process and until it restarts; set it (the same on every process) when running several');
   }
-  const { keys, mainTokens, audit } = services;
+  const { keys, audit } = services;
   const ctx: RouteContext = {
     ...services,
     config,
@@ -140,7 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     cookies: registerFirstPartyAuth(app, { accounts: services.accounts, publicOrigin: new URL(config.publicUrl).origin, secureCookies: config.secureCookies }),
   };
   // Hook order matters: cookie user → extension/script credentials → (validation) → idempotency.
-  registerCredentialGuard(app, { db: database.db, keys, mainTokens, rateLimiter });
+  registerCredentialGuard(app, { db: database.db, clock, keys, rateLimiter });
   registerIdempotency(app, { db: database.db, clock, ids });
   registerAudit(app, audit);
   app.decorate('ctx', ctx);

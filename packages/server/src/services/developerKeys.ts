@@ -95,9 +95,14 @@ export function createDeveloperKeyService({ db, clock, ids }: ServiceDeps) {
     async authenticate(secret: string): Promise<DeveloperKeyRow | null> {
       const row = await findDeveloperKeyByHash(db, hashSecret(secret));
       if (!row || row.revoked_at !== null) return null;
+      await this.noteUse(row);
+      return row;
+    },
+
+    /** Records that a live key was used: `lastUsedAt` is written at most once a minute (DECISIONS §3). */
+    async noteUse(row: DeveloperKeyRow): Promise<void> {
       const now = clock.now();
       if (row.last_used_at === null || row.last_used_at < now - 60_000) await touchDeveloperKey(db, row.id, now);
-      return row;
     },
   };
 }
