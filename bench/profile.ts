@@ -27,11 +27,19 @@ try {
   const args = ['-c', '10', '-d', String(seconds), ...Object.entries(latch.auth).flatMap(([k, v]) => ['-H', `${k}=${v}`])];
   if (route === 'patch') args.push('-m', 'PATCH', '-H', 'content-type=application/json', '-b', PATCH_BODY);
   const bin = path.join(BENCH_DIR, '..', 'node_modules', '.bin', 'autocannon');
+  const cpu0 = process.cpuUsage();
+  const out: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(bin, [...args, url], { stdio: 'inherit' });
+    const child = spawn(bin, [...args, '--json', url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (b: Buffer) => out.push(b));
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`autocannon exited ${code}`))));
   });
+  const cpu = process.cpuUsage(cpu0);
+  const result = JSON.parse(Buffer.concat(out).toString('utf8')) as { requests: { total: number; average: number }; non2xx: number; errors: number };
+  // CPU time of this process per request: unlike req/s, hardly moved by other load on a shared machine.
+  const perRequestUs = (cpu.user + cpu.system) / Math.max(1, result.requests.total);
+  console.log(`${kind} ${route}: ${result.requests.total} requests (${Math.round(result.requests.average)} req/s, ${result.non2xx} non-2xx, ${result.errors} errors), server CPU ${perRequestUs.toFixed(0)} µs per request`);
 } finally {
   await latch.close();
 }
