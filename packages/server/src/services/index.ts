@@ -79,6 +79,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     leaseMs: lease,
     handlers: { ...engine.jobHandlers, ...requirements.jobHandlers, ...attempts.jobHandlers, ...files.jobHandlers, ...devices.jobHandlers, ...webhooks.jobHandlers },
   });
+  const audit = createAuditService(base);
   return {
     accounts,
     apps,
@@ -97,12 +98,13 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     webhooks,
     /** Releases what the services hold open (device connections, the blob store's client, the live feed). */
     async close() {
+      await audit.settled();
       await notificationFeed.close();
       await devices.close();
       await blobs.close();
     },
     notificationFeed,
-    audit: createAuditService(base),
+    audit,
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
     fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices }),
