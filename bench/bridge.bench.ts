@@ -1,4 +1,7 @@
 import { fixtureWorld, signedInPage, startPlatform, browserSkipReason } from '../e2e/harness.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { WEB_DIST } from '../packages/server/src/http/web.js';
 import { percentile, type Benchmark, type BenchResult } from './lib.js';
 
 /**
@@ -15,6 +18,8 @@ export const bridgeBench: Benchmark = {
     } catch (err) {
       skip = (err as Error).message;
     }
+    // The host page is the built web UI (`npm run build:web`; `npm test` builds it too).
+    if (!skip && !fs.existsSync(path.join(WEB_DIST, 'index.html'))) skip = 'the web UI is not built (npm run build:web)';
     if (skip) {
       ctx.skip('bridge', skip);
       return [];

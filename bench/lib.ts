@@ -259,7 +259,10 @@ export interface BenchResult {
   comparison?: Comparison;
   /** … or figures measured another way (e.g. in the browser), with their own baseline. */
   figures?: Record<string, number>;
-  /** The figure and its baseline for the summary table, when they are not a comparison's req/s. */
+  /**
+   * The figure and its baseline for the summary table (e.g. windows/s against a reference); with
+   * a `comparison` it defaults to the two sides' req/s.
+   */
   summary?: { figure: number; baseline: number; unit: string };
   /** The acceptance target (issue 15): shown with the figure, whether it is met; never asserted. */
   target?: { label: string; met: boolean };
@@ -348,4 +351,31 @@ export function writeResults(settings: LoadSettings, benchmarks: BenchResult[], 
   fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
   fs.writeFileSync(RESULTS_FILE, JSON.stringify(file, null, 2) + '\n');
   return RESULTS_FILE;
+}
+
+/** The figure, baseline and unit a result shows in the summary table. */
+function summaryFigures(r: BenchResult): { figure: number; baseline: number; unit: string } | null {
+  if (r.summary) return r.summary;
+  if (r.comparison) return { figure: r.comparison.target.reqPerSec, baseline: r.comparison.baseline.reqPerSec, unit: 'req/s' };
+  return null;
+}
+
+/**
+ * The one table `npm run bench` ends with: every result's figure, its baseline, the ratio and the
+ * target (when the result names one), and whether the ratio reaches it. Informational only.
+ */
+export function renderSummaryTable(results: readonly BenchResult[]): string {
+  const rows = results.map((r) => {
+    const f = summaryFigures(r);
+    const fmt = (n: number) => (n >= 100 ? fmtInt(n) : n.toFixed(2));
+    return [
+      r.headline.label,
+      f ? `${fmt(f.figure)} ${f.unit}` : '—',
+      f ? `${fmt(f.baseline)} ${f.unit}` : '—',
+      r.headline.ratio.toFixed(3),
+      r.target ? r.target.label : '—',
+      r.target ? (r.target.met ? 'met' : 'below') : '',
+    ];
+  });
+  return table([['figure', 'measured', 'baseline', 'ratio', 'target', ''], ...rows]);
 }

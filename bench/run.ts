@@ -5,11 +5,14 @@
  * (autocannon worker threads, default 0), BENCH_ONLY (comma-separated benchmark names),
  * BENCH_PG_URL (PostgreSQL for the benchmarks that also run there, default
  * postgres://postgres@127.0.0.1:5432/test; a fresh schema is used and dropped; skipped with a note
- * when unreachable). `--quick` (or BENCH_QUICK=1): short rounds where a benchmark supports them
- * (scheduler: 1k/5k sessions).
+ * when unreachable).
+ *
+ * `npm run bench -- --quick` (or BENCH_QUICK=1): 1 s × 1 round, no warm-up, so CI can run every
+ * benchmark end to end and keep it from rotting; it fails on errors (a non-2xx, a crash), never on
+ * speed (the scheduler benchmark then uses 1k/5k sessions). Ends with one summary table: each figure, its baseline, the ratio and its target.
  */
 import { extensionSessionBench } from './extension-session.bench.js';
-import { fmtMiB, loadSettings, renderResult, writeResults, type Benchmark, type BenchResult, type SkippedBench } from './lib.js';
+import { fmtMiB, loadSettings, renderResult, renderSummaryTable, writeResults, type Benchmark, type BenchResult, type SkippedBench } from './lib.js';
 import { meBench } from './me.bench.js';
 import { bridgeBench } from './bridge.bench.js';
 import { uploadBench } from './upload.bench.js';
@@ -20,7 +23,8 @@ import { startupBench } from './startup.bench.js';
 const BENCHMARKS: Benchmark[] = [meBench, extensionSessionBench, bridgeBench, uploadBench, schedulerBench, startupBench];
 
 async function main() {
-  const settings = loadSettings();
+  const quick = process.argv.slice(2).includes('--quick') || process.env.BENCH_QUICK === '1';
+  const settings = quick ? { ...loadSettings(), durationSec: 1, rounds: 1, warmupSec: 0 } : loadSettings();
   const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = only.filter((n) => !BENCHMARKS.some((b) => b.name === n));
   if (unknown.length) throw new Error(`BENCH_ONLY names unknown benchmarks: ${unknown.join(', ')} (known: ${BENCHMARKS.map((b) => b.name).join(', ')})`);
@@ -51,7 +55,8 @@ async function main() {
 
   const file = writeResults(settings, results, skipped);
   log('');
-  for (const r of results) log(`${r.headline.label} = ${r.headline.ratio.toFixed(3)}`);
+  log(`Summary${quick ? ' (--quick: 1 s rounds, figures are rough)' : ''}: ratio = figure ÷ baseline, measured in this run`);
+  log(renderSummaryTable(results));
   for (const s of skipped) log(`skipped ${s.name}: ${s.reason}`);
   log(`process max RSS: ${fmtMiB(process.resourceUsage().maxRSS * 1024)}`);
   log(`results written to ${file}`);

@@ -150,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (!config.files.urlSecretConfigured && !config.dev) {
     deps.logger.warn('FILE_URL_SECRET is not set: signed file URLs only work on this process and until it restarts; set it (the same on every process) when running several');
   }
-  const { keys, mainTokens, audit } = services;
+  const { keys, audit } = services;
   const ctx: RouteContext = {
     ...services,
     config,
@@ -163,7 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   };
   app.addHook('onClose', async () => ctx.liveStreams.close());
   // Hook order matters: cookie user → extension/script credentials → (validation) → idempotency.
-  registerCredentialGuard(app, { db: database.db, keys, mainTokens, rateLimiter });
+  registerCredentialGuard(app, { db: database.db, clock, keys, rateLimiter, dev: config.dev });
   registerIdempotency(app, { db: database.db, clock, ids });
   registerAudit(app, audit);
   app.decorate('ctx', ctx);

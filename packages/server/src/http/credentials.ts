@@ -2,15 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Scope } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
 import { fromJson } from '../db/json.js';
-import type { DeveloperKeyRow, ExtensionAppRow, ExtensionSessionRow, LockRow } from '../db/types.js';
+import type { Clock } from '../clock.js';
+import type { DeveloperKeyRow, ExtensionAppRow, ExtensionSessionRow, LockRow, MainTokenRow } from '../db/types.js';
+import { hashSecret } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
+import { findRequestCredentials, type RequestCredentials } from '../storage/credentials.js';
 import { findAppById } from '../storage/extensionApps.js';
 import { backgroundRole, effectiveScopes } from '../services/extensionApps.js';
-import { findExtensionSession } from '../storage/extensionSessions.js';
-import { findActiveLocksOfWearer, findLockById } from '../storage/locks.js';
+import { findActiveLocksOfWearer } from '../storage/locks.js';
 import type { DeveloperKeyService } from '../services/developerKeys.js';
 import { roleOf, type LockRole } from '../services/locks.js';
-import type { MainTokenService } from '../services/mainTokens.js';
+import { mainTokenProblem } from '../services/mainTokens.js';
 import { rateLimitHeaders, type RateBucket, type RateLimiter } from '../ratelimit.js';
 
 export const MAIN_TOKEN_HEADER = 'x-chastify-main-token';
@@ -95,9 +97,11 @@ export function externalCaller(req: FastifyRequest): ExternalCaller & { lock: Lo
 
 interface GuardDeps {
   db: Executor;
+  clock: Clock;
   keys: DeveloperKeyService;
-  mainTokens: MainTokenService;
   rateLimiter: RateLimiter;
+  /** The sandbox runs: keys of sandbox accounts are usable. */
+  dev: boolean;
 }
 
 const BEARER = /^Bearer\s+([A-Za-z0-9_\-]{8,200})\s*$/i;
@@ -106,48 +110,62 @@ const BEARER = /^Bearer\s+([A-Za-z0-9_\-]{8,200})\s*$/i;
  * The credential checks of DECISIONS §3, in exactly that order (first failure wins), for every
  * route that declares `config.credentials`. Runs before body parsing and validation, so a
  * caller without credentials learns nothing about the route's schema.
+ *
+ * Key, main token, session, lock and app are read in one statement of unique-index look-ups
+ * (`findRequestCredentials`), fresh on every request: a revoked key or a replaced main token is
+ * refused at once by every process, and nothing has to be invalidated (docs/decisions.md).
  */
 export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): void {
   app.decorateRequest('caller', null);
 
-  /** The session, its lock and its app (`found`: the session row when already read). */
-  async function loadSession(sessionId: string | undefined, found?: ExtensionSessionRow) {
-    const session = found ?? (sessionId ? await findExtensionSession(deps.db, sessionId) : undefined);
-    if (!session) throw notFound('Extension session');
-    const [lock, extApp] = await Promise.all([findLockById(deps.db, session.lock_id), findAppById(deps.db, session.app_id)]);
-    return { session, lock: lock!, app: extApp! };
+  function lookup(keySecret: string | null, tokenSecret: string | undefined, sessionId: string | null): Promise<RequestCredentials> {
+    return findRequestCredentials(deps.db, {
+      keyHash: keySecret === null ? null : hashSecret(keySecret),
+      tokenHash: tokenSecret === undefined ? null : hashSecret(tokenSecret),
+      sessionId,
+    });
   }
 
-  async function checkToken(secret: string) {
-    const check = await deps.mainTokens.check(secret);
-    if (!check.ok) {
-      throw check.reason === 'unknown'
-        ? new ApiError('invalid_main_token', 'The main token is not known; reopen the extension for a fresh one')
-        : new ApiError('main_token_expired', 'The main token expired or was replaced; reopen the extension for a fresh one');
-    }
-    return check.token;
+  /** The session, its lock and its app, or 404 when there is no such session. */
+  function loaded(c: RequestCredentials) {
+    if (!c.session || !c.lock || !c.app) throw notFound('Extension session');
+    return { session: c.session, lock: c.lock, app: c.app };
+  }
+
+  function checkToken(c: RequestCredentials): MainTokenRow {
+    const problem = mainTokenProblem(c.token, c.tokenLock, deps.clock.now());
+    if (problem === 'unknown') throw new ApiError('invalid_main_token', 'The main token is not known; reopen the extension for a fresh one');
+    if (problem === 'expired') throw new ApiError('main_token_expired', 'The main token expired or was replaced; reopen the extension for a fresh one');
+    if (problem === 'role_lost') throw new ApiError('main_token_expired', 'The main token was issued for a role its user no longer holds on this lock; reopen the extension for a fresh one');
+    return c.token!;
   }
 
   function enabled(session: ExtensionSessionRow) {
     if (session.removed_at !== null) throw new ApiError('extension_not_enabled', 'The extension is not enabled on this lock');
   }
 
+  /** The route's `:sessionId` when it is bound to one session. */
+  function boundSessionId(req: FastifyRequest, needs: CredentialNeeds): string | null {
+    return needs.sessionBound ? ((req.params as { sessionId?: string }).sessionId ?? null) : null;
+  }
+
   /** A caller without backend credentials (launch token or first-party cookie). */
   async function browserCaller(req: FastifyRequest, needs: CredentialNeeds, tokenSecret: string | undefined): Promise<ExtensionCaller> {
-    const sessionId = (req.params as { sessionId?: string }).sessionId;
+    const sessionId = boundSessionId(req, needs);
     if (tokenSecret !== undefined) {
-      const token = await checkToken(tokenSecret);
+      const c = await lookup(null, tokenSecret, sessionId);
+      const token = checkToken(c);
       // A launch token alone only ever reads its own session; routes without one need a key.
       if (!needs.sessionBound) throw new ApiError('missing_credentials', 'Send Authorization: Bearer <app-scoped key>');
       if (token.session_id !== sessionId) throw new ApiError('session_mismatch', 'The main token belongs to another session');
-      const { session, lock, app: extApp } = await loadSession(sessionId);
+      const { session, lock, app: extApp } = loaded(c);
       enabled(session);
       if (needs.mutation) throw serverCredentialsRequired(req);
       return { surface: 'extension', credential: 'main_token', keyId: null, tokenId: token.id, userId: token.user_id, role: token.role, app: extApp, session, lock };
     }
     const user = req.user?.user;
-    if (user && needs.sessionBound) {
-      const { session, lock, app: extApp } = await loadSession(sessionId).catch(() => ({ session: null, lock: null, app: null }));
+    if (user && sessionId !== null) {
+      const { session, lock, app: extApp } = await lookup(null, undefined, sessionId);
       const role = lock ? roleOf(lock, user.id) : null;
       // A signed-in stranger has no credential for this session: same answer as none at all.
       if (session && lock && extApp && role) {
@@ -160,35 +178,34 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
   }
 
   /**
-   * The app key alone on `found`, a session that granted it background access (DECISIONS §10), while
-   * the app still requests `sessions:background`. Anything else is null: the caller then gets
-   * the answer it would without grants (`main_token_required`), whatever the session is.
+   * The app key alone on the addressed session when it granted background access (DECISIONS §10),
+   * while the app still requests `sessions:background`. Anything else is null: the caller then
+   * gets the answer it would without grants (`main_token_required`), whatever the session is.
    */
-  async function backgroundCaller(found: ExtensionSessionRow | undefined, key: DeveloperKeyRow): Promise<ExtensionCaller | null> {
+  function backgroundCaller(c: RequestCredentials, key: DeveloperKeyRow): ExtensionCaller | null {
+    const found = c.session;
     if (!found || found.app_id !== key.app_id || found.background_granted_at === null) return null;
-    const { session, lock, app: extApp } = await loadSession(found.id, found);
+    const { session, lock, app: extApp } = loaded(c);
     const role = backgroundRole(session, extApp);
     if (!role) return null;
     enabled(session);
     return { surface: 'extension', credential: 'app_key+background', keyId: key.id, tokenId: null, userId: null, role, app: extApp, session, lock };
   }
 
-  async function extensionBackendCaller(req: FastifyRequest, needs: CredentialNeeds, key: DeveloperKeyRow, tokenSecret: string | undefined): Promise<ExtensionCaller> {
-    const sessionId = (req.params as { sessionId?: string }).sessionId;
+  async function extensionBackendCaller(req: FastifyRequest, needs: CredentialNeeds, key: DeveloperKeyRow, hasToken: boolean, c: RequestCredentials): Promise<ExtensionCaller> {
+    const sessionId = boundSessionId(req, needs);
     let tokenId: string | null = null;
     let userId: string | null = null;
     let role: LockRole | null = null;
     let launchSessionId: string | undefined;
-    let found: ExtensionSessionRow | undefined;
-    if (tokenSecret === undefined) {
+    if (!hasToken) {
       if (needs.sessionBound) {
-        found = sessionId ? await findExtensionSession(deps.db, sessionId) : undefined;
-        const granted = await backgroundCaller(found, key);
+        const granted = backgroundCaller(c, key);
         if (granted) return granted;
       }
       if (!needs.appKeyAlone) throw new ApiError('main_token_required', `Send the launch token as ${MAIN_TOKEN_HEADER} (or have the lock grant your app background access)`);
     } else {
-      const token = await checkToken(tokenSecret);
+      const token = checkToken(c);
       if ((needs.sessionBound && token.session_id !== sessionId) || token.app_id !== key.app_id) {
         throw new ApiError('session_mismatch', 'The main token belongs to another session or app');
       }
@@ -201,7 +218,7 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
       const extApp = (await findAppById(deps.db, key.app_id!))!;
       return { surface: 'extension', credential: tokenId ? 'app_key+main_token' : 'app_key', keyId: key.id, tokenId, userId, role, app: extApp, session: null, lock: null, ...(launchSessionId ? { launchSessionId } : {}) };
     }
-    const { session, lock, app: extApp } = await loadSession(sessionId, found);
+    const { session, lock, app: extApp } = loaded(c);
     if (session.app_id !== key.app_id) throw new ApiError('session_mismatch', 'This session belongs to another app');
     enabled(session);
     return { surface: 'extension', credential: tokenId ? 'app_key+main_token' : 'app_key', keyId: key.id, tokenId, userId, role, app: extApp, session, lock };
@@ -220,11 +237,15 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
     } else {
       const m = authorization === undefined ? null : BEARER.exec(authorization);
       if (!m) throw new ApiError('missing_credentials', 'Send Authorization: Bearer <developer key>');
-      const key = await deps.keys.authenticate(m[1]!);
-      if (!key) throw new ApiError('invalid_credentials', 'The developer key is unknown or revoked');
-      if (needs.surface === 'extension') {
+      const extension = needs.surface === 'extension';
+      const c = await lookup(m[1]!, extension ? tokenSecret : undefined, extension ? boundSessionId(req, needs) : null);
+      const key = c.key;
+      // A sandbox account's key works only while the sandbox runs (issue 16: personas in production data).
+      if (!key || key.revoked_at !== null || (c.keyOfSandboxAccount && !deps.dev)) throw new ApiError('invalid_credentials', 'The developer key is unknown or revoked');
+      await deps.keys.noteUse(key);
+      if (extension) {
         if (!key.app_id) throw new ApiError('app_scoped_key_required', 'Extension session routes need an app-scoped key (lk_app_…); user-wide keys are for /api/apps/v1');
-        caller = await extensionBackendCaller(req, needs, key, tokenSecret);
+        caller = await extensionBackendCaller(req, needs, key, tokenSecret !== undefined, c);
       } else {
         if (key.app_id) throw new ApiError('user_wide_dev_key_required', '/api/apps/v1 needs a user-wide key (lk_usr_…)');
         caller = { surface: 'apps', credential: 'user_key', keyId: key.id, userId: key.owner_id, lock: null };

@@ -1,7 +1,7 @@
 import type { AuditLogRow } from '../db/types.js';
 import { notFound } from '../errors.js';
 import { findAppById } from '../storage/extensionApps.js';
-import { insertAuditLog, listAuditLogs } from '../storage/auditLogs.js';
+import { insertAuditLogs, listAuditLogs } from '../storage/auditLogs.js';
 import { findLockById } from '../storage/locks.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { roleOf } from './locks.js';
@@ -50,21 +50,52 @@ export function createAuditService({ db, clock, ids }: ServiceDeps) {
     const rows = await listAuditLogs(db, by, limit + 1, before);
     return { results: rows.slice(0, limit).map(auditView), hasMore: rows.length > limit };
   }
+  /*
+   * Rows are written in batches: every row recorded in one turn of the event loop goes into one
+   * multi-row INSERT (one commit, one fsync on SQLite) instead of one commit per request. The
+   * audit row is written after the answer in any case (onResponse), so this weakens nothing the
+   * caller was told; reads of the trail wait for the rows still in flight (read-your-writes).
+   */
+  let queue: AuditLogRow[] = [];
+  let next: Promise<void> | null = null;
+  const inFlight = new Set<Promise<void>>();
+  function flushSoon(): Promise<void> {
+    if (next) return next;
+    const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      next = null;
+      const rows = queue;
+      queue = [];
+      await insertAuditLogs(db, rows);
+    });
+    const tracked = p.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    next = p;
+    return p;
+  }
+  async function settled(): Promise<void> {
+    await Promise.allSettled([...inFlight]);
+  }
   return {
-    async record(entry: Omit<AuditLogRow, 'id' | 'created_at' | 'outcome'>): Promise<void> {
-      await insertAuditLog(db, {
+    /** Resolves once the row is stored (with the others of its batch). */
+    record(entry: Omit<AuditLogRow, 'id' | 'created_at' | 'outcome'>): Promise<void> {
+      queue.push({
         ...entry,
         id: ids.objectId(),
         outcome: entry.status < 400 ? 'success' : entry.status < 500 ? 'refused' : 'error',
         created_at: clock.now(),
       });
+      return flushSoon();
     },
+    /** Waits for every row recorded so far to be written (reads, shutdown). */
+    settled,
     async forApp(ownerId: string, appId: string, limit: number, before?: string) {
+      await settled();
       const app = await findAppById(db, appId);
       if (!app || app.owner_id !== ownerId) throw notFound('App');
       return page({ appId }, limit, before);
     },
     async forLock(userId: string, lockId: string, limit: number, before?: string) {
+      await settled();
       const lock = await findLockById(db, lockId);
       if (!lock || !roleOf(lock, userId)) throw notFound('Lock');
       return page({ lockId }, limit, before);

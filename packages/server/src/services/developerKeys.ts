@@ -5,7 +5,6 @@ import { findAppById } from '../storage/extensionApps.js';
 import {
   deleteRevokedDeveloperKey,
   findDeveloperKey,
-  findDeveloperKeyByHash,
   insertDeveloperKey,
   listDeveloperKeys,
   revokeDeveloperKey,
@@ -46,8 +45,7 @@ export function developerKeyView(row: DeveloperKeyRow): DeveloperKeyView {
  * Developer API keys: app-scoped (`lk_app_…`, an extension backend) and user-wide (`lk_usr_…`,
  * the owner's scripts). Only the SHA-256 is stored; the key itself is returned once.
  */
-/** `dev`: the sandbox runs; keys of sandbox accounts work only then. */
-export function createDeveloperKeyService({ db, clock, ids, dev = false }: ServiceDeps & { dev?: boolean }) {
+export function createDeveloperKeyService({ db, clock, ids }: ServiceDeps) {
   return {
     async create(ownerId: string, input: { name: string; appId?: string | null }): Promise<{ key: string; view: DeveloperKeyView }> {
       if (input.appId) {
@@ -92,14 +90,10 @@ export function createDeveloperKeyService({ db, clock, ids, dev = false }: Servi
       await deleteRevokedDeveloperKey(db, keyId);
     },
 
-    /** The live key a presented secret stands for, or null (unknown or revoked). */
-    async authenticate(secret: string): Promise<DeveloperKeyRow | null> {
-      const found = await findDeveloperKeyByHash(db, hashSecret(secret));
-      if (!found || found.revoked_at !== null || (Number(found.owner_persona) === 1 && !dev)) return null;
-      const { owner_persona: _persona, ...row } = found;
+    /** Records that a live key was used: `lastUsedAt` is written at most once a minute (DECISIONS §3). */
+    async noteUse(row: DeveloperKeyRow): Promise<void> {
       const now = clock.now();
       if (row.last_used_at === null || row.last_used_at < now - 60_000) await touchDeveloperKey(db, row.id, now);
-      return row;
     },
   };
 }

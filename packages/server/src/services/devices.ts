@@ -18,7 +18,7 @@ import type { AppliedCommand, DeviceCapabilities, DeviceDriver } from '../device
 import { createVirtualDriver } from '../devices/virtual.js';
 import { ApiError, notFound } from '../errors.js';
 import type { Executor } from '../storage/executor.js';
-import { deleteDevice, findChannelState, findDevice, findDeviceById, findDevicesOfLocks, findDeviceStates, insertDevice, upsertChannelState } from '../storage/devices.js';
+import { deleteDevice, findChannelState, findDevice, findDeviceById, findDevicesOfLocks, findDevicesWithStatesOfLocks, findDeviceStates, insertDevice, upsertChannelState } from '../storage/devices.js';
 import { cancelJob, scheduleJob } from '../storage/jobs.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 import { writeHistory } from './history.js';
@@ -174,8 +174,8 @@ export function createDeviceService({
   const drivers: Record<DeviceKind, DeviceDriver> = { virtual: createVirtualDriver(), buttplug: createButtplugDriver(logger), ...driverOverrides };
   const driverOf = (d: DeviceRow) => drivers[d.kind];
 
-  async function describe(devices: DeviceRow[]) {
-    const states = await findDeviceStates(db, devices.map((d) => d.id));
+  async function describe(devices: DeviceRow[], known?: DeviceStateRow[]) {
+    const states = known ?? (await findDeviceStates(db, devices.map((d) => d.id)));
     const caps = await Promise.all(devices.map((d) => driverOf(d).capabilities(d).catch((err: unknown): DeviceCapabilities => ({ available: false, supportedCommands: [], detail: err instanceof Error ? err.message : String(err) }))));
     const now = clock.now();
     return devices.map((device, i) => ({ device, caps: caps[i]!, state: liveState(states.filter((s) => s.device_id === device.id), now) }));
@@ -267,8 +267,8 @@ export function createDeviceService({
 
     /** `deviceControl` of `session.get` for each lock (no devices: unavailable, nothing active). */
     async controlOf(lockIds: string[]): Promise<Map<string, DeviceControl>> {
-      const devices = await findDevicesOfLocks(db, lockIds);
-      const described = await describe(devices);
+      const { devices, states } = await findDevicesWithStatesOfLocks(db, lockIds);
+      const described = await describe(devices, states);
       return new Map(lockIds.map((id) => [id, control(described.filter((d) => d.device.lock_id === id))]));
     },
 

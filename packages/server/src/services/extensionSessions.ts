@@ -13,10 +13,10 @@ import type {
 import { BRIDGE_READ_ACTIONS } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
 import { bool, fromJson, toJson } from '../db/json.js';
-import type { ExtensionAppRow, ExtensionSessionRow, LockRow, UserRow } from '../db/types.js';
+import type { ExtensionAppRow, ExtensionSessionRow, LockRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
 import { findAppsByIds } from '../storage/extensionApps.js';
-import { findActiveSessionOfApp, findActiveSessionsOfLocks, findExtensionSession, insertExtensionSession, searchSessionsOfApp } from '../storage/extensionSessions.js';
+import { findActiveSessionOfApp, findExtensionSession, insertExtensionSession, searchSessionsOfApp } from '../storage/extensionSessions.js';
 import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { mutateSessionRow, type SessionChange } from './sessionRows.js';
@@ -24,9 +24,8 @@ import { sumProgress } from '../storage/requirementProgress.js';
 import { attemptConfigOf, type AttemptService } from './attempts.js';
 import type { RegularActionService } from './regularActions.js';
 import type { RequirementService } from './requirements.js';
-import { findOpenTasksOfLocks } from '../storage/tasks.js';
 import { findLocksByIds } from '../storage/locks.js';
-import { findUsersByIds } from '../storage/users.js';
+import { findLockViewRows, type ViewUser } from '../storage/sessionView.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 import { sessionConfigView } from './sessionConfig.js';
 import { checkJsonDepth } from './freeFormJson.js';
@@ -53,7 +52,7 @@ export interface Viewer {
   credentialMayMutate: boolean;
 }
 
-function storedMetadata(session: ExtensionSessionRow): StoredMetadata {
+function storedMetadata(session: Pick<ExtensionSessionRow, 'metadata'>): StoredMetadata {
   const m = fromJson<Partial<StoredMetadata>>(session.metadata, {});
   return {
     unlockBlockers: Array.isArray(m.unlockBlockers) ? m.unlockBlockers : [],
@@ -133,28 +132,29 @@ export function createExtensionSessionService({
   /** `deviceControl` per lock (the device service). */
   devices: { controlOf(lockIds: string[]): Promise<Map<string, DeviceControl>> };
 }) {
-  /** Blockers of every enabled extension on these locks, with requirement progress. */
-  async function lockContext(lockIds: string[]) {
-    const sessions = await findActiveSessionsOfLocks(db, lockIds);
-    const apps = new Map((await findAppsByIds(db, [...new Set(sessions.map((s) => s.app_id))])).map((a) => [a.id, a]));
+  /**
+   * Blockers of every enabled extension on these locks, with requirement progress, which locks
+   * have an open task, and (`userIds`) those users: one statement (storage/sessionView.ts).
+   */
+  async function lockContext(lockIds: string[], userIds: string[] = []) {
+    const rows = await findLockViewRows(db, dialect, lockIds, userIds);
     const totals = new Map<string, Map<string, number>>();
-    for (const r of await sumProgress(db, sessions.map((s) => s.id))) {
+    for (const r of rows.progress) {
       if (!totals.has(r.session_id)) totals.set(r.session_id, new Map());
       totals.get(r.session_id)!.set(r.metric, r.total);
     }
-    const openTasks = new Set((await findOpenTasksOfLocks(db, lockIds)).map((t) => t.lock_id));
+    const openTasks = new Set(rows.openTaskLockIds);
     const blockersByLock = new Map<string, AggregatedBlocker[]>();
-    for (const s of sessions) {
-      const app = apps.get(s.app_id)!;
+    for (const s of rows.sessions) {
       const meta = storedMetadata(s);
       const list = blockersByLock.get(s.lock_id) ?? [];
-      for (const b of meta.unlockBlockers) list.push({ sessionId: s.id, extensionSlug: app.slug, extensionName: app.name, kind: 'manual', blocker: b });
+      for (const b of meta.unlockBlockers) list.push({ sessionId: s.id, extensionSlug: s.slug, extensionName: s.name, kind: 'manual', blocker: b });
       for (const r of requirementStatuses(meta, totals.get(s.id) ?? new Map())) {
-        if (!r.satisfied) list.push({ sessionId: s.id, extensionSlug: app.slug, extensionName: app.name, kind: 'requirement', blocker: r.blocker, metric: r.metric, count: r.count, requiredCount: r.requiredCount });
+        if (!r.satisfied) list.push({ sessionId: s.id, extensionSlug: s.slug, extensionName: s.name, kind: 'requirement', blocker: r.blocker, metric: r.metric, count: r.count, requiredCount: r.requiredCount });
       }
       blockersByLock.set(s.lock_id, list);
     }
-    return { blockersByLock, totals, openTasks };
+    return { blockersByLock, totals, openTasks, users: new Map(rows.users.map((u) => [u.id, u])) };
   }
 
   function metadataView(session: ExtensionSessionRow, ctx: Awaited<ReturnType<typeof lockContext>>): Metadata {
@@ -169,13 +169,13 @@ export function createExtensionSessionService({
     };
   }
 
-  function lockData(lock: LockRow, users: Map<string, UserRow>, blockers: AggregatedBlocker[], taskAssigned: boolean, viewer: Viewer, now: number): LockData {
+  function lockData(lock: LockRow, users: Map<string, ViewUser>, blockers: AggregatedBlocker[], taskAssigned: boolean, viewer: Viewer, now: number): LockData {
     const settings = fromJson<LockSettings>(lock.settings, DEFAULT_LOCK_SETTINGS);
     const hidden = timerHiddenFrom(lock, viewer.role);
     const wearer = users.get(lock.wearer_id)!;
     const keyholder = lock.keyholder_id && lock.keyholder_status === 'accepted' ? users.get(lock.keyholder_id) : undefined;
-    const profile = (u: UserRow | undefined) => (u ? fromJson<Profile>(u.profile, {}) : {});
-    const lastSeen = (u: UserRow | undefined) => (u && bool(u.show_online_status) ? u.last_seen_at : null);
+    const profile = (u: ViewUser | undefined) => (u ? fromJson<Profile>(u.profile, {}) : {});
+    const lastSeen = (u: ViewUser | undefined) => (u && bool(u.show_online_status) ? u.last_seen_at : null);
     const holds = unlockHolds(lock, settings, blockers, now);
     const end = lock.ended_at ?? now;
     return {
@@ -207,10 +207,11 @@ export function createExtensionSessionService({
   /** `viewer`: one for all rows, or each row's own (search). */
   async function sessionViews(rows: Array<{ session: ExtensionSessionRow; lock: LockRow; app: ExtensionAppRow }>, viewerOrEach: Viewer | ((session: ExtensionSessionRow) => Viewer)): Promise<ExtensionSession[]> {
     const now = clock.now();
-    const ctx = await lockContext([...new Set(rows.map((r) => r.lock.id))]);
+    const lockIds = [...new Set(rows.map((r) => r.lock.id))];
     const userIds = [...new Set(rows.flatMap((r) => [r.lock.wearer_id, r.lock.keyholder_id].filter((x): x is string => !!x)))];
-    const users = new Map((await findUsersByIds(db, userIds)).map((u) => [u.id, u]));
-    const deviceControl = await devices.controlOf([...new Set(rows.map((r) => r.lock.id))]);
+    // Independent reads: on PostgreSQL they go out on two pooled connections at once.
+    const [ctx, deviceControl] = await Promise.all([lockContext(lockIds, userIds), devices.controlOf(lockIds)]);
+    const users = ctx.users;
     return rows.map(({ session, lock, app }) => {
       const viewer = typeof viewerOrEach === 'function' ? viewerOrEach(session) : viewerOrEach;
       const hidden = timerHiddenFrom(lock, viewer.role);

@@ -60,7 +60,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   });
   const accounts = createAccountService({ ...base, sessionTtlMs: config.sessionTtlMs, dev: config.dev });
   const apps = createExtensionAppService(base);
-  const keys = createDeveloperKeyService({ ...base, dev: config.dev });
+  const keys = createDeveloperKeyService(base);
   const mainTokens = createMainTokenService(base);
   const devices = createDeviceService({ ...base, logger, buttplugAllowedHosts: config.buttplugAllowedHosts });
   const blobs = createBlobStore(config.files);
@@ -82,6 +82,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     bulkBatchSize: config.jobBatchSize,
     handlers: { ...engine.jobHandlers, ...requirements.jobHandlers, ...attempts.jobHandlers, ...files.jobHandlers, ...devices.jobHandlers, ...webhooks.jobHandlers, ...retention.jobHandlers },
   });
+  const audit = createAuditService(base);
   return {
     accounts,
     apps,
@@ -101,12 +102,13 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     webhooks,
     /** Releases what the services hold open (device connections, the blob store's client, the live feed). */
     async close() {
+      await audit.settled();
       await notificationFeed.close();
       await devices.close();
       await blobs.close();
     },
     notificationFeed,
-    audit: createAuditService(base),
+    audit,
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
     fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices }),

@@ -9,6 +9,7 @@ import type { Executor } from '../storage/executor.js';
 import { findAppsByIds, findAppsBySlugs, findAppBySlug } from '../storage/extensionApps.js';
 import { findActiveSessionOfApp, findActiveSessionsOfLocks, insertExtensionSession, markSessionRemoved, setSessionBackground, setSessionGrantedScopes } from '../storage/extensionSessions.js';
 import { listHistoryLogs } from '../storage/historyLogs.js';
+import { revokeMainTokensOfUserOnLock } from '../storage/mainTokens.js';
 import { findLockById, insertLock, listLocksForUser, updateLockIfVersion } from '../storage/locks.js';
 import { findUserByUsername, findUsersByIds } from '../storage/users.js';
 import { publicUser } from './accounts.js';
@@ -87,7 +88,7 @@ export interface CreateLockInput {
 export type LockRole = 'wearer' | 'keyholder';
 
 /** The caller's role on a lock, or null when they are not part of it. */
-export function roleOf(lock: LockRow, userId: string): LockRole | null {
+export function roleOf(lock: Pick<LockRow, 'wearer_id' | 'keyholder_id' | 'keyholder_status'>, userId: string): LockRole | null {
   if (lock.wearer_id === userId) return 'wearer';
   if (lock.keyholder_id === userId && (lock.keyholder_status === 'pending' || lock.keyholder_status === 'accepted')) return 'keyholder';
   return null;
@@ -347,6 +348,8 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
           updated_at: now,
         });
         if (!updated) throw new ApiError('conflict', 'The lock changed meanwhile; reload and try again');
+        // Launch tokens carry the role they were issued for: a declined invitee keeps none (issue 16).
+        if (!accept) await revokeMainTokensOfUserOnLock(tx, lock.id, user.id, now);
         await writeHistory(tx, ids, now, {
           lockId: lock.id,
           type: accept ? 'keyholder_accepted' : 'keyholder_declined',

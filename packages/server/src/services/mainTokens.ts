@@ -1,9 +1,9 @@
 import { ApiError, notFound } from '../errors.js';
-import type { MainTokenRow } from '../db/types.js';
+import type { LockRow, MainTokenRow } from '../db/types.js';
 import { hashSecret } from '../ids.js';
 import { findExtensionSession } from '../storage/extensionSessions.js';
 import { findLockById } from '../storage/locks.js';
-import { findMainTokenByHash, insertMainToken, revokeMainTokensOf } from '../storage/mainTokens.js';
+import { insertMainToken, revokeMainTokensOf } from '../storage/mainTokens.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { roleOf } from './locks.js';
 
@@ -11,9 +11,21 @@ import { roleOf } from './locks.js';
 export const MAIN_TOKEN_TTL_MS = 10 * 3600_000;
 export const MAIN_TOKEN_PREFIX = 'mt_';
 
-export type MainTokenCheck =
-  | { ok: true; token: MainTokenRow }
-  | { ok: false; reason: 'unknown' | 'expired' };
+/**
+ * Why a presented main token does not work, or null when it does: unknown; revoked or past its
+ * 10 hours; or issued for a role its user no longer holds on the lock (a declined keyholder
+ * invitation, issue 16). `lock` is the token's lock as it is now.
+ */
+export function mainTokenProblem(
+  token: MainTokenRow | null,
+  lock: Pick<LockRow, 'wearer_id' | 'keyholder_id' | 'keyholder_status'> | null,
+  now: number,
+): 'unknown' | 'expired' | 'role_lost' | null {
+  if (!token) return 'unknown';
+  if (token.revoked_at !== null || token.expires_at <= now) return 'expired';
+  if (!lock || roleOf(lock, token.user_id) !== token.role) return 'role_lost';
+  return null;
+}
 
 export function createMainTokenService({ db, clock, ids }: ServiceDeps) {
   return {
@@ -47,13 +59,6 @@ export function createMainTokenService({ db, clock, ids }: ServiceDeps) {
         await insertMainToken(tx, row);
       });
       return { mainToken, sessionId: session.id, lockId: lock.id, role, expiresAt: iso(row.expires_at) };
-    },
-
-    async check(secret: string): Promise<MainTokenCheck> {
-      const token = await findMainTokenByHash(db, hashSecret(secret));
-      if (!token) return { ok: false, reason: 'unknown' };
-      if (token.revoked_at !== null || token.expires_at <= clock.now()) return { ok: false, reason: 'expired' };
-      return { ok: true, token };
     },
   };
 }

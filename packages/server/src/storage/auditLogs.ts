@@ -1,8 +1,10 @@
 import type { AuditLogRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 
-export async function insertAuditLog(db: Executor, row: AuditLogRow): Promise<void> {
-  await db.insertInto('audit_logs').values(row).execute();
+/** Several rows in one statement (one commit). */
+export async function insertAuditLogs(db: Executor, rows: AuditLogRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('audit_logs').values(rows).execute();
 }
 
 export async function listAuditLogs(db: Executor, by: { appId?: string; lockId?: string }, limit: number, before?: string): Promise<AuditLogRow[]> {

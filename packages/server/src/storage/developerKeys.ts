@@ -6,16 +6,6 @@ export async function insertDeveloperKey(db: Executor, row: DeveloperKeyRow): Pr
 }
 
 /** With `owner_persona`: 1 when the key belongs to a sandbox account (usable in dev mode only). */
-export async function findDeveloperKeyByHash(db: Executor, keyHash: string): Promise<(DeveloperKeyRow & { owner_persona: number }) | undefined> {
-  return db
-    .selectFrom('developer_keys')
-    .innerJoin('users', 'users.id', 'developer_keys.owner_id')
-    .selectAll('developer_keys')
-    .select('users.persona as owner_persona')
-    .where('developer_keys.key_hash', '=', keyHash)
-    .executeTakeFirst();
-}
-
 export async function findDeveloperKey(db: Executor, ownerId: string, id: string): Promise<DeveloperKeyRow | undefined> {
   return db.selectFrom('developer_keys').selectAll().where('id', '=', id).where('owner_id', '=', ownerId).executeTakeFirst();
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DeviceRow, DeviceStateRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 
@@ -40,4 +41,26 @@ export async function upsertChannelState(db: Executor, row: DeviceStateRow): Pro
     .values(row)
     .onConflict((oc) => oc.columns(['device_id', 'channel']).doUpdateSet(rest))
     .execute();
+}
+
+const DEVICE_COLUMNS = Object.keys({ id: 1, lock_id: 1, kind: 1, name: 1, settings: 1, created_by: 1, created_at: 1, updated_at: 1 } satisfies Record<keyof DeviceRow, 1>);
+const STATE_COLUMNS = Object.keys({
+  device_id: 1, channel: 1, active: 1, intensity: 1, frequency: 1, min_intensity: 1, max_intensity: 1, message: 1, started_at: 1, ends_at: 1, updated_at: 1,
+} satisfies Record<keyof DeviceStateRow, 1>);
+
+/** The devices of these locks (by id) and their channel states, in one statement (the session view). */
+export async function findDevicesWithStatesOfLocks(db: Executor, lockIds: string[]): Promise<{ devices: DeviceRow[]; states: DeviceStateRow[] }> {
+  if (lockIds.length === 0) return { devices: [], states: [] };
+  const cols = [...DEVICE_COLUMNS.map((c) => `d.${c} as d_${c}`), ...STATE_COLUMNS.map((c) => `s.${c} as s_${c}`)].join(', ');
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${sql.raw(cols)} from devices d left join device_state s on s.device_id = d.id
+    where d.lock_id in (${sql.join(lockIds.map((id) => sql`${id}`))}) order by d.id`.execute(db);
+  const devices = new Map<string, DeviceRow>();
+  const states: DeviceStateRow[] = [];
+  for (const r of rows) {
+    const id = r.d_id as string;
+    if (!devices.has(id)) devices.set(id, Object.fromEntries(DEVICE_COLUMNS.map((c) => [c, r[`d_${c}`]])) as unknown as DeviceRow);
+    if (r.s_device_id !== null) states.push(Object.fromEntries(STATE_COLUMNS.map((c) => [c, r[`s_${c}`]])) as unknown as DeviceStateRow);
+  }
+  return { devices: [...devices.values()], states };
 }

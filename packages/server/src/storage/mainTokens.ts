@@ -19,3 +19,14 @@ export async function revokeMainTokensOf(db: Executor, sessionId: string, userId
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+/** The user's live launch tokens for every session of a lock (they left the role they were issued for). */
+export async function revokeMainTokensOfUserOnLock(db: Executor, lockId: string, userId: string, now: number): Promise<void> {
+  await db
+    .updateTable('main_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('session_id', 'in', (eb) => eb.selectFrom('extension_sessions').select('id').where('lock_id', '=', lockId))
+    .execute();
+}

@@ -1,0 +1,45 @@
+/**
+ * Profiles the latch server alone under load, so the profile holds the server's work and not the
+ * load generator's. Starts the app of extension-session.bench.ts (fixture world, limits
+ * multiplied away) on the database named by argv[2] (`sqlite` | `postgres`), runs the autocannon
+ * CLI as a child process against argv[3] (`get` | `patch`) for BENCH_DURATION seconds, then exits.
+ *
+ *   node --cpu-prof --cpu-prof-dir=bench/results/profiles --import tsx bench/profile.ts sqlite get
+ *   node bench/profile-summary.mjs bench/results/profiles/<file>.cpuprofile
+ *
+ * See bench/README.md.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { BENCH_DIR } from './lib.js';
+import { openPostgres, openSqlite, PATCH_BODY, startLatch } from './extension-session.bench.js';
+
+const kind = process.argv[2] ?? 'sqlite';
+const route = process.argv[3] ?? 'get';
+if (!['sqlite', 'postgres'].includes(kind) || !['get', 'patch'].includes(route)) {
+  throw new Error('usage: profile.ts sqlite|postgres get|patch');
+}
+const seconds = Number(process.env.BENCH_DURATION || 10);
+
+const latch = await startLatch(kind === 'sqlite' ? await openSqlite() : await openPostgres());
+try {
+  const url = `${latch.url}/api/extensions/sessions/${latch.sessionId}${route === 'patch' ? '/state' : ''}`;
+  const args = ['-c', '10', '-d', String(seconds), ...Object.entries(latch.auth).flatMap(([k, v]) => ['-H', `${k}=${v}`])];
+  if (route === 'patch') args.push('-m', 'PATCH', '-H', 'content-type=application/json', '-b', PATCH_BODY);
+  const bin = path.join(BENCH_DIR, '..', 'node_modules', '.bin', 'autocannon');
+  const cpu0 = process.cpuUsage();
+  const out: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(bin, [...args, '--json', url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`autocannon exited ${code}`))));
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const result = JSON.parse(Buffer.concat(out).toString('utf8')) as { requests: { total: number; average: number }; non2xx: number; errors: number };
+  // CPU time of this process per request: unlike req/s, hardly moved by other load on a shared machine.
+  const perRequestUs = (cpu.user + cpu.system) / Math.max(1, result.requests.total);
+  console.log(`${kind} ${route}: ${result.requests.total} requests (${Math.round(result.requests.average)} req/s, ${result.non2xx} non-2xx, ${result.errors} errors), server CPU ${perRequestUs.toFixed(0)} µs per request`);
+} finally {
+  await latch.close();
+}

@@ -1,0 +1,97 @@
+import { sql } from 'kysely';
+import type { DeveloperKeyRow, ExtensionAppRow, ExtensionSessionRow, LockRow, MainTokenRow } from '../db/types.js';
+import type { Executor } from './executor.js';
+
+
+/** Every column of each table, so a row read under prefixed aliases comes back whole (compile-time complete). */
+const KEY_COLUMNS = Object.keys({ id: 1, owner_id: 1, app_id: 1, name: 1, prefix: 1, last4: 1, key_hash: 1, created_at: 1, last_used_at: 1, revoked_at: 1 } satisfies Record<keyof DeveloperKeyRow, 1>);
+const TOKEN_COLUMNS = Object.keys({ id: 1, token_hash: 1, session_id: 1, app_id: 1, user_id: 1, role: 1, created_at: 1, expires_at: 1, revoked_at: 1 } satisfies Record<keyof MainTokenRow, 1>);
+const SESSION_COLUMNS = Object.keys({
+  id: 1, lock_id: 1, app_id: 1, config: 1, metadata: 1, state: 1, version: 1, state_version: 1, regular_actions_config: 1, regular_actions_state: 1,
+  created_at: 1, updated_at: 1, removed_at: 1, background_granted_at: 1, background_granted_by: 1, background_role: 1, granted_scopes: 1,
+} satisfies Record<keyof ExtensionSessionRow, 1>);
+const LOCK_COLUMNS = Object.keys({
+  id: 1, wearer_id: 1, keyholder_id: 1, keyholder_status: 1, title: 1, status: 1, started_at: 1, ends_at: 1, max_ends_at: 1, frozen_at: 1, hidden_timer: 1,
+  ended_at: 1, settings: 1, version: 1, created_at: 1, updated_at: 1, pillory_until: 1, pillory_reason: 1, hygienic_until: 1, task_points: 1, frozen_until: 1,
+  hygienic_started_at: 1,
+} satisfies Record<keyof LockRow, 1>);
+const APP_COLUMNS = Object.keys({
+  id: 1, owner_id: 1, slug: 1, name: 1, description: 1, iframe_url: 1, setup_url: 1, allowed_origins: 1, scopes: 1, default_config: 1, initial_metadata: 1,
+  regular_actions: 1, extension_requirements: 1, attempt_limit: 1, created_at: 1, updated_at: 1,
+} satisfies Record<keyof ExtensionAppRow, 1>);
+
+const TOKEN_LOCK_COLUMNS = ['id', 'wearer_id', 'keyholder_id', 'keyholder_status'];
+
+const select = (alias: string, columns: string[]) => columns.map((c) => `${alias}.${c} as ${alias}_${c}`).join(', ');
+
+/** The row of `alias` out of a prefixed result, or null when the left join found none. */
+function pick<T>(row: Record<string, unknown>, alias: string, columns: string[]): T | null {
+  if (row[`${alias}_id`] === null || row[`${alias}_id`] === undefined) return null;
+  const out: Record<string, unknown> = {};
+  for (const c of columns) out[c] = row[`${alias}_${c}`];
+  return out as T;
+}
+
+const CREDENTIAL_COLUMNS = [
+  select('k', KEY_COLUMNS),
+  'ku.persona as k_owner_persona',
+  select('t', TOKEN_COLUMNS),
+  select('tl', TOKEN_LOCK_COLUMNS),
+  select('s', SESSION_COLUMNS),
+  select('l', LOCK_COLUMNS),
+  select('a', APP_COLUMNS),
+].join(', ');
+
+/** Who holds which role on the lock of a main token's session (re-checked on every use: issue 16). */
+export interface TokenLockRoles {
+  id: string;
+  wearer_id: string;
+  keyholder_id: string | null;
+  keyholder_status: LockRow['keyholder_status'];
+}
+
+export interface RequestCredentials {
+  /** The key the hash stands for (revoked ones too); null when unknown or none was presented. */
+  key: DeveloperKeyRow | null;
+  /** The key belongs to a sandbox account (persona or fixture world): usable in dev mode only. */
+  keyOfSandboxAccount: boolean;
+  /** The main token (revoked and expired ones too); null when unknown or none was presented. */
+  token: MainTokenRow | null;
+  /** Who holds which role on the lock of the token's session, as it is now. */
+  tokenLock: TokenLockRoles | null;
+  /** The addressed session with its lock and app; null when none was asked for or it does not exist. */
+  session: ExtensionSessionRow | null;
+  lock: LockRow | null;
+  app: ExtensionAppRow | null;
+}
+
+/**
+ * Everything the credential checks of a request need, read in one statement of unique-index
+ * look-ups (key hash, token hash, session id): always exactly one row, with nulls for what is
+ * not there. Read fresh on every request, so a revocation committed by any process is refused
+ * at the next request everywhere, with no cache to invalidate (docs/decisions.md).
+ */
+export async function findRequestCredentials(db: Executor, q: { keyHash: string | null; tokenHash: string | null; sessionId: string | null }): Promise<RequestCredentials> {
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${sql.raw(CREDENTIAL_COLUMNS)}
+    from (select 1 as one) x
+    left join developer_keys k on k.key_hash = ${q.keyHash}
+    left join users ku on ku.id = k.owner_id
+    left join main_tokens t on t.token_hash = ${q.tokenHash}
+    left join extension_sessions ts on ts.id = t.session_id
+    left join locks tl on tl.id = ts.lock_id
+    left join extension_sessions s on s.id = ${q.sessionId}
+    left join locks l on l.id = s.lock_id
+    left join extension_apps a on a.id = s.app_id`.execute(db);
+  const row = rows[0]!;
+  const session = pick<ExtensionSessionRow>(row, 's', SESSION_COLUMNS);
+  return {
+    key: pick<DeveloperKeyRow>(row, 'k', KEY_COLUMNS),
+    keyOfSandboxAccount: Number(row.k_owner_persona) === 1,
+    token: pick<MainTokenRow>(row, 't', TOKEN_COLUMNS),
+    tokenLock: pick<TokenLockRoles>(row, 'tl', TOKEN_LOCK_COLUMNS),
+    session,
+    lock: session ? pick<LockRow>(row, 'l', LOCK_COLUMNS) : null,
+    app: session ? pick<ExtensionAppRow>(row, 'a', APP_COLUMNS) : null,
+  };
+}
