@@ -16,8 +16,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Issue an additional launch token (main token) for the signed-in participant
-         * @description Changes nothing that exists: earlier tokens keep working (a GET must not rotate, so a cross-site link cannot end an open extension). Use POST to rotate. Lifetime 10 hours.
+         * Issue a fresh launch token (main token) for the signed-in participant, revoking the previous one
+         * @description Rotates like POST (DECISIONS §3), except when a browser says the request comes from another site (`Sec-Fetch-Site: cross-site` or `same-site`, e.g. a link on another page): then it adds a token and revokes nothing, so a cross-site navigation cannot end an open extension. Lifetime 10 hours.
          */
         get: {
             parameters: {

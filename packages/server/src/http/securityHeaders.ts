@@ -26,6 +26,8 @@ function mayBeHtml(method: string, url: string): boolean {
   if (method !== 'GET' && method !== 'HEAD') return false;
   const path = url.split('?')[0]!;
   if (path.startsWith('/api/') || path === '/api' || path.startsWith('/docs') || path.startsWith('/assets/')) return false;
+  // Probes answer without the database (a liveness check must not depend on it).
+  if (path.startsWith('/health/') || path === '/health' || path === '/metrics') return false;
   const last = path.slice(path.lastIndexOf('/') + 1);
   return !last.includes('.') || last.endsWith('.html');
 }
