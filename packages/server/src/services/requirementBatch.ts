@@ -10,7 +10,7 @@ import { LockEffectsBatch } from './bulkEffects.js';
 import { historyRow } from './history.js';
 import type { LockEngine } from './lockEngine.js';
 import { notificationRow } from './notifications.js';
-import { JOB_EVALUATE_WINDOW, punishmentAction, requirementConfigOf, type RequirementConfig } from './requirements.js';
+import { JOB_EVALUATE_WINDOW, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirements.js';
 import type { JobContext } from './scheduler.js';
 import { windowAt } from './windows.js';
 
@@ -112,7 +112,7 @@ export async function evaluateWindows(
   for (const e of evaluations) {
     const { session, app, cfg, start, end, count, partial } = e;
     if (fresh.has(guardKey(session.id, cfg.metric, start))) {
-      let applied: { name: string; params: unknown; refused?: string } | null = null;
+      let applied: AppliedPunishment | null = null;
       if (e.missed) {
         const action = punishmentAction(cfg.punishment);
         const lock = effects.lock(e.lockId)!;
@@ -154,20 +154,7 @@ export async function evaluateWindows(
       effects.events.push({
         type: 'requirement.window_evaluated',
         target: { session },
-        data: () => ({
-          window: {
-            metric: cfg.metric,
-            start: iso(start),
-            end: iso(end),
-            count,
-            requiredCount: cfg.requiredCount,
-            satisfied: count >= cfg.requiredCount,
-            // The window the session started in is never punished.
-            partial,
-            punished: !!punishedWith && !punishedWith.refused,
-            punishment: punishedWith,
-          },
-        }),
+        data: () => windowEvaluatedData({ metric: cfg.metric, start, end, count, requiredCount: cfg.requiredCount, partial, applied: punishedWith }),
       });
     }
     // The next window goes on the schedule (also when this one had been evaluated already).

@@ -127,6 +127,27 @@ export function punishmentAction(p: Punishment): { name: ActionName; params: unk
   }
 }
 
+/** A punishment as applied to a missed window (`refused`: the engine's code when it could not apply). */
+export type AppliedPunishment = { name: string; params: unknown; refused?: string };
+
+/** The `requirement.window_evaluated` webhook's data, the same from the one-job and the batched path. */
+export function windowEvaluatedData(w: { metric: string; start: number; end: number; count: number; requiredCount: number; partial: boolean; applied: AppliedPunishment | null }) {
+  return {
+    window: {
+      metric: w.metric,
+      start: iso(w.start),
+      end: iso(w.end),
+      count: w.count,
+      requiredCount: w.requiredCount,
+      satisfied: w.count >= w.requiredCount,
+      // The window the session started in is never punished.
+      partial: w.partial,
+      punished: !!w.applied && !w.applied.refused,
+      punishment: w.applied,
+    },
+  };
+}
+
 /**
  * Required progress per day/week (spec 001, DECISIONS §7): windows evaluated exactly once by
  * the scheduler after they end, the first partial window never punished, a miss punished,
@@ -222,7 +243,7 @@ export function createRequirementService({ db, clock, ids, engine, dialect = 'sq
         const partial = start < session.created_at;
         const missed = !partial && count < cfg.requiredCount;
         const action = missed ? punishmentAction(cfg.punishment) : null;
-        let applied: { name: string; params: unknown; refused?: string } | null = null;
+        let applied: AppliedPunishment | null = null;
         const fresh = await insertWindowOnce(tx, {
           id: ids.objectId(),
           session_id: session.id,
@@ -267,20 +288,9 @@ export function createRequirementService({ db, clock, ids, engine, dialect = 'sq
           });
         }
         if (fresh) {
-          await emitWebhookEvent(tx, ids, now, 'requirement.window_evaluated', { session }, () => ({
-            window: {
-              metric: cfg.metric,
-              start: iso(start),
-              end: iso(end),
-              count,
-              requiredCount: cfg.requiredCount,
-              satisfied: count >= cfg.requiredCount,
-              // The window the session started in is never punished.
-              partial,
-              punished: !!applied && !applied.refused,
-              punishment: applied,
-            },
-          }));
+          await emitWebhookEvent(tx, ids, now, 'requirement.window_evaluated', { session }, () =>
+            windowEvaluatedData({ metric: cfg.metric, start, end, count, requiredCount: cfg.requiredCount, partial, applied }),
+          );
         }
         await scheduleEvaluation(tx, session, cfg, end);
         },
