@@ -5,7 +5,7 @@ import type { IdGenerator } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
 import { scheduleJob } from '../storage/jobs.js';
 import { insertWebhookDelivery } from '../storage/webhookDeliveries.js';
-import { findEnabledEndpointsOfApp, findEnabledEndpointsOfApps, findEnabledEndpointsOfLock, findEnabledEndpointsOfLocks, type EventEndpoint } from '../storage/webhookEndpoints.js';
+import { findEnabledEndpointsOfApps, findEnabledEndpointsOfLocks, type EventEndpoint } from '../storage/webhookEndpoints.js';
 import { iso } from './deps.js';
 
 export const JOB_WEBHOOK_DELIVER = 'webhook.deliver';
@@ -73,11 +73,7 @@ export const newMessageId = (ids: IdGenerator) => `msg_${ids.objectId()}`;
  * one indexed query; without a subscribed endpoint it writes nothing and never builds `data`.
  */
 export async function emitWebhookEvent(tx: Executor, ids: IdGenerator, now: number, type: WebhookEventType, target: EventTarget, data: EventData): Promise<void> {
-  const endpoints: EventEndpoint[] =
-    'session' in target
-      ? (await findEnabledEndpointsOfApp(tx, target.session.app_id)).map((e) => ({ ...e, session_id: target.session.id, lock_id: target.session.lock_id }))
-      : await findEnabledEndpointsOfLock(tx, target.lockId);
-  await deliverToEndpoints(tx, ids, now, type, endpoints, data);
+  await emitWebhookEvents(tx, ids, now, [{ type, target, data }]);
 }
 
 /** The outbox write for one event whose candidate endpoints are already known. */
@@ -121,11 +117,14 @@ export async function emitWebhookEvents(tx: Executor, ids: IdGenerator, now: num
   const ofLock = new Map<string, EventEndpoint[]>();
   for (const e of await findEnabledEndpointsOfLocks(tx, [...lockIds])) ofLock.set(e.lock_id, [...(ofLock.get(e.lock_id) ?? []), e]);
   if (ofApp.size === 0 && ofLock.size === 0) return;
-  for (const e of events) {
-    const endpoints: EventEndpoint[] =
-      'session' in e.target
-        ? (ofApp.get(e.target.session.app_id) ?? []).map((x) => ({ ...x, session_id: (e.target as { session: { id: string } }).session.id, lock_id: (e.target as { session: { lock_id: string } }).session.lock_id }))
-        : (ofLock.get(e.target.lockId) ?? []);
-    if (endpoints.length) await deliverToEndpoints(tx, ids, now, e.type, endpoints, e.data);
+  for (const { type, target, data } of events) {
+    let endpoints: EventEndpoint[];
+    if ('session' in target) {
+      const { session } = target;
+      endpoints = (ofApp.get(session.app_id) ?? []).map((x) => ({ ...x, session_id: session.id, lock_id: session.lock_id }));
+    } else {
+      endpoints = ofLock.get(target.lockId) ?? [];
+    }
+    if (endpoints.length) await deliverToEndpoints(tx, ids, now, type, endpoints, data);
   }
 }

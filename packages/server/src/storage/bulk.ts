@@ -1,7 +1,7 @@
 import { CompiledQuery, PostgresAdapter, sql } from 'kysely';
 import type { DB, ExtensionAppRow, ExtensionSessionRow, JobRow, LockRow, RequirementWindowRow } from '../db/types.js';
 import type { Executor } from './executor.js';
-import type { NewJob } from './jobs.js';
+import { newJobRow, type NewJob } from './jobs.js';
 
 /**
  * Set-based reads and writes for the scheduler's batch handlers (DECISIONS §8, "set-based
@@ -109,20 +109,7 @@ export async function deleteClaimedJobs(db: Executor, ids: readonly string[], wo
 /** `scheduleJob` for many jobs at once (each key's pending job is moved, as there). */
 export async function scheduleJobs(db: Executor, jobs: readonly NewJob[]): Promise<void> {
   if (jobs.length === 0) return;
-  const rows: JobRow[] = jobs.map((job) => ({
-    id: job.id,
-    kind: job.kind,
-    key: job.key,
-    run_at: job.runAt,
-    payload: JSON.stringify(job.payload ?? {}),
-    attempts: 0,
-    max_attempts: job.maxAttempts ?? 10,
-    locked_by: null,
-    locked_until: null,
-    last_error: null,
-    failed_at: null,
-    created_at: job.now,
-  }));
+  const rows = jobs.map(newJobRow);
   if (isPostgres(db)) {
     await sql`INSERT INTO jobs SELECT * FROM ${pgRows('jobs', rows)}
       ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, run_at = excluded.run_at, payload = excluded.payload, attempts = 0,

@@ -12,24 +12,29 @@ export interface NewJob {
   maxAttempts?: number;
 }
 
+/** The row a new job is stored as: pending, never tried. */
+export function newJobRow(job: NewJob): JobRow {
+  return {
+    id: job.id,
+    kind: job.kind,
+    key: job.key,
+    run_at: job.runAt,
+    payload: JSON.stringify(job.payload ?? {}),
+    attempts: 0,
+    max_attempts: job.maxAttempts ?? 10,
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    failed_at: null,
+    created_at: job.now,
+  };
+}
+
 /** Schedules a job, or moves the pending job with the same key to the new time and payload. */
 export async function scheduleJob(db: Executor, job: NewJob): Promise<void> {
   await db
     .insertInto('jobs')
-    .values({
-      id: job.id,
-      kind: job.kind,
-      key: job.key,
-      run_at: job.runAt,
-      payload: JSON.stringify(job.payload ?? {}),
-      attempts: 0,
-      max_attempts: job.maxAttempts ?? 10,
-      locked_by: null,
-      locked_until: null,
-      last_error: null,
-      failed_at: null,
-      created_at: job.now,
-    })
+    .values(newJobRow(job))
     .onConflict((oc) =>
       oc.column('key').doUpdateSet({
         kind: job.kind,

@@ -42,39 +42,6 @@ export interface EventEndpoint {
   lock_id: string;
 }
 
-/** The enabled endpoints of one app (one indexed query; empty for an app without endpoints). */
-export async function findEnabledEndpointsOfApp(db: Executor, appId: string): Promise<Array<Omit<EventEndpoint, 'session_id' | 'lock_id'>>> {
-  return db
-    .selectFrom('webhook_endpoints')
-    .innerJoin('extension_apps', 'extension_apps.id', 'webhook_endpoints.app_id')
-    .select(['webhook_endpoints.id', 'webhook_endpoints.app_id', 'webhook_endpoints.events', 'extension_apps.slug as app_slug'])
-    .where('webhook_endpoints.app_id', '=', appId)
-    .where('webhook_endpoints.enabled', '=', 1)
-    .orderBy('webhook_endpoints.id')
-    .execute();
-}
-
-/** The enabled endpoints of every app with an active (not removed) session on the lock, in one query. */
-export async function findEnabledEndpointsOfLock(db: Executor, lockId: string): Promise<EventEndpoint[]> {
-  return db
-    .selectFrom('extension_sessions')
-    .innerJoin('webhook_endpoints', 'webhook_endpoints.app_id', 'extension_sessions.app_id')
-    .innerJoin('extension_apps', 'extension_apps.id', 'extension_sessions.app_id')
-    .select([
-      'webhook_endpoints.id',
-      'webhook_endpoints.app_id',
-      'webhook_endpoints.events',
-      'extension_apps.slug as app_slug',
-      'extension_sessions.id as session_id',
-      'extension_sessions.lock_id',
-    ])
-    .where('extension_sessions.lock_id', '=', lockId)
-    .where('extension_sessions.removed_at', 'is', null)
-    .where('webhook_endpoints.enabled', '=', 1)
-    .orderBy('webhook_endpoints.id')
-    .execute();
-}
-
 /**
  * Serializes changes to one app's endpoints (PostgreSQL: a row lock on the app; SQLite has one
  * writer), so two parallel creates cannot both pass the per-app cap.
@@ -119,7 +86,7 @@ export async function disableFailingEndpoint(db: Executor, id: string, failingBe
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** `findEnabledEndpointsOfApp` for several apps in one query. */
+/** The enabled endpoints of these apps, in one indexed query (empty for apps without endpoints). */
 export async function findEnabledEndpointsOfApps(db: Executor, appIds: readonly string[]): Promise<Array<Omit<EventEndpoint, 'session_id' | 'lock_id'>>> {
   if (appIds.length === 0) return [];
   return db
@@ -132,7 +99,7 @@ export async function findEnabledEndpointsOfApps(db: Executor, appIds: readonly 
     .execute();
 }
 
-/** `findEnabledEndpointsOfLock` for several locks in one query. */
+/** The enabled endpoints of every app with an active (not removed) session on these locks, in one query. */
 export async function findEnabledEndpointsOfLocks(db: Executor, lockIds: readonly string[]): Promise<EventEndpoint[]> {
   if (lockIds.length === 0) return [];
   return db
