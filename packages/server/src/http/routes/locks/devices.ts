@@ -1,14 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { AttachDeviceBody, DEVICE_COMMANDS, DEVICE_LIMITS, Device, DeviceCommandBody, DeviceCommandResponse, DeviceControl, ObjectId, type ErrorCode } from '@latch/protocol';
-import { ApiError, notFound } from '../../errors.js';
-import type { Actor } from '../../services/lockEngine.js';
-import { roleOf } from '../../services/locks.js';
-import { signedIn } from '../auth.js';
-import { externalCaller, sessionCaller, type CredentialNeeds } from '../credentials.js';
-import { errorResponses } from '../openapi.js';
-import { APPS_ERRORS, SESSION_WRITE_ERRORS, sessionWrite } from './shared.js';
-import type { App, RouteContext } from '../types.js';
+import { ApiError, notFound } from '../../../errors.js';
+import type { Actor } from '../../../services/lockEngine.js';
+import { roleOf } from '../../../services/locks.js';
+import { signedIn } from '../../auth.js';
+import { externalCaller, sessionCaller, type CredentialNeeds } from '../../credentials.js';
+import { errorResponses } from '../../openapi.js';
+import { APPS_ERRORS, SESSION_WRITE_ERRORS, sessionWrite } from '../schemas.js';
+import type { App, RouteContext } from '../../types.js';
 
 const COMMAND_DOC =
   `\`command\`: ${DEVICE_COMMANDS.map((c) => `\`${c}\``).join(', ')} (the last two on Lockink devices only). ` +

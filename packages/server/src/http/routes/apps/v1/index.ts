@@ -9,14 +9,14 @@ import {
   StateResponse,
   type ErrorCode,
 } from '@latch/protocol';
-import { ApiError } from '../../errors.js';
-import { etagOf } from '../../services/extensionSessions.js';
-import { ACTION_NAMES, isActionName, type ActionName } from '../../services/lockActions.js';
-import { externalCaller, type CredentialNeeds } from '../credentials.js';
-import { errorResponses } from '../openapi.js';
-import { APPS_ERRORS, USER_KEY_SECURITY } from './shared.js';
-import type { App, RouteContext } from '../types.js';
-import { ActionResponse, ENGINE_ERRORS } from './extensionActions.js';
+import { ApiError } from '../../../../errors.js';
+import { etagOf } from '../../../../services/extensionSessions.js';
+import { ACTION_NAMES, isActionName, type ActionName } from '../../../../services/lockActions.js';
+import { externalCaller, type CredentialNeeds } from '../../../credentials.js';
+import { errorResponses } from '../../../openapi.js';
+import { APPS_ERRORS, USER_KEY_SECURITY } from '../../schemas.js';
+import type { App, RouteContext } from '../../../types.js';
+import { ActionResponse, ENGINE_ERRORS } from '../../extensions/actions.js';
 import type { FastifyRequest } from 'fastify';
 
 const security = USER_KEY_SECURITY;

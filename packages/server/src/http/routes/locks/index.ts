@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { ALL_SCOPES, ExtensionSummary, HistoryEntry, InstalledExtension, KeyholderStatus, Lock, LockSettingsInput, LockStatus, ObjectId, Username } from '@latch/protocol';
-import { signedIn } from '../auth.js';
-import { errorResponses } from '../openapi.js';
-import type { App, RouteContext } from '../types.js';
+import { signedIn } from '../../auth.js';
+import { errorResponses } from '../../openapi.js';
+import type { App, RouteContext } from '../../types.js';
 
 const Slug = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$' });
 const ExtensionConfig = Type.Record(Type.String(), Type.Unknown(), {

@@ -14,14 +14,14 @@ import {
   UnlockRequirementStatus,
   type ErrorCode,
 } from '@latch/protocol';
-import { ApiError } from '../../errors.js';
-import { etagOf } from '../../services/extensionSessions.js';
-import { signedIn } from '../auth.js';
-import { credentialMayMutate, enforceRateLimit, extensionCaller, sessionCaller, type CredentialNeeds } from '../credentials.js';
-import { errorResponses } from '../openapi.js';
-import { fromAnotherSite } from '../requests.js';
-import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from './shared.js';
-import type { App, RouteContext } from '../types.js';
+import { ApiError } from '../../../errors.js';
+import { etagOf } from '../../../services/extensionSessions.js';
+import { signedIn } from '../../auth.js';
+import { credentialMayMutate, enforceRateLimit, extensionCaller, sessionCaller, type CredentialNeeds } from '../../credentials.js';
+import { errorResponses } from '../../openapi.js';
+import { fromAnotherSite } from '../../requests.js';
+import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from '../schemas.js';
+import type { App, RouteContext } from '../../types.js';
 
 const CREDENTIAL_ERRORS = SESSION_READ_ERRORS;
 const MUTATION_ERRORS = SESSION_WRITE_ERRORS;

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { ObjectId, WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from '@latch/protocol';
-import { signedIn } from '../auth.js';
-import { errorResponses } from '../openapi.js';
-import type { App, RouteContext } from '../types.js';
+import { signedIn } from '../../auth.js';
+import { errorResponses } from '../../openapi.js';
+import type { App, RouteContext } from '../../types.js';
 
 const security = [{ sessionCookie: [] }];
 const tags = ['developer console'];

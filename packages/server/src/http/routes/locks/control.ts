@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { Lock, ObjectId } from '@latch/protocol';
-import { ApiError, notFound } from '../../errors.js';
-import { ACTION_NAMES, isActionName } from '../../services/lockActions.js';
-import { roleOf } from '../../services/locks.js';
-import { signedIn } from '../auth.js';
-import { errorResponses } from '../openapi.js';
-import type { App, RouteContext } from '../types.js';
-import { ENGINE_ERRORS } from './extensionActions.js';
+import { ApiError, notFound } from '../../../errors.js';
+import { ACTION_NAMES, isActionName } from '../../../services/lockActions.js';
+import { roleOf } from '../../../services/locks.js';
+import { signedIn } from '../../auth.js';
+import { errorResponses } from '../../openapi.js';
+import type { App, RouteContext } from '../../types.js';
+import { ENGINE_ERRORS } from '../extensions/actions.js';
 import type { FastifyRequest } from 'fastify';
 
 const security = [{ sessionCookie: [] }];

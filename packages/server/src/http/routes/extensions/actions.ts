@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { LockData, ObjectId, type ErrorCode } from '@latch/protocol';
-import { ApiError } from '../../errors.js';
-import { ACTION_NAMES, isActionName, type ActionName } from '../../services/lockActions.js';
-import type { Actor, Via } from '../../services/lockEngine.js';
-import { sessionCaller, type CredentialNeeds } from '../credentials.js';
-import { errorResponses } from '../openapi.js';
-import { BACKEND_SECURITY, SESSION_WRITE_ERRORS, SessionParams, sessionWrite } from './shared.js';
-import type { App, RouteContext } from '../types.js';
+import { ApiError } from '../../../errors.js';
+import { ACTION_NAMES, isActionName, type ActionName } from '../../../services/lockActions.js';
+import type { Actor, Via } from '../../../services/lockEngine.js';
+import { sessionCaller, type CredentialNeeds } from '../../credentials.js';
+import { errorResponses } from '../../openapi.js';
+import { BACKEND_SECURITY, SESSION_WRITE_ERRORS, SessionParams, sessionWrite } from '../schemas.js';
+import type { App, RouteContext } from '../../types.js';
 
 const backend = BACKEND_SECURITY;
 const needs: CredentialNeeds = sessionWrite('locks:write', 'action');

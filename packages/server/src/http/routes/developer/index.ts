@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { ALL_SCOPES, HomeAction, HttpUrl, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
-import { signedIn } from '../auth.js';
-import { errorResponses } from '../openapi.js';
-import type { App, RouteContext } from '../types.js';
+import { signedIn } from '../../auth.js';
+import { errorResponses } from '../../openapi.js';
+import type { App, RouteContext } from '../../types.js';
 
 const security = [{ sessionCookie: [] }];
 const Url = HttpUrl;

@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { HomeAction, ObjectId, Role } from '@latch/protocol';
-import { notFound } from '../../errors.js';
-import { fromJson } from '../../db/json.js';
-import { findAppById } from '../../storage/extensionApps.js';
-import { signedIn } from '../auth.js';
-import { enforceRateLimit } from '../credentials.js';
-import { errorResponses } from '../openapi.js';
-import type { App, RouteContext } from '../types.js';
+import { notFound } from '../../../errors.js';
+import { fromJson } from '../../../db/json.js';
+import { findAppById } from '../../../storage/extensionApps.js';
+import { signedIn } from '../../auth.js';
+import { enforceRateLimit } from '../../credentials.js';
+import { errorResponses } from '../../openapi.js';
+import type { App, RouteContext } from '../../types.js';
 
 /**
  * What the web host needs to open an installed extension (or one of its home actions) in an

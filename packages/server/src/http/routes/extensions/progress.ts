@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { ObjectId, type ErrorCode } from '@latch/protocol';
-import { ApiError } from '../../errors.js';
-import { sessionCaller, type CredentialNeeds } from '../credentials.js';
-import { errorResponses } from '../openapi.js';
-import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from './shared.js';
-import type { App, RouteContext } from '../types.js';
+import { ApiError } from '../../../errors.js';
+import { sessionCaller, type CredentialNeeds } from '../../credentials.js';
+import { errorResponses } from '../../openapi.js';
+import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from '../schemas.js';
+import type { App, RouteContext } from '../../types.js';
 
 const backend = BACKEND_SECURITY;
 const browserSafe = BROWSER_SAFE_SECURITY;

@@ -2,12 +2,12 @@ import { Type } from '@sinclair/typebox';
 import multipart from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import { ExtensionFile, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, FileCapabilities, FileList, ObjectId, type ErrorCode } from '@latch/protocol';
-import { fromJson } from '../../db/json.js';
-import { ApiError } from '../../errors.js';
-import { credentialMayMutate, sessionCaller, type CredentialNeeds } from '../credentials.js';
-import { errorResponses } from '../openapi.js';
-import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from './shared.js';
-import type { App, RouteContext } from '../types.js';
+import { fromJson } from '../../../db/json.js';
+import { ApiError } from '../../../errors.js';
+import { credentialMayMutate, sessionCaller, type CredentialNeeds } from '../../credentials.js';
+import { errorResponses } from '../../openapi.js';
+import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from '../schemas.js';
+import type { App, RouteContext } from '../../types.js';
 
 const FileParams = Type.Object({ sessionId: ObjectId, fileId: ObjectId });
 const backend = BACKEND_SECURITY;
