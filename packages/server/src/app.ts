@@ -10,6 +10,7 @@ import { AppsErrorBody, ErrorBody } from '@latch/protocol';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connect.js';
+import type { Executor } from './storage/executor.js';
 import { registerFirstPartyAuth } from './http/auth.js';
 import { registerErrorHandling, routerErrorHandler } from './http/errors.js';
 import { registerRequestPlumbing, requestIdFor } from './http/requests.js';
@@ -28,6 +29,7 @@ import { registerAudit } from './http/audit.js';
 import { createServices } from './services/index.js';
 import { developerRoutes } from './http/routes/developer/index.js';
 import { extensionSessionRoutes } from './http/routes/extensions/sessions.js';
+import { extensionCatalogRoutes } from './http/routes/extensions/catalog.js';
 import { extensionActionRoutes } from './http/routes/extensions/actions.js';
 import { externalApiRoutes } from './http/routes/apps/v1/index.js';
 import { lockControlRoutes } from './http/routes/locks/control.js';
@@ -154,7 +156,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const ctx: RouteContext = {
     ...services,
     config,
-    db: database.db,
     clock,
     database: { dialect: database.dialect, ping: async () => void (await sql`select 1`.execute(database.db)) },
     rateLimiter,
@@ -166,13 +167,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerCredentialGuard(app, { db: database.db, clock, keys, rateLimiter, dev: config.dev });
   registerIdempotency(app, { db: database.db, clock, ids });
   registerAudit(app, audit);
-  app.decorate('ctx', ctx);
+  app.decorate('ctx', { ...ctx, db: database.db });
   await registerMetrics(app, { config, database, clock, scheduler: services.scheduler, notificationFeed: services.notificationFeed });
 
   healthRoutes(app, ctx);
   authRoutes(app, ctx);
   meRoutes(app, ctx);
   lockRoutes(app, ctx);
+  extensionCatalogRoutes(app, ctx);
   notificationRoutes(app, ctx);
   developerRoutes(app, ctx);
   webhookRoutes(app, ctx);
@@ -193,7 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The services behind the routes, for embedding (start-up seeding, tests). */
-    ctx: RouteContext;
+    /** The services behind the routes and the database, for embedding (start-up seeding, tests); routes never get `db`. */
+    ctx: RouteContext & { db: Executor };
   }
 }

@@ -24,6 +24,7 @@ import { createDeviceService } from './devices.js';
 import { createFileService, createUrlSigner } from './files.js';
 import { createWebhookService } from './webhooks.js';
 import { webhookUrlPolicy } from './webhookTransport.js';
+import { createSandboxClockService } from './sandboxClock.js';
 
 export interface ServiceContainerDeps {
   config: Config;
@@ -111,6 +112,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     audit,
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
+    sandboxClock: createSandboxClockService(base),
     fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices }),
   };
 }

@@ -1,73 +1,20 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { AttachDeviceBody, DEVICE_COMMANDS, DEVICE_LIMITS, Device, DeviceCommandBody, DeviceCommandResponse, DeviceControl, ObjectId, type ErrorCode } from '@latch/protocol';
+import { AttachDeviceBody, Device, DeviceCommandBody, DeviceCommandResponse, DeviceControl, ObjectId } from '@latch/protocol';
 import { ApiError, notFound } from '../../../errors.js';
 import type { Actor } from '../../../services/lockEngine.js';
 import { roleOf } from '../../../services/locks.js';
 import { signedIn } from '../../auth.js';
-import { externalCaller, sessionCaller, type CredentialNeeds } from '../../credentials.js';
-import { errorResponses } from '../../openapi.js';
-import { APPS_ERRORS, SESSION_WRITE_ERRORS, sessionWrite } from '../schemas.js';
+import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
+import { COMMAND_DOC, DEVICE_ERRORS, LockParams } from '../schemas.js';
 import type { App, RouteContext } from '../../types.js';
 
-const COMMAND_DOC =
-  `\`command\`: ${DEVICE_COMMANDS.map((c) => `\`${c}\``).join(', ')} (the last two on Lockink devices only). ` +
-  `durationSeconds is clamped to ${DEVICE_LIMITS.durationSeconds.min}–${DEVICE_LIMITS.durationSeconds.max}, intensityPct and frequencyPct to 1–100; the response reports the applied values and which were clamped. ` +
-  'Timed commands end by themselves; `all.stop` always succeeds.';
-const DEVICE_ERRORS: ErrorCode[] = ['unsupported_command', 'device_not_available', 'invalid_params', 'lock_ended'];
-const EXTENSION_ERRORS: ErrorCode[] = [...SESSION_WRITE_ERRORS, ...DEVICE_ERRORS];
-const DEVICE_APPS_ERRORS: ErrorCode[] = [...APPS_ERRORS, 'idempotency_key_reused', ...DEVICE_ERRORS];
-
-const LockParams = Type.Object({ lockId: ObjectId });
-const cookie = [{ sessionCookie: [] }];
-
 /**
- * Devices (DECISIONS §11): `device.command` for extension backends and scripts (spec 000/002),
- * and the first-party routes the wearer and keyholder use to attach, watch and stop devices.
+ * The lock's devices (DECISIONS §11) from the lock page: the wearer and keyholder attach, watch
+ * and stop them (extension backends and scripts send `device.command` through their own routes).
  */
-export function deviceRoutes(app: App, ctx: RouteContext) {
-  const needs: CredentialNeeds = sessionWrite('locks:write', 'action');
+export function deviceRoutes(app: App, ctx: Pick<RouteContext, 'locks' | 'devices'>) {
 
-  app.post(
-    '/api/extensions/sessions/:sessionId/device-command',
-    {
-      config: { credentials: needs },
-      schema: {
-        tags: ['extension sessions'],
-        summary: 'Send a device command (bridge name: device.command)',
-        description: COMMAND_DOC,
-        security: [{ developerKey: [], mainToken: [] }],
-        params: Type.Object({ sessionId: ObjectId }),
-        body: DeviceCommandBody,
-        response: { 200: DeviceCommandResponse, ...errorResponses(EXTENSION_ERRORS) },
-      },
-    },
-    async (req) => {
-      const c = sessionCaller(req);
-      const actor: Actor = { role: 'extension', extensionSlug: c.app.slug, userId: c.userId };
-      return ctx.devices.command(c.lock, actor, req.body.command, req.body.params);
-    },
-  );
-
-  app.post(
-    '/api/apps/v1/device-command',
-    {
-      config: { credentials: { surface: 'apps', mutation: true, bucket: 'action', sessionBound: false } },
-      schema: {
-        tags: ['external api'],
-        summary: 'Send a device command to your active lock’s devices (same body and answer as the extension route)',
-        description: COMMAND_DOC,
-        security: [{ developerKey: [] }],
-        headers: Type.Object({ 'x-chastify-lock-id': Type.Optional(Type.String({ maxLength: 64 })) }),
-        body: DeviceCommandBody,
-        response: { 200: DeviceCommandResponse, ...errorResponses(DEVICE_APPS_ERRORS, 'AppsErrorBody') },
-      },
-    },
-    async (req) => {
-      const c = externalCaller(req);
-      return ctx.devices.command(c.lock, { role: 'external', userId: c.userId }, req.body.command, req.body.params);
-    },
-  );
 
   /** A participant of the lock; `act` also requires the wearer or the accepted keyholder. */
   async function participant(req: FastifyRequest, lockId: string, act: boolean) {
@@ -82,16 +29,16 @@ export function deviceRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/locks/:lockId/devices',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_READ,
+      errors: ['not_found'],
       schema: {
         tags: ['locks'],
         summary: 'The lock’s devices with their live state (shocking, vibrating, random, berserk, intensities, until)',
-        security: cookie,
         params: LockParams,
-        response: { 200: Type.Object({ devices: Type.Array(Device), deviceControl: DeviceControl }), ...errorResponses(['login_required', 'not_found']) },
+        response: { 200: Type.Object({ devices: Type.Array(Device), deviceControl: DeviceControl }) },
       },
-    },
+    }),
     async (req) => {
       await participant(req, req.params.lockId, false);
       return ctx.devices.list(req.params.lockId);
@@ -100,18 +47,18 @@ export function deviceRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/locks/:lockId/devices',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'forbidden', 'invalid_params', 'lock_ended', 'conflict'],
       schema: {
         tags: ['locks'],
         summary: 'Attach a device: `virtual` (model `default` or `lockink`) or `buttplug` (an Intiface server URL)',
         description: 'The wearer or the accepted keyholder, on an active lock; at most 5 devices per lock.',
-        security: cookie,
         params: LockParams,
         body: AttachDeviceBody,
-        response: { 201: Device, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'invalid_params', 'lock_ended', 'conflict']) },
+        response: { 201: Device },
       },
-    },
+    }),
     async (req, reply) => {
       const { lock, actor } = await participant(req, req.params.lockId, true);
       return reply.code(201).send(await ctx.devices.attach(lock, req.body, actor));
@@ -120,16 +67,16 @@ export function deviceRoutes(app: App, ctx: RouteContext) {
 
   app.delete(
     '/api/locks/:lockId/devices/:deviceId',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'forbidden'],
       schema: {
         tags: ['locks'],
         summary: 'Detach a device (it is stopped first)',
-        security: cookie,
         params: Type.Object({ lockId: ObjectId, deviceId: ObjectId }),
-        response: { 204: Type.Null({ description: 'Detached' }), ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden']) },
+        response: { 204: Type.Null({ description: 'Detached' }) },
       },
-    },
+    }),
     async (req, reply) => {
       const { lock, actor } = await participant(req, req.params.lockId, true);
       await ctx.devices.detach(lock, req.params.deviceId, actor);
@@ -139,18 +86,18 @@ export function deviceRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/locks/:lockId/devices/command',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'forbidden', ...DEVICE_ERRORS],
       schema: {
         tags: ['locks'],
         summary: 'Send a device command from the lock page (the wearer or the accepted keyholder)',
         description: COMMAND_DOC,
-        security: cookie,
         params: LockParams,
         body: DeviceCommandBody,
-        response: { 200: DeviceCommandResponse, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', ...DEVICE_ERRORS]) },
+        response: { 200: DeviceCommandResponse },
       },
-    },
+    }),
     async (req) => {
       const { lock, actor } = await participant(req, req.params.lockId, true);
       return ctx.devices.command(lock, actor, req.body.command, req.body.params);
