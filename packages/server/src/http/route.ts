@@ -1,7 +1,7 @@
 import type { FastifyContextConfig, FastifySchema } from 'fastify';
 import type { ErrorCode, Scope } from '@latch/protocol';
 import type { RateBucket } from '../ratelimit.js';
-import type { CredentialNeeds } from './credentials.js';
+import type { CredentialNeeds } from '../services/callers.js';
 import { errorResponses } from './openapi.js';
 
 /**
