@@ -5,6 +5,7 @@ import { ArchiveResult, CombinationPicture, CombinationReveal, DESERTION_RECOVER
 import { ApiError } from '../../errors.js';
 import { signedIn } from '../auth.js';
 import { errorResponses } from '../openapi.js';
+import { withUploadedFile } from '../uploadPart.js';
 import type { App, RouteContext } from '../types.js';
 
 const security = [{ sessionCookie: [] }];
@@ -36,25 +37,11 @@ export function combinationRoutes(app: App, ctx: RouteContext) {
       },
       async (req, reply) => {
         const user = signedIn(req).user;
-        if (!req.isMultipart()) throw new ApiError('unsupported_media_type', `Send the picture as multipart/form-data in the field "${FILE_UPLOAD_FIELD}"`);
-        try {
-          let part;
-          try {
-            part = await req.file();
-          } catch (err) {
-            throw (err as { statusCode?: number }).statusCode ? err : new ApiError('invalid_request', 'The multipart body is malformed');
-          }
-          if (!part) throw new ApiError('invalid_request', `The multipart body has no file; send it in the field "${FILE_UPLOAD_FIELD}"`);
+        const picture = await withUploadedFile(req, reply, 'picture', async (part) => {
           if (part.fieldname !== FILE_UPLOAD_FIELD) throw new ApiError('invalid_request', `Send the picture in the multipart field "${FILE_UPLOAD_FIELD}" (got "${part.fieldname}")`);
-          const picture = await ctx.combinations.uploadPicture(user, part.file);
-          if (part.file.truncated) throw new ApiError('payload_too_large', `A picture may be at most ${FILE_LIMITS.maxFileBytes} bytes`);
-          return reply.code(201).send(picture);
-        } catch (err) {
-          req.raw.unpipe();
-          req.raw.pause();
-          reply.header('connection', 'close');
-          throw err;
-        }
+          return ctx.combinations.uploadPicture(user, part.file);
+        });
+        return reply.code(201).send(picture);
       },
     );
   });
