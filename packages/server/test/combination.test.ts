@@ -116,6 +116,7 @@ describe('combination safe: sealed at creation, revealed to the wearer once unlo
     const before = await snapshot(t.db.database);
     expectError(await uploadPicture(t.app, w, Buffer.from('<html>not a picture</html>')), 415, 'unsupported_media_type');
     expectError(await uploadPicture(t.app, w, markedPng('x'), 'photo'), 400, 'invalid_request');
+    expectError(await uploadPicture(t.app, w, Buffer.concat([markedPng('big'), Buffer.alloc(10 * 1024 * 1024)])), 413, 'payload_too_large');
     expectError(await call(t.app, w, 'POST', '/api/combinations/pictures', { a: 1 }), 415, 'unsupported_media_type');
     for (const combination of [{ type: 'code', code: '' }, { type: 'code', code: '   ' }, { type: 'generate', digits: 2 }, { type: 'generate', digits: 9 }, { type: 'picture', pictureId: 'nope' }, { type: 'dial' }, 'secret']) {
       expectError(await call(t.app, w, 'POST', '/api/locks', { title: 'bad', durationSeconds: 60, combination }), 400, 'invalid_request');
