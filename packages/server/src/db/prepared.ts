@@ -40,7 +40,11 @@ export function isPostgres(db: Kysely<any>): boolean {
 
 /** Runs a fixed statement on a database handle or transaction. */
 export function runFixed<R>(db: Kysely<any>, statement: FixedStatement, parameters: readonly unknown[]): Promise<QueryResult<R>> {
-  return db.executeQuery<R>(CompiledQuery.raw(isPostgres(db) ? statement.postgres : statement.sqlite, parameters as unknown[]));
+  const executor = db.getExecutor();
+  const compiled = CompiledQuery.raw(executor.adapter instanceof PostgresAdapter ? statement.postgres : statement.sqlite, parameters as unknown[]);
+  // Plugins see it like any other query (bench/query-count.ts counts there); the text is not rebuilt.
+  executor.transformQuery(compiled.query, compiled.queryId);
+  return executor.executeQuery<R>(compiled);
 }
 
 /**
