@@ -10,20 +10,23 @@ interface Pending {
 }
 
 const pending = new AsyncLocalStorage<Pending>();
-const sinks = new WeakMap<object, LockChangeSink>();
+const sinks = new WeakMap<object, Set<LockChangeSink>>();
 
 /**
  * Makes `db` report the locks its writes changed to `sink`, once they are committed: a write
  * inside `db.transaction().execute(…)` is held until that transaction commits (nothing for one
  * that rolls back); a write outside one is committed when it returns and goes out at once.
- * Storage functions that change what a lock page shows call `noteLockChanged`.
+ * Storage functions that change what a lock page shows call `noteLockChanged`. Returns the
+ * function that stops reporting to `sink` (several apps may share one database handle).
  */
-export function reportLockChanges(db: Kysely<DB>, sink: LockChangeSink): void {
-  if (sinks.has(db)) {
-    sinks.set(db, sink);
-    return;
+export function reportLockChanges(db: Kysely<DB>, sink: LockChangeSink): () => void {
+  const existing = sinks.get(db);
+  if (existing) {
+    existing.add(sink);
+    return () => existing.delete(sink);
   }
-  sinks.set(db, sink);
+  const set = new Set([sink]);
+  sinks.set(db, set);
   const transaction = db.transaction.bind(db);
   db.transaction = () => {
     const builder = transaction();
@@ -31,11 +34,16 @@ export function reportLockChanges(db: Kysely<DB>, sink: LockChangeSink): void {
     builder.execute = async (fn) => {
       const changes: Pending = { lockIds: new Set() };
       const result = await pending.run(changes, () => execute(fn));
-      if (changes.lockIds.size) sinks.get(db)?.([...changes.lockIds]);
+      if (changes.lockIds.size) publish(set, [...changes.lockIds]);
       return result;
     };
     return builder;
   };
+  return () => set.delete(sink);
+}
+
+function publish(to: Set<LockChangeSink> | undefined, lockIds: readonly string[]) {
+  for (const sink of to ?? []) sink(lockIds);
 }
 
 /** A write changed these locks (see `reportLockChanges`); call it after the statement ran. */
@@ -46,5 +54,5 @@ export function noteLockChanged(db: Kysely<DB>, ...lockIds: string[]): void {
     if (inTransaction) for (const id of lockIds) inTransaction.lockIds.add(id);
     return;
   }
-  sinks.get(db)?.(lockIds);
+  publish(sinks.get(db), lockIds);
 }

@@ -163,7 +163,7 @@ export function createLockChanges(opts: LockChangeOptions) {
     if (transport === 'sqlite' || closed) return;
     send(lockIds).catch((err: unknown) => logger.warn({ err }, 'lock changes: could not tell the other processes'));
   }
-  reportLockChanges(database.db, publish);
+  const stopReporting = reportLockChanges(database.db, publish);
 
   // --- SQLite: several processes on one file ---------------------------------------------------
   const sqlitePollMs = opts.sqlitePollMs ?? 5000;
@@ -207,6 +207,7 @@ export function createLockChanges(opts: LockChangeOptions) {
     },
     async close() {
       closed = true;
+      stopReporting();
       byLock.clear();
       await listening?.catch(() => undefined);
       await stopListening();
