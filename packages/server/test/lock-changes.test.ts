@@ -88,7 +88,8 @@ for (const redis of [false, true]) {
       assert.equal(other.ctx.lockChanges.transport, transport);
     });
 
-    it('a freeze through process A arrives as a `lock` event on process B’s stream; only for that lock', async () => {
+    // The timeout only bounds a hang (no event ever arrives); the assertion is that it arrives.
+    it('a freeze through process A arrives as a `lock` event on process B’s stream; only for that lock', { timeout: 120_000 }, async () => {
       const wearer = await register(t.app);
       const keyholder = await register(t.app);
       const lock = (await call(t.app, wearer, 'POST', '/api/locks', { title: 'Live', durationSeconds: 3600, keyholderUsername: keyholder.username })).json();
