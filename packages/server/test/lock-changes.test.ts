@@ -6,7 +6,7 @@ import type { Database } from '../src/db/connect.js';
 import type { App } from '../src/http/types.js';
 import { createIdGenerator } from '../src/ids.js';
 import { findLockById, updateLockIfVersion } from '../src/storage/locks.js';
-import { call, expectError, register, TEST_DB, testApp, type Session, type TestApp } from './helpers.js';
+import { call, expectError, readEventStream, register, TEST_DB, testApp, type Session, type TestApp } from './helpers.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
@@ -17,27 +17,11 @@ async function openLockEvents(base: string, lockId: string, s: Session) {
   assert.equal(res.status, 200);
   const events: Array<{ lockId: string }> = [];
   const waiters = new Set<() => void>();
-  const reading = (async () => {
-    const decoder = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let cut;
-        while ((cut = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, cut);
-          buf = buf.slice(cut + 2);
-          const data = block.split('\n').find((l) => l.startsWith('data:'));
-          if (block.includes('event: lock') && data) {
-            events.push(JSON.parse(data.slice(5)));
-            for (const w of waiters) w();
-          }
-        }
-      }
-    } catch {
-      /* aborted by the test */
-    }
-  })();
+  const reading = readEventStream(res.body, (e) => {
+    if (e.event !== 'lock' || !e.data) return;
+    events.push(JSON.parse(e.data));
+    for (const w of waiters) w();
+  });
   return {
     events,
     /** Resolves at the next `lock` event (the test's own timeout is the only limit). */
