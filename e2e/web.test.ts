@@ -683,13 +683,7 @@ describe('web UI (Chromium)', { skip }, () => {
           const { page, context } = await userPage(user, PHONE, theme);
           await page.goto(url);
           await page.waitForSelector(ready);
-          const open = new Map<object, string>();
-          page.on('request', (r) => open.set(r, r.url()));
-          page.on('requestfinished', (r) => open.delete(r));
-          page.on('requestfailed', (r) => open.delete(r));
-          await page.waitForLoadState('networkidle').catch((e: Error) => {
-            throw new Error(`${url} as ${who}: ${e.message}; open: ${[...open.values()].join(', ')}`);
-          });
+          await page.waitForLoadState('networkidle');
           assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme);
           await assertNoHorizontalScroll(page, `${url} as ${who} (${theme})`);
           await context.close();
