@@ -51,6 +51,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   hygienic_opening_not_enabled: 'Hygienic opening is off for this lock.',
   hygienic_opening_active: 'A hygienic opening is already running.',
   unlock_not_allowed: 'The lock cannot be opened yet.',
+  lock_not_unlocked: 'The combination is shown once the lock is unlocked.',
+  combination_withheld: 'The combination is held back for now, because the lock was deserted.',
   unknown_action: 'latch does not know this action.',
   regular_action_unavailable: 'No action is available right now. Try again later.',
   window_closed: 'This came too late to count.',

@@ -7,6 +7,7 @@ import { ManageExtensions } from './ManageExtensions.js';
 import { useAction, type Done } from './lock/actions.js';
 import { coalesce, useLockLive } from './lock/LockLive.js';
 import { TaskPanel } from './lock/TaskPanel.js';
+import { CombinationPanel } from '../components/CombinationPanel.js';
 
 /** A sentence for each reason the server gives for holding the lock. */
 export function reasonText(reason: string, lock: Lock): string {
@@ -747,6 +748,8 @@ function LockView({ lockId }: { lockId: string }) {
           <ManageExtensions lock={lock} onChanged={afterExtensionsChanged} />
         </section>
       ) : null}
+
+      <CombinationPanel lock={lock} onChanged={(message) => void afterExtensionsChanged(message)} />
 
       <History lockId={lock.id} version={historyVersion} />
     </section>
