@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { ObjectId } from '@latch/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { signedIn } from '../auth.js';
-import { errorResponses } from '../openapi.js';
+import { LOGIN_READ, route } from '../route.js';
 import type { App, RouteContext } from '../types.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -17,7 +17,7 @@ const HEARTBEAT_MS = 15_000;
  * commits, on whichever process (services/lockChanges.ts); the page refetches the lock then,
  * and on every (re)connect.
  */
-export function eventRoutes(app: App, ctx: RouteContext) {
+export function eventRoutes(app: App, ctx: Pick<RouteContext, 'liveStreams' | 'notificationFeed' | 'locks' | 'lockChanges'>) {
   // Open streams end when the server closes, so a graceful shutdown does not wait on them.
   const open = new Set<() => void>();
   app.addHook('preClose', async () => {
@@ -68,15 +68,14 @@ export function eventRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/events',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_READ,
       schema: {
         tags: ['notifications'],
         summary: 'Live notifications (text/event-stream, event `notification`)',
-        security: [{ sessionCookie: [] }],
-        response: { 200: Type.String({ description: 'An event stream' }), ...errorResponses(['login_required']) },
+        response: { 200: Type.String({ description: 'An event stream' }) },
       },
-    },
+    }),
     async (req, reply) => {
       const userId = signedIn(req).user.id;
       const resume = req.headers['last-event-id'];
@@ -87,17 +86,17 @@ export function eventRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/locks/:lockId/events',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_READ,
+      errors: ['not_found'],
       schema: {
         tags: ['locks'],
         summary: 'Live changes of one of my locks (text/event-stream, event `lock`, data `{"lockId"}`: refetch the lock)',
         description: 'Sent once a change commits, from any server process. Changes while disconnected are not replayed: refetch on (re)connect.',
-        security: [{ sessionCookie: [] }],
         params: Type.Object({ lockId: ObjectId }),
-        response: { 200: Type.String({ description: 'An event stream' }), ...errorResponses(['login_required', 'not_found']) },
+        response: { 200: Type.String({ description: 'An event stream' }) },
       },
-    },
+    }),
     async (req, reply) => {
       const { lockId } = req.params;
       await ctx.locks.checkParticipant(signedIn(req).user.id, lockId);
