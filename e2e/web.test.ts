@@ -478,6 +478,60 @@ describe('web UI (Chromium)', { skip }, () => {
       assert.equal(await page.locator(tid('frozen-notice')).count(), 0);
     });
 
+    it('live without polling: the keyholder’s freeze and task show on the wearer’s open page; the wearer reports the task; errors read as sentences', async () => {
+      const lw = await fixtureWorld(p, { lock: { keyholder: true, durationSeconds: 86400, title: 'Live lock', pillory: false } });
+      const lockPath = `/api/locks/${lw.lock.id}`;
+      const wearer = await userPage(lw.wearer);
+      // Every read of the lock by the wearer's page after it went live, and whether it came before the change.
+      let phase: 'loading' | 'before' | 'after' = 'loading';
+      const reads: Array<'before' | 'after'> = [];
+      wearer.page.on('request', (r) => {
+        const path = new URL(r.url()).pathname;
+        if (phase !== 'loading' && (path === lockPath || path === `${lockPath}/status`)) reads.push(phase);
+      });
+      await wearer.page.goto(`/locks/${lw.lock.id}`);
+      await wearer.page.waitForSelector('.lock-page[data-live="on"]');
+      assert.equal(await wearer.page.title(), 'Lock Live lock · latch');
+      phase = 'before';
+
+      // Meanwhile the keyholder signs in and opens the lock in another browser.
+      const kh = await userPage(lw.keyholder!);
+      await kh.page.goto(`/locks/${lw.lock.id}`);
+      await kh.page.waitForSelector(tid('keyholder-controls'));
+      // The pillory is off on this lock: nothing to press for it. Tasks are on.
+      assert.equal(await kh.page.locator(tid('pillory')).count(), 0);
+      assert.equal(await kh.page.locator('#ctl-pillory').count(), 0);
+      assert.equal(await kh.page.locator(tid('assign-task')).count(), 1);
+
+      phase = 'after';
+      await kh.page.click(tid('freeze'));
+      await wearer.page.waitForSelector(`${tid('countdown')}[data-state="frozen"]:has-text("Frozen")`);
+      assert.deepEqual(reads.filter((r) => r === 'before'), [], 'the wearer’s page did not read the lock before it changed (no polling)');
+      assert.ok(reads.length >= 1, 'the pushed change made the page read the lock');
+
+      // A task with a timer arrives live too; reporting it done before its timer ran is refused in words.
+      await kh.page.fill('#ctl-task-text', 'Write a haiku');
+      await kh.page.fill('#ctl-task-duration-h', '1');
+      await kh.page.click(tid('assign-task'));
+      const task = wearer.page.locator(tid('current-task'));
+      await task.locator('text=Write a haiku').waitFor();
+      await task.locator(tid('task-done')).click();
+      const alert = task.locator('[role="alert"]');
+      await alert.locator('text=The task timer has not run out yet.').waitFor();
+      assert.doesNotMatch((await alert.locator('p').first().textContent()) ?? '', /task_timer_not_finished|req_/);
+      const details = alert.locator('details');
+      assert.equal(await details.evaluate((d) => (d as HTMLDetailsElement).open), false, 'the code waits behind Details');
+      await details.locator('summary').click();
+      assert.match((await details.textContent()) ?? '', /task_timer_not_finished[\s\S]*request req_/);
+
+      await task.locator(tid('task-failed')).click();
+      await wearer.page.waitForSelector(`${tid('status-message')}:has-text("Task marked failed.")`);
+      assert.equal(await wearer.page.locator(tid('current-task')).count(), 0);
+      // The keyholder's page follows: the task is gone there too, and the history says so.
+      await kh.page.waitForSelector(`${tid('history')} >> text=Task failed`);
+      assert.equal(await kh.page.locator(tid('current-task')).count(), 0);
+    });
+
     it('a notification with showPageOverlay arrives live: overlay (Escape closes it) and a toast', async () => {
       const { page } = await userPage(w.wearer);
       const stream = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/events');

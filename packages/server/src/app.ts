@@ -161,7 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     database: { dialect: database.dialect, ping: async () => void (await sql`select 1`.execute(database.db)) },
     rateLimiter,
     cookies: registerFirstPartyAuth(app, { accounts: services.accounts, publicOrigin: new URL(config.publicUrl).origin, secureCookies: config.secureCookies }),
-    liveStreams: createLiveStreams({ db: database.db, clock, logger: deps.logger }),
+    liveStreams: createLiveStreams({ db: database.db, clock, logger: deps.logger, alsoEachTick: [services.notificationFeed.tick, services.lockChanges.poll] }),
   };
   app.addHook('onClose', async () => ctx.liveStreams.close());
   // Hook order matters: cookie user → extension/script credentials → (validation) → idempotency.

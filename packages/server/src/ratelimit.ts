@@ -240,7 +240,7 @@ function redact(url: string): string {
  * Connects or throws: start-up must fail fast with a clear message when Redis is configured but
  * unreachable, rather than hang or silently run without shared limits.
  */
-async function connectRedis(url: string): Promise<Redis> {
+export async function connectRedis(url: string, purpose = 'rate limiter'): Promise<Redis> {
   let lastError: Error | undefined;
   const { Redis } = await import('ioredis');
   const client = new Redis(url, {
@@ -280,13 +280,13 @@ async function connectRedis(url: string): Promise<Redis> {
   } catch (err) {
     client.disconnect();
     const cause = lastError ?? (err instanceof Error ? err : new Error(String(err)));
-    throw new Error(`rate limiter: cannot reach Redis at ${redact(url)}: ${cause.message}`, { cause });
+    throw new Error(`${purpose}: cannot reach Redis at ${redact(url)}: ${cause.message}`, { cause });
   } finally {
     clearTimeout(timer);
   }
 }
 
-async function closeRedis(client: Redis): Promise<void> {
+export async function closeRedis(client: Redis): Promise<void> {
   if (client.status === 'ready') {
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -149,3 +149,34 @@ export async function fixtureWorld(app: App, body: Record<string, unknown> = {})
   if (res.statusCode !== 201) throw new Error(`fixtures: ${res.statusCode} ${res.body}`);
   return res.json() as FixtureWorld;
 }
+
+/** One server-sent event: its fields (`event`, `id`, `data`…), as read by `readEventStream`. */
+export type StreamEvent = Record<string, string>;
+
+/**
+ * Reads a `text/event-stream` body, calling `onEvent` for each event block; resolves when the
+ * server ends the response (true) or the caller aborted the fetch (false).
+ */
+export async function readEventStream(body: ReadableStream<Uint8Array> | null, onEvent: (e: StreamEvent) => void): Promise<boolean> {
+  const decoder = new TextDecoder();
+  let buf = '';
+  try {
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+      buf += decoder.decode(chunk, { stream: true });
+      let cut;
+      while ((cut = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, cut);
+        buf = buf.slice(cut + 2);
+        const fields: StreamEvent = {};
+        for (const line of block.split('\n')) {
+          const colon = line.indexOf(':');
+          if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1).trim();
+        }
+        if (Object.keys(fields).length) onEvent(fields);
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}

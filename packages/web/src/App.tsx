@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from './api.js';
 import { Link, match, navigate, useLocation } from './router.js';
 import { useSession } from './session.js';
+import { useTitle } from './components/ui.js';
 import { setTheme, useTheme } from './theme.js';
 import { SignIn, SignUp } from './pages/Auth.js';
 import { Locks } from './pages/Locks.js';
@@ -65,9 +66,9 @@ export function App() {
         <nav aria-label="Main">
           {me ? (
             <>
-              {nav('/', 'Locks')}
+              {nav('/', 'My locks')}
               {nav('/notifications', 'Notifications')}
-              {nav('/developer', 'Developer')}
+              {nav('/developer', 'Developer console')}
               {devMode ? nav('/sandbox', 'Sandbox') : null}
             </>
           ) : null}
@@ -112,11 +113,12 @@ function Redirect({ to }: { to: string }) {
 }
 
 function NotFound() {
+  useTitle('Not found');
   return (
     <section>
       <h1>Not found</h1>
       <p>
-        <Link to="/">Back to your locks</Link>
+        <Link to="/">← My locks</Link>
       </p>
     </section>
   );

@@ -18,6 +18,8 @@ export interface Database {
   schema?: string;
   /** PostgreSQL: the connection pool's counts right now (metrics). */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /** PostgreSQL: a new client outside the pool (connected), for `LISTEN`, which holds its connection. */
+  connectClient?(): Promise<pg.Client>;
   close(): Promise<void>;
 }
 
@@ -130,6 +132,11 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     dialect: 'postgres',
     schema: currentSchema,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    async connectClient() {
+      const listener = new pg.Client({ connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+      await listener.connect();
+      return listener;
+    },
     describe: `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}${schema ? ` (schema ${schema})` : ''}`,
     close: () => db.destroy(),
   };

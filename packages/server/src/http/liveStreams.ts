@@ -10,8 +10,10 @@ export const STREAM_SESSION_CHECK_MS = 1000;
  * The long-lived responses (server-sent events) of each login session, so that they end with
  * the session: at once when it signs out on this process, and within `STREAM_SESSION_CHECK_MS`
  * when it expires (by the injected clock) or signs out on another process sharing the database.
+ * Its timer, running while any stream is open, is the process's one tick for everything live:
+ * `alsoEachTick` runs there too (the notification feed's read, the SQLite lock-change poll).
  */
-export function createLiveStreams(deps: { db: Executor; clock: Clock; logger: FastifyBaseLogger; checkMs?: number }) {
+export function createLiveStreams(deps: { db: Executor; clock: Clock; logger: FastifyBaseLogger; checkMs?: number; alsoEachTick?: Array<() => Promise<void>> }) {
   const bySession = new Map<string, Set<() => void>>();
   let timer: ReturnType<typeof setInterval> | null = null;
   let checking = false;
@@ -45,6 +47,11 @@ export function createLiveStreams(deps: { db: Executor; clock: Clock; logger: Fa
     }
   }
 
+  /** The process's one timer for everything live: session checks, the notification feed, lock changes. */
+  async function tick(): Promise<void> {
+    await Promise.all([check(), ...(deps.alsoEachTick ?? []).map((f) => f().catch((err: unknown) => deps.logger.warn({ err }, 'live streams: a tick failed')))]);
+  }
+
   return {
     /** Registers a stream's `end`; returns the function that forgets it (when it closes by itself). */
     add(tokenHash: string, end: () => void): () => void {
@@ -52,7 +59,7 @@ export function createLiveStreams(deps: { db: Executor; clock: Clock; logger: Fa
       if (!ends) bySession.set(tokenHash, (ends = new Set()));
       ends.add(end);
       if (!timer) {
-        timer = setInterval(() => void check(), deps.checkMs ?? STREAM_SESSION_CHECK_MS);
+        timer = setInterval(() => void tick(), deps.checkMs ?? STREAM_SESSION_CHECK_MS);
         timer.unref();
       }
       return () => {

@@ -27,6 +27,7 @@ import type { DeviceService } from '../services/devices.js';
 import type { WebhookService } from '../services/webhooks.js';
 import type { CombinationService } from '../services/combinations.js';
 import type { NotificationFeed } from '../services/notificationFeed.js';
+import type { LockChanges } from '../services/lockChanges.js';
 import type { LiveStreams } from './liveStreams.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -44,6 +45,7 @@ export interface RouteContext {
   locks: LockService;
   notifications: NotificationService;
   notificationFeed: NotificationFeed;
+  lockChanges: LockChanges;
   apps: ExtensionAppService;
   fixtures: FixtureService;
   keys: DeveloperKeyService;

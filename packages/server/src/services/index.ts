@@ -15,6 +15,7 @@ import { createLockService } from './locks.js';
 import { createMainTokenService } from './mainTokens.js';
 import { createNotificationService } from './notifications.js';
 import { createNotificationFeed } from './notificationFeed.js';
+import { createLockChanges } from './lockChanges.js';
 import { createRegularActionService } from './regularActions.js';
 import { createRequirementService } from './requirements.js';
 import { createRetentionService } from './retention.js';
@@ -49,7 +50,9 @@ export interface ServiceContainerDeps {
  */
 export function createServices({ config, database, clock, wallClock = systemClock, ids, logger, workerId, leaseMs }: ServiceContainerDeps) {
   const base = { db: database.db, clock, ids };
-  const notificationFeed = createNotificationFeed(base, { onError: (err) => logger.warn({ err }, 'live notification feed: read failed; retried on the next tick') });
+  // Read on the live streams' tick (createLiveStreams), one timer per process for both.
+  const notificationFeed = createNotificationFeed(base, { ownTimer: false, onError: (err) => logger.warn({ err }, 'live notification feed: read failed; retried on the next tick') });
+  const lockChanges = createLockChanges({ database, redisUrl: config.redisUrl, logger });
   const dialect = database.dialect;
   const engine = createLockEngine({ ...base, dialect });
   const regularActions = createRegularActionService({ ...base, dialect });
@@ -109,10 +112,12 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     async close() {
       await audit.settled();
       await notificationFeed.close();
+      await lockChanges.close();
       await devices.close();
       await blobs.close();
     },
     notificationFeed,
+    lockChanges,
     audit,
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),

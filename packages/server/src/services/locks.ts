@@ -338,6 +338,11 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
       return (await loadViews([lock], userId))[0]!;
     },
 
+    /** Throws `not_found` unless the user wears or holds (or is invited to hold) the lock. */
+    async checkParticipant(userId: string, lockId: string): Promise<void> {
+      await participantLock(userId, lockId);
+    },
+
     /** The invited keyholder accepts (takes control) or declines (the lock stays a self-lock). */
     async answerInvitation(user: UserRow, lockId: string, accept: boolean): Promise<{ lockId: string; keyholderStatus: 'accepted' | 'declined' }> {
       const { lock, role } = await participantLock(user.id, lockId);

@@ -16,6 +16,8 @@ export interface FeedOptions {
   lagMs?: number;
   /** Rows read per query page. */
   pageSize?: number;
+  /** False: the caller calls `tick` every `pollMs` (the live streams' one tick per process does). */
+  ownTimer?: boolean;
   /** Where a failed read is reported (the next tick reads the same window again). */
   onError?: (err: unknown) => void;
 }
@@ -98,7 +100,7 @@ export function createNotificationFeed({ db, clock }: Pick<ServiceDeps, 'db' | '
   }
 
   function ensureTimer() {
-    if (!timer) {
+    if (!timer && opts.ownTimer !== false) {
       timer = setInterval(() => {
         tick().catch((err: unknown) => opts.onError?.(err));
       }, pollMs);

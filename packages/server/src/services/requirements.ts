@@ -190,7 +190,7 @@ export function createRequirementService({ db, clock, ids, engine, dialect = 'sq
         }
       }
       const amount = body.amount ?? 1;
-      await insertRequirementProgress(db, { id: ids.objectId(), session_id: session.id, metric: body.metric, amount, occurred_at: occurredAt, created_at: now });
+      await insertRequirementProgress(db, { id: ids.objectId(), session_id: session.id, metric: body.metric, amount, occurred_at: occurredAt, created_at: now }, session.lock_id);
       let window = null;
       if (cfg && cfg.metric === body.metric) {
         const w = windowAt(cfg.cadence, session.created_at, occurredAt);

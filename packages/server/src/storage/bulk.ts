@@ -1,6 +1,7 @@
 import { CompiledQuery, PostgresAdapter, sql } from 'kysely';
 import type { DB, ExtensionAppRow, ExtensionSessionRow, JobRow, LockRow, RequirementWindowRow } from '../db/types.js';
 import type { Executor } from './executor.js';
+import { noteLockChanged } from '../db/lockChanges.js';
 import { newJobRow, type NewJob } from './jobs.js';
 
 /**
@@ -44,11 +45,9 @@ async function sqliteInsert<R extends Record<string, unknown>>(db: Executor, tab
 /** Multi-row INSERT of whole rows (every column), chunked. */
 export async function insertRows<T extends keyof DB & string>(db: Executor, table: T, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
   if (rows.length === 0) return;
-  if (isPostgres(db)) {
-    await sql`INSERT INTO ${sql.table(table)} SELECT * FROM ${pgRows(table, rows)}`.execute(db);
-    return;
-  }
-  for (const part of chunks(rows, Object.keys(rows[0]!).length)) await sqliteInsert(db, table, part);
+  if (isPostgres(db)) await sql`INSERT INTO ${sql.table(table)} SELECT * FROM ${pgRows(table, rows)}`.execute(db);
+  else for (const part of chunks(rows, Object.keys(rows[0]!).length)) await sqliteInsert(db, table, part);
+  if (table === 'history_logs' || table === 'tasks') noteLockChanged(db, ...new Set(rows.map((r) => r.lock_id as string)));
 }
 
 export async function findSessionsByIds(db: Executor, ids: readonly string[]): Promise<ExtensionSessionRow[]> {
@@ -159,6 +158,7 @@ export async function updateLocksBulk(db: Executor, rows: readonly BulkLockUpdat
         frozen_until bigint, pillory_until bigint, pillory_reason text)
       WHERE locks.id = v.id AND locks.version = v.version
       RETURNING locks.id`.execute(db);
+    noteLockChanged(db, ...result.rows.map((r) => r.id));
     return result.rows.length;
   }
   let n = 0;
@@ -176,6 +176,7 @@ export async function updateLocksBulk(db: Executor, rows: readonly BulkLockUpdat
         pillory_reason = v.pillory_reason, version = locks.version + v.changes, updated_at = ${now}
       FROM v WHERE locks.id = v.id AND locks.version = v.version
       RETURNING locks.id`.execute(db);
+    noteLockChanged(db, ...result.rows.map((r) => r.id));
     n += result.rows.length;
   }
   return n;

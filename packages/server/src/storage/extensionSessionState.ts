@@ -1,5 +1,6 @@
 import type { ExtensionSessionRow } from '../db/types.js';
 import type { Executor } from './executor.js';
+import { noteLockChanged } from '../db/lockChanges.js';
 
 /** Reads a session row for a read-modify-write; on PostgreSQL the row stays locked until commit. */
 export async function findSessionForUpdate(db: Executor, id: string, dialect: 'sqlite' | 'postgres'): Promise<ExtensionSessionRow | undefined> {
@@ -22,6 +23,8 @@ export async function updateSessionIfVersion(
     .set({ ...patch, version: version + 1, updated_at: now })
     .where('id', '=', id)
     .where('version', '=', version)
+    .returning('lock_id')
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  if (r) noteLockChanged(db, r.lock_id);
+  return r !== undefined;
 }

@@ -1,9 +1,11 @@
 import type { ExtensionSessionRow, ExtensionSessionsTable } from '../db/types.js';
 import type { Insertable } from 'kysely';
 import type { Executor } from './executor.js';
+import { noteLockChanged } from '../db/lockChanges.js';
 
 export async function insertExtensionSession(db: Executor, row: Insertable<ExtensionSessionsTable>): Promise<void> {
   await db.insertInto('extension_sessions').values(row).execute();
+  noteLockChanged(db, row.lock_id);
 }
 
 export async function findActiveSessionsOfLocks(db: Executor, lockIds: string[]): Promise<ExtensionSessionRow[]> {
@@ -33,15 +35,17 @@ export async function markSessionRemoved(db: Executor, id: string, now: number):
     .set({ removed_at: now, updated_at: now })
     .where('id', '=', id)
     .where('removed_at', 'is', null)
+    .returning('lock_id')
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  if (r) noteLockChanged(db, r.lock_id);
+  return r !== undefined;
 }
 /**
  * Grants (or, with null, takes back) a running session's background access, only if it is not
  * already so: the updated row, or undefined when there was nothing to change (or it was removed).
  */
 export async function setSessionBackground(db: Executor, id: string, grant: { at: number; by: string; role: 'wearer' | 'keyholder' } | null, now: number): Promise<ExtensionSessionRow | undefined> {
-  return db
+  const row = await db
     .updateTable('extension_sessions')
     .set({ background_granted_at: grant?.at ?? null, background_granted_by: grant?.by ?? null, background_role: grant?.role ?? null, updated_at: now })
     .where('id', '=', id)
@@ -49,6 +53,8 @@ export async function setSessionBackground(db: Executor, id: string, grant: { at
     .where('background_granted_at', grant ? 'is' : 'is not', null)
     .returningAll()
     .executeTakeFirst();
+  if (row) noteLockChanged(db, row.lock_id);
+  return row;
 }
 
 export async function findExtensionSession(db: Executor, id: string): Promise<ExtensionSessionRow | undefined> {
@@ -79,7 +85,9 @@ export async function searchSessionsOfApp(db: Executor, s: SessionSearch): Promi
 
 /** The scopes the lock's controller approved for this installation (JSON list). */
 export async function setSessionGrantedScopes(db: Executor, id: string, grantedScopes: string, now: number): Promise<ExtensionSessionRow | undefined> {
-  return db.updateTable('extension_sessions').set({ granted_scopes: grantedScopes, updated_at: now }).where('id', '=', id).where('removed_at', 'is', null).returningAll().executeTakeFirst();
+  const row = await db.updateTable('extension_sessions').set({ granted_scopes: grantedScopes, updated_at: now }).where('id', '=', id).where('removed_at', 'is', null).returningAll().executeTakeFirst();
+  if (row) noteLockChanged(db, row.lock_id);
+  return row;
 }
 
 /** Installations of an app on running locks, with who controls each lock. */

@@ -1,8 +1,10 @@
 import type { HistoryLogRow, NewHistoryLog } from '../db/types.js';
 import type { Executor } from './executor.js';
+import { noteLockChanged } from '../db/lockChanges.js';
 
 export async function insertHistoryLog(db: Executor, row: NewHistoryLog): Promise<void> {
   await db.insertInto('history_logs').values(row).execute();
+  noteLockChanged(db, row.lock_id);
 }
 
 export async function listHistoryLogs(db: Executor, lockId: string, limit: number, before?: string): Promise<HistoryLogRow[]> {

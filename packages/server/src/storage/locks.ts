@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { LockRow, LocksTable, LockUpdate } from '../db/types.js';
 import type { Executor } from './executor.js';
+import { noteLockChanged } from '../db/lockChanges.js';
 
 export async function insertLock(db: Executor, row: Insertable<LocksTable>): Promise<void> {
   await db.insertInto('locks').values(row).execute();
@@ -45,7 +46,9 @@ export async function updateLockIfVersion(db: Executor, id: string, version: num
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  const updated = Number(r.numUpdatedRows) === 1;
+  if (updated) noteLockChanged(db, id);
+  return updated;
 }
 
 /** Reads a lock for a read-modify-write; on PostgreSQL the row stays locked until commit. */

@@ -1,10 +1,13 @@
 import type { Executor } from './executor.js';
+import { noteLockChanged } from '../db/lockChanges.js';
 
 export async function insertRequirementProgress(
   db: Executor,
   row: { id: string; session_id: string; metric: string; amount: number; occurred_at: number; created_at: number },
+  lockId: string,
 ): Promise<void> {
   await db.insertInto('requirement_progress').values(row).execute();
+  noteLockChanged(db, lockId);
 }
 
 /** All-time progress per (session, metric): what progress-based unlock requirements count. */

@@ -1,8 +1,10 @@
 import type { TaskRow } from '../db/types.js';
 import type { Executor } from './executor.js';
+import { noteLockChanged } from '../db/lockChanges.js';
 
 export async function insertTask(db: Executor, row: TaskRow): Promise<void> {
   await db.insertInto('tasks').values(row).execute();
+  noteLockChanged(db, row.lock_id);
 }
 
 export async function findOpenTask(db: Executor, lockId: string): Promise<TaskRow | undefined> {
@@ -19,5 +21,6 @@ export async function findTask(db: Executor, id: string): Promise<TaskRow | unde
 }
 
 export async function updateTask(db: Executor, id: string, patch: Partial<Omit<TaskRow, 'id' | 'lock_id'>>): Promise<void> {
-  await db.updateTable('tasks').set(patch).where('id', '=', id).execute();
+  const r = await db.updateTable('tasks').set(patch).where('id', '=', id).returning('lock_id').executeTakeFirst();
+  if (r) noteLockChanged(db, r.lock_id);
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiError } from '../api.js';
+import { ErrorNotice } from './ErrorNotice.js';
 import { navigate } from '../router.js';
 
 /** Small building blocks shared by the pages. */
@@ -63,41 +63,15 @@ export function remainingNow(timeRemainingSeconds: number, receivedAt: number, n
   return Math.max(0, timeRemainingSeconds - Math.floor(Math.max(0, now - receivedAt) / 1000));
 }
 
-export function errorMessage(e: unknown, fallback = 'Something went wrong'): string {
-  if (e instanceof ApiError) return e.message;
-  if (e instanceof Error && e.message) return e.message;
-  return fallback;
+/** The browser tab's title for this page: "<what> · latch" (each page names itself). */
+export function useTitle(what: string | null | undefined) {
+  useEffect(() => {
+    document.title = what ? `${what} · latch` : 'latch';
+  }, [what]);
 }
 
-/** An API error shown inline: message, catalog code, per-field details and the request id. */
-export function ErrorNote({ error, testId }: { error: unknown; testId?: string }) {
-  if (!error) return null;
-  const api = error instanceof ApiError ? error : null;
-  const details = api && Array.isArray(api.details) ? (api.details as Array<{ path?: string; message?: string }>) : [];
-  return (
-    <div role="alert" className="error" data-testid={testId}>
-      <p>
-        {errorMessage(error)}
-        {api ? (
-          <>
-            {' '}
-            <code className="code">{api.code}</code>
-          </>
-        ) : null}
-      </p>
-      {details.length > 1 ? (
-        <ul>
-          {details.slice(0, 8).map((d, i) => (
-            <li key={i}>
-              {d.path ? <code>{d.path}</code> : null} {d.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {api?.requestId ? <p className="muted small">Request {api.requestId}</p> : null}
-    </div>
-  );
-}
+/** An API error shown inline (see ErrorNotice: a human sentence, the code and request id behind "Details"). */
+export const ErrorNote = ErrorNotice;
 
 /** An in-app link that can carry extra attributes (test ids, classes) the router's Link does not. */
 export function NavLink({ to, children, className, testId, label }: { to: string; children: React.ReactNode; className?: string; testId?: string; label?: string }) {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
-import { ErrorNote, useDevMode } from '../components/ui.js';
+import { ErrorNote, useDevMode, useTitle } from '../components/ui.js';
 
 const PERSONAS = ['wearer', 'keyholder', 'developer'] as const;
 const PERSONA_PASSWORD = 'latch-sandbox';
@@ -41,6 +41,7 @@ function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
   }
 
   const otherQuery = next !== '/' ? `?next=${encodeURIComponent(next)}` : '';
+  useTitle(signup ? 'Create an account' : 'Sign in');
   return (
     <section className="narrow">
       <h1>{signup ? 'Create an account' : 'Sign in'}</h1>

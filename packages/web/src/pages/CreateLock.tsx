@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { navigate } from '../router.js';
 import type { ExtensionSummary, Lock } from '../types.js';
-import { DurationInput, ErrorNote, JsonView, humanDuration } from '../components/ui.js';
+import { DurationInput, ErrorNote, JsonView, humanDuration, useTitle } from '../components/ui.js';
 import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../components/SetupFrame.js';
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
 import { Permissions } from '../components/Permissions.js';
@@ -12,6 +12,7 @@ const TEN_YEARS = 10 * 365 * 86400;
 
 /** Lock yourself: timer, keyholder, modules, extensions with their setup pages. */
 export function CreateLock() {
+  useTitle('New lock');
   const [title, setTitle] = useState('');
   const [duration, setDuration] = useState(86400);
   const [limitMax, setLimitMax] = useState(false);

@@ -3,7 +3,7 @@ import { api, ApiError, request } from '../api.js';
 import { clearBridgeLog, useBridgeLog } from '../bridgeLog.js';
 import { Link } from '../router.js';
 import type { AppView, AuditEntry, KeyView } from '../types.js';
-import { Badge, ErrorNote, NavLink, copyText, formatDate, useDevMode } from '../components/ui.js';
+import { Badge, ErrorNote, NavLink, copyText, formatDate, useDevMode, useTitle } from '../components/ui.js';
 import { AppWebhooks } from './Webhooks.js';
 
 /** packages/protocol/src/scopes.ts (the web bundle does not pull in the server's schema library). */
@@ -393,6 +393,7 @@ function KeysSection({ apps }: { apps: AppView[] }) {
 
 /** The developer console: my extension apps and my developer keys. */
 export function DeveloperConsole() {
+  useTitle('Developer console');
   const [apps, setApps] = useState<AppView[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
@@ -458,6 +459,7 @@ export function DeveloperApp({ appId }: { appId: string }) {
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
   const [audit, setAudit] = useState<AuditEntry[] | null>(null);
+  useTitle(app ? `App ${app.name}` : 'App');
   const [auditMore, setAuditMore] = useState(false);
   const [auditError, setAuditError] = useState<unknown>(null);
   const [filter, setFilter] = useState('');
@@ -651,6 +653,7 @@ function ServerRequests({ filter }: { filter: string }) {
 
 /** Recent bridge messages (and the request ids they caused); in dev mode, the server's own request log. */
 export function Inspector() {
+  useTitle('Bridge inspector');
   const log = useBridgeLog();
   const dev = useDevMode();
   const [filter, setFilter] = useState('');

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../api.js';
+import { humanError } from '../errorMessages.js';
+import { useTitle } from '../components/ui.js';
 import { BridgeHost } from '../bridge/parent.js';
 import { createNonce, frameableOrigin, launchUrl, type LaunchPayload } from '../bridge/protocol.js';
 import { logBridge } from '../bridgeLog.js';
@@ -47,6 +49,7 @@ export function ExtensionHostPage({ lockId, sessionId }: { lockId: string; sessi
   const [height, setHeight] = useState(480);
   const iframeRef = useRef<HTMLIFrameElement>(null);
   const hostRef = useRef<BridgeHost | null>(null);
+  useTitle(launch ? `Extension ${launch.extension.name}` : 'Extension');
   // The nonce and theme at open time belong to this launch; theme changes go over the bridge.
   const nonce = useMemo(() => createNonce(), [launch?.mainToken]);
   const openTheme = useRef(theme);
@@ -66,7 +69,7 @@ export function ExtensionHostPage({ lockId, sessionId }: { lockId: string; sessi
         openTheme.current = theme;
         setLaunch(l);
       })
-      .catch((e: unknown) => !cancelled && setError(e instanceof ApiError ? `${e.message} (${e.code})` : 'Could not open the extension'));
+      .catch((e: unknown) => !cancelled && setError(e instanceof ApiError ? humanError(e.code, 'Could not open the extension') : 'Could not open the extension'));
     return () => {
       cancelled = true;
     };

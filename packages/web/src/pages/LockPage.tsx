@@ -1,21 +1,13 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { Link, navigate } from '../router.js';
 import type { HistoryEntry, Lock, Metadata } from '../types.js';
-import { Badge, DurationInput, ErrorNote, NavLink, formatDate, formatDuration, humanDuration, remainingNow, useTick } from '../components/ui.js';
+import { Badge, DurationInput, ErrorNote, NavLink, formatDate, formatDuration, humanDuration, remainingNow, useTick, useTitle } from '../components/ui.js';
 import { ManageExtensions } from './ManageExtensions.js';
+import { useAction, type Done } from './lock/actions.js';
+import { coalesce, useLockLive } from './lock/LockLive.js';
+import { TaskPanel } from './lock/TaskPanel.js';
 import { CombinationPanel } from '../components/CombinationPanel.js';
-
-const REFRESH_MS = 4000;
-const METADATA_EVERY = 3; // refreshes
-
-interface ActionResult {
-  ok: true;
-  action: string;
-  changed: boolean;
-  detail: Record<string, unknown>;
-  lock: Lock;
-}
 
 /** A sentence for each reason the server gives for holding the lock. */
 export function reasonText(reason: string, lock: Lock): string {
@@ -80,29 +72,6 @@ function Countdown({ lock, receivedAt }: { lock: Lock; receivedAt: number }) {
   );
 }
 
-/** One keyholder-control form: runs a lock action, shows its error inline with the code. */
-function useAction(lockId: string, onDone: (lock: Lock, message: string) => void) {
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const run = async (name: string, params: unknown, message: string) => {
-    setBusy(name);
-    setError(null);
-    try {
-      const res = await api<ActionResult>(`/api/locks/${lockId}/actions`, { method: 'POST', body: params === undefined ? { name } : { name, params } });
-      onDone(res.lock, res.changed ? message : `${message} (nothing changed)`);
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  };
-  return { busy, error, run };
-}
-
-type Done = (lock: Lock, message: string) => void;
-
 function ControlCard({ title, children, error }: { title: string; children: React.ReactNode; error: unknown }) {
   const id = `ctl-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
   return (
@@ -162,7 +131,6 @@ function PilloryControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
   const { busy, error, run } = useAction(lock.id, onDone);
   return (
     <ControlCard title="Pillory" error={error}>
-      {!lock.settings.pillory.enabled ? <p className="muted small">The pillory is off for this lock (see Settings).</p> : null}
       {lock.pillory ? (
         <>
           <p>In the pillory until {formatDate(lock.pillory.until)}{lock.pillory.reason ? ` — “${lock.pillory.reason}”` : ''}.</p>
@@ -199,7 +167,6 @@ function TaskControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
   const { busy, error, run } = useAction(lock.id, onDone);
   return (
     <ControlCard title="Assign a task" error={error}>
-      {!lock.settings.tasks.enabled ? <p className="muted small">Tasks are off for this lock (see Settings).</p> : null}
       {lock.currentTask ? <p className="muted small">Assigning replaces the open task.</p> : null}
       <form
         className="stack"
@@ -234,7 +201,6 @@ function HygienicControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
   const { busy, error, run } = useAction(lock.id, onDone);
   return (
     <ControlCard title="Hygienic opening" error={error}>
-      {!lock.settings.hygienicOpening.enabled ? <p className="muted small">Hygienic opening is off for this lock (see Settings).</p> : null}
       {lock.hygienicOpening ? (
         <p>Open since {formatDate(lock.hygienicOpening.startedAt)}; relock by {formatDate(lock.hygienicOpening.relockBy)}.</p>
       ) : (
@@ -246,6 +212,22 @@ function HygienicControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
         </>
       )}
     </ControlCard>
+  );
+}
+
+/**
+ * The controls of the lock's optional modules, each only while it is on (Settings turns them on):
+ * a module that is off offers nothing to press. A pillory still running when it was turned off can
+ * still be ended.
+ */
+function ModuleControls({ lock, onDone }: { lock: Lock; onDone: Done }) {
+  const s = lock.settings;
+  return (
+    <>
+      {s.pillory.enabled || lock.pillory ? <PilloryControl lock={lock} onDone={onDone} /> : null}
+      {s.tasks.enabled ? <TaskControl lock={lock} onDone={onDone} /> : null}
+      {s.hygienicOpening.enabled ? <HygienicControl lock={lock} onDone={onDone} /> : null}
+    </>
   );
 }
 
@@ -331,43 +313,6 @@ function SettingsControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
         </p>
       </div>
     </ControlCard>
-  );
-}
-
-function TaskPanel({ lock, canControl, onDone }: { lock: Lock; canControl: boolean; onDone: Done }) {
-  const t = lock.currentTask;
-  const { busy, error, run } = useAction(lock.id, onDone);
-  if (!t) return null;
-  return (
-    <section className="card stack" aria-labelledby="task-h" data-testid="current-task">
-      <h2 id="task-h">Current task</h2>
-      <p className="task-text">{t.text}</p>
-      <div className="row wrap badges">
-        <Badge tone="info">{t.points} points</Badge>
-        {t.durationSeconds ? <Badge>{humanDuration(t.durationSeconds)} timer</Badge> : null}
-        {t.verificationRequired ? <Badge tone="warn">Needs verification</Badge> : null}
-      </div>
-      <p className="muted small">
-        Assigned by {t.assignedBy} on {formatDate(t.createdAt)}
-        {t.timerEndsAt ? ` · timer ends ${formatDate(t.timerEndsAt)}` : ''}
-      </p>
-      {canControl ? (
-        <div className="row wrap">
-          {t.durationSeconds && !t.timerEndsAt ? (
-            <button type="button" disabled={!!busy} onClick={() => void run('task.start_timer', undefined, 'Task timer started.')}>
-              Start timer
-            </button>
-          ) : null}
-          <button type="button" disabled={!!busy} onClick={() => void run('task.complete', { successful: true }, 'Task completed.')} data-testid="task-done">
-            Mark done
-          </button>
-          <button type="button" disabled={!!busy} onClick={() => void run('task.complete', { successful: false }, 'Task failed.')} data-testid="task-failed">
-            Mark failed
-          </button>
-        </div>
-      ) : null}
-      <ErrorNote error={error} />
-    </section>
   );
 }
 
@@ -525,8 +470,6 @@ function LockView({ lockId }: { lockId: string }) {
   const [relockError, setRelockError] = useState<unknown>(null);
   const [inviteError, setInviteError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const refreshes = useRef(0);
-  const inFlight = useRef(false);
 
   const loadMetadata = useCallback(async (l: Lock) => {
     const entries = await Promise.all(
@@ -550,35 +493,23 @@ function LockView({ lockId }: { lockId: string }) {
     [],
   );
 
-  const load = useCallback(
-    async (withMetadata = false) => {
-      if (inFlight.current) return;
-      inFlight.current = true;
-      try {
-        const l = await api<Lock>(`/api/locks/${lockId}/status`);
-        accept(l);
-        if (withMetadata || refreshes.current % METADATA_EVERY === 0) void loadMetadata(l);
-        if (refreshes.current % METADATA_EVERY === 0) setHistoryVersion((v) => v + 1);
-        refreshes.current += 1;
-      } catch (e) {
-        setLoadError(e);
-      } finally {
-        inFlight.current = false;
-      }
-    },
+  /** The lock, its extensions' metadata and the history, fresh: on every pushed change and (re)connect. */
+  const load = useMemo(
+    () =>
+      coalesce(async () => {
+        try {
+          const l = await api<Lock>(`/api/locks/${lockId}/status`);
+          accept(l);
+          void loadMetadata(l);
+          setHistoryVersion((v) => v + 1);
+        } catch (e) {
+          setLoadError(e);
+        }
+      }),
     [lockId, accept, loadMetadata],
   );
-
-  useEffect(() => {
-    setLock(null);
-    setMetadata({});
-    refreshes.current = 0;
-    void load(true);
-    const t = window.setInterval(() => {
-      if (document.visibilityState === 'visible') void load();
-    }, REFRESH_MS);
-    return () => window.clearInterval(t);
-  }, [load]);
+  const live = useLockLive(lockId, load);
+  useTitle(lock ? `Lock ${lock.title}` : 'Lock');
 
   const afterAction: Done = (l, message) => {
     accept(l);
@@ -599,7 +530,7 @@ function LockView({ lockId }: { lockId: string }) {
       afterAction(l, 'Unlocked.');
     } catch (e) {
       setUnlockError(e);
-      void load(true);
+      void load();
     } finally {
       setBusy(null);
     }
@@ -612,8 +543,7 @@ function LockView({ lockId }: { lockId: string }) {
       await api(`/api/locks/${lockId}/invitation`, { method: 'POST', body: { accept } });
       if (!accept) return navigate('/');
       setStatus('You now hold the key.');
-      await load(true);
-      setHistoryVersion((v) => v + 1);
+      await load();
     } catch (e) {
       setInviteError(e);
     } finally {
@@ -660,7 +590,7 @@ function LockView({ lockId }: { lockId: string }) {
   const holds = locked && (!u.unlockable || u.blockers.length > 0);
 
   return (
-    <section className="lock-page">
+    <section className="lock-page" data-live={live ? 'on' : 'off'}>
       <p>
         <Link to="/">← My locks</Link>
       </p>
@@ -812,9 +742,7 @@ function LockView({ lockId }: { lockId: string }) {
           <div className="controls-grid">
             <TimeControl lock={lock} onDone={afterAction} />
             <FreezeControl lock={lock} onDone={afterAction} />
-            <PilloryControl lock={lock} onDone={afterAction} />
-            <TaskControl lock={lock} onDone={afterAction} />
-            <HygienicControl lock={lock} onDone={afterAction} />
+            <ModuleControls lock={lock} onDone={afterAction} />
             <SettingsControl lock={lock} onDone={afterAction} />
           </div>
           <ManageExtensions lock={lock} onChanged={afterExtensionsChanged} />

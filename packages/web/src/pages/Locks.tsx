@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { navigate } from '../router.js';
 import type { Lock } from '../types.js';
-import { Badge, ErrorNote, NavLink, formatDate, formatDuration, remainingNow, useTick } from '../components/ui.js';
+import { Badge, ErrorNote, NavLink, formatDate, formatDuration, remainingNow, useTick, useTitle } from '../components/ui.js';
 
 interface Page {
   results: Lock[];
@@ -82,6 +82,7 @@ function LockCard({ lock, receivedAt, now, onAnswer }: { lock: Lock; receivedAt:
 
 /** My locks as wearer and as keyholder, with pending invitations first. */
 export function Locks() {
+  useTitle('My locks');
   const [locks, setLocks] = useState<Lock[] | null>(null);
   const [hasMore, setHasMore] = useState(false);
   const [receivedAt, setReceivedAt] = useState(() => Date.now());

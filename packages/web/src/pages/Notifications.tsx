@@ -3,7 +3,7 @@ import { BellIcon } from '../components/icons.js';
 import { api } from '../api.js';
 import { useSession } from '../session.js';
 import type { Notification } from '../types.js';
-import { Badge, ErrorNote, NavLink, formatDate } from '../components/ui.js';
+import { Badge, ErrorNote, NavLink, formatDate, useTitle } from '../components/ui.js';
 
 interface Page {
   results: Notification[];
@@ -36,6 +36,7 @@ async function markRead(ids?: string[]): Promise<number> {
 
 /** My notifications, newest first: mark one or all read. */
 export function Notifications() {
+  useTitle('Notifications');
   const [items, setItems] = useState<Notification[] | null>(null);
   const [hasMore, setHasMore] = useState(false);
   const [onlyUnread, setOnlyUnread] = useState(false);

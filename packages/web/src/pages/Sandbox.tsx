@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { useSession } from '../session.js';
 import type { ClockView } from '../types.js';
-import { ErrorNote, JsonView, NavLink, formatDate, useDevMode } from '../components/ui.js';
+import { ErrorNote, JsonView, NavLink, formatDate, useDevMode, useTitle } from '../components/ui.js';
 
 const PERSONAS = ['wearer', 'keyholder', 'developer'] as const;
 const PERSONA_PASSWORD = 'latch-sandbox';
@@ -27,6 +27,7 @@ interface World {
 
 /** The dev-mode sandbox: switch persona, build a fresh world, move the virtual clock. */
 export function Sandbox() {
+  useTitle('Sandbox');
   const dev = useDevMode();
   const { me, refresh } = useSession();
   const [clock, setClock] = useState<ClockView | null>(null);

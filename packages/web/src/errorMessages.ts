@@ -1,0 +1,73 @@
+import type { ErrorCode } from '@latch/protocol';
+
+/**
+ * What each code of the closed error catalog means to a person using the web UI. Typed against
+ * the catalog: a new code does not build until it has its sentence here.
+ */
+export const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  invalid_request: 'Some of what you entered is not valid.',
+  invalid_params: 'Some of what you entered is not valid.',
+  invalid_state_key: 'The extension sent data latch cannot store.',
+  reserved_key: 'The extension tried to change something only latch may change.',
+  payload_too_large: 'That is too large to send.',
+  state_too_large: 'The extension has stored too much data.',
+  unsupported_media_type: 'This kind of file is not accepted: use a PNG, JPEG, GIF or WebP picture.',
+  not_found: 'This could not be found, or you cannot see it.',
+  method_not_allowed: 'That cannot be done here.',
+  login_required: 'Please sign in again.',
+  invalid_login: 'The username or password is wrong.',
+  password_too_common: 'This password is too common. Choose another.',
+  reserved_name: 'This name is reserved. Choose another.',
+  csrf_token_invalid: 'Your session is out of date. Reload the page and try again.',
+  forbidden: 'You are not allowed to do this.',
+  username_taken: 'This username is already taken.',
+  conflict: 'Someone changed this at the same moment. Try again.',
+  extension_already_installed: 'This extension is already on the lock.',
+  missing_credentials: 'The request had no key.',
+  invalid_credentials: 'The key is unknown or was revoked.',
+  app_scoped_key_required: 'This needs an app key.',
+  user_wide_dev_key_required: 'This needs a user-wide key.',
+  main_token_required: 'The extension was not opened from the lock page.',
+  invalid_main_token: 'The extension’s access is not valid. Open it again from the lock page.',
+  main_token_expired: 'The extension’s access has expired. Open it again from the lock page.',
+  session_mismatch: 'The extension’s access belongs to another lock.',
+  extension_not_enabled: 'This extension is off or was removed from the lock.',
+  insufficient_scope: 'The extension is not allowed to do this.',
+  server_credentials_required: 'Only the extension’s server may do this.',
+  role_not_allowed: 'Your role on this lock does not allow this.',
+  rate_limited: 'Too many attempts. Wait a moment and try again.',
+  lock_ended: 'This lock has already ended.',
+  no_active_lock_session: 'There is no active lock.',
+  idempotency_key_reused: 'This request was already sent with different content.',
+  precondition_failed: 'Someone changed this meanwhile. Reload and try again.',
+  pillory_not_enabled: 'The pillory is off for this lock.',
+  pillory_active: 'The wearer is already in the pillory.',
+  pillory_not_active: 'The wearer is not in the pillory.',
+  tasks_not_enabled: 'Tasks are off for this lock.',
+  no_active_task: 'There is no open task any more.',
+  task_has_no_duration: 'This task has no timer.',
+  task_verification_required: 'This task needs a verification picture first.',
+  task_timer_not_finished: 'The task timer has not run out yet.',
+  hygienic_opening_not_enabled: 'Hygienic opening is off for this lock.',
+  hygienic_opening_active: 'A hygienic opening is already running.',
+  unlock_not_allowed: 'The lock cannot be opened yet.',
+  lock_not_unlocked: 'The combination is shown once the lock is unlocked.',
+  combination_withheld: 'The combination is held back for now, because the lock was deserted.',
+  unknown_action: 'latch does not know this action.',
+  regular_action_unavailable: 'No action is available right now. Try again later.',
+  window_closed: 'This came too late to count.',
+  unknown_metric: 'The extension reported something it is not set up for.',
+  attempt_active: 'Another attempt is still running.',
+  attempt_not_found: 'This attempt could not be found.',
+  unsupported_command: 'The device does not support this.',
+  device_not_available: 'No device is connected, or it cannot be reached.',
+  quota_exceeded: 'There is no room for more files. Delete some first.',
+  invalid_signature: 'This link has expired. Reload the page.',
+  service_unavailable: 'The server is busy or restarting. Try again in a moment.',
+  internal_error: 'Something went wrong on our side.',
+};
+
+/** A short human sentence for an error code (one outside the catalog gets the fallback). */
+export function humanError(code: string | null | undefined, fallback = 'Something went wrong.'): string {
+  return code && Object.hasOwn(ERROR_MESSAGES, code) ? ERROR_MESSAGES[code as ErrorCode] : fallback;
+}
