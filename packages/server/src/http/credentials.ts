@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Scope } from '@latch/protocol';
+import { MAIN_TOKEN_HEADER, type Scope } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
 import { fromJson } from '../db/json.js';
 import type { Clock } from '../clock.js';
@@ -15,7 +15,6 @@ import { roleOf, type LockRole } from '../services/locks.js';
 import { mainTokenProblem } from '../services/mainTokens.js';
 import { rateLimitHeaders, type RateBucket, type RateLimiter } from '../ratelimit.js';
 
-export const MAIN_TOKEN_HEADER = 'x-chastify-main-token';
 export const LOCK_ID_HEADER = 'x-chastify-lock-id';
 
 /** What a route declares about who may call it (DECISIONS §3). */
@@ -174,7 +173,7 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
         return { surface: 'extension', credential: 'cookie', keyId: null, tokenId: null, userId: user.id, role, app: extApp, session, lock };
       }
     }
-    throw new ApiError('missing_credentials', 'Send Authorization: Bearer <developer key> (and x-chastify-main-token for session routes)');
+    throw new ApiError('missing_credentials', `Send Authorization: Bearer <developer key> (and ${MAIN_TOKEN_HEADER} for session routes)`);
   }
 
   /**

@@ -5,20 +5,9 @@ import { Link } from '../router.js';
 import type { AppView, AuditEntry, KeyView } from '../types.js';
 import { Badge, ErrorNote, NavLink, copyText, formatDate, useDevMode } from '../components/ui.js';
 import { AppWebhooks } from './Webhooks.js';
+import { DEFAULT_SCOPES, SCOPES } from '@latch/protocol/wire';
 
-/** packages/protocol/src/scopes.ts (the web bundle does not pull in the server's schema library). */
-const SCOPES: Array<[string, string]> = [
-  ['locks:write', 'Change the lock: time, freeze, pillory, tasks, hygienic opening, settings, device commands'],
-  ['state:write', 'Write the extension state of a session'],
-  ['metadata:write', 'Set unlock blockers and home actions'],
-  ['logs:write', 'Write custom entries to the lock history'],
-  ['notifications:write', 'Send notifications to the wearer or keyholder'],
-  ['regular_actions:write', 'Submit regular actions and change their configuration'],
-  ['requirements:write', 'Record progress for required actions and run attempts'],
-  ['files:write', 'Upload and delete extension files'],
-  ['sessions:background', 'Act on a session without an open launch (needs the lock owner’s approval)'],
-];
-const DEFAULT_SCOPES = SCOPES.map(([s]) => s).filter((s) => s !== 'sessions:background');
+const SCOPE_CHOICES = Object.entries(SCOPES);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -154,7 +143,7 @@ function AppForm({ app, onSaved, submitLabel }: { app: AppView | null; onSaved: 
       <fieldset>
         <legend>Scopes</legend>
         <ul className="plain scopes">
-          {SCOPES.map(([scope, desc]) => (
+          {SCOPE_CHOICES.map(([scope, desc]) => (
             <li key={scope} className="check">
               <input
                 id={`${idp}-scope-${scope}`}

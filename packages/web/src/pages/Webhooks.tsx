@@ -1,21 +1,20 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { Badge, ErrorNote, JsonView, copyText, formatDate } from '../components/ui.js';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol/wire';
 
-/**
- * The event types of DECISIONS §10, as `WEBHOOK_EVENTS` in @latch/protocol says them (the web
- * bundle does not pull in the protocol package; e2e/web.test.ts checks the two lists agree).
- */
-export const WEBHOOK_EVENTS: Array<[type: string, what: string]> = [
-  ['extension_session.created', 'installed on a lock'],
-  ['extension_session.updated', 'state, metadata or regular-actions config written'],
-  ['extension_session.deleted', 'removed from a lock'],
-  ['action_log.created', 'a history entry on a lock it runs on'],
-  ['requirement.window_evaluated', 'a required-progress window evaluated'],
-  ['attempt.failed', 'an attempt ran past its deadline'],
-  ['regular_action.created', 'a regular action accepted'],
-  ['lock.unlocked', 'a lock it runs on unlocked'],
-];
+/** How the form names each event type of DECISIONS §10 (`WEBHOOK_EVENTS` in @latch/protocol has the long form). */
+const EVENT_LABELS: Record<WebhookEventType, string> = {
+  'extension_session.created': 'installed on a lock',
+  'extension_session.updated': 'state, metadata or regular-actions config written',
+  'extension_session.deleted': 'removed from a lock',
+  'action_log.created': 'a history entry on a lock it runs on',
+  'requirement.window_evaluated': 'a required-progress window evaluated',
+  'attempt.failed': 'an attempt ran past its deadline',
+  'regular_action.created': 'a regular action accepted',
+  'lock.unlocked': 'a lock it runs on unlocked',
+};
+export const WEBHOOK_EVENTS: Array<[type: WebhookEventType, what: string]> = WEBHOOK_EVENT_TYPES.map((t) => [t, EVENT_LABELS[t]]);
 
 interface Endpoint {
   id: string;

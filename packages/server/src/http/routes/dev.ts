@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, HttpUrl, ObjectId } from '@latch/protocol';
+import { ALL_SCOPES, ClockView, HttpUrl, ObjectId } from '@latch/protocol';
 import { isAdvanceable } from '../../clock.js';
 import { saveSandboxClock } from '../../services/sandboxClock.js';
 import { ApiError } from '../../errors.js';
@@ -62,17 +62,6 @@ const World = Type.Object({
   lock: Type.Object({ id: ObjectId }),
   session: Type.Object({ id: ObjectId }),
   mainTokens: Type.Object({ wearer: Type.String(), keyholder: Type.Union([Type.String(), Type.Null()]) }),
-});
-
-const ClockView = Type.Object({
-  now: Type.String({ format: 'date-time' }),
-  nowMs: Type.Integer(),
-  advanceable: Type.Boolean(),
-  jobsRun: Type.Optional(
-    Type.Array(Type.Object({ id: ObjectId, kind: Type.String(), key: Type.String(), runAt: Type.String({ format: 'date-time' }), outcome: Type.String(), result: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "What the job reported, e.g. the retention sweep's rows removed per table" })) }), {
-      description: 'The jobs that fell due and ran, in time order',
-    }),
-  ),
 });
 
 /** The sandbox (DECISIONS §13): registered only with LATCH_DEV=1, so these paths 404 otherwise. */

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, HomeAction, HttpUrl, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
+import { ALL_SCOPES, AppView, AuditEntry, HomeAction, HttpUrl, KeyView, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
 import { signedIn } from '../auth.js';
 import { errorResponses } from '../openapi.js';
 import type { App, RouteContext } from '../types.js';
@@ -29,54 +29,6 @@ const AppFields = {
   attemptLimit: Type.Union([Json, Type.Null()]),
 };
 
-const AppView = Type.Object({
-  id: ObjectId,
-  ownerId: ObjectId,
-  slug: Type.String(),
-  name: Type.String(),
-  description: Type.String(),
-  iframeUrl: Type.Union([Type.String(), Type.Null()]),
-  setupUrl: Type.Union([Type.String(), Type.Null()]),
-  allowedOrigins: Type.Array(Type.String()),
-  scopes: Type.Array(Type.String()),
-  defaultConfig: Type.Unknown(),
-  initialMetadata: Type.Unknown(),
-  regularActions: Type.Unknown(),
-  extensionRequirements: Type.Unknown(),
-  attemptLimit: Type.Unknown(),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-});
-
-const KeyView = Type.Object({
-  id: ObjectId,
-  name: Type.String(),
-  kind: Type.Union([Type.Literal('app'), Type.Literal('user')]),
-  appId: Type.Union([ObjectId, Type.Null()]),
-  prefix: Type.String(),
-  last4: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
-
-const AuditEntry = Type.Object({
-  id: ObjectId,
-  appId: Type.Union([ObjectId, Type.Null()]),
-  lockId: Type.Union([ObjectId, Type.Null()]),
-  sessionId: Type.Union([ObjectId, Type.Null()]),
-  userId: Type.Union([ObjectId, Type.Null()]),
-  credential: Type.String(),
-  credentialId: Type.Union([ObjectId, Type.Null()]),
-  method: Type.String(),
-  route: Type.String(),
-  action: Type.Union([Type.String(), Type.Null()]),
-  status: Type.Integer(),
-  outcome: Type.Union([Type.Literal('success'), Type.Literal('refused'), Type.Literal('error')]),
-  errorCode: Type.Union([Type.String(), Type.Null()]),
-  requestId: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-});
 const AuditPage = Type.Object({ results: Type.Array(AuditEntry), hasMore: Type.Boolean() });
 const PageQuery = Type.Object(
   { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })), before: Type.Optional(ObjectId) },
