@@ -74,3 +74,69 @@ export const ClockView = Type.Object({
   ),
 });
 export type ClockView = Static<typeof ClockView>;
+
+export const WebhookEndpointView = Type.Object({
+  id: ObjectId,
+  appId: ObjectId,
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  enabled: Type.Boolean(),
+  description: Type.String(),
+  previousSecretExpiresAt: Type.Union([IsoDate, Type.Null()], { description: 'Until then deliveries also carry a signature made with the secret before the last rotation' }),
+  failingSince: Type.Union([IsoDate, Type.Null()], { description: 'Since when every delivery has ended failed; null while healthy. After 5 days latch turns the endpoint off' }),
+  disabledReason: Type.Union([Type.String(), Type.Null()], { description: 'Why latch turned the endpoint off by itself; null when on or turned off by a person' }),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+});
+export type WebhookEndpointView = Static<typeof WebhookEndpointView>;
+
+export const WebhookDeliveryView = Type.Object({
+  id: ObjectId,
+  endpointId: ObjectId,
+  messageId: Type.String({ description: 'The `webhook-id` header: the same on every retry and redelivery' }),
+  eventType: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  attemptCount: Type.Integer(),
+  nextAttemptAt: Nullable(IsoDate),
+  lastAttemptAt: Nullable(IsoDate),
+  lastStatusCode: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  lastDurationMs: Nullable(Type.Integer()),
+  lastResponse: Type.Union([Type.String(), Type.Null()], { description: 'The first ≤ 1 KiB of the last response body' }),
+  createdAt: IsoDate,
+});
+export type WebhookDeliveryView = Static<typeof WebhookDeliveryView>;
+
+export const WebhookDeliveryDetail = Type.Intersect([
+  WebhookDeliveryView,
+  Type.Object({
+    payload: Type.Unknown({ description: 'The JSON body sent: `{type, timestamp, data}`' }),
+    attempts: Type.Array(
+      Type.Object({
+        attempt: Type.Integer(),
+        attemptedAt: IsoDate,
+        succeeded: Type.Boolean(),
+        statusCode: Nullable(Type.Integer()),
+        error: Nullable(Type.String()),
+        durationMs: Type.Integer(),
+        response: Nullable(Type.String()),
+      }),
+    ),
+  }),
+]);
+export type WebhookDeliveryDetail = Static<typeof WebhookDeliveryDetail>;
+
+const SandboxAccount = Type.Object({ id: ObjectId, username: Type.String(), password: Type.String(), userKey: Type.String({ description: 'User-wide developer key (lk_usr_…)' }) });
+
+/** What `POST /api/dev/fixtures` builds: accounts, an app, a lock running it, launch tokens. */
+export const SandboxWorld = Type.Object({
+  baseUrl: Type.String(),
+  wearer: SandboxAccount,
+  keyholder: Nullable(SandboxAccount),
+  developer: SandboxAccount,
+  app: Type.Object({ id: ObjectId, slug: Type.String(), appKey: Type.String({ description: 'App-scoped developer key (lk_app_…)' }) }),
+  lock: Type.Object({ id: ObjectId }),
+  session: Type.Object({ id: ObjectId }),
+  mainTokens: Type.Object({ wearer: Type.String(), keyholder: Nullable(Type.String()) }),
+});
+export type SandboxWorld = Static<typeof SandboxWorld>;

@@ -16,4 +16,8 @@ export type {
   Metadata,
   Notification,
   PublicUser,
+  SandboxWorld,
+  WebhookDeliveryDetail,
+  WebhookDeliveryView,
+  WebhookEndpointView,
 } from '@latch/protocol';

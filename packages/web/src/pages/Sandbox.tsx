@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { useSession } from '../session.js';
-import type { ClockView } from '../types.js';
+import type { ClockView, SandboxWorld } from '../types.js';
 import { ErrorNote, JsonView, NavLink, formatDate, useDevMode } from '../components/ui.js';
 import { Table } from '../components/Table.js';
 
@@ -15,16 +15,7 @@ const STEPS: Array<[string, number]> = [
   ['+7 days', 7 * 86400],
 ];
 
-interface World {
-  baseUrl: string;
-  wearer: { id: string; username: string; password: string; userKey: string };
-  keyholder: { id: string; username: string; password: string; userKey: string } | null;
-  developer: { id: string; username: string; password: string; userKey: string };
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
+type World = SandboxWorld;
 
 /** The dev-mode sandbox: switch persona, build a fresh world, move the virtual clock. */
 export function Sandbox() {

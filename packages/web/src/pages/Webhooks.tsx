@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { Badge, ErrorNote, JsonView, copyText, formatDate } from '../components/ui.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol/wire';
 import { Table } from '../components/Table.js';
+import type { WebhookDeliveryDetail, WebhookDeliveryView, WebhookEndpointView } from '../types.js';
 
 /** How the form names each event type of DECISIONS §10 (`WEBHOOK_EVENTS` in @latch/protocol has the long form). */
 const EVENT_LABELS: Record<WebhookEventType, string> = {
@@ -17,36 +18,9 @@ const EVENT_LABELS: Record<WebhookEventType, string> = {
 };
 export const WEBHOOK_EVENTS: Array<[type: WebhookEventType, what: string]> = WEBHOOK_EVENT_TYPES.map((t) => [t, EVENT_LABELS[t]]);
 
-interface Endpoint {
-  id: string;
-  url: string;
-  events: string[];
-  enabled: boolean;
-  description: string;
-  previousSecretExpiresAt: string | null;
-  failingSince: string | null;
-  disabledReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface Delivery {
-  id: string;
-  messageId: string;
-  eventType: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  attemptCount: number;
-  nextAttemptAt: string | null;
-  lastAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: string;
-}
-
-interface DeliveryDetail extends Delivery {
-  payload: unknown;
-  attempts: Array<{ attempt: number; attemptedAt: string; succeeded: boolean; statusCode: number | null; error: string | null; durationMs: number; response: string | null }>;
-}
+type Endpoint = WebhookEndpointView;
+type Delivery = WebhookDeliveryView;
+type DeliveryDetail = WebhookDeliveryDetail;
 
 const STATUS_TONE = { pending: 'info', succeeded: 'ok', failed: 'danger' } as const;
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, ClockView, HttpUrl, ObjectId } from '@latch/protocol';
+import { ALL_SCOPES, ClockView, HttpUrl, ObjectId, SandboxWorld as World } from '@latch/protocol';
 import { isAdvanceable } from '../../clock.js';
 import { saveSandboxClock } from '../../services/sandboxClock.js';
 import { ApiError } from '../../errors.js';
@@ -7,7 +7,6 @@ import { errorResponses } from '../openapi.js';
 import { registerInspector } from '../inspector.js';
 import type { App, RouteContext } from '../types.js';
 
-const Account = Type.Object({ id: ObjectId, username: Type.String(), password: Type.String(), userKey: Type.String({ description: 'User-wide developer key (lk_usr_…)' }) });
 const ConfigObject = Type.Record(Type.String(), Type.Unknown());
 const Url = HttpUrl;
 
@@ -52,17 +51,6 @@ const FixtureBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const World = Type.Object({
-  baseUrl: Type.String(),
-  wearer: Account,
-  keyholder: Type.Union([Account, Type.Null()]),
-  developer: Account,
-  app: Type.Object({ id: ObjectId, slug: Type.String(), appKey: Type.String({ description: 'App-scoped developer key (lk_app_…)' }) }),
-  lock: Type.Object({ id: ObjectId }),
-  session: Type.Object({ id: ObjectId }),
-  mainTokens: Type.Object({ wearer: Type.String(), keyholder: Type.Union([Type.String(), Type.Null()]) }),
-});
 
 /** The sandbox (DECISIONS §13): registered only with LATCH_DEV=1, so these paths 404 otherwise. */
 export function devRoutes(app: App, ctx: RouteContext) {
