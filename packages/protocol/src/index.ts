@@ -5,3 +5,4 @@ export * from './extension.js';
 export * from './files.js';
 export * from './devices.js';
 export * from './developer.js';
+export * from './combination.js';
