@@ -2,6 +2,7 @@ import { fixtureWorld, signedInPage, startPlatform, browserSkipReason } from '..
 import fs from 'node:fs';
 import path from 'node:path';
 import { WEB_DIST } from '../packages/server/src/http/web.js';
+import { MAIN_TOKEN_HEADER } from '@latch/protocol/wire';
 import { percentile, type Benchmark, type BenchResult } from './lib.js';
 
 /**
@@ -47,19 +48,19 @@ export const bridgeBench: Benchmark = {
       }, samples)) as number[];
       // The baseline: the same read fetched directly by the host page (the iframe's origin may not call the API itself).
       const direct = (await page.evaluate(
-        async ([n, sessionId, token]) => {
+        async ([n, sessionId, token, header]) => {
           // No named helper functions in here: the bundler's name-keeping would not exist in the page.
           const out: number[] = [];
           for (let i = 0; i < n + 20; i++) {
             const t = performance.now();
-            const res = await fetch(`/api/extensions/sessions/${sessionId}`, { headers: { 'x-chastify-main-token': token }, credentials: 'omit' });
+            const res = await fetch(`/api/extensions/sessions/${sessionId}`, { headers: { [header]: token }, credentials: 'omit' });
             await res.json();
             if (!res.ok) throw new Error(`direct fetch ${res.status}`);
             if (i >= 20) out.push(performance.now() - t);
           }
           return out;
         },
-        [samples, w.session.id, mainToken] as const,
+        [samples, w.session.id, mainToken, MAIN_TOKEN_HEADER] as const,
       )) as number[];
       const times = { bridge, direct };
       await context.close();

@@ -23,11 +23,11 @@ import { testConfig } from '../packages/server/src/config.js';
 import { dropPgSchema, openDatabase, type Database } from '../packages/server/src/db/connect.js';
 import { migrateToLatest } from '../packages/server/src/db/migrate.js';
 import { createIdGenerator } from '../packages/server/src/ids.js';
+import { MAIN_TOKEN_HEADER } from '@latch/protocol/wire';
 import { assertAll2xx, compare, startBareFastify, type Benchmark, type BenchResult, type RunningServer, type Target } from './lib.js';
 
 const NAME = 'extension-session';
 export const PG_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const MAIN_TOKEN_HEADER = 'x-chastify-main-token';
 /** A constant small body: every request bumps the state version, the state itself stays the same size. */
 export const PATCH_BODY = JSON.stringify({ data: { counter: 1 } });
 

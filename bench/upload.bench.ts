@@ -18,6 +18,7 @@ import { testConfig } from '../packages/server/src/config.js';
 import { openDatabase } from '../packages/server/src/db/connect.js';
 import { migrateToLatest } from '../packages/server/src/db/migrate.js';
 import { createIdGenerator } from '../packages/server/src/ids.js';
+import { MAIN_TOKEN_HEADER } from '@latch/protocol/wire';
 import { fmtMiB, median, type Benchmark, type BenchResult } from './lib.js';
 
 const MiB = 1024 * 1024;
@@ -95,7 +96,7 @@ export const uploadBench: Benchmark = {
       const boundary = `----latchbench${randomBytes(6).toString('hex')}`;
       const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.png"\r\nContent-Type: image/png\r\n\r\n`);
       const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-      const auth = { authorization: `Bearer ${world.app.appKey}`, 'x-chastify-main-token': world.mainTokens.wearer };
+      const auth = { authorization: `Bearer ${world.app.appKey}`, [MAIN_TOKEN_HEADER]: world.mainTokens.wearer };
       const filesPath = `/api/extensions/sessions/${world.session.id}/files`;
 
       const durations: number[] = [];

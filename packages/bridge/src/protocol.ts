@@ -4,17 +4,10 @@
  * generated OpenAPI types of the routes behind them).
  */
 import type { paths } from './generated/openapi.js';
+import { BRIDGE_READ_ACTIONS as READ_ACTIONS } from './generated/wire.js';
 
-export const REQ = 'chastify:ext:req';
-export const RESP = 'chastify:ext:resp';
-export const RESIZE = 'chastify:ext:resize';
-export const THEME = 'chastify:ext:theme';
-export const SETUP_INIT = 'chastify:ext:setup:init';
-export const SETUP_READY = 'chastify:ext:setup:ready';
-export const SETUP_CONFIG = 'chastify:ext:setup:config';
-export const SETUP_GET_CONFIG = 'chastify:ext:setup:get_config';
-
-export const PROTOCOL_VERSION = 1;
+/** The message types and version come from @latch/protocol (a generated copy: this SDK has no runtime dependency). */
+export { PROTOCOL_VERSION, REQ, RESIZE, RESP, SETUP_CONFIG, SETUP_GET_CONFIG, SETUP_INIT, SETUP_READY, THEME } from './generated/wire.js';
 
 /** What the host tells the iframe about its look: `ui` in the hash and in `chastify:ext:theme`. */
 export interface BridgeUi {
@@ -87,6 +80,6 @@ export interface BridgeActions {
 }
 export type BridgeAction = keyof BridgeActions;
 
-export const BRIDGE_READ_ACTIONS: readonly BridgeAction[] = ['session.get', 'state.get', 'metadata.get', 'regularActions.get', 'files.capabilities', 'files.list', 'files.get'];
+export const BRIDGE_READ_ACTIONS: readonly BridgeAction[] = READ_ACTIONS;
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

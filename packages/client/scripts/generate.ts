@@ -1,6 +1,7 @@
 /**
  * `npm run generate -w @latch/client`: rewrites the generated OpenAPI types from the server's
- * document: packages/client/src/generated/openapi.ts and packages/bridge/src/generated/openapi.ts.
+ * document (packages/client/src/generated/openapi.ts and packages/bridge/src/generated/openapi.ts)
+ * and the SDKs' copies of the wire constants (`src/generated/wire.ts`, from @latch/protocol).
  */
 import fs from 'node:fs';
 import path from 'node:path';

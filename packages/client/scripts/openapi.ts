@@ -99,11 +99,23 @@ export async function generateBridgeTypes(doc?: OpenAPI3): Promise<string> {
   return HEADER.replace('Types of the latch HTTP API', 'Types of the API routes behind the bridge read actions') + astToString(ast);
 }
 
-/** Both generated files, from one build of the document. */
+/** The wire constants both SDKs ship (`@latch/protocol`'s `src/sdk.ts`, a file with no imports), copied so neither SDK depends on the protocol package at run time. */
+export const WIRE_SOURCE = path.resolve(here, '../../protocol/src/sdk.ts');
+export const WIRE_COPIES = [path.resolve(here, '../src/generated/wire.ts'), path.resolve(here, '../../bridge/src/generated/wire.ts')];
+
+export function generateWireCopy(): string {
+  const source = fs.readFileSync(WIRE_SOURCE, 'utf8');
+  if (/^\s*(import|export \*|export \{[^}]*\} from)/m.test(source)) throw new Error(`${WIRE_SOURCE} must not import anything: the SDKs copy it as is`);
+  return `// GENERATED FILE: do not edit. A copy of packages/protocol/src/sdk.ts; regenerate with \`npm run generate -w @latch/client\`.\n\n${source}`;
+}
+
+/** Every generated file: the OpenAPI types (from one build of the document) and the wire copies. */
 export async function generateAll(): Promise<Array<{ file: string; text: string }>> {
   const doc = await fetchOpenApiDocument();
+  const wire = generateWireCopy();
   return [
     { file: GENERATED_FILE, text: await generateOpenApiTypes(structuredClone(doc)) },
     { file: BRIDGE_GENERATED_FILE, text: await generateBridgeTypes(structuredClone(doc)) },
+    ...WIRE_COPIES.map((file) => ({ file, text: wire })),
   ];
 }

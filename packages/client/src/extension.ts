@@ -36,8 +36,9 @@ import type {
   TaskCompleteInput,
   TaskStartTimerInput,
 } from './types.js';
+import { MAIN_TOKEN_HEADER } from './generated/wire.js';
 
-export const MAIN_TOKEN_HEADER = 'x-chastify-main-token';
+export { MAIN_TOKEN_HEADER };
 
 export interface ExtensionClientOptions extends TransportOptions {
   /** The app-scoped developer key (`lk_app_…` on latch). A backend secret: never ship it to a browser. */

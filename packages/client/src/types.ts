@@ -81,28 +81,8 @@ export type ExternalDeviceCommandResult = SuccessBody<'/api/apps/v1/device-comma
 export type StateWithEtag = SessionState & { etag: string | null };
 
 /**
- * Lock action names of `POST …/action` and `/api/apps/v1/action` (spec 000 "Supported Command
- * Values"). The OpenAPI schema types `name` as a plain string, so the list is the spec's.
+ * Lock action names (spec 000 "Supported Command Values") and device commands (spec 002): the
+ * OpenAPI schema types `name` and `command` as plain strings, so the lists are the protocol's.
  */
-export const ACTION_NAMES = [
-  'add_time',
-  'remove_time',
-  'freeze',
-  'pillory',
-  'unfreeze',
-  'toggle_freeze',
-  'settings.patch',
-  'task.assign',
-  'task.start_timer',
-  'task.complete',
-  'hygienic_unlock.start',
-  'pillory.end',
-] as const;
-export type ActionName = (typeof ACTION_NAMES)[number];
-
-/**
- * Device commands (spec 002 `device.command`). The OpenAPI schema types `command` as a plain
- * string (the list is in its description), so the list is the spec's.
- */
-export const DEVICE_COMMANDS = ['shock.start', 'shock.stop', 'vibration.start', 'vibration.stop', 'all.stop', 'shock.random.set', 'shock.berserk.set'] as const;
-export type DeviceCommandName = (typeof DEVICE_COMMANDS)[number];
+export { ACTION_NAMES, DEVICE_COMMANDS, type ActionName } from './generated/wire.js';
+export type { DeviceCommand as DeviceCommandName } from './generated/wire.js';

@@ -5,10 +5,11 @@ import { describe, it } from 'node:test';
 import { BRIDGE_GENERATED_FILE, GENERATED_FILE, generateAll } from '../scripts/openapi.js';
 
 /**
- * The generated OpenAPI types are checked in (client and bridge); they must be exactly what the
- * server's document produces today, so the SDKs' types cannot drift from the API.
+ * The generated OpenAPI types and wire constants are checked in (client and bridge); they must be
+ * exactly what the server's document and `@latch/protocol` produce today, so the SDKs cannot drift
+ * from the API.
  */
-describe('@latch/client: generated OpenAPI types', () => {
+describe('@latch/client: generated OpenAPI types and wire constants', () => {
   it('regenerating from the live document produces the checked-in files', async () => {
     for (const { file, text } of await generateAll()) {
       const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';

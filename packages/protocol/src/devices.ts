@@ -1,10 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoDate, Nullable, ObjectId } from './schemas.js';
-
-/** Device commands (spec 002 `device.command`, DECISIONS §11). */
-export const DEVICE_COMMANDS = ['shock.start', 'shock.stop', 'vibration.start', 'vibration.stop', 'all.stop', 'shock.random.set', 'shock.berserk.set'] as const;
-export type DeviceCommand = (typeof DEVICE_COMMANDS)[number];
-export const isDeviceCommand = (v: unknown): v is DeviceCommand => typeof v === 'string' && (DEVICE_COMMANDS as readonly string[]).includes(v);
+import { DEVICE_COMMANDS } from './sdk.js';
 
 /** Server-side clamps: out-of-range values are clamped (and reported), never refused. */
 export const DEVICE_LIMITS = {

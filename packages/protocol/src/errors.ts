@@ -85,13 +85,3 @@ export const ERROR_CATALOG = {
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
-
-export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(ERROR_CATALOG, value);
-}
-
-export function statusOf(code: ErrorCode): number {
-  return ERROR_CATALOG[code].status;
-}

@@ -183,6 +183,3 @@ export const SearchBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** Bridge read actions the web host runs for an iframe (DECISIONS §9). */
-export const BRIDGE_READ_ACTIONS = ['session.get', 'state.get', 'metadata.get', 'regularActions.get', 'files.capabilities', 'files.list', 'files.get'] as const;

@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { sql } from 'kysely';
-import { AppsErrorBody, ErrorBody } from '@latch/protocol';
+import { AppsErrorBody, ErrorBody, MAIN_TOKEN_HEADER } from '@latch/protocol';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connect.js';
@@ -110,7 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         securitySchemes: {
           sessionCookie: { type: 'apiKey', in: 'cookie', name: 'latch_session', description: 'First-party login; mutations also need `x-csrf-token`.' },
           developerKey: { type: 'http', scheme: 'bearer', description: 'Developer API key: `lk_app_…` (app-scoped) or `lk_usr_…` (user-wide).' },
-          mainToken: { type: 'apiKey', in: 'header', name: 'x-chastify-main-token', description: 'Launch token from the iframe hash.' },
+          mainToken: { type: 'apiKey', in: 'header', name: MAIN_TOKEN_HEADER, description: 'Launch token from the iframe hash.' },
         },
       },
       tags: [
@@ -118,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'locks', description: 'Locks, keyholders, installed extensions, history' },
         { name: 'notifications', description: 'Notifications of the signed-in user' },
         { name: 'developer console', description: 'Extension apps, developer keys, audit trail' },
-        { name: 'extension sessions', description: 'Chastify/Chaster extension session API: app-scoped key + x-chastify-main-token' },
+        { name: 'extension sessions', description: `Chastify/Chaster extension session API: app-scoped key + ${MAIN_TOKEN_HEADER}` },
         { name: 'external api', description: 'Chastify External API: a user-wide key on your own active lock' },
         { name: 'sandbox', description: 'Dev mode only (LATCH_DEV=1)' },
         { name: 'operations', description: 'Health and readiness' },

@@ -1,15 +1,16 @@
 import type { LoggerOptions } from 'pino';
+import { MAIN_TOKEN_HEADER } from '@latch/protocol/wire';
 
 /** Paths that may carry a credential: they never reach a log line. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
-  'req.headers["x-chastify-main-token"]',
+  `req.headers["${MAIN_TOKEN_HEADER}"]`,
   'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',
-  'headers["x-chastify-main-token"]',
+  `headers["${MAIN_TOKEN_HEADER}"]`,
   '*.password',
   '*.mainToken',
   '*.appKey',

@@ -71,10 +71,4 @@ export async function api<T = unknown>(path: string, opts: CallOptions = {}): Pr
   return res.body as T;
 }
 
-export interface Me {
-  id: string;
-  username: string;
-  profile: { displayName?: string; bio?: string; avatarUrl?: string };
-  showOnlineStatus: boolean;
-  csrfToken: string;
-}
+export type { Me } from '@latch/protocol';

@@ -1,4 +1,4 @@
-import type { Scope } from '@latch/protocol';
+import { MAIN_TOKEN_HEADER, type Scope } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
 import { fromJson } from '../db/json.js';
 import type { Clock } from '../clock.js';
@@ -100,7 +100,7 @@ export interface RequestFacts {
   route: string;
 }
 
-export const MAIN_TOKEN_HEADER = 'x-chastify-main-token';
+export { MAIN_TOKEN_HEADER };
 
 const BEARER = /^Bearer\s+([A-Za-z0-9_\-]{8,200})\s*$/i;
 

@@ -3,24 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { LockSettingsInput } from '@latch/protocol';
 import { ApiError } from '../errors.js';
 
-/** Every action name of spec 000, for `POST …/action` and `/api/apps/v1/action`. */
-export const ACTION_NAMES = [
-  'add_time',
-  'remove_time',
-  'freeze',
-  'pillory',
-  'unfreeze',
-  'toggle_freeze',
-  'settings.patch',
-  'task.assign',
-  'task.start_timer',
-  'task.complete',
-  'hygienic_unlock.start',
-  'pillory.end',
-] as const;
-export type ActionName = (typeof ACTION_NAMES)[number];
-
-export const isActionName = (v: unknown): v is ActionName => typeof v === 'string' && (ACTION_NAMES as readonly string[]).includes(v);
+export { ACTION_NAMES, isActionName, type ActionName } from '@latch/protocol';
 
 export const FREEZE_DEFAULT_SECONDS = 3600;
 export const FREEZE_RANGE = [60, 86400] as const;

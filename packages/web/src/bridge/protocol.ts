@@ -1,24 +1,20 @@
 /** The Chastify iframe bridge protocol (spec 000/002, DECISIONS §9), parent side. */
+import { isObjectId, type BridgeReadAction, type PROTOCOL_VERSION } from '@latch/protocol/wire';
 
-export const REQ = 'chastify:ext:req';
-export const RESP = 'chastify:ext:resp';
-export const RESIZE = 'chastify:ext:resize';
-export const THEME = 'chastify:ext:theme';
-export const SETUP_INIT = 'chastify:ext:setup:init';
-export const SETUP_READY = 'chastify:ext:setup:ready';
-export const SETUP_CONFIG = 'chastify:ext:setup:config';
-export const SETUP_GET_CONFIG = 'chastify:ext:setup:get_config';
+export { REQ, RESIZE, RESP, SETUP_CONFIG, SETUP_GET_CONFIG, SETUP_INIT, SETUP_READY, THEME } from '@latch/protocol/wire';
 
-/** Read actions the host runs through the API with the launch token. */
-export const READ_ACTIONS: Record<string, (sessionId: string, payload: Record<string, unknown>) => string | null> = {
+type ReadRoute = (sessionId: string, payload: Record<string, unknown>) => string | null;
+
+/** Read actions the host runs through the API with the launch token (each of the protocol's, no other). */
+export const READ_ACTIONS: Record<string, ReadRoute> = {
   'session.get': (s) => `/api/extensions/sessions/${s}`,
   'state.get': (s) => `/api/extensions/sessions/${s}/state`,
   'metadata.get': (s) => `/api/extensions/sessions/${s}/metadata`,
   'regularActions.get': (s) => `/api/extensions/sessions/${s}/regular-actions`,
   'files.capabilities': (s) => `/api/extensions/sessions/${s}/files/capabilities`,
   'files.list': (s) => `/api/extensions/sessions/${s}/files`,
-  'files.get': (s, p) => (typeof p.fileId === 'string' && /^[0-9a-f]{24}$/.test(p.fileId) ? `/api/extensions/sessions/${s}/files/${p.fileId}` : null),
-};
+  'files.get': (s, p) => (isObjectId(p.fileId) ? `/api/extensions/sessions/${s}/files/${p.fileId}` : null),
+} satisfies Record<BridgeReadAction, ReadRoute>;
 
 /** Every mutation spec 002 names: refused in the browser, with the backend route to use instead. */
 export const MUTATIONS: Record<string, string> = {
@@ -48,7 +44,7 @@ export const MUTATIONS: Record<string, string> = {
 };
 
 export interface LaunchPayload {
-  bridge: { v: 1; nonce: string; parentOrigin: string };
+  bridge: { v: typeof PROTOCOL_VERSION; nonce: string; parentOrigin: string };
   sessionId: string;
   lockId: string;
   role: 'wearer' | 'keyholder';

@@ -5,20 +5,10 @@ import { Link } from '../router.js';
 import type { AppView, AuditEntry, KeyView } from '../types.js';
 import { Badge, ErrorNote, NavLink, copyText, formatDate, useDevMode, useTitle } from '../components/ui.js';
 import { AppWebhooks } from './Webhooks.js';
+import { Table } from '../components/Table.js';
+import { DEFAULT_SCOPES, SCOPES } from '@latch/protocol/wire';
 
-/** packages/protocol/src/scopes.ts (the web bundle does not pull in the server's schema library). */
-const SCOPES: Array<[string, string]> = [
-  ['locks:write', 'Change the lock: time, freeze, pillory, tasks, hygienic opening, settings, device commands'],
-  ['state:write', 'Write the extension state of a session'],
-  ['metadata:write', 'Set unlock blockers and home actions'],
-  ['logs:write', 'Write custom entries to the lock history'],
-  ['notifications:write', 'Send notifications to the wearer or keyholder'],
-  ['regular_actions:write', 'Submit regular actions and change their configuration'],
-  ['requirements:write', 'Record progress for required actions and run attempts'],
-  ['files:write', 'Upload and delete extension files'],
-  ['sessions:background', 'Act on a session without an open launch (needs the lock owner’s approval)'],
-];
-const DEFAULT_SCOPES = SCOPES.map(([s]) => s).filter((s) => s !== 'sessions:background');
+const SCOPE_CHOICES = Object.entries(SCOPES);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -154,7 +144,7 @@ function AppForm({ app, onSaved, submitLabel }: { app: AppView | null; onSaved: 
       <fieldset>
         <legend>Scopes</legend>
         <ul className="plain scopes">
-          {SCOPES.map(([scope, desc]) => (
+          {SCOPE_CHOICES.map(([scope, desc]) => (
             <li key={scope} className="check">
               <input
                 id={`${idp}-scope-${scope}`}
@@ -340,52 +330,44 @@ function KeysSection({ apps }: { apps: AppView[] }) {
         {status}
       </p>
       <ErrorNote error={error} />
-      {keys?.length === 0 ? <p className="muted">No keys yet.</p> : null}
-      {keys?.length ? (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Keys">
-          <table data-testid="keys-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.id} data-testid={`key-${k.id}`}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>
-                      {k.prefix}…{k.last4}
-                    </code>
-                  </td>
-                  <td>{k.kind === 'app' ? `app: ${appName(k.appId)}` : 'user-wide'}</td>
-                  <td>{formatDate(k.createdAt)}</td>
-                  <td>{k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never'}</td>
-                  <td>{k.revokedAt ? <Badge tone="danger">revoked {formatDate(k.revokedAt)}</Badge> : <Badge tone="ok">active</Badge>}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      <button type="button" className="small-btn" onClick={() => void remove(k)} aria-label={`Delete key ${k.name}`}>
-                        Delete
-                      </button>
-                    ) : (
-                      <button type="button" className="small-btn danger" onClick={() => void revoke(k)} aria-label={`Revoke key ${k.name}`}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {keys ? (
+        <Table
+          label="Keys"
+          testId="keys-table"
+          rows={keys}
+          rowKey={(k) => k.id}
+          rowAttributes={(k) => ({ 'data-testid': `key-${k.id}` })}
+          empty={<p className="muted">No keys yet.</p>}
+          columns={[
+            { header: 'Name', cell: (k) => k.name },
+            {
+              header: 'Key',
+              cell: (k) => (
+                <code>
+                  {k.prefix}…{k.last4}
+                </code>
+              ),
+            },
+            { header: 'Kind', cell: (k) => (k.kind === 'app' ? `app: ${appName(k.appId)}` : 'user-wide') },
+            { header: 'Created', cell: (k) => formatDate(k.createdAt) },
+            { header: 'Last used', cell: (k) => (k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never') },
+            { header: 'State', cell: (k) => (k.revokedAt ? <Badge tone="danger">revoked {formatDate(k.revokedAt)}</Badge> : <Badge tone="ok">active</Badge>) },
+            {
+              header: 'Actions',
+              hideHeader: true,
+              cell: (k) =>
+                k.revokedAt ? (
+                  <button type="button" className="small-btn" onClick={() => void remove(k)} aria-label={`Delete key ${k.name}`}>
+                    Delete
+                  </button>
+                ) : (
+                  <button type="button" className="small-btn danger" onClick={() => void revoke(k)} aria-label={`Revoke key ${k.name}`}>
+                    Revoke
+                  </button>
+                ),
+            },
+          ]}
+        />
       ) : null}
     </section>
   );
@@ -530,47 +512,33 @@ export function DeveloperApp({ appId }: { appId: string }) {
           <input id="audit-filter" value={filter} onChange={(e) => setFilter(e.target.value)} />
         </div>
         <ErrorNote error={auditError} />
-        {audit?.length === 0 ? <p className="muted">No privileged calls yet.</p> : null}
-        {shown.length ? (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit trail">
-            <table data-testid="audit-table">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Call</th>
-                  <th scope="col">Credential</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Code</th>
-                  <th scope="col">Request id</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((a) => (
-                  <tr key={a.id}>
-                    <td>{formatDate(a.createdAt)}</td>
-                    <td>
-                      <code>
-                        {a.method} {a.route}
-                      </code>
-                      {a.action ? <span className="muted small"> ({a.action})</span> : null}
-                    </td>
-                    <td className="small">{a.credential}</td>
-                    <td>{a.status}</td>
-                    <td>
-                      <Badge tone={outcomeTone(a.outcome)}>{a.outcome}</Badge>
-                    </td>
-                    <td>{a.errorCode ? <code>{a.errorCode}</code> : '—'}</td>
-                    <td>
-                      <code className="small">{a.requestId}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : audit?.length ? (
-          <p className="muted">Nothing matches the filter.</p>
+        {audit ? (
+          <Table
+            label="Audit trail"
+            testId="audit-table"
+            rows={shown}
+            rowKey={(a) => a.id}
+            empty={<p className="muted">{audit.length ? 'Nothing matches the filter.' : 'No privileged calls yet.'}</p>}
+            columns={[
+              { header: 'When', cell: (a) => formatDate(a.createdAt) },
+              {
+                header: 'Call',
+                cell: (a) => (
+                  <>
+                    <code>
+                      {a.method} {a.route}
+                    </code>
+                    {a.action ? <span className="muted small"> ({a.action})</span> : null}
+                  </>
+                ),
+              },
+              { header: 'Credential', className: 'small', cell: (a) => a.credential },
+              { header: 'Status', cell: (a) => a.status },
+              { header: 'Outcome', cell: (a) => <Badge tone={outcomeTone(a.outcome)}>{a.outcome}</Badge> },
+              { header: 'Code', cell: (a) => (a.errorCode ? <code>{a.errorCode}</code> : '—') },
+              { header: 'Request id', cell: (a) => <code className="small">{a.requestId}</code> },
+            ]}
+          />
         ) : null}
         {auditMore ? (
           <button type="button" onClick={() => void loadAudit(audit?.[audit.length - 1]?.id)}>
@@ -621,32 +589,13 @@ function ServerRequests({ filter }: { filter: string }) {
       {state.kind === 'error' ? <ErrorNote error={state.error} /> : null}
       {state.kind === 'ok' && !state.rows ? <pre className="json">{JSON.stringify(state.raw, null, 2)}</pre> : null}
       {state.kind === 'ok' && state.rows && rows.length === 0 ? <p className="muted">No requests{filter ? ' match the filter' : ''}.</p> : null}
-      {rows.length ? (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Server requests">
-          <table data-testid="server-requests">
-            <thead>
-              <tr>
-                {columns.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r, i) => (
-                <tr key={i}>
-                  {columns.map((c) => (
-                    <td key={c} className="small">
-                      {cell(r[c])}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <Table
+        label="Server requests"
+        testId="server-requests"
+        rows={rows}
+        rowKey={(_, i) => String(i)}
+        columns={columns.map((c) => ({ header: c, className: 'small', cell: (r: Record<string, unknown>) => cell(r[c]) }))}
+      />
     </section>
   );
 }
@@ -678,43 +627,32 @@ export function Inspector() {
       <section className="card stack" aria-labelledby="bridge-h">
         <h2 id="bridge-h">Bridge messages</h2>
         <p className="muted small">This tab’s extension traffic, newest first ({log.length} recorded).</p>
-        {entries.length === 0 ? (
-          <p className="muted">{log.length ? 'Nothing matches the filter.' : 'Nothing yet: open an extension on a lock.'}</p>
-        ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label="Bridge messages">
-            <table data-testid="bridge-log">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Dir.</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Id</th>
-                  <th scope="col">Result</th>
-                  <th scope="col">Request id</th>
-                  <th scope="col">Session</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e, i) => (
-                  <tr key={`${e.at}-${i}`} className={e.direction === 'drop' ? 'row-warn' : undefined}>
-                    <td className="small">{new Date(e.at).toLocaleTimeString()}</td>
-                    <td>{e.direction === 'in' ? '← in' : e.direction === 'out' ? '→ out' : '✕ dropped'}</td>
-                    <td className="small">{e.type ?? '—'}</td>
-                    <td>{e.action ? <code>{e.action}</code> : '—'}</td>
-                    <td className="small">{e.id ?? '—'}</td>
-                    <td>
-                      {e.ok === true ? <Badge tone="ok">ok</Badge> : e.ok === false ? <Badge tone="danger">{e.code ?? 'error'}</Badge> : null}
-                      {e.reason ? <span className="small"> {e.reason}</span> : null}
-                    </td>
-                    <td>{e.requestId ? <code className="small">{e.requestId}</code> : '—'}</td>
-                    <td className="small">{e.sessionId ? e.sessionId.slice(-6) : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <Table
+          label="Bridge messages"
+          testId="bridge-log"
+          rows={entries}
+          rowKey={(e, i) => `${e.at}-${i}`}
+          rowAttributes={(e) => ({ className: e.direction === 'drop' ? 'row-warn' : undefined })}
+          empty={<p className="muted">{log.length ? 'Nothing matches the filter.' : 'Nothing yet: open an extension on a lock.'}</p>}
+          columns={[
+            { header: 'Time', className: 'small', cell: (e) => new Date(e.at).toLocaleTimeString() },
+            { header: 'Dir.', cell: (e) => (e.direction === 'in' ? '← in' : e.direction === 'out' ? '→ out' : '✕ dropped') },
+            { header: 'Type', className: 'small', cell: (e) => e.type ?? '—' },
+            { header: 'Action', cell: (e) => (e.action ? <code>{e.action}</code> : '—') },
+            { header: 'Id', className: 'small', cell: (e) => e.id ?? '—' },
+            {
+              header: 'Result',
+              cell: (e) => (
+                <>
+                  {e.ok === true ? <Badge tone="ok">ok</Badge> : e.ok === false ? <Badge tone="danger">{e.code ?? 'error'}</Badge> : null}
+                  {e.reason ? <span className="small"> {e.reason}</span> : null}
+                </>
+              ),
+            },
+            { header: 'Request id', cell: (e) => (e.requestId ? <code className="small">{e.requestId}</code> : '—') },
+            { header: 'Session', className: 'small', cell: (e) => (e.sessionId ? e.sessionId.slice(-6) : '—') },
+          ]}
+        />
       </section>
       {dev ? <ServerRequests filter={filter} /> : null}
     </section>
@@ -763,34 +701,22 @@ function AppSessions({ appId }: { appId: string }) {
         </button>
       </div>
       <ErrorNote error={error} />
-      {rows && rows.length === 0 ? <p className="muted">No lock runs this app yet.</p> : null}
-      {rows && rows.length ? (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Sessions">
-          <table data-testid="sessions-table">
-            <thead>
-              <tr>
-                <th scope="col">Session</th>
-                <th scope="col">Lock</th>
-                <th scope="col">Status</th>
-                <th scope="col">Wearer</th>
-                <th scope="col">Keyholder</th>
-                <th scope="col">Installed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.sessionId}>
-                  <td className="mono small">{r.sessionId}</td>
-                  <td>{r.lockTitle}</td>
-                  <td>{r.lockStatus}</td>
-                  <td>{r.wearerUsername ?? '—'}</td>
-                  <td>{r.keyholderUsername ?? '—'}</td>
-                  <td className="small">{formatDate(r.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {rows ? (
+        <Table
+          label="Sessions"
+          testId="sessions-table"
+          rows={rows}
+          rowKey={(r) => r.sessionId}
+          empty={<p className="muted">No lock runs this app yet.</p>}
+          columns={[
+            { header: 'Session', className: 'mono small', cell: (r) => r.sessionId },
+            { header: 'Lock', cell: (r) => r.lockTitle },
+            { header: 'Status', cell: (r) => r.lockStatus },
+            { header: 'Wearer', cell: (r) => r.wearerUsername ?? '—' },
+            { header: 'Keyholder', cell: (r) => r.keyholderUsername ?? '—' },
+            { header: 'Installed', className: 'small', cell: (r) => formatDate(r.createdAt) },
+          ]}
+        />
       ) : null}
       {more && rows?.length ? (
         <button type="button" onClick={() => void load(rows[rows.length - 1]!.sessionId)}>

@@ -7,15 +7,8 @@ import { createNonce, frameableOrigin, launchUrl, type LaunchPayload } from '../
 import { logBridge } from '../bridgeLog.js';
 import { Link, useLocation } from '../router.js';
 import { bridgeUi, useTheme } from '../theme.js';
-
-interface HomeAction {
-  slug: string;
-  title: string;
-  description?: string;
-  icon?: string;
-  badge?: string;
-  intent?: { type: string; title?: string; message?: string; payload?: unknown };
-}
+import type { HomeAction } from '../types.js';
+import { MAIN_TOKEN_HEADER } from '@latch/protocol/wire';
 
 interface Launch {
   sessionId: string;
@@ -103,7 +96,7 @@ export function ExtensionHostPage({ lockId, sessionId }: { lockId: string; sessi
       nonce,
       sessionId: launch.sessionId,
       async get(path) {
-        const res = await fetch(path, { headers: { accept: 'application/json', 'x-chastify-main-token': launch.mainToken }, credentials: 'omit' });
+        const res = await fetch(path, { headers: { accept: 'application/json', [MAIN_TOKEN_HEADER]: launch.mainToken }, credentials: 'omit' });
         const text = await res.text();
         return { status: res.status, body: text ? JSON.parse(text) : null, requestId: res.headers.get('x-request-id') };
       },

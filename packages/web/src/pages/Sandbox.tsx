@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { useSession } from '../session.js';
-import type { ClockView } from '../types.js';
+import type { ClockView, SandboxWorld } from '../types.js';
 import { ErrorNote, JsonView, NavLink, formatDate, useDevMode, useTitle } from '../components/ui.js';
+import { Table } from '../components/Table.js';
 
 const PERSONAS = ['wearer', 'keyholder', 'developer'] as const;
 const PERSONA_PASSWORD = 'latch-sandbox';
@@ -14,16 +15,7 @@ const STEPS: Array<[string, number]> = [
   ['+7 days', 7 * 86400],
 ];
 
-interface World {
-  baseUrl: string;
-  wearer: { id: string; username: string; password: string; userKey: string };
-  keyholder: { id: string; username: string; password: string; userKey: string } | null;
-  developer: { id: string; username: string; password: string; userKey: string };
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
+type World = SandboxWorld;
 
 /** The dev-mode sandbox: switch persona, build a fresh world, move the virtual clock. */
 export function Sandbox() {
@@ -140,35 +132,23 @@ export function Sandbox() {
           ))}
         </div>
         {jobs ? (
-          jobs.length ? (
-            <div className="table-wrap" tabIndex={0} role="region" aria-label="Jobs that ran">
-              <table data-testid="jobs-run">
-                <caption className="visually-hidden">Jobs that ran</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Due</th>
-                    <th scope="col">Outcome</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {jobs.map((j) => (
-                    <tr key={j.id}>
-                      <td>
-                        <code>{j.kind}</code>
-                      </td>
-                      <td>{formatDate(j.runAt)}</td>
-                      <td>{j.outcome}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : (
-            <p className="muted" data-testid="jobs-run">
-              No jobs fell due.
-            </p>
-          )
+          <Table
+            label="Jobs that ran"
+            caption="Jobs that ran"
+            testId="jobs-run"
+            rows={jobs}
+            rowKey={(j) => j.id}
+            empty={
+              <p className="muted" data-testid="jobs-run">
+                No jobs fell due.
+              </p>
+            }
+            columns={[
+              { header: 'Kind', cell: (j) => <code>{j.kind}</code> },
+              { header: 'Due', cell: (j) => formatDate(j.runAt) },
+              { header: 'Outcome', cell: (j) => j.outcome },
+            ]}
+          />
         ) : null}
       </section>
 

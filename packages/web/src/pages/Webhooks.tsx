@@ -1,52 +1,26 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { Badge, ErrorNote, JsonView, copyText, formatDate } from '../components/ui.js';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol/wire';
+import { Table } from '../components/Table.js';
+import type { WebhookDeliveryDetail, WebhookDeliveryView, WebhookEndpointView } from '../types.js';
 
-/**
- * The event types of DECISIONS §10, as `WEBHOOK_EVENTS` in @latch/protocol says them (the web
- * bundle does not pull in the protocol package; e2e/web.test.ts checks the two lists agree).
- */
-export const WEBHOOK_EVENTS: Array<[type: string, what: string]> = [
-  ['extension_session.created', 'installed on a lock'],
-  ['extension_session.updated', 'state, metadata or regular-actions config written'],
-  ['extension_session.deleted', 'removed from a lock'],
-  ['action_log.created', 'a history entry on a lock it runs on'],
-  ['requirement.window_evaluated', 'a required-progress window evaluated'],
-  ['attempt.failed', 'an attempt ran past its deadline'],
-  ['regular_action.created', 'a regular action accepted'],
-  ['lock.unlocked', 'a lock it runs on unlocked'],
-];
+/** How the form names each event type of DECISIONS §10 (`WEBHOOK_EVENTS` in @latch/protocol has the long form). */
+const EVENT_LABELS: Record<WebhookEventType, string> = {
+  'extension_session.created': 'installed on a lock',
+  'extension_session.updated': 'state, metadata or regular-actions config written',
+  'extension_session.deleted': 'removed from a lock',
+  'action_log.created': 'a history entry on a lock it runs on',
+  'requirement.window_evaluated': 'a required-progress window evaluated',
+  'attempt.failed': 'an attempt ran past its deadline',
+  'regular_action.created': 'a regular action accepted',
+  'lock.unlocked': 'a lock it runs on unlocked',
+};
+export const WEBHOOK_EVENTS: Array<[type: WebhookEventType, what: string]> = WEBHOOK_EVENT_TYPES.map((t) => [t, EVENT_LABELS[t]]);
 
-interface Endpoint {
-  id: string;
-  url: string;
-  events: string[];
-  enabled: boolean;
-  description: string;
-  previousSecretExpiresAt: string | null;
-  failingSince: string | null;
-  disabledReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface Delivery {
-  id: string;
-  messageId: string;
-  eventType: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  attemptCount: number;
-  nextAttemptAt: string | null;
-  lastAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: string;
-}
-
-interface DeliveryDetail extends Delivery {
-  payload: unknown;
-  attempts: Array<{ attempt: number; attemptedAt: string; succeeded: boolean; statusCode: number | null; error: string | null; durationMs: number; response: string | null }>;
-}
+type Endpoint = WebhookEndpointView;
+type Delivery = WebhookDeliveryView;
+type DeliveryDetail = WebhookDeliveryDetail;
 
 const STATUS_TONE = { pending: 'info', succeeded: 'ok', failed: 'danger' } as const;
 
@@ -136,48 +110,48 @@ function Deliveries({ appId, endpoint, version }: { appId: string; endpoint: End
         {status}
       </p>
       <ErrorNote error={error} />
-      {rows?.length === 0 ? <p className="muted small">Nothing delivered yet. “Send test” queues a <code>webhook.test</code> event.</p> : null}
-      {rows?.length ? (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Deliveries">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last answer</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.id} data-testid={`delivery-${d.id}`} data-event={d.eventType} data-status={d.status}>
-                  <td>
-                    <code>{d.eventType}</code>
-                  </td>
-                  <td>
-                    <Badge tone={STATUS_TONE[d.status]}>{d.status}</Badge>
-                    {d.status === 'pending' && d.nextAttemptAt ? <span className="muted small"> next {formatDate(d.nextAttemptAt)}</span> : null}
-                  </td>
-                  <td>{d.attemptCount}</td>
-                  <td className="small">{d.lastStatusCode !== null ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? '—')}</td>
-                  <td>{formatDate(d.createdAt)}</td>
-                  <td className="row">
-                    <button type="button" className="small-btn" aria-expanded={open?.id === d.id} onClick={() => void show(d)}>
-                      Details
-                    </button>
-                    <button type="button" className="small-btn" onClick={() => void redeliver(d)} aria-label={`Redeliver ${d.eventType}`}>
-                      Redeliver
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {rows ? (
+        <Table
+          label="Deliveries"
+          rows={rows}
+          rowKey={(d) => d.id}
+          rowAttributes={(d) => ({ 'data-testid': `delivery-${d.id}`, 'data-event': d.eventType, 'data-status': d.status })}
+          empty={
+            <p className="muted small">
+              Nothing delivered yet. “Send test” queues a <code>webhook.test</code> event.
+            </p>
+          }
+          columns={[
+            { header: 'Event', cell: (d) => <code>{d.eventType}</code> },
+            {
+              header: 'Status',
+              cell: (d) => (
+                <>
+                  <Badge tone={STATUS_TONE[d.status]}>{d.status}</Badge>
+                  {d.status === 'pending' && d.nextAttemptAt ? <span className="muted small"> next {formatDate(d.nextAttemptAt)}</span> : null}
+                </>
+              ),
+            },
+            { header: 'Attempts', cell: (d) => d.attemptCount },
+            { header: 'Last answer', className: 'small', cell: (d) => (d.lastStatusCode !== null ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? '—')) },
+            { header: 'Created', cell: (d) => formatDate(d.createdAt) },
+            {
+              header: 'Actions',
+              hideHeader: true,
+              className: 'row',
+              cell: (d) => (
+                <>
+                  <button type="button" className="small-btn" aria-expanded={open?.id === d.id} onClick={() => void show(d)}>
+                    Details
+                  </button>
+                  <button type="button" className="small-btn" onClick={() => void redeliver(d)} aria-label={`Redeliver ${d.eventType}`}>
+                    Redeliver
+                  </button>
+                </>
+              ),
+            },
+          ]}
+        />
       ) : null}
       {hasMore && rows?.length ? (
         <button type="button" onClick={() => void load(rows[rows.length - 1]!.id)}>

@@ -1,12 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, HttpUrl, ObjectId } from '@latch/protocol';
+import { ALL_SCOPES, ClockView, HttpUrl, ObjectId, SandboxWorld as World } from '@latch/protocol';
 import { isAdvanceable } from '../../clock.js';
 import { ApiError } from '../../errors.js';
 import { registerInspector } from '../inspector.js';
 import { route, PUBLIC } from '../route.js';
 import type { App, RouteContext } from '../types.js';
 
-const Account = Type.Object({ id: ObjectId, username: Type.String(), password: Type.String(), userKey: Type.String({ description: 'User-wide developer key (lk_usr_…)' }) });
 const ConfigObject = Type.Record(Type.String(), Type.Unknown());
 const Url = HttpUrl;
 
@@ -52,28 +51,6 @@ const FixtureBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const World = Type.Object({
-  baseUrl: Type.String(),
-  wearer: Account,
-  keyholder: Type.Union([Account, Type.Null()]),
-  developer: Account,
-  app: Type.Object({ id: ObjectId, slug: Type.String(), appKey: Type.String({ description: 'App-scoped developer key (lk_app_…)' }) }),
-  lock: Type.Object({ id: ObjectId }),
-  session: Type.Object({ id: ObjectId }),
-  mainTokens: Type.Object({ wearer: Type.String(), keyholder: Type.Union([Type.String(), Type.Null()]) }),
-});
-
-const ClockView = Type.Object({
-  now: Type.String({ format: 'date-time' }),
-  nowMs: Type.Integer(),
-  advanceable: Type.Boolean(),
-  jobsRun: Type.Optional(
-    Type.Array(Type.Object({ id: ObjectId, kind: Type.String(), key: Type.String(), runAt: Type.String({ format: 'date-time' }), outcome: Type.String(), result: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "What the job reported, e.g. the retention sweep's rows removed per table" })) }), {
-      description: 'The jobs that fell due and ran, in time order',
-    }),
-  ),
-});
 
 /** The sandbox (DECISIONS §13): registered only with LATCH_DEV=1, so these paths 404 otherwise. */
 export function devRoutes(app: App, ctx: Pick<RouteContext, 'clock' | 'fixtures' | 'scheduler' | 'sandboxClock'>) {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { DEVICE_COMMANDS, DEVICE_LIMITS, LockData, ObjectId, type ErrorCode } from '@latch/protocol';
+import { AuditEntry, DEVICE_COMMANDS, DEVICE_LIMITS, LockData, ObjectId, type ErrorCode } from '@latch/protocol';
 
 /** Schemas and error lists that routes under more than one URL prefix share. */
 
@@ -43,23 +43,6 @@ export const COMMAND_DOC =
   `durationSeconds is clamped to ${DEVICE_LIMITS.durationSeconds.min}–${DEVICE_LIMITS.durationSeconds.max}, intensityPct and frequencyPct to 1–100; the response reports the applied values and which were clamped. ` +
   'Timed commands end by themselves; `all.stop` always succeeds.';
 
-const AuditEntry = Type.Object({
-  id: ObjectId,
-  appId: Type.Union([ObjectId, Type.Null()]),
-  lockId: Type.Union([ObjectId, Type.Null()]),
-  sessionId: Type.Union([ObjectId, Type.Null()]),
-  userId: Type.Union([ObjectId, Type.Null()]),
-  credential: Type.String(),
-  credentialId: Type.Union([ObjectId, Type.Null()]),
-  method: Type.String(),
-  route: Type.String(),
-  action: Type.Union([Type.String(), Type.Null()]),
-  status: Type.Integer(),
-  outcome: Type.Union([Type.Literal('success'), Type.Literal('refused'), Type.Literal('error')]),
-  errorCode: Type.Union([Type.String(), Type.Null()]),
-  requestId: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-});
 /** A page of the audit trail (DECISIONS §3), for an app's developer or a lock's participants. */
 export const AuditPage = Type.Object({ results: Type.Array(AuditEntry), hasMore: Type.Boolean() });
 export const AuditPageQuery = Type.Object(

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, HomeAction, HttpUrl, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
+import { ALL_SCOPES, AppView, HomeAction, HttpUrl, KeyView, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
 import { signedIn } from '../../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
 import { AuditPage, AuditPageQuery } from '../schemas.js';
@@ -29,36 +29,6 @@ const AppFields = {
   attemptLimit: Type.Union([Json, Type.Null()]),
 };
 
-const AppView = Type.Object({
-  id: ObjectId,
-  ownerId: ObjectId,
-  slug: Type.String(),
-  name: Type.String(),
-  description: Type.String(),
-  iframeUrl: Type.Union([Type.String(), Type.Null()]),
-  setupUrl: Type.Union([Type.String(), Type.Null()]),
-  allowedOrigins: Type.Array(Type.String()),
-  scopes: Type.Array(Type.String()),
-  defaultConfig: Type.Unknown(),
-  initialMetadata: Type.Unknown(),
-  regularActions: Type.Unknown(),
-  extensionRequirements: Type.Unknown(),
-  attemptLimit: Type.Unknown(),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-});
-
-const KeyView = Type.Object({
-  id: ObjectId,
-  name: Type.String(),
-  kind: Type.Union([Type.Literal('app'), Type.Literal('user')]),
-  appId: Type.Union([ObjectId, Type.Null()]),
-  prefix: Type.String(),
-  last4: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
 
 /** The developer console API: extension apps, developer keys, the audit trail. */
 export function developerRoutes(app: App, ctx: Pick<RouteContext, 'apps' | 'appConsole' | 'keys' | 'audit'>) {

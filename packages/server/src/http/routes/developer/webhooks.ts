@@ -1,12 +1,17 @@
 import { Type } from '@sinclair/typebox';
-import { ObjectId, WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from '@latch/protocol';
+import {
+  ObjectId,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_EVENTS,
+  WebhookDeliveryDetail as DeliveryDetail,
+  WebhookDeliveryView as DeliveryView,
+  WebhookEndpointView as EndpointView,
+} from '@latch/protocol';
 import { signedIn } from '../../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
 import type { App, RouteContext } from '../../types.js';
 
 const tags = ['developer console'];
-const DateTime = Type.String({ format: 'date-time' });
-const NullableString = Type.Union([Type.String(), Type.Null()]);
 
 const EventType = Type.Union(
   WEBHOOK_EVENT_TYPES.map((e) => Type.Literal(e)),
@@ -24,52 +29,10 @@ const Fields = {
   description: Type.String({ maxLength: 500 }),
 };
 
-const EndpointView = Type.Object({
-  id: ObjectId,
-  appId: ObjectId,
-  url: Type.String(),
-  events: Type.Array(Type.String()),
-  enabled: Type.Boolean(),
-  description: Type.String(),
-  previousSecretExpiresAt: Type.Union([DateTime, Type.Null()], { description: 'Until then deliveries also carry a signature made with the secret before the last rotation' }),
-  failingSince: Type.Union([DateTime, Type.Null()], { description: 'Since when every delivery has ended failed; null while healthy. After 5 days latch turns the endpoint off' }),
-  disabledReason: Type.Union([Type.String(), Type.Null()], { description: 'Why latch turned the endpoint off by itself; null when on or turned off by a person' }),
-  createdAt: DateTime,
-  updatedAt: DateTime,
-});
+const Status = DeliveryView.properties.status;
 const WithSecret = Type.Intersect([
   EndpointView,
   Type.Object({ secret: Type.String({ description: 'The `whsec_…` signing secret: shown in this response only' }) }),
-]);
-
-const Status = Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]);
-const DeliveryView = Type.Object({
-  id: ObjectId,
-  endpointId: ObjectId,
-  messageId: Type.String({ description: 'The `webhook-id` header: the same on every retry and redelivery' }),
-  eventType: Type.String(),
-  status: Status,
-  attemptCount: Type.Integer(),
-  nextAttemptAt: Type.Union([DateTime, Type.Null()]),
-  lastAttemptAt: Type.Union([DateTime, Type.Null()]),
-  lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
-  lastError: NullableString,
-  lastDurationMs: Type.Union([Type.Integer(), Type.Null()]),
-  lastResponse: Type.Union([Type.String(), Type.Null()], { description: 'The first ≤ 1 KiB of the last response body' }),
-  createdAt: DateTime,
-});
-const AttemptView = Type.Object({
-  attempt: Type.Integer(),
-  attemptedAt: DateTime,
-  succeeded: Type.Boolean(),
-  statusCode: Type.Union([Type.Integer(), Type.Null()]),
-  error: NullableString,
-  durationMs: Type.Integer(),
-  response: Type.Union([Type.String(), Type.Null()]),
-});
-const DeliveryDetail = Type.Intersect([
-  DeliveryView,
-  Type.Object({ payload: Type.Unknown({ description: 'The JSON body sent: `{type, timestamp, data}`' }), attempts: Type.Array(AttemptView) }),
 ]);
 
 const AppParams = Type.Object({ appId: ObjectId });

@@ -1,0 +1,142 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { IsoDate, Nullable, ObjectId } from './schemas.js';
+
+/** Wire shapes of the developer console (`/api/developer/*`) and the sandbox clock (`/api/dev/clock`). */
+
+export const AppView = Type.Object({
+  id: ObjectId,
+  ownerId: ObjectId,
+  slug: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  iframeUrl: Nullable(Type.String()),
+  setupUrl: Nullable(Type.String()),
+  allowedOrigins: Type.Array(Type.String()),
+  scopes: Type.Array(Type.String()),
+  defaultConfig: Type.Unknown(),
+  initialMetadata: Type.Unknown(),
+  regularActions: Type.Unknown(),
+  extensionRequirements: Type.Unknown(),
+  attemptLimit: Type.Unknown(),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+});
+export type AppView = Static<typeof AppView>;
+
+export const KeyView = Type.Object({
+  id: ObjectId,
+  name: Type.String(),
+  kind: Type.Union([Type.Literal('app'), Type.Literal('user')]),
+  appId: Nullable(ObjectId),
+  prefix: Type.String(),
+  last4: Type.String(),
+  createdAt: IsoDate,
+  lastUsedAt: Nullable(IsoDate),
+  revokedAt: Nullable(IsoDate),
+});
+export type KeyView = Static<typeof KeyView>;
+
+export const AuditEntry = Type.Object({
+  id: ObjectId,
+  appId: Nullable(ObjectId),
+  lockId: Nullable(ObjectId),
+  sessionId: Nullable(ObjectId),
+  userId: Nullable(ObjectId),
+  credential: Type.String(),
+  credentialId: Nullable(ObjectId),
+  method: Type.String(),
+  route: Type.String(),
+  action: Nullable(Type.String()),
+  status: Type.Integer(),
+  outcome: Type.Union([Type.Literal('success'), Type.Literal('refused'), Type.Literal('error')]),
+  errorCode: Nullable(Type.String()),
+  requestId: Type.String(),
+  createdAt: IsoDate,
+});
+export type AuditEntry = Static<typeof AuditEntry>;
+
+export const ClockView = Type.Object({
+  now: IsoDate,
+  nowMs: Type.Integer(),
+  advanceable: Type.Boolean(),
+  jobsRun: Type.Optional(
+    Type.Array(
+      Type.Object({
+        id: ObjectId,
+        kind: Type.String(),
+        key: Type.String(),
+        runAt: IsoDate,
+        outcome: Type.String(),
+        result: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "What the job reported, e.g. the retention sweep's rows removed per table" })),
+      }),
+      { description: 'The jobs that fell due and ran, in time order' },
+    ),
+  ),
+});
+export type ClockView = Static<typeof ClockView>;
+
+export const WebhookEndpointView = Type.Object({
+  id: ObjectId,
+  appId: ObjectId,
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  enabled: Type.Boolean(),
+  description: Type.String(),
+  previousSecretExpiresAt: Type.Union([IsoDate, Type.Null()], { description: 'Until then deliveries also carry a signature made with the secret before the last rotation' }),
+  failingSince: Type.Union([IsoDate, Type.Null()], { description: 'Since when every delivery has ended failed; null while healthy. After 5 days latch turns the endpoint off' }),
+  disabledReason: Type.Union([Type.String(), Type.Null()], { description: 'Why latch turned the endpoint off by itself; null when on or turned off by a person' }),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+});
+export type WebhookEndpointView = Static<typeof WebhookEndpointView>;
+
+export const WebhookDeliveryView = Type.Object({
+  id: ObjectId,
+  endpointId: ObjectId,
+  messageId: Type.String({ description: 'The `webhook-id` header: the same on every retry and redelivery' }),
+  eventType: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  attemptCount: Type.Integer(),
+  nextAttemptAt: Nullable(IsoDate),
+  lastAttemptAt: Nullable(IsoDate),
+  lastStatusCode: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  lastDurationMs: Nullable(Type.Integer()),
+  lastResponse: Type.Union([Type.String(), Type.Null()], { description: 'The first ≤ 1 KiB of the last response body' }),
+  createdAt: IsoDate,
+});
+export type WebhookDeliveryView = Static<typeof WebhookDeliveryView>;
+
+export const WebhookDeliveryDetail = Type.Intersect([
+  WebhookDeliveryView,
+  Type.Object({
+    payload: Type.Unknown({ description: 'The JSON body sent: `{type, timestamp, data}`' }),
+    attempts: Type.Array(
+      Type.Object({
+        attempt: Type.Integer(),
+        attemptedAt: IsoDate,
+        succeeded: Type.Boolean(),
+        statusCode: Nullable(Type.Integer()),
+        error: Nullable(Type.String()),
+        durationMs: Type.Integer(),
+        response: Nullable(Type.String()),
+      }),
+    ),
+  }),
+]);
+export type WebhookDeliveryDetail = Static<typeof WebhookDeliveryDetail>;
+
+const SandboxAccount = Type.Object({ id: ObjectId, username: Type.String(), password: Type.String(), userKey: Type.String({ description: 'User-wide developer key (lk_usr_…)' }) });
+
+/** What `POST /api/dev/fixtures` builds: accounts, an app, a lock running it, launch tokens. */
+export const SandboxWorld = Type.Object({
+  baseUrl: Type.String(),
+  wearer: SandboxAccount,
+  keyholder: Nullable(SandboxAccount),
+  developer: SandboxAccount,
+  app: Type.Object({ id: ObjectId, slug: Type.String(), appKey: Type.String({ description: 'App-scoped developer key (lk_app_…)' }) }),
+  lock: Type.Object({ id: ObjectId }),
+  session: Type.Object({ id: ObjectId }),
+  mainTokens: Type.Object({ wearer: Type.String(), keyholder: Nullable(Type.String()) }),
+});
+export type SandboxWorld = Static<typeof SandboxWorld>;
