@@ -66,6 +66,16 @@ export interface Lock {
   timeRemainingSeconds: number | null;
   hiddenTimer: boolean;
   maxEndsAt: string | null;
+  /** The initial range the end was drawn from. */
+  minDate: string | null;
+  maxDate: string | null;
+  /** Minimum lock time: nobody unlocks before it. */
+  minLimitDate: string | null;
+  /** Has a limit lock time (`maxEndsAt`, hidden with the timer). */
+  limitLockTime: boolean;
+  hideTimeLogs: boolean;
+  isTestLock: boolean;
+  sharedLockId: string | null;
   settings: LockSettings;
   frozenUntil: string | null;
   pillory: { until: string; reason: string | null } | null;
@@ -190,4 +200,60 @@ export interface ClockView {
   nowMs: number;
   advanceable: boolean;
   jobsRun?: Array<{ id: string; kind: string; key: string; runAt: string; outcome: string }>;
+}
+
+/** A lock template a keyholder publishes as `/shared/:id`. */
+export interface SharedLockTemplate {
+  durationSeconds?: number;
+  randomDuration?: { minSeconds: number; maxSeconds: number };
+  maxDurationSeconds?: number;
+  minLimitDurationSeconds?: number;
+  hiddenTimer?: boolean;
+  hideTimeLogs?: boolean;
+  settings?: Partial<{ tasks: Partial<LockSettings['tasks']>; hygienicOpening: Partial<LockSettings['hygienicOpening']>; pillory: Partial<LockSettings['pillory']>; requiredTaskPoints: number }>;
+  extensions?: Array<{ slug: string; config?: Record<string, unknown> }>;
+}
+
+export interface SharedLock {
+  id: string;
+  name: string;
+  description: string;
+  keyholder: PublicUser;
+  requiresPassword: boolean;
+  disabled: boolean;
+  template: SharedLockTemplate | null;
+  createdAt: string;
+  updatedAt: string;
+  disabledAt: string | null;
+}
+
+/** A running lock's link where visitors vote time. */
+export interface SharedLink {
+  id: string;
+  lockId: string;
+  enabled: boolean;
+  addSeconds: number;
+  removeSeconds: number;
+  allowRandom: boolean;
+  periodSeconds: number;
+  signedInOnly: boolean;
+  votes: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PublicSharedLink {
+  id: string;
+  lockTitle: string;
+  wearer: string;
+  status: 'locked' | 'unlocked' | 'deserted';
+  frozen: boolean;
+  timeRemainingSeconds: number | null;
+  addSeconds: number;
+  removeSeconds: number;
+  allowRandom: boolean;
+  periodSeconds: number;
+  signedInOnly: boolean;
+  votes: number;
+  enabled: boolean;
 }

@@ -4,6 +4,7 @@ import { Link, navigate } from '../router.js';
 import type { HistoryEntry, Lock, Metadata } from '../types.js';
 import { Badge, DurationInput, ErrorNote, NavLink, formatDate, formatDuration, humanDuration, remainingNow, useTick } from '../components/ui.js';
 import { ManageExtensions } from './ManageExtensions.js';
+import { LockTermsCard, SharedLinkCard } from '../components/LockTermsCard.js';
 
 const REFRESH_MS = 4000;
 const METADATA_EVERY = 3; // refreshes
@@ -33,6 +34,8 @@ export function reasonText(reason: string, lock: Lock): string {
       return `Not enough task points: ${lock.taskPoints} of ${lock.settings.requiredTaskPoints} earned.`;
     case 'not_locked':
       return 'The lock is not locked any more.';
+    case 'min_lock_time':
+      return `The minimum lock time runs until ${formatDate(lock.minLimitDate)}: nobody can unlock before.`;
     default:
       return reason.replace(/_/g, ' ');
   }
@@ -673,6 +676,7 @@ function LockView({ lockId }: { lockId: string }) {
           {locked && lock.frozenAt ? <Badge tone="info">Frozen</Badge> : null}
           {locked && lock.pillory ? <Badge tone="danger">Pillory</Badge> : null}
           {locked && lock.hiddenTimer ? <Badge>Hidden timer</Badge> : null}
+          {lock.isTestLock ? <Badge tone="info" testId="test-lock-badge">Test</Badge> : null}
         </div>
       </div>
       <p className="muted">
@@ -792,6 +796,8 @@ function LockView({ lockId }: { lockId: string }) {
         </div>
       ) : null}
 
+      <LockTermsCard lock={lock} onChanged={afterExtensionsChanged} />
+      <SharedLinkCard lock={lock} canControl={canControl} />
       <TaskPanel lock={lock} canControl={canControl} onDone={afterAction} />
 
       {lock.extensions.length ? (
