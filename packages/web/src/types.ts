@@ -242,18 +242,11 @@ export interface SharedLink {
   updatedAt: string;
 }
 
-export interface PublicSharedLink {
-  id: string;
+/** A shared link as its visitors see it. */
+export type PublicSharedLink = Pick<SharedLink, 'id' | 'enabled' | 'addSeconds' | 'removeSeconds' | 'allowRandom' | 'periodSeconds' | 'signedInOnly' | 'votes'> & {
   lockTitle: string;
   wearer: string;
   status: 'locked' | 'unlocked' | 'deserted';
   frozen: boolean;
   timeRemainingSeconds: number | null;
-  addSeconds: number;
-  removeSeconds: number;
-  allowRandom: boolean;
-  periodSeconds: number;
-  signedInOnly: boolean;
-  votes: number;
-  enabled: boolean;
-}
+};
