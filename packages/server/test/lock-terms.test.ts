@@ -133,6 +133,16 @@ describe('lock terms: random duration, minimum lock time, limit lock time, hidde
     assert.ok(types.includes('max_limit_extended') && types.includes('max_limit_removed') && types.includes('min_limit_changed'), types.join());
   });
 
+  it('a wearer with a hidden timer moves the limit later by an amount without learning the date', async () => {
+    const { w, k, lock } = await heldLock({ durationSeconds: 3600, maxDurationSeconds: 7200, hiddenTimer: true });
+    const start = Date.parse(lock.startDate);
+    expectError(await call(t.app, w, 'PUT', `/api/locks/${lock.id}/max-limit`, { extendBySeconds: 600, maxLimitDate: new Date(start + 99_000_000).toISOString() }), 400, 'invalid_request');
+    expectError(await call(t.app, w, 'PUT', `/api/locks/${lock.id}/max-limit`, { extendBySeconds: 0 }), 400, 'invalid_request');
+    assert.deepEqual((await call(t.app, w, 'PUT', `/api/locks/${lock.id}/max-limit`, { extendBySeconds: 600 })).json(), { maxLimitDate: null });
+    assert.equal((await call(t.app, w, 'GET', `/api/locks/${lock.id}`)).json().maxEndsAt, null);
+    assert.equal((await call(t.app, k, 'GET', `/api/locks/${lock.id}`)).json().maxEndsAt, new Date(start + 7800_000).toISOString());
+  });
+
   it('hidden time logs: the wearer’s history leaves time changes out, the keyholder’s keeps them', async () => {
     const { w, k, lock } = await heldLock({ durationSeconds: 3600, hideTimeLogs: true });
     await call(t.app, k, 'POST', `/api/locks/${lock.id}/actions`, { name: 'add_time', params: 600 });

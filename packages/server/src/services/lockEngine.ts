@@ -23,7 +23,7 @@ import {
   parseTaskCompletion,
   type ActionName,
 } from './lockActions.js';
-import { DEFAULT_LOCK_SETTINGS, mergeSettings, remainingSeconds, sessionLockView, type LockRole } from './locks.js';
+import { DEFAULT_LOCK_SETTINGS, mergeSettings, remainingSeconds, sessionLockView, timerHiddenFrom, type LockRole } from './locks.js';
 import { writeNotification, type NotificationInput } from './notifications.js';
 import { unlockHolds } from './unlock.js';
 import { capEndsAt, checkMaxLimitChange, checkMinLimitChange } from './lockLimits.js';
@@ -425,12 +425,14 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
     },
 
     /**
-     * The ceiling (limit lock time): the wearer moves it later (`until`) or removes it for good
-     * (`until` null). Freezes move it with the timer (see `unfreeze`).
+     * The ceiling (limit lock time): the wearer moves it later (to a date, or by seconds, which a
+     * wearer with a hidden timer can do without knowing the date) or removes it for good (null).
+     * Freezes move it with the timer (see `unfreeze`). The answer hides the date as the lock view does.
      */
-    changeMaxLimit(lockId: string, actor: Actor, role: LockRole, until: number | null): Promise<{ maxLimitDate: string | null }> {
+    changeMaxLimit(lockId: string, actor: Actor, role: LockRole, to: { until: number } | { bySeconds: number } | null): Promise<{ maxLimitDate: string | null }> {
       return change(lockId, actor, async (lock) => {
         activeOrThrow(lock);
+        const until = to === null ? null : 'until' in to ? to.until : (lock.max_ends_at ?? 0) + to.bySeconds * 1000;
         checkMaxLimitChange(lock, role, until);
         const fx = empty();
         fx.patch = { max_ends_at: until };
@@ -439,7 +441,8 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
             ? { type: 'max_limit_removed', title: 'Limit lock time removed', payload: { previous: lock.max_ends_at } }
             : { type: 'max_limit_extended', title: `Limit lock time moved ${formatDuration((until - lock.max_ends_at!) / 1000)} later`, payload: { previous: lock.max_ends_at, maxLimitDate: until } },
         );
-        return { fx, result: { maxLimitDate: until === null ? null : new Date(until).toISOString() } };
+        const shown = until !== null && !timerHiddenFrom(lock, role);
+        return { fx, result: { maxLimitDate: shown ? new Date(until).toISOString() : null } };
       });
     },
 

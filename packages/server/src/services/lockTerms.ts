@@ -14,9 +14,9 @@ export function createLockTermsService({ db }: Pick<ServiceDeps, 'db'>, engine: 
     return role;
   }
   return {
-    async changeMaxLimit(user: UserRow, lockId: string, until: number | null) {
+    async changeMaxLimit(user: UserRow, lockId: string, to: { until: number } | { bySeconds: number } | null) {
       const role = await participant(user, lockId);
-      return engine.changeMaxLimit(lockId, { role, userId: user.id }, role, until);
+      return engine.changeMaxLimit(lockId, { role, userId: user.id }, role, to);
     },
     async changeMinLimit(user: UserRow, lockId: string, until: number | null) {
       const role = await participant(user, lockId);

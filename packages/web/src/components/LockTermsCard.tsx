@@ -11,6 +11,7 @@ type Changed = (message: string) => Promise<void>;
  */
 export function LockTermsCard({ lock, onChanged }: { lock: Lock; onChanged: Changed }) {
   const [later, setLater] = useState(86400);
+  const [floor, setFloor] = useState(3600);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -32,7 +33,8 @@ export function LockTermsCard({ lock, onChanged }: { lock: Lock; onChanged: Chan
     }
   }
 
-  if (!ranged && !lock.minLimitDate && !lock.limitLockTime && !lock.isTestLock && !lock.hideTimeLogs) return null;
+  const keyholderMaySetFloor = locked && lock.role === 'keyholder' && lock.keyholderStatus === 'accepted';
+  if (!ranged && !lock.minLimitDate && !lock.limitLockTime && !lock.isTestLock && !lock.hideTimeLogs && !keyholderMaySetFloor) return null;
   return (
     <section className="card stack" aria-labelledby="terms-h" data-testid="lock-terms">
       <h2 id="terms-h">Lock terms</h2>
@@ -57,8 +59,8 @@ export function LockTermsCard({ lock, onChanged }: { lock: Lock; onChanged: Chan
           <div className="row wrap">
             <button
               type="button"
-              disabled={busy || later < 60 || !lock.maxEndsAt}
-              onClick={() => void run(`/api/locks/${lock.id}/max-limit`, 'PUT', { maxLimitDate: new Date(Date.parse(lock.maxEndsAt!) + later * 1000).toISOString() }, `Limit lock time moved ${humanDuration(later)} later.`)}
+              disabled={busy || later < 60}
+              onClick={() => void run(`/api/locks/${lock.id}/max-limit`, 'PUT', { extendBySeconds: later }, `Limit lock time moved ${humanDuration(later)} later.`)}
               data-testid="extend-limit"
             >
               Move the limit later
@@ -82,6 +84,26 @@ export function LockTermsCard({ lock, onChanged }: { lock: Lock; onChanged: Chan
                 Remove the limit…
               </button>
             )}
+          </div>
+        </div>
+      ) : null}
+      {keyholderMaySetFloor ? (
+        <div className="stack">
+          <DurationInput legend="Minimum lock time, from the start" idPrefix="floor" value={floor} onChange={setFloor} hint={`Nobody unlocks before ${formatDate(new Date(Date.parse(lock.startDate) + floor * 1000).toISOString())}.`} />
+          <div className="row wrap">
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void run(`/api/locks/${lock.id}/min-limit`, 'PUT', { minLimitDate: new Date(Date.parse(lock.startDate) + floor * 1000).toISOString() }, 'Minimum lock time set.')}
+              data-testid="set-min-limit"
+            >
+              Set the minimum lock time
+            </button>
+            {lock.minLimitDate ? (
+              <button type="button" disabled={busy} onClick={() => void run(`/api/locks/${lock.id}/min-limit`, 'PUT', { minLimitDate: null }, 'Minimum lock time removed.')}>
+                Remove it
+              </button>
+            ) : null}
           </div>
         </div>
       ) : null}

@@ -16,18 +16,19 @@ export function lockTermsRoutes(app: App, ctx: RouteContext) {
       config: { auth: 'user' },
       schema: {
         tags: ['locks'],
-        summary: 'The wearer moves the limit lock time later (never earlier)',
-        description: '400 `invalid_request` when not later than the current limit; 409 `conflict` when the lock has none (removed for good, or never set); 403 for the keyholder.',
+        summary: 'The wearer moves the limit lock time later (never earlier): to a date, or by some seconds',
+        description:
+          '400 `invalid_request` when not later than the current limit; 409 `conflict` when the lock has none (removed for good, or never set); 403 for the keyholder. `maxLimitDate` in the answer is null while the timer is hidden from the caller.',
         security,
         params: LockParams,
-        body: Type.Object({ maxLimitDate: IsoDate }, { additionalProperties: false }),
-        response: { 200: Type.Object({ maxLimitDate: IsoDate }), ...LIMIT_ERRORS },
+        body: Type.Union([
+          Type.Object({ maxLimitDate: IsoDate }, { additionalProperties: false }),
+          Type.Object({ extendBySeconds: Type.Integer({ minimum: 1, maximum: 10 * 365 * 86400 }) }, { additionalProperties: false }),
+        ]),
+        response: { 200: Type.Object({ maxLimitDate: Type.Union([IsoDate, Type.Null()]) }), ...LIMIT_ERRORS },
       },
     },
-    async (req) => {
-      const until = Date.parse(req.body.maxLimitDate);
-      return (await ctx.lockTerms.changeMaxLimit(signedIn(req).user, req.params.lockId, until)) as { maxLimitDate: string };
-    },
+    async (req) => ctx.lockTerms.changeMaxLimit(signedIn(req).user, req.params.lockId, 'maxLimitDate' in req.body ? { until: Date.parse(req.body.maxLimitDate) } : { bySeconds: req.body.extendBySeconds }),
   );
 
   app.delete(
