@@ -55,6 +55,11 @@ export const SharedLinkSettings = Type.Object(
     allowRandom: Type.Boolean({ description: 'Visitors may vote "random" (add or remove, even odds)' }),
     periodSeconds: Type.Integer({ minimum: 60, maximum: 2592000, description: 'One vote per visitor (signed-in user, else client address) per period; Chaster: a day' }),
     signedInOnly: Type.Boolean({ description: 'Only signed-in users may vote' }),
+    requiredVotes: Type.Integer({
+      minimum: 0,
+      maximum: 100000,
+      description: 'Votes the lock needs before it can be unlocked (unlock hold `visitor_votes`); only a keyholder may lower it',
+    }),
   },
   { additionalProperties: false },
 );
@@ -75,6 +80,7 @@ export const PublicSharedLink = Type.Object({
   periodSeconds: Type.Integer(),
   signedInOnly: Type.Boolean(),
   votes: Type.Integer(),
+  requiredVotes: Type.Integer(),
   enabled: Type.Boolean(),
 });
 export type PublicSharedLink = Static<typeof PublicSharedLink>;

@@ -83,6 +83,29 @@ describe('shared links: visitors vote time with limits', () => {
     expectError(await vote(t.app, link.id, 'add', '192.0.2.2'), 409, 'lock_ended');
   });
 
+  it('a number of votes required holds the unlock until visitors have voted; only a keyholder lowers it', async () => {
+    const w = await register(t.app);
+    const lock = (await call(t.app, w, 'POST', '/api/locks', { title: 'Needs votes', durationSeconds: 60 })).json();
+    const link = (await call(t.app, w, 'PUT', `/api/locks/${lock.id}/shared-link`, { addSeconds: 60, removeSeconds: 60, requiredVotes: 2 })).json();
+    assert.equal(link.requiredVotes, 2);
+    // The wearer of a self-lock may raise it, not lower it.
+    expectError(await call(t.app, w, 'PUT', `/api/locks/${lock.id}/shared-link`, { requiredVotes: 1 }), 403, 'forbidden');
+    t.clock.advance(3600_000);
+    assert.deepEqual((await call(t.app, w, 'GET', `/api/locks/${lock.id}/status`)).json().unlock.reasons, ['visitor_votes']);
+    expectError(await call(t.app, w, 'POST', `/api/locks/${lock.id}/unlock`), 409, 'unlock_not_allowed');
+    await vote(t.app, link.id, 'remove', '192.0.2.80');
+    assert.equal((await call(t.app, null, 'GET', `/api/links/${link.id}`)).json().votes, 1);
+    expectError(await call(t.app, w, 'POST', `/api/locks/${lock.id}/unlock`), 409, 'unlock_not_allowed');
+    await vote(t.app, link.id, 'remove', '192.0.2.81');
+    assert.equal((await call(t.app, w, 'POST', `/api/locks/${lock.id}/unlock`)).json().status, 'unlocked');
+
+    const k = await register(t.app);
+    const held = (await call(t.app, w, 'POST', '/api/locks', { title: 'Held votes', durationSeconds: 60, keyholderUsername: k.username })).json();
+    await call(t.app, k, 'POST', `/api/locks/${held.id}/invitation`, { accept: true });
+    await call(t.app, k, 'PUT', `/api/locks/${held.id}/shared-link`, { addSeconds: 60, requiredVotes: 5 });
+    assert.equal((await call(t.app, k, 'PUT', `/api/locks/${held.id}/shared-link`, { requiredVotes: 0 })).json().requiredVotes, 0);
+  });
+
   it('limits votes per client address', async () => {
     const limited = await testApp({ config: { authRateLimitMultiplier: 1 } });
     try {

@@ -238,12 +238,14 @@ export interface SharedLink {
   periodSeconds: number;
   signedInOnly: boolean;
   votes: number;
+  /** Votes needed before the lock can be unlocked. */
+  requiredVotes: number;
   createdAt: string;
   updatedAt: string;
 }
 
 /** A shared link as its visitors see it. */
-export type PublicSharedLink = Pick<SharedLink, 'id' | 'enabled' | 'addSeconds' | 'removeSeconds' | 'allowRandom' | 'periodSeconds' | 'signedInOnly' | 'votes'> & {
+export type PublicSharedLink = Pick<SharedLink, 'id' | 'enabled' | 'addSeconds' | 'removeSeconds' | 'allowRandom' | 'periodSeconds' | 'signedInOnly' | 'votes' | 'requiredVotes'> & {
   lockTitle: string;
   wearer: string;
   status: 'locked' | 'unlocked' | 'deserted';

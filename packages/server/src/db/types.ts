@@ -64,6 +64,9 @@ export interface LocksTable {
   /** Time changes are left out of the history the wearer reads (Chaster `hideTimeLogs`). */
   hide_time_logs: Generated<number>;
   is_test_lock: Generated<number>;
+  /** No unlock before `visitor_votes` reaches it (shared link, Chaster's "number of visits required"). */
+  visitor_votes_required: Generated<number>;
+  visitor_votes: Generated<number>;
   shared_lock_id: string | null;
 }
 
@@ -88,7 +91,6 @@ export interface SharedLinksTable {
   remove_seconds: number;
   allow_random: number;
   period_seconds: number;
-  required_votes: number;
   signed_in_only: number;
   votes: Generated<number>;
   created_at: number;

@@ -26,7 +26,7 @@ import {
 import { DEFAULT_LOCK_SETTINGS, mergeSettings, remainingSeconds, sessionLockView, timerHiddenFrom, type LockRole } from './locks.js';
 import { writeNotification, type NotificationInput } from './notifications.js';
 import { unlockHolds } from './unlock.js';
-import { capEndsAt, checkMaxLimitChange, checkMinLimitChange } from './lockLimits.js';
+import { capEndsAt, checkMaxLimitChange, checkMinLimitChange, checkVotesRequiredChange } from './lockLimits.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import type { AggregatedBlocker } from '@latch/protocol';
 
@@ -471,8 +471,22 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
         const fx = choice === 'add' ? addTime(lock, seconds, now) : removeTime(lock, seconds, now);
         const [entry] = fx.history;
         fx.history = [{ ...entry!, type: 'visitor_vote', title: `A visitor ${choice === 'add' ? 'added' : 'removed'} ${formatDuration(seconds)}`, payload: { ...(entry!.payload as object), choice, via: 'shared_link' } }];
+        fx.patch = { ...fx.patch, visitor_votes: lock.visitor_votes + 1 };
         fx.after = (tx) => record(tx, lock);
         return { fx, result: { choice, seconds } };
+      });
+    },
+
+    /** The number of visitor votes the lock needs before it can be unlocked (the lock's controller). */
+    setVisitorVotesRequired(lockId: string, actor: Actor, required: number): Promise<void> {
+      return change(lockId, actor, async (lock) => {
+        activeOrThrow(lock);
+        checkVotesRequiredChange(lock, hasKeyholder(lock), required);
+        const fx = empty();
+        if (required === lock.visitor_votes_required) return { fx, result: undefined };
+        fx.patch = { visitor_votes_required: required };
+        fx.history.push({ type: 'visitor_votes_required', title: `${required} visitor votes required to unlock`, payload: { previous: lock.visitor_votes_required, required } });
+        return { fx, result: undefined };
       });
     },
 

@@ -115,3 +115,13 @@ export const TIME_LOG_TYPES = ['time_added', 'time_removed', 'visitor_vote'] as 
 export function timeLogsHiddenFrom(lock: Pick<LockRow, 'hide_time_logs'>, role: 'wearer' | 'keyholder' | null): boolean {
   return lock.hide_time_logs === 1 && role === 'wearer';
 }
+
+/**
+ * Visitor votes required before unlocking: the accepted keyholder sets any number; the wearer of a
+ * self-lock only raises it (lowering it would let them out sooner).
+ */
+export function checkVotesRequiredChange(lock: Pick<LockRow, 'visitor_votes_required'>, keyholderControls: boolean, required: number): void {
+  if (!keyholderControls && required < lock.visitor_votes_required) {
+    throw new ApiError('forbidden', 'Only a keyholder can lower the number of votes required', [{ in: 'body', path: '/requiredVotes', message: `below ${lock.visitor_votes_required}` }]);
+  }
+}

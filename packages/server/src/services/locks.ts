@@ -290,6 +290,8 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
         ...termDates(terms, now, drawn),
         hide_time_logs: int(input.hideTimeLogs ?? false),
         is_test_lock: int(input.isTestLock ?? false),
+        visitor_votes_required: 0,
+        visitor_votes: 0,
         shared_lock_id: from?.sharedLockId ?? null,
         frozen_at: null,
         hidden_timer: int(input.hiddenTimer ?? false),

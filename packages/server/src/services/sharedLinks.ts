@@ -14,9 +14,9 @@ import { controllerOf, remainingSeconds, roleOf } from './locks.js';
 
 type SharedLinkSettings = Omit<SharedLinkView, 'id' | 'lockId' | 'votes' | 'createdAt' | 'updatedAt'>;
 
-export const DEFAULT_SHARED_LINK: SharedLinkSettings = { enabled: true, addSeconds: 3600, removeSeconds: 3600, allowRandom: false, periodSeconds: 86400, signedInOnly: false };
+export const DEFAULT_SHARED_LINK: Omit<SharedLinkSettings, 'requiredVotes'> = { enabled: true, addSeconds: 3600, removeSeconds: 3600, allowRandom: false, periodSeconds: 86400, signedInOnly: false };
 
-function linkView(row: SharedLinkRow): SharedLinkView {
+function linkView(row: SharedLinkRow, lock: Pick<LockRow, 'visitor_votes_required'>): SharedLinkView {
   return {
     id: row.id,
     lockId: row.lock_id,
@@ -27,6 +27,7 @@ function linkView(row: SharedLinkRow): SharedLinkView {
     periodSeconds: row.period_seconds,
     signedInOnly: bool(row.signed_in_only),
     votes: row.votes,
+    requiredVotes: lock.visitor_votes_required,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -48,28 +49,32 @@ export function createSharedLinkService({ db, clock, ids }: ServiceDeps, engine:
 
   return {
     async get(userId: string, lockId: string): Promise<SharedLinkView | null> {
-      await participantLock(userId, lockId);
+      const { lock } = await participantLock(userId, lockId);
       const row = await findSharedLinkOfLock(db, lockId);
-      return row ? linkView(row) : null;
+      return row ? linkView(row, lock) : null;
     },
 
     /** The lock's controller (its keyholder once accepted, else the wearer) sets the link up or changes it. */
     async configure(userId: string, lockId: string, patch: Partial<SharedLinkSettings>): Promise<SharedLinkView> {
-      const { lock } = await participantLock(userId, lockId);
+      const { lock, role } = await participantLock(userId, lockId);
       if (controllerOf(lock) !== userId) throw new ApiError('forbidden', 'The keyholder sets up the shared link of this lock');
       if (lock.status !== 'locked') throw new ApiError('lock_ended', 'The lock is no longer active');
       const now = clock.now();
       const current = await findSharedLinkOfLock(db, lockId);
-      const s: SharedLinkSettings = { ...(current ? linkView(current) : DEFAULT_SHARED_LINK), ...patch };
+      const { requiredVotes, ...settings } = patch;
+      const s = { ...(current ? linkView(current, lock) : DEFAULT_SHARED_LINK), ...settings };
       if (s.addSeconds === 0 && s.removeSeconds === 0) {
         throw new ApiError('invalid_request', 'Visitors must be able to add or remove some time', [{ in: 'body', path: '/addSeconds', message: 'addSeconds and removeSeconds are both 0' }]);
       }
+      // On the lock row: the unlock rules read it there (services/unlock.ts).
+      if (requiredVotes !== undefined) await engine.setVisitorVotesRequired(lockId, { role, userId }, requiredVotes);
+      const votesRequired = { visitor_votes_required: requiredVotes ?? lock.visitor_votes_required };
       const columns = { enabled: int(s.enabled), add_seconds: s.addSeconds, remove_seconds: s.removeSeconds, allow_random: int(s.allowRandom), period_seconds: s.periodSeconds, signed_in_only: int(s.signedInOnly), updated_at: now };
       if (current) {
         await updateSharedLink(db, current.id, columns);
-        return linkView({ ...current, ...columns });
+        return linkView({ ...current, ...columns }, votesRequired);
       }
-      const row: SharedLinkRow = { id: ids.objectId(), lock_id: lockId, votes: 0, required_votes: 0, created_at: now, ...columns };
+      const row: SharedLinkRow = { id: ids.objectId(), lock_id: lockId, votes: 0, created_at: now, ...columns };
       try {
         await insertSharedLink(db, row);
       } catch (err) {
@@ -77,7 +82,7 @@ export function createSharedLinkService({ db, clock, ids }: ServiceDeps, engine:
         if (isUniqueViolation(err)) return this.configure(userId, lockId, patch);
         throw err;
       }
-      return linkView(row);
+      return linkView(row, votesRequired);
     },
 
     async publicView(linkId: string): Promise<PublicSharedLinkView> {
@@ -99,6 +104,7 @@ export function createSharedLinkService({ db, clock, ids }: ServiceDeps, engine:
         periodSeconds: link.period_seconds,
         signedInOnly: bool(link.signed_in_only),
         votes: link.votes,
+        requiredVotes: lock.visitor_votes_required,
         enabled: bool(link.enabled),
       };
     },

@@ -12,7 +12,8 @@ export type UnlockHold =
   | 'requirement_unsatisfied'
   | 'task_points'
   | 'pillory'
-  | 'min_lock_time';
+  | 'min_lock_time'
+  | 'visitor_votes';
 
 export function unlockHolds(lock: LockRow, settings: LockSettings, blockers: AggregatedBlocker[], now: number): UnlockHold[] {
   const holds: UnlockHold[] = [];
@@ -24,5 +25,6 @@ export function unlockHolds(lock: LockRow, settings: LockSettings, blockers: Agg
   if (lock.task_points < settings.requiredTaskPoints) holds.push('task_points');
   if (lock.pillory_until !== null && lock.pillory_until > now) holds.push('pillory');
   if (belowFloor(lock, now)) holds.push('min_lock_time');
+  if (lock.visitor_votes < lock.visitor_votes_required) holds.push('visitor_votes');
   return holds;
 }

@@ -120,6 +120,7 @@ export function SharedLinkCard({ lock, canControl }: { lock: Lock; canControl: b
   const [period, setPeriod] = useState(86400);
   const [random, setRandom] = useState(false);
   const [signedInOnly, setSignedInOnly] = useState(false);
+  const [requiredVotes, setRequiredVotes] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [copied, setCopied] = useState('');
@@ -134,6 +135,7 @@ export function SharedLinkCard({ lock, canControl }: { lock: Lock; canControl: b
           setPeriod(r.link.periodSeconds);
           setRandom(r.link.allowRandom);
           setSignedInOnly(r.link.signedInOnly);
+          setRequiredVotes(r.link.requiredVotes);
         }
       })
       .catch((e: unknown) => setError(e));
@@ -143,7 +145,7 @@ export function SharedLinkCard({ lock, canControl }: { lock: Lock; canControl: b
     setBusy(true);
     setError(null);
     try {
-      setLink(await api<SharedLink>(`/api/locks/${lock.id}/shared-link`, { method: 'PUT', body: { enabled, addSeconds: add, removeSeconds: remove, periodSeconds: period, allowRandom: random, signedInOnly } }));
+      setLink(await api<SharedLink>(`/api/locks/${lock.id}/shared-link`, { method: 'PUT', body: { enabled, addSeconds: add, removeSeconds: remove, periodSeconds: period, allowRandom: random, signedInOnly, requiredVotes } }));
     } catch (e) {
       setError(e);
     } finally {
@@ -163,7 +165,7 @@ export function SharedLinkCard({ lock, canControl }: { lock: Lock; canControl: b
           <a href={`/link/${link.id}`} data-testid="shared-link-url">
             {url}
           </a>
-          {link.enabled ? ` vote to add ${humanDuration(link.addSeconds)} or remove ${humanDuration(link.removeSeconds)}, once per ${humanDuration(link.periodSeconds)}. ${link.votes} votes so far.` : ''}{' '}
+          {link.enabled ? ` vote to add ${humanDuration(link.addSeconds)} or remove ${humanDuration(link.removeSeconds)}, once per ${humanDuration(link.periodSeconds)}. ${link.votes} votes so far${link.requiredVotes ? ` of ${link.requiredVotes} required to unlock` : ''}.` : ''}{' '}
           <button type="button" className="small-btn" onClick={() => void copyText(url).then((ok) => setCopied(ok ? 'Copied.' : 'Copy it by hand.'))}>
             Copy
           </button>{' '}
@@ -184,6 +186,10 @@ export function SharedLinkCard({ lock, canControl }: { lock: Lock; canControl: b
           <div className="check">
             <input id="link-signed-in" type="checkbox" checked={signedInOnly} onChange={(e) => setSignedInOnly(e.target.checked)} />
             <label htmlFor="link-signed-in">Only signed-in visitors may vote</label>
+          </div>
+          <div className="field">
+            <label htmlFor="link-required">Votes required before unlocking</label>
+            <input id="link-required" type="number" inputMode="numeric" min={0} max={100000} value={requiredVotes} onChange={(e) => setRequiredVotes(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
           </div>
           <div className="row wrap">
             <button type="button" className="primary" disabled={busy} onClick={() => void save(true)} data-testid="save-shared-link">

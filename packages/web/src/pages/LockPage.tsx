@@ -34,6 +34,8 @@ export function reasonText(reason: string, lock: Lock): string {
       return `Not enough task points: ${lock.taskPoints} of ${lock.settings.requiredTaskPoints} earned.`;
     case 'not_locked':
       return 'The lock is not locked any more.';
+    case 'visitor_votes':
+      return 'Not enough visitors have voted on the shared link yet.';
     case 'min_lock_time':
       return `The minimum lock time runs until ${formatDate(lock.minLimitDate)}: nobody can unlock before.`;
     default:

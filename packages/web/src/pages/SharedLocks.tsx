@@ -348,7 +348,7 @@ export function PublicLinkPage({ id }: { id: string }) {
     <section className="stack">
       <h1>{link.lockTitle}</h1>
       <p className="muted">
-        Worn by <strong>{link.wearer}</strong> · {link.votes} votes
+        Worn by <strong>{link.wearer}</strong> · {link.votes} votes{link.requiredVotes ? ` (${link.requiredVotes} needed before unlocking)` : ''}
       </p>
       <p className="timer" data-testid="link-remaining">
         {link.status !== 'locked' ? 'This lock has ended.' : link.timeRemainingSeconds === null ? 'The remaining time is hidden.' : `${formatDuration(link.timeRemainingSeconds)} left${link.frozen ? ' (frozen)' : ''}`}

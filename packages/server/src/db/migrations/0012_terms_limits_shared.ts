@@ -14,6 +14,9 @@ export const termsLimitsShared: Migration = {
     await db.schema.alterTable('locks').addColumn('min_limit_date', 'bigint').execute();
     await db.schema.alterTable('locks').addColumn('hide_time_logs', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     await db.schema.alterTable('locks').addColumn('is_test_lock', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    // Chaster's "number of visits required": no unlock before this many visitor votes.
+    await db.schema.alterTable('locks').addColumn('visitor_votes_required', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.alterTable('locks').addColumn('visitor_votes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     // The shared lock a lock was created from (kept when the shared lock is deleted: no foreign key).
     await db.schema.alterTable('locks').addColumn('shared_lock_id', 'varchar(24)').execute();
 
@@ -41,7 +44,6 @@ export const termsLimitsShared: Migration = {
       .addColumn('remove_seconds', 'integer', (c) => c.notNull())
       .addColumn('allow_random', 'integer', (c) => c.notNull())
       .addColumn('period_seconds', 'integer', (c) => c.notNull())
-      .addColumn('required_votes', 'integer', (c) => c.notNull())
       .addColumn('signed_in_only', 'integer', (c) => c.notNull())
       .addColumn('votes', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -65,6 +67,6 @@ export const termsLimitsShared: Migration = {
     await db.schema.dropTable('shared_link_votes').execute();
     await db.schema.dropTable('shared_links').execute();
     await db.schema.dropTable('shared_locks').execute();
-    for (const c of ['shared_lock_id', 'is_test_lock', 'hide_time_logs', 'min_limit_date', 'max_date', 'min_date']) await db.schema.alterTable('locks').dropColumn(c).execute();
+    for (const c of ['visitor_votes', 'visitor_votes_required', 'shared_lock_id', 'is_test_lock', 'hide_time_logs', 'min_limit_date', 'max_date', 'min_date']) await db.schema.alterTable('locks').dropColumn(c).execute();
   },
 };
