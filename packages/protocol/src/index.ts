@@ -6,4 +6,5 @@ export * from './extension.js';
 export * from './files.js';
 export * from './devices.js';
 export * from './webhooks.js';
+export * from './combination.js';
 export * from './sharedLocks.js';

@@ -68,6 +68,8 @@ export interface LocksTable {
   visitor_votes_required: Generated<number>;
   visitor_votes: Generated<number>;
   shared_lock_id: string | null;
+  /** Archived by the wearer (a running lock archived is deserted). */
+  archived_at: number | null;
 }
 
 export interface SharedLocksTable {
@@ -395,7 +397,26 @@ export interface WebhookAttemptsTable {
   response: string | null;
 }
 
+/** A lock's combination, sealed (services/combinationVault.ts). */
+export interface CombinationsTable {
+  id: string;
+  owner_id: string;
+  lock_id: string | null;
+  kind: 'code' | 'picture';
+  key_id: string;
+  wrapped_key: string;
+  /** The code, sealed (base64); null for a picture. */
+  sealed_code: string | null;
+  /** Where the picture's sealed bytes are in the blob store. */
+  blob_key: string | null;
+  content_type: string | null;
+  created_at: number;
+  /** A deserted lock's combination was recovered (after the waiting period). */
+  recovered_at: number | null;
+}
+
 export interface DB {
+  combinations: CombinationsTable;
   shared_locks: SharedLocksTable;
   shared_links: SharedLinksTable;
   shared_link_votes: SharedLinkVotesTable;
@@ -440,6 +461,7 @@ export type MainTokenRow = Selectable<MainTokensTable>;
 export type AuditLogRow = Selectable<AuditLogsTable>;
 export type IdempotencyRecordRow = Selectable<IdempotencyRecordsTable>;
 export type LockRow = Selectable<LocksTable>;
+export type CombinationRow = Selectable<CombinationsTable>;
 export type SharedLockRow = Selectable<SharedLocksTable>;
 export type SharedLinkRow = Selectable<SharedLinksTable>;
 export type LockUpdate = Updateable<LocksTable>;

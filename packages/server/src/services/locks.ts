@@ -254,10 +254,11 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
 
   return {
     /**
-     * A new lock worn by `wearer`. `from` is for a lock loaded from a shared lock: its keyholder
-     * comes in already accepted (publishing the template was their consent).
+     * A new lock worn by `wearer`. `inTx` runs in the lock's creation transaction (the combination
+     * is stored with it). `from` is for a lock loaded from a shared lock: its keyholder comes in
+     * already accepted (publishing the template was their consent).
      */
-    async create(wearer: UserRow, input: CreateLockInput, from?: { sharedLockId: string; keyholder: UserRow }): Promise<Lock> {
+    async create(wearer: UserRow, input: CreateLockInput, inTx?: (tx: Executor, lockId: string) => Promise<void>, from?: { sharedLockId: string; keyholder: UserRow }): Promise<Lock> {
       const now = clock.now();
       let keyholder: UserRow | undefined = from?.keyholder;
       if (from && from.keyholder.id === wearer.id) throw new ApiError('invalid_request', 'You published this shared lock: you cannot be your own keyholder');
@@ -306,9 +307,11 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
         task_points: 0,
         frozen_until: null,
         hygienic_started_at: null,
+        archived_at: null,
       };
       await db.transaction().execute(async (tx) => {
         await insertLock(tx, lock);
+        if (inTx) await inTx(tx, lock.id);
         await writeHistory(tx, ids, now, {
           lockId: lock.id,
           type: 'lock_started',
@@ -601,5 +604,6 @@ export function lockView(lock: LockRow, role: LockRole, users: Map<string, UserR
     updatedAt: iso(lock.updated_at),
     // The server's clock (virtual in the sandbox): clients count down against it, not theirs.
     serverNow: iso(now),
+    archivedAt: isoOrNull(lock.archived_at),
   };
 }

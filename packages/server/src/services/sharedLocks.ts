@@ -2,6 +2,7 @@ import type { SharedLock as SharedLockView, SharedLockTemplate } from '@latch/pr
 import { ApiError, notFound } from '../errors.js';
 import { fromJson, toJson } from '../db/json.js';
 import type { SharedLockRow, UserRow } from '../db/types.js';
+import type { Executor } from '../storage/executor.js';
 import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
 import { findAppsBySlugs } from '../storage/extensionApps.js';
 import { deleteSharedLockOf, findSharedLockById, insertSharedLock, listSharedLocksOf, updateSharedLockOf } from '../storage/sharedLocks.js';
@@ -106,11 +107,11 @@ export function createSharedLockService({ db, clock, ids }: ServiceDeps, locks: 
       return view(row, keyholder, true);
     },
 
-    /** A lock for `wearer` from the template, with its keyholder accepted. */
-    async load(wearer: UserRow, id: string, input: { password?: string; title?: string; isTestLock?: boolean }) {
+    /** A lock for `wearer` from the template, with its keyholder accepted; `inTx` as for `locks.create` (the combination). */
+    async load(wearer: UserRow, id: string, input: { password?: string; title?: string; isTestLock?: boolean }, inTx?: (tx: Executor, lockId: string) => Promise<void>) {
       const { row, keyholder } = await opened(wearer, id, input.password);
       const t = fromJson<SharedLockTemplate>(row.template, {});
-      return locks.create(wearer, { ...t, title: input.title ?? row.name, isTestLock: input.isTestLock ?? false }, { sharedLockId: row.id, keyholder });
+      return locks.create(wearer, { ...t, title: input.title ?? row.name, isTestLock: input.isTestLock ?? false }, inTx, { sharedLockId: row.id, keyholder });
     },
 
     async setDisabled(keyholder: UserRow, id: string, disabled: boolean): Promise<SharedLockView> {

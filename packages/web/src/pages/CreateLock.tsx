@@ -7,6 +7,7 @@ import { DEFAULT_TERMS, DurationFields, termsBody, termsProblem, type DurationTe
 import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../components/SetupFrame.js';
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
 import { Permissions } from '../components/Permissions.js';
+import { CombinationStep, GeneratedCombination, combinationBody, initialCombination } from '../components/CombinationStep.js';
 
 /** Lock yourself: timer, keyholder, modules, extensions with their setup pages. */
 export function CreateLock() {
@@ -27,6 +28,8 @@ export function CreateLock() {
   const [error, setError] = useState<unknown>(null);
   const [localError, setLocalError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [combination, setCombination] = useState(initialCombination);
+  const [generated, setGenerated] = useState<{ code: string; lockId: string } | null>(null);
 
   useEffect(() => {
     api<{ results: ExtensionSummary[] }>('/api/extensions')
@@ -54,10 +57,12 @@ export function CreateLock() {
     if (problem) return setLocalError(problem);
     if (hygienic && (hygienicDuration < 60 || hygienicDuration > 86400)) return setLocalError('A hygienic opening lasts from 1 minute to 24 hours.');
     if (pillory && (pilloryMax < 60 || pilloryMax > 604800)) return setLocalError('The longest pillory is from 1 minute to 7 days.');
+    const sealed = combinationBody(combination);
+    if (typeof sealed === 'string') return setLocalError(sealed);
     const exts = (catalog ?? []).filter((x) => chosen.includes(x.slug));
     setBusy(true);
     try {
-      const lock = await api<Lock>('/api/locks', {
+      const lock = await api<Lock & { generatedCombination?: string }>('/api/locks', {
         method: 'POST',
         body: {
           title: title.trim(),
@@ -71,14 +76,18 @@ export function CreateLock() {
             requiredTaskPoints: requiredPoints,
           },
           extensions: exts.map((x) => ({ slug: x.slug, ...(configs[x.slug] || !x.defaultConfigOmitted ? { config: configs[x.slug] ?? asConfig(x.defaultConfig) } : {}), ...(x.requestsBackground && background[x.slug] ? { background: true } : {}) })),
+          combination: sealed,
         },
       });
+      if (lock.generatedCombination) return setGenerated({ code: lock.generatedCombination, lockId: lock.id });
       navigate(`/locks/${lock.id}`);
     } catch (err) {
       setError(err);
       setBusy(false);
     }
   }
+
+  if (generated) return <GeneratedCombination code={generated.code} onDone={() => navigate(`/locks/${generated.lockId}`)} />;
 
   return (
     <section>
@@ -95,6 +104,8 @@ export function CreateLock() {
           </div>
           <DurationFields value={terms} onChange={setTerms} idPrefix="lock" />
         </div>
+
+        <CombinationStep value={combination} onChange={setCombination} />
 
         <div className="card stack">
           <h2>Keyholder</h2>

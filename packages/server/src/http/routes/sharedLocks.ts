@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Lock, ObjectId, SharedLock, SharedLockTemplate } from '@latch/protocol';
+import { CombinationInput, CreatedLock, ObjectId, SharedLock, SharedLockTemplate } from '@latch/protocol';
 import { signedIn } from '../auth.js';
 import { enforceRateLimit } from '../credentials.js';
 import { errorResponses } from '../openapi.js';
@@ -91,20 +91,27 @@ export function sharedLockRoutes(app: App, ctx: RouteContext) {
       schema: {
         tags: ['shared locks'],
         summary: 'Load the shared lock: a new lock you wear, its keyholder already accepted',
-        description: 'The initial timer is drawn from the template’s range by the server.',
+        description: 'The initial timer is drawn from the template’s range by the server. `combination` is sealed as on `POST /api/locks`.',
         security,
         params: Params,
         body: Type.Object(
-          { password: Type.Optional(Password), title: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })), isTestLock: Type.Optional(Type.Boolean()) },
+          {
+            password: Type.Optional(Password),
+            title: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+            isTestLock: Type.Optional(Type.Boolean()),
+            combination: Type.Optional(CombinationInput),
+          },
           { additionalProperties: false },
         ),
-        response: { 201: Lock, ...errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'not_found', 'shared_lock_password_invalid', 'shared_lock_disabled', 'rate_limited']) },
+        response: { 201: CreatedLock, ...errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'not_found', 'shared_lock_password_invalid', 'shared_lock_disabled', 'rate_limited', 'conflict']) },
       },
     },
     async (req, reply) => {
       const user = signedIn(req).user;
       if (req.body.password !== undefined) await enforceRateLimit(ctx.rateLimiter, req, reply, 'shared_password', `user:${user.id}`);
-      return reply.code(201).send(await ctx.sharedLocks.load(user, req.params.sharedLockId, req.body));
+      const combination = req.body.combination ? await ctx.combinations.prepare(user, req.body.combination) : null;
+      const lock = await ctx.sharedLocks.load(user, req.params.sharedLockId, req.body, combination ? (tx, lockId) => ctx.combinations.bind(tx, combination, lockId) : undefined);
+      return reply.code(201).send(combination?.generated ? { ...lock, generatedCombination: combination.generated } : lock);
     },
   );
 
