@@ -29,6 +29,7 @@ import { createWebhookService } from './webhooks.js';
 import { createCombinationService } from './combinations.js';
 import { createCombinationVault } from './combinationVault.js';
 import { webhookUrlPolicy } from './webhookTransport.js';
+import { createSandboxClockService } from './sandboxClock.js';
 
 export interface ServiceContainerDeps {
   config: Config;
@@ -121,6 +122,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     audit,
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
+    sandboxClock: createSandboxClockService(base),
     fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices, combinations }),
   };
 }
