@@ -712,7 +712,7 @@ describe('web UI (Chromium)', { skip }, () => {
       await create.goto('/locks/new');
       await create.waitForSelector(`#ext-${slug}`);
       // Open every optional part of the form, so its inputs are checked too.
-      for (const label of ['Limit the maximum duration', 'Hygienic opening', 'Pillory', extName]) await create.getByLabel(label, { exact: true }).check();
+      for (const label of ['Random initial duration', 'Limit lock time', 'Minimum lock time', 'Hygienic opening', 'Pillory', extName]) await create.getByLabel(label, { exact: true }).check();
       await create.waitForSelector(tid(`setup-iframe-${slug}`));
       const missing = await unlabelled(create);
       assert.deepEqual(missing, [], '/locks/new');

@@ -64,6 +64,11 @@ export const ERROR_CATALOG = {
   combination_withheld: { status: 409, description: 'The lock was deserted: its combination is withheld until `details.recoverableAt`, then recovered on purpose (`POST …/combination/recover`).' },
   unknown_action: { status: 400, description: 'The action name is not one the API supports.' },
 
+  // shared locks and shared links
+  shared_lock_password_invalid: { status: 403, description: 'The shared lock needs its password, and it is missing or wrong.' },
+  shared_lock_disabled: { status: 409, description: 'The keyholder disabled this shared lock: no lock can be loaded from it.' },
+  already_voted: { status: 409, description: 'This visitor already voted on this shared link in the current period; `details.nextVoteAt` says when they may again.' },
+
   // regular actions, requirements, attempts
   regular_action_unavailable: { status: 422, description: 'No regular action is available now; see `nbActionsRemaining` and `nextActionDate`.' },
   window_closed: { status: 409, description: 'Progress falls into a window that was already evaluated.' },

@@ -6,3 +6,4 @@ export * from './files.js';
 export * from './devices.js';
 export * from './developer.js';
 export * from './combination.js';
+export * from './sharedLocks.js';

@@ -3,7 +3,7 @@ import { OBJECT_ID_PATTERN } from './ids.js';
 
 export const ObjectId = Type.String({ pattern: OBJECT_ID_PATTERN, description: '24-hex id', examples: ['6740f0a1c2d3e4f5a6b7c8d9'] });
 export const IsoDate = Type.String({ format: 'date-time' });
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Nullable = <T extends TSchema>(schema: T, options: { description?: string } = {}) => Type.Union([schema, Type.Null()], options);
 
 /** Error body on `/api/extensions/*` and first-party routes: `error` is an object. */
 export const ErrorBody = Type.Object(
@@ -150,6 +150,13 @@ export const Lock = Type.Object({
   timeRemainingSeconds: Nullable(Type.Integer({ description: 'null when the timer is hidden from the caller' })),
   hiddenTimer: Type.Boolean(),
   maxEndsAt: Nullable(IsoDate),
+  minDate: Nullable(IsoDate, { description: 'The initial end was drawn between minDate and maxDate (Chaster `minDate`); null on locks older than the field' }),
+  maxDate: Nullable(IsoDate),
+  minLimitDate: Nullable(IsoDate, { description: 'Minimum lock time: nobody can unlock before it; null when not set' }),
+  limitLockTime: Type.Boolean({ description: 'The lock has a limit lock time (`maxEndsAt`, Chaster `maxLimitDate`); once removed it cannot come back' }),
+  hideTimeLogs: Type.Boolean({ description: 'Time changes are left out of the history the wearer reads' }),
+  isTestLock: Type.Boolean({ description: 'A test lock: shown with a "Test" badge and left out of statistics' }),
+  sharedLockId: Nullable(ObjectId, { description: 'The shared lock it was loaded from' }),
   settings: LockSettings,
   frozenUntil: Nullable(IsoDate),
   pillory: Nullable(Type.Object({ until: IsoDate, reason: Nullable(Type.String()) })),
@@ -170,7 +177,7 @@ export const Lock = Type.Object({
   unlock: Type.Optional(
     Type.Object({
       unlockable: Type.Boolean(),
-      reasons: Type.Array(Type.String(), { description: 'What holds the lock: not_locked, frozen, time_remaining, extension_blocker, requirement_unsatisfied, task_points, pillory' }),
+      reasons: Type.Array(Type.String(), { description: 'What holds the lock: not_locked, frozen, time_remaining, extension_blocker, requirement_unsatisfied, task_points, pillory, min_lock_time (the minimum lock time holds even against the keyholder)' }),
       blockers: Type.Array(
         Type.Object({
           sessionId: Type.String(),

@@ -35,6 +35,9 @@ import { externalApiRoutes } from './http/routes/apps/v1/index.js';
 import { lockControlRoutes } from './http/routes/locks/control.js';
 import { extensionProgressRoutes } from './http/routes/extensions/progress.js';
 import { launchRoutes } from './http/routes/locks/launch.js';
+import { lockTermsRoutes } from './http/routes/lockTerms.js';
+import { sharedLinkRoutes } from './http/routes/sharedLinks.js';
+import { sharedLockRoutes } from './http/routes/sharedLocks.js';
 import { eventRoutes } from './http/routes/events.js';
 import { registerWebApp } from './http/web.js';
 import { registerSecurityHeaders } from './http/securityHeaders.js';
@@ -116,6 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       tags: [
         { name: 'accounts', description: 'Sign up, sign in, profile' },
         { name: 'locks', description: 'Locks, keyholders, installed extensions, history' },
+        { name: 'shared locks', description: 'Lock templates a keyholder publishes as a link; wearers load them' },
+        { name: 'shared links', description: 'Public links of a running lock where visitors vote time' },
         { name: 'notifications', description: 'Notifications of the signed-in user' },
         { name: 'developer console', description: 'Extension apps, developer keys, audit trail' },
         { name: 'extension sessions', description: `Chastify/Chaster extension session API: app-scoped key + ${MAIN_TOKEN_HEADER}` },
@@ -184,6 +189,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   extensionProgressRoutes(app, ctx);
   externalApiRoutes(app, ctx);
   lockControlRoutes(app, ctx);
+  lockTermsRoutes(app, ctx);
+  sharedLockRoutes(app, ctx);
+  sharedLinkRoutes(app, ctx);
   launchRoutes(app, ctx);
   eventRoutes(app, ctx);
   fileRoutes(app, ctx);

@@ -11,7 +11,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
-export type RateBucket = 'read' | 'write' | 'upload' | 'action' | 'token' | 'login' | 'login_ip' | 'register_ip';
+export type RateBucket = 'read' | 'write' | 'upload' | 'action' | 'token' | 'login' | 'login_ip' | 'register_ip' | 'vote_ip' | 'shared_password';
 
 /**
  * Requests per minute per credential, before `multiplier`. The sign-in buckets (`AUTH_BUCKETS`)
@@ -26,10 +26,13 @@ export const RATE_LIMITS: Record<RateBucket, number> = {
   login: 10,
   login_ip: 30,
   register_ip: 5,
+  // Shared links: votes per client address; shared locks: password tries per user.
+  vote_ip: 20,
+  shared_password: 10,
 };
 
 /** Buckets scaled by `authMultiplier` rather than `multiplier`. */
-export const AUTH_BUCKETS: readonly RateBucket[] = ['login', 'login_ip', 'register_ip'];
+export const AUTH_BUCKETS: readonly RateBucket[] = ['login', 'login_ip', 'register_ip', 'vote_ip', 'shared_password'];
 
 /**
  * Consecutive failed sign-ins of one account: the first `FREE_LOGIN_FAILURES` cost nothing, each

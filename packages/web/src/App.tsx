@@ -12,6 +12,7 @@ import { ExtensionHostPage } from './pages/ExtensionHost.js';
 import { Notifications, NotificationStream } from './pages/Notifications.js';
 import { DeveloperConsole, DeveloperApp, Inspector } from './pages/Developer.js';
 import { Sandbox } from './pages/Sandbox.js';
+import { PublicLinkPage, SharedLockLoad, SharedLocks } from './pages/SharedLocks.js';
 import { MoonIcon, SunIcon } from './components/icons.js';
 
 const ROUTES: Array<{ pattern: string; auth: boolean; render: (p: Record<string, string>) => React.ReactNode }> = [
@@ -22,6 +23,9 @@ const ROUTES: Array<{ pattern: string; auth: boolean; render: (p: Record<string,
   { pattern: '/locks/:lockId', auth: true, render: (p) => <LockPage lockId={p.lockId!} /> },
   { pattern: '/locks/:lockId/extensions/:sessionId', auth: true, render: (p) => <ExtensionHostPage lockId={p.lockId!} sessionId={p.sessionId!} /> },
   { pattern: '/notifications', auth: true, render: () => <Notifications /> },
+  { pattern: '/shared-locks', auth: true, render: () => <SharedLocks /> },
+  { pattern: '/shared/:sharedLockId', auth: true, render: (p) => <SharedLockLoad id={p.sharedLockId!} /> },
+  { pattern: '/link/:linkId', auth: false, render: (p) => <PublicLinkPage id={p.linkId!} /> },
   { pattern: '/developer', auth: true, render: () => <DeveloperConsole /> },
   { pattern: '/developer/apps/:appId', auth: true, render: (p) => <DeveloperApp appId={p.appId!} /> },
   { pattern: '/developer/inspector', auth: true, render: () => <Inspector /> },
@@ -68,6 +72,7 @@ export function App() {
             <>
               {nav('/', 'My locks')}
               {nav('/notifications', 'Notifications')}
+              {nav('/shared-locks', 'Shared locks')}
               {nav('/developer', 'Developer console')}
               {devMode ? nav('/sandbox', 'Sandbox') : null}
             </>

@@ -12,6 +12,7 @@ import { settings } from './migrations/0009_settings.js';
 import { authHardening } from './migrations/0010_auth_hardening.js';
 import { retentionIndexes } from './migrations/0011_retention_indexes.js';
 import { safeCombination } from './migrations/0012_safe_combination.js';
+import { termsLimitsShared } from './migrations/0013_terms_limits_shared.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_auth_hardening': authHardening,
   '0011_retention_indexes': retentionIndexes,
   '0012_safe_combination': safeCombination,
+  '0013_terms_limits_shared': termsLimitsShared,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

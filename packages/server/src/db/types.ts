@@ -56,8 +56,57 @@ export interface LocksTable {
   frozen_until: number | null;
   /** A hygienic opening is running since then (until relocked). */
   hygienic_started_at: number | null;
+  /** The initial range the end was drawn from (Chaster `minDate`/`maxDate`); null on older locks. */
+  min_date: number | null;
+  max_date: number | null;
+  /** The floor: no unlock before it (minimum lock time); null = none. */
+  min_limit_date: number | null;
+  /** Time changes are left out of the history the wearer reads (Chaster `hideTimeLogs`). */
+  hide_time_logs: Generated<number>;
+  is_test_lock: Generated<number>;
+  /** No unlock before `visitor_votes` reaches it (shared link, Chaster's "number of visits required"). */
+  visitor_votes_required: Generated<number>;
+  visitor_votes: Generated<number>;
+  shared_lock_id: string | null;
   /** Archived by the wearer (a running lock archived is deserted). */
   archived_at: number | null;
+}
+
+export interface SharedLocksTable {
+  id: string;
+  keyholder_id: string;
+  name: string;
+  description: string;
+  password_hash: string | null;
+  /** JSON: services/sharedLocks.ts `SharedLockTemplate`. */
+  template: string;
+  disabled_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SharedLinksTable {
+  id: string;
+  lock_id: string;
+  enabled: number;
+  add_seconds: number;
+  remove_seconds: number;
+  allow_random: number;
+  period_seconds: number;
+  signed_in_only: number;
+  votes: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SharedLinkVotesTable {
+  id: string;
+  link_id: string;
+  visitor_key: string;
+  period: number;
+  choice: 'add' | 'remove';
+  seconds: number;
+  created_at: number;
 }
 
 export interface ExtensionAppsTable {
@@ -368,6 +417,9 @@ export interface CombinationsTable {
 
 export interface DB {
   combinations: CombinationsTable;
+  shared_locks: SharedLocksTable;
+  shared_links: SharedLinksTable;
+  shared_link_votes: SharedLinkVotesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
@@ -410,6 +462,8 @@ export type AuditLogRow = Selectable<AuditLogsTable>;
 export type IdempotencyRecordRow = Selectable<IdempotencyRecordsTable>;
 export type LockRow = Selectable<LocksTable>;
 export type CombinationRow = Selectable<CombinationsTable>;
+export type SharedLockRow = Selectable<SharedLocksTable>;
+export type SharedLinkRow = Selectable<SharedLinksTable>;
 export type LockUpdate = Updateable<LocksTable>;
 export type ExtensionAppRow = Selectable<ExtensionAppsTable>;
 export type NewExtensionApp = Insertable<ExtensionAppsTable>;

@@ -1,5 +1,4 @@
 import { timingSafeEqual } from 'node:crypto';
-import { hash, verify, type Options as Argon2Options } from '@node-rs/argon2';
 import type { Me, Profile, PublicUser } from '@latch/protocol';
 import { ApiError } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -9,11 +8,8 @@ import { hashSecret } from '../ids.js';
 import { findUserById, findUserByUsername, insertUser, touchUserLastSeen, updateUserProfile } from '../storage/users.js';
 import { deleteUserSession, findLiveUserSession, insertUserSession } from '../storage/userSessions.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
-import { checkNewPassword } from './passwords.js';
+import { checkNewPassword, hashPassword, verifyPassword } from './passwords.js';
 
-// OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
-// `algorithm: 2` is Argon2id (a const enum in the typings, which isolated modules cannot import).
-const ARGON2: Argon2Options = { algorithm: 2 as Argon2Options['algorithm'], memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 export interface AuthenticatedUser {
   user: UserRow;
@@ -50,7 +46,7 @@ export function meView(row: UserRow, csrfToken: string): Me {
 export function createAccountService(deps: ServiceDeps & { sessionTtlMs: number; dev?: boolean }) {
   const { db, clock, ids } = deps;
   // Verifying against this when the user does not exist keeps "no such user" as slow as "wrong password".
-  const dummyHash = hash('latch-timing-equaliser', ARGON2);
+  const dummyHash = hashPassword('latch-timing-equaliser');
 
   async function openSession(user: UserRow): Promise<LoginResult> {
     const now = clock.now();
@@ -78,7 +74,7 @@ export function createAccountService(deps: ServiceDeps & { sessionTtlMs: number;
         id: ids.objectId(),
         username: input.username,
         username_key: input.username.toLowerCase(),
-        password_hash: await hash(input.password, ARGON2),
+        password_hash: await hashPassword(input.password),
         profile: toJson(input.profile ?? {}),
         show_online_status: 1,
         last_seen_at: now,
@@ -97,8 +93,7 @@ export function createAccountService(deps: ServiceDeps & { sessionTtlMs: number;
 
     async login(input: { username: string; password: string }): Promise<LoginResult> {
       const user = await findUserByUsername(db, input.username);
-      // A hash that is not argon2 (the system account's "!") never verifies.
-      const check = (hashed: string) => verify(hashed, input.password).catch(() => false);
+      const check = (hashed: string) => verifyPassword(hashed, input.password);
       const ok = user ? await check(user.password_hash) : (await check(await dummyHash), false);
       if (!user || !ok) throw new ApiError('invalid_login', 'Wrong username or password');
       if (user.persona && !deps.dev) throw new ApiError('invalid_login', 'This is a sandbox account: it signs in only while latch runs the sandbox (LATCH_DEV=1)');

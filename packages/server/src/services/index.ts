@@ -12,6 +12,9 @@ import { createExtensionSessionService } from './extensionSessions.js';
 import { createFixtureService } from './fixtures.js';
 import { createLockEngine } from './lockEngine.js';
 import { createLockService } from './locks.js';
+import { createLockTermsService } from './lockTerms.js';
+import { createSharedLinkService } from './sharedLinks.js';
+import { createSharedLockService } from './sharedLocks.js';
 import { createMainTokenService } from './mainTokens.js';
 import { createNotificationService } from './notifications.js';
 import { createNotificationFeed } from './notificationFeed.js';
@@ -92,6 +95,9 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const audit = createAuditService(base);
   return {
     accounts,
+    lockTerms: createLockTermsService(base, engine),
+    sharedLocks: createSharedLockService(base, locks),
+    sharedLinks: createSharedLinkService(base, engine),
     apps,
     keys,
     mainTokens,

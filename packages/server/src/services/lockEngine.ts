@@ -23,9 +23,10 @@ import {
   parseTaskCompletion,
   type ActionName,
 } from './lockActions.js';
-import { DEFAULT_LOCK_SETTINGS, mergeSettings, remainingSeconds, sessionLockView, type LockRole } from './locks.js';
+import { DEFAULT_LOCK_SETTINGS, mergeSettings, remainingSeconds, sessionLockView, timerHiddenFrom, type LockRole } from './locks.js';
 import { writeNotification, type NotificationInput } from './notifications.js';
 import { unlockHolds } from './unlock.js';
+import { capEndsAt, checkMaxLimitChange, checkMinLimitChange, checkVotesRequiredChange } from './lockLimits.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import type { AggregatedBlocker } from '@latch/protocol';
 
@@ -185,7 +186,7 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
     const reference = lock.frozen_at ?? now;
     const ends = lock.ends_at ?? reference;
     let next = Math.max(ends, reference) + seconds * 1000;
-    if (lock.max_ends_at !== null) next = Math.max(Math.min(next, lock.max_ends_at), ends);
+    next = capEndsAt(lock, next, ends);
     // endsAt may lie in the past (the timer had run out): the delta includes that catch-up,
     // the title says what the wearer gets.
     const delta = next - ends;
@@ -423,6 +424,72 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
       return decideAction(lock, name, params, now, { kind: 'system' });
     },
 
+    /**
+     * The ceiling (limit lock time): the wearer moves it later (to a date, or by seconds, which a
+     * wearer with a hidden timer can do without knowing the date) or removes it for good (null).
+     * Freezes move it with the timer (see `unfreeze`). The answer hides the date as the lock view does.
+     */
+    changeMaxLimit(lockId: string, actor: Actor, role: LockRole, to: { until: number } | { bySeconds: number } | null): Promise<{ maxLimitDate: string | null }> {
+      return change(lockId, actor, async (lock) => {
+        activeOrThrow(lock);
+        const until = to === null ? null : 'until' in to ? to.until : (lock.max_ends_at ?? 0) + to.bySeconds * 1000;
+        checkMaxLimitChange(lock, role, until);
+        const fx = empty();
+        fx.patch = { max_ends_at: until };
+        fx.history.push(
+          until === null
+            ? { type: 'max_limit_removed', title: 'Limit lock time removed', payload: { previous: lock.max_ends_at } }
+            : { type: 'max_limit_extended', title: `Limit lock time moved ${formatDuration((until - lock.max_ends_at!) / 1000)} later`, payload: { previous: lock.max_ends_at, maxLimitDate: until } },
+        );
+        const shown = until !== null && !timerHiddenFrom(lock, role);
+        return { fx, result: { maxLimitDate: shown ? new Date(until).toISOString() : null } };
+      });
+    },
+
+    /** The floor (minimum lock time): the accepted keyholder sets, moves or removes it, never above the ceiling. */
+    changeMinLimit(lockId: string, actor: Actor, role: LockRole, until: number | null): Promise<{ minLimitDate: string | null }> {
+      return change(lockId, actor, async (lock) => {
+        activeOrThrow(lock);
+        checkMinLimitChange(lock, role, hasKeyholder(lock), until);
+        const fx = empty();
+        if (lock.min_limit_date === until) return { fx, result: { minLimitDate: until === null ? null : new Date(until).toISOString() } };
+        fx.patch = { min_limit_date: until };
+        fx.history.push({ type: 'min_limit_changed', title: until === null ? 'Minimum lock time removed' : 'Minimum lock time changed', payload: { previous: lock.min_limit_date, minLimitDate: until } });
+        return { fx, result: { minLimitDate: until === null ? null : new Date(until).toISOString() } };
+      });
+    },
+
+    /**
+     * A visitor's vote on a shared link: time added or removed through the same rules as
+     * `add_time`/`remove_time` (the ceiling caps it), logged as the visitor's. `record` writes the
+     * vote in the same transaction: a second vote of the same visitor in the period fails there
+     * and changes nothing.
+     */
+    visitorVote(lockId: string, choice: 'add' | 'remove', seconds: number, record: (tx: Executor, lock: LockRow) => Promise<void>): Promise<{ choice: 'add' | 'remove'; seconds: number }> {
+      return change(lockId, { role: 'system' }, async (lock, now) => {
+        activeOrThrow(lock);
+        const fx = choice === 'add' ? addTime(lock, seconds, now) : removeTime(lock, seconds, now);
+        const [entry] = fx.history;
+        fx.history = [{ ...entry!, type: 'visitor_vote', title: `A visitor ${choice === 'add' ? 'added' : 'removed'} ${formatDuration(seconds)}`, payload: { ...(entry!.payload as object), choice, via: 'shared_link' } }];
+        fx.patch = { ...fx.patch, visitor_votes: lock.visitor_votes + 1 };
+        fx.after = (tx) => record(tx, lock);
+        return { fx, result: { choice, seconds } };
+      });
+    },
+
+    /** The number of visitor votes the lock needs before it can be unlocked (the lock's controller). */
+    setVisitorVotesRequired(lockId: string, actor: Actor, required: number): Promise<void> {
+      return change(lockId, actor, async (lock) => {
+        activeOrThrow(lock);
+        checkVotesRequiredChange(lock, hasKeyholder(lock), required);
+        const fx = empty();
+        if (required === lock.visitor_votes_required) return { fx, result: undefined };
+        fx.patch = { visitor_votes_required: required };
+        fx.history.push({ type: 'visitor_votes_required', title: `${required} visitor votes required to unlock`, payload: { previous: lock.visitor_votes_required, required } });
+        return { fx, result: undefined };
+      });
+    },
+
     /** The wearer closes a hygienic opening; late when past its end. */
     async relock(lockId: string, actor: Actor): Promise<{ late: boolean }> {
       return change(lockId, actor, async (lock, now) => {
@@ -443,7 +510,8 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
       return change(lockId, actor, async (lock, now) => {
         activeOrThrow(lock);
         const holds = unlockHolds(lock, settingsOf(lock), blockers, now);
-        if (!byKeyholder && holds.length) throw new ApiError('unlock_not_allowed', `The lock cannot be unlocked yet: ${holds.join(', ')}`, { reasons: holds, blockers });
+        // The minimum lock time holds against the keyholder too ("regardless of other factors").
+        if ((!byKeyholder && holds.length) || holds.includes('min_lock_time')) throw new ApiError('unlock_not_allowed', `The lock cannot be unlocked yet: ${holds.join(', ')}`, { reasons: holds, blockers });
         const fx = empty();
         fx.patch = { status: 'unlocked', ended_at: now, frozen_at: null, frozen_until: null, pillory_until: null, pillory_reason: null, hygienic_started_at: null, hygienic_until: null };
         fx.cancel.push(jobKey.unfreeze(lock.id), jobKey.pillory(lock.id), jobKey.hygienic(lock.id));

@@ -22,6 +22,8 @@ import { writeNotification } from './notifications.js';
 import { configUnlockRequirements } from './requirements.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import { mutateSessionRow } from './sessionRows.js';
+import { randomInt } from 'node:crypto';
+import { drawDuration, durationTerms, termDates, TIME_LOG_TYPES, timeLogsHiddenFrom, type DurationInput } from './lockLimits.js';
 import { BACKGROUND_SCOPE, effectiveScopes, pendingScopes, requestsBackground } from './extensionApps.js';
 
 export const DEFAULT_LOCK_SETTINGS: LockSettings = {
@@ -75,11 +77,11 @@ export function installedView(s: ExtensionSessionRow, app: ExtensionAppRow): Ins
   };
 }
 
-export interface CreateLockInput {
+export interface CreateLockInput extends DurationInput {
   title: string;
-  durationSeconds: number;
-  maxDurationSeconds?: number;
   hiddenTimer?: boolean;
+  hideTimeLogs?: boolean;
+  isTestLock?: boolean;
   keyholderUsername?: string;
   settings?: LockSettingsInput;
   extensions?: ExtensionChoice[];
@@ -251,18 +253,21 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
   }
 
   return {
-    /** `inTx` runs in the lock's creation transaction (the combination is stored with it). */
-    async create(wearer: UserRow, input: CreateLockInput, inTx?: (tx: Executor, lockId: string) => Promise<void>): Promise<Lock> {
+    /**
+     * A new lock worn by `wearer`. `inTx` runs in the lock's creation transaction (the combination
+     * is stored with it). `from` is for a lock loaded from a shared lock: its keyholder comes in
+     * already accepted (publishing the template was their consent).
+     */
+    async create(wearer: UserRow, input: CreateLockInput, inTx?: (tx: Executor, lockId: string) => Promise<void>, from?: { sharedLockId: string; keyholder: UserRow }): Promise<Lock> {
       const now = clock.now();
-      let keyholder: UserRow | undefined;
+      let keyholder: UserRow | undefined = from?.keyholder;
+      if (from && from.keyholder.id === wearer.id) throw new ApiError('invalid_request', 'You published this shared lock: you cannot be your own keyholder');
       if (input.keyholderUsername !== undefined) {
         keyholder = await findUserByUsername(db, input.keyholderUsername);
         if (!keyholder) throw new ApiError('invalid_request', `No user named ${input.keyholderUsername}`, [{ in: 'body', path: '/keyholderUsername', message: 'unknown user' }]);
         if (keyholder.id === wearer.id) throw new ApiError('invalid_request', 'You cannot be your own keyholder; leave keyholderUsername out for a self-lock', [{ in: 'body', path: '/keyholderUsername', message: 'is the wearer' }]);
       }
-      if (input.maxDurationSeconds !== undefined && input.maxDurationSeconds < input.durationSeconds) {
-        throw new ApiError('invalid_request', 'maxDurationSeconds must be at least durationSeconds', [{ in: 'body', path: '/maxDurationSeconds', message: 'is below durationSeconds' }]);
-      }
+      const terms = durationTerms(input);
       const choices = input.extensions ?? [];
       const slugs = choices.map((c) => c.slug);
       if (new Set(slugs).size !== slugs.length) throw new ApiError('invalid_request', 'An extension can be installed once per lock', [{ in: 'body', path: '/extensions', message: 'duplicate slug' }]);
@@ -273,16 +278,22 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
       const prepared = choices.map((c, i) => prepareInstall(apps.get(c.slug)!, c.config, `/extensions/${i}/config`));
       choices.forEach((c, i) => checkBackgroundRequest(apps.get(c.slug)!, c.background, `/extensions/${i}/background`));
 
+      // Drawn by the server: with a hidden timer the wearer never learns it (DECISIONS §4).
+      const drawn = drawDuration(terms, randomInt);
       const lock: LockRow = {
         id: ids.objectId(),
         wearer_id: wearer.id,
         keyholder_id: keyholder?.id ?? null,
-        keyholder_status: keyholder ? 'pending' : null,
+        keyholder_status: keyholder ? (from ? 'accepted' : 'pending') : null,
         title: input.title,
         status: 'locked',
         started_at: now,
-        ends_at: now + input.durationSeconds * 1000,
-        max_ends_at: input.maxDurationSeconds !== undefined ? now + input.maxDurationSeconds * 1000 : null,
+        ...termDates(terms, now, drawn),
+        hide_time_logs: int(input.hideTimeLogs ?? false),
+        is_test_lock: int(input.isTestLock ?? false),
+        visitor_votes_required: 0,
+        visitor_votes: 0,
+        shared_lock_id: from?.sharedLockId ?? null,
         frozen_at: null,
         hidden_timer: int(input.hiddenTimer ?? false),
         ended_at: null,
@@ -307,17 +318,27 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
           role: 'wearer',
           actorUserId: wearer.id,
           title: 'Lock started',
-          description: keyholder ? `Keyholder ${keyholder.username} invited` : 'Self-lock',
-          payload: { durationSeconds: input.durationSeconds, maxDurationSeconds: input.maxDurationSeconds ?? null, hiddenTimer: bool(lock.hidden_timer) },
+          description: from ? `From the shared lock of ${keyholder!.username}` : keyholder ? `Keyholder ${keyholder.username} invited` : 'Self-lock',
+          payload: {
+            // The drawn duration is the keyholder's to know when the timer is hidden.
+            durationSeconds: lock.hidden_timer ? null : drawn,
+            randomDuration: terms.durationMinSeconds !== terms.durationMaxSeconds ? { minSeconds: terms.durationMinSeconds, maxSeconds: terms.durationMaxSeconds } : null,
+            maxDurationSeconds: terms.maxLimitSeconds ?? null,
+            minLimitDurationSeconds: terms.minLimitSeconds ?? null,
+            hiddenTimer: bool(lock.hidden_timer),
+            hideTimeLogs: bool(lock.hide_time_logs),
+            isTestLock: bool(lock.is_test_lock),
+            sharedLockId: lock.shared_lock_id,
+          },
         });
         for (const [i, c] of choices.entries()) await installInTx(tx, lock, apps.get(c.slug)!, prepared[i]!, wearer.id, 'wearer', now, c.background === true);
         if (keyholder) {
           await writeNotification(tx, ids, now, {
             userId: keyholder.id,
             lockId: lock.id,
-            type: 'keyholder_invitation',
-            title: 'Keyholder invitation',
-            message: `${wearer.username} asks you to hold the key of “${lock.title}”`,
+            type: from ? 'shared_lock_loaded' : 'keyholder_invitation',
+            title: from ? 'Shared lock loaded' : 'Keyholder invitation',
+            message: from ? `${wearer.username} locked with your shared lock: you hold the key of “${lock.title}”` : `${wearer.username} asks you to hold the key of “${lock.title}”`,
           });
         }
       });
@@ -526,8 +547,8 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
     },
 
     async history(userId: string, lockId: string, page: { limit: number; before?: string }) {
-      await participantLock(userId, lockId);
-      const rows = await listHistoryLogs(db, lockId, page.limit + 1, page.before);
+      const { lock, role } = await participantLock(userId, lockId);
+      const rows = await listHistoryLogs(db, lockId, page.limit + 1, page.before, timeLogsHiddenFrom(lock, role) ? TIME_LOG_TYPES : []);
       const slice = rows.slice(0, page.limit);
       const actorIds = [...new Set(slice.map((r) => r.actor_user_id).filter((x): x is string => !!x))];
       const usernames = new Map((await findUsersByIds(db, actorIds)).map((u) => [u.id, u.username]));
@@ -556,6 +577,13 @@ export function lockView(lock: LockRow, role: LockRole, users: Map<string, UserR
     timeRemainingSeconds: hidden ? null : remainingSeconds(lock, now),
     hiddenTimer: bool(lock.hidden_timer),
     maxEndsAt: hidden ? null : isoOrNull(lock.max_ends_at),
+    minDate: isoOrNull(lock.min_date),
+    maxDate: isoOrNull(lock.max_date),
+    minLimitDate: isoOrNull(lock.min_limit_date),
+    limitLockTime: lock.max_ends_at !== null,
+    hideTimeLogs: bool(lock.hide_time_logs),
+    isTestLock: bool(lock.is_test_lock),
+    sharedLockId: lock.shared_lock_id,
     settings: fromJson<LockSettings>(lock.settings, DEFAULT_LOCK_SETTINGS),
     frozenUntil: isoOrNull(lock.frozen_until),
     pillory: lock.pillory_until !== null && lock.pillory_until > now ? { until: iso(lock.pillory_until), reason: lock.pillory_reason } : null,

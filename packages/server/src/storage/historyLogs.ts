@@ -7,8 +7,9 @@ export async function insertHistoryLog(db: Executor, row: NewHistoryLog): Promis
   noteLockChanged(db, row.lock_id);
 }
 
-export async function listHistoryLogs(db: Executor, lockId: string, limit: number, before?: string): Promise<HistoryLogRow[]> {
+export async function listHistoryLogs(db: Executor, lockId: string, limit: number, before?: string, withoutTypes: readonly string[] = []): Promise<HistoryLogRow[]> {
   let q = db.selectFrom('history_logs').selectAll().where('lock_id', '=', lockId);
   if (before) q = q.where('id', '<', before);
+  if (withoutTypes.length) q = q.where('type', 'not in', withoutTypes);
   return q.orderBy('id', 'desc').limit(limit).execute();
 }

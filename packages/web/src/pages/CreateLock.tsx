@@ -3,21 +3,17 @@ import { api } from '../api.js';
 import { navigate } from '../router.js';
 import type { ExtensionSummary, Lock } from '../types.js';
 import { DurationInput, ErrorNote, JsonView, humanDuration, useTitle } from '../components/ui.js';
+import { DEFAULT_TERMS, DurationFields, termsBody, termsProblem, type DurationTermsValue } from '../components/DurationFields.js';
 import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../components/SetupFrame.js';
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
 import { Permissions } from '../components/Permissions.js';
 import { CombinationStep, GeneratedCombination, combinationBody, initialCombination } from '../components/CombinationStep.js';
 
-const TEN_YEARS = 10 * 365 * 86400;
-
 /** Lock yourself: timer, keyholder, modules, extensions with their setup pages. */
 export function CreateLock() {
   useTitle('New lock');
   const [title, setTitle] = useState('');
-  const [duration, setDuration] = useState(86400);
-  const [limitMax, setLimitMax] = useState(false);
-  const [maxDuration, setMaxDuration] = useState(7 * 86400);
-  const [hiddenTimer, setHiddenTimer] = useState(false);
+  const [terms, setTerms] = useState<DurationTermsValue>(DEFAULT_TERMS);
   const [keyholder, setKeyholder] = useState('');
   const [tasks, setTasks] = useState(false);
   const [hygienic, setHygienic] = useState(false);
@@ -58,8 +54,8 @@ export function CreateLock() {
     setError(null);
     setLocalError(null);
     if (!title.trim()) return setLocalError('Give the lock a title.');
-    if (duration > TEN_YEARS) return setLocalError('The duration may be at most 10 years.');
-    if (limitMax && maxDuration < duration) return setLocalError('The maximum duration must be at least the duration.');
+    const problem = termsProblem(terms);
+    if (problem) return setLocalError(problem);
     if (hygienic && (hygienicDuration < 60 || hygienicDuration > 86400)) return setLocalError('A hygienic opening lasts from 1 minute to 24 hours.');
     if (pillory && (pilloryMax < 60 || pilloryMax > 604800)) return setLocalError('The longest pillory is from 1 minute to 7 days.');
     const sealed = combinationBody(combination);
@@ -71,9 +67,8 @@ export function CreateLock() {
         method: 'POST',
         body: {
           title: title.trim(),
-          durationSeconds: duration,
-          ...(limitMax ? { maxDurationSeconds: maxDuration } : {}),
-          hiddenTimer,
+          ...termsBody(terms),
+          isTestLock: terms.testLock,
           ...(keyholder.trim() ? { keyholderUsername: keyholder.trim() } : {}),
           settings: {
             tasks: { enabled: tasks },
@@ -108,18 +103,7 @@ export function CreateLock() {
             <label htmlFor="lock-title">Title</label>
             <input id="lock-title" required maxLength={120} value={title} onChange={(e) => setTitle(e.target.value)} />
           </div>
-          <DurationInput legend="Duration" idPrefix="lock-duration" value={duration} onChange={setDuration} hint={humanDuration(duration)} />
-          <div className="check">
-            <input id="lock-limit-max" type="checkbox" checked={limitMax} onChange={(e) => setLimitMax(e.target.checked)} />
-            <label htmlFor="lock-limit-max">Limit the maximum duration</label>
-          </div>
-          {limitMax ? (
-            <DurationInput legend="Maximum duration" idPrefix="lock-max" value={maxDuration} onChange={setMaxDuration} hint={`The timer can never end later than ${humanDuration(maxDuration)} after the start.`} />
-          ) : null}
-          <div className="check">
-            <input id="lock-hidden" type="checkbox" checked={hiddenTimer} onChange={(e) => setHiddenTimer(e.target.checked)} />
-            <label htmlFor="lock-hidden">Hide the timer from me</label>
-          </div>
+          <DurationFields value={terms} onChange={setTerms} idPrefix="lock" />
         </div>
 
         <CombinationStep value={combination} onChange={setCombination} />

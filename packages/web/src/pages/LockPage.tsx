@@ -8,6 +8,7 @@ import { useAction, type Done } from './lock/actions.js';
 import { coalesce, useLockLive } from './lock/LockLive.js';
 import { TaskPanel } from './lock/TaskPanel.js';
 import { CombinationPanel } from '../components/CombinationPanel.js';
+import { LockTermsCard, SharedLinkCard } from '../components/LockTermsCard.js';
 
 /** A sentence for each reason the server gives for holding the lock. */
 export function reasonText(reason: string, lock: Lock): string {
@@ -26,6 +27,10 @@ export function reasonText(reason: string, lock: Lock): string {
       return `Not enough task points: ${lock.taskPoints} of ${lock.settings.requiredTaskPoints} earned.`;
     case 'not_locked':
       return 'The lock is not locked any more.';
+    case 'visitor_votes':
+      return 'Not enough visitors have voted on the shared link yet.';
+    case 'min_lock_time':
+      return `The minimum lock time runs until ${formatDate(lock.minLimitDate)}: nobody can unlock before.`;
     default:
       return reason.replace(/_/g, ' ');
   }
@@ -604,6 +609,7 @@ function LockView({ lockId }: { lockId: string }) {
           {locked && lock.frozenAt ? <Badge tone="info">Frozen</Badge> : null}
           {locked && lock.pillory ? <Badge tone="danger">Pillory</Badge> : null}
           {locked && lock.hiddenTimer ? <Badge>Hidden timer</Badge> : null}
+          {lock.isTestLock ? <Badge tone="info" testId="test-lock-badge">Test</Badge> : null}
         </div>
       </div>
       <p className="muted">
@@ -723,6 +729,8 @@ function LockView({ lockId }: { lockId: string }) {
         </div>
       ) : null}
 
+      <LockTermsCard lock={lock} onChanged={afterExtensionsChanged} />
+      <SharedLinkCard lock={lock} canControl={canControl} />
       <TaskPanel lock={lock} canControl={canControl} onDone={afterAction} />
 
       {lock.extensions.length ? (

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, CombinationInput, CreatedLock, HistoryEntry, InstalledExtension, KeyholderStatus, Lock, LockSettingsInput, LockStatus, ObjectId, Username, type ErrorCode } from '@latch/protocol';
+import { ALL_SCOPES, CombinationInput, CreatedLock, HistoryEntry, LockTermsFields, InstalledExtension, KeyholderStatus, Lock, LockSettingsInput, LockStatus, ObjectId, Username, type ErrorCode } from '@latch/protocol';
 import { signedIn } from '../../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
 import { AuditPage, AuditPageQuery, LockParams } from '../schemas.js';
@@ -34,9 +34,8 @@ const TEN_YEARS = 10 * 365 * 86400;
 const CreateLockBody = Type.Object(
   {
     title: Type.String({ minLength: 1, maxLength: 120 }),
-    durationSeconds: Type.Integer({ minimum: 0, maximum: TEN_YEARS, description: 'Initial timer' }),
-    maxDurationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: TEN_YEARS, description: 'Max limit: the timer can never end later than start + this' })),
-    hiddenTimer: Type.Optional(Type.Boolean({ description: 'Hide the remaining time from the wearer' })),
+    ...LockTermsFields,
+    isTestLock: Type.Optional(Type.Boolean({ description: 'A test lock (badge, left out of statistics)' })),
     keyholderUsername: Type.Optional(Username),
     settings: Type.Optional(LockSettingsInput),
     extensions: Type.Optional(Type.Array(ExtensionChoice, { maxItems: 20 })),
