@@ -140,6 +140,10 @@ export interface AppView {
   id: string;
   ownerId: string;
   slug: string;
+  /** Which wire its credentials speak (DECISIONS §14). */
+  dialect: 'chastify' | 'chaster';
+  /** Chaster apps: the public client id (`X-Chaster-Client-Id`). */
+  clientId: string | null;
   name: string;
   description: string;
   iframeUrl: string | null;

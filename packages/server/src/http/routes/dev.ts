@@ -16,6 +16,7 @@ const FixtureBody = Type.Object(
     extension: Type.Optional(
       Type.Object(
         {
+          dialect: Type.Optional(Type.Union([Type.Literal('chastify'), Type.Literal('chaster')], { description: 'chaster: the app speaks Chaster’s wire (DECISIONS §14); default chastify' })),
           slug: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$' })),
           name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
           iframeUrl: Type.Optional(Url),
@@ -58,7 +59,13 @@ const World = Type.Object({
   wearer: Account,
   keyholder: Type.Union([Account, Type.Null()]),
   developer: Account,
-  app: Type.Object({ id: ObjectId, slug: Type.String(), appKey: Type.String({ description: 'App-scoped developer key (lk_app_…)' }) }),
+  app: Type.Object({
+    id: ObjectId,
+    slug: Type.String(),
+    appKey: Type.String({ description: 'App-scoped developer key (lk_app_…)' }),
+    dialect: Type.Union([Type.Literal('chastify'), Type.Literal('chaster')]),
+    clientId: Type.Union([Type.String(), Type.Null()], { description: 'Chaster apps: the client id for `X-Chaster-Client-Id`' }),
+  }),
   lock: Type.Object({ id: ObjectId }),
   session: Type.Object({ id: ObjectId }),
   mainTokens: Type.Object({ wearer: Type.String(), keyholder: Type.Union([Type.String(), Type.Null()]) }),

@@ -9,7 +9,12 @@ const Url = HttpUrl;
 const Json = Type.Record(Type.String(), Type.Unknown());
 const Scope = Type.Union(ALL_SCOPES.map((s) => Type.Literal(s)));
 
+const Dialect = Type.Union([Type.Literal('chastify'), Type.Literal('chaster')], {
+  description: 'The wire shapes of /api/extensions/* for this app (DECISIONS §14; default chastify); fixed once the app is installed on a lock',
+});
+
 const AppFields = {
+  dialect: Dialect,
   name: Type.String({ minLength: 1, maxLength: 80 }),
   description: Type.String({ maxLength: 2000 }),
   iframeUrl: Type.Union([Url, Type.Null()]),
@@ -33,6 +38,8 @@ const AppView = Type.Object({
   id: ObjectId,
   ownerId: ObjectId,
   slug: Type.String(),
+  dialect: Dialect,
+  clientId: Type.Union([Type.String(), Type.Null()], { description: 'Chaster apps: the public client id (`X-Chaster-Client-Id`)' }),
   name: Type.String(),
   description: Type.String(),
   iframeUrl: Type.Union([Type.String(), Type.Null()]),
@@ -98,6 +105,7 @@ export function developerRoutes(app: App, ctx: RouteContext) {
         body: Type.Object(
           {
             slug: Type.String({ minLength: 2, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$' }),
+            dialect: Type.Optional(AppFields.dialect),
             name: AppFields.name,
             description: Type.Optional(AppFields.description),
             iframeUrl: Type.Optional(AppFields.iframeUrl),
@@ -146,7 +154,7 @@ export function developerRoutes(app: App, ctx: RouteContext) {
         security,
         params: Type.Object({ appId: ObjectId }),
         body: Type.Partial(Type.Object(AppFields), { additionalProperties: false }),
-        response: { 200: AppView, ...errorResponses(['reserved_name', 'login_required', 'csrf_token_invalid', 'not_found']) },
+        response: { 200: AppView, ...errorResponses(['reserved_name', 'login_required', 'csrf_token_invalid', 'not_found', 'conflict']) },
       },
     },
     async (req) => ctx.appConsole.update(signedIn(req).user.id, req.params.appId, req.body),
