@@ -18,6 +18,7 @@ describe('chaster-js against latch (issue 13)', () => {
     assert.equal(data.session._id, h.world.session.id);
     assert.equal(data.session.slug, h.world.app.slug);
     assert.deepEqual(data.session.data, {});
+    assert.deepEqual([data.session.mode, data.session.nbActionsRemaining, data.session.nextActionDate], ['unlimited', -1, null]);
     assert.deepEqual(data.session.metadata, { reasonsPreventingUnlocking: [], homeActions: [] });
     assert.equal(data.session.lock._id, h.world.lock.id);
     assert.equal(typeof data.session.lock.endDate, 'string', 'the session’s lock is complete');

@@ -4,7 +4,7 @@ import { hashSecret } from '../../ids.js';
 import type { ExtensionSessionService } from '../../services/extensionSessions.js';
 import { timerHiddenFrom } from '../../services/locks.js';
 import { mainTokenProblem } from '../../services/mainTokens.js';
-import type { RegularActionService } from '../../services/regularActions.js';
+import { regularConfigOf, type RegularActionService } from '../../services/regularActions.js';
 import type { Clock } from '../../clock.js';
 import { findRequestCredentials } from '../../storage/credentials.js';
 import { findActiveSessionsOfLocks } from '../../storage/extensionSessions.js';
@@ -20,16 +20,17 @@ import type { ChasterAuth, ChasterRole } from './wire.js';
  * hands them to the pure mappers of this folder.
  */
 export function createChasterService({ db, clock }: { db: Executor; clock: Clock }, svc: { sessions: ExtensionSessionService; regularActions: RegularActionService }) {
-  async function installOf(session: ExtensionSessionRow, app: ExtensionAppRow): Promise<ChasterInstall> {
-    const { mode, regularity, nbActionsRemaining, nextActionDate } = await svc.regularActions.get(session, app);
-    return { session, app, regular: { mode, regularity, nbActionsRemaining, nextActionDate } };
+  function installOf(session: ExtensionSessionRow, app: ExtensionAppRow): ChasterInstall {
+    const { regularitySeconds } = regularConfigOf(session, app);
+    const { mode, nbActionsRemaining, nextActionDate } = svc.regularActions.summary(session, app);
+    return { session, app, regular: { mode, regularity: mode === 'unlimited' ? null : regularitySeconds, nbActionsRemaining, nextActionDate } };
   }
 
   /** Everything `chasterLock` reads about one lock. */
   async function lockInput(lock: LockRow): Promise<ChasterLockInput> {
     const sessions = await findActiveSessionsOfLocks(db, [lock.id]);
     const apps = new Map((await findAppsByIds(db, [...new Set(sessions.map((s) => s.app_id))])).map((a) => [a.id, a]));
-    const installs = await Promise.all(sessions.filter((s) => apps.has(s.app_id)).map((s) => installOf(s, apps.get(s.app_id)!)));
+    const installs = sessions.filter((s) => apps.has(s.app_id)).map((s) => installOf(s, apps.get(s.app_id)!));
     const users = new Map((await findUsersByIds(db, [lock.wearer_id, ...(lock.keyholder_id ? [lock.keyholder_id] : [])])).map((u) => [u.id, u]));
     const unlock = await svc.sessions.unlockInfo(lock);
     return { lock, users, installs, blockers: unlock.blockers, canBeUnlocked: unlock.unlockable, now: clock.now() };
@@ -51,7 +52,7 @@ export function createChasterService({ db, clock }: { db: Executor; clock: Clock
       if (session.removed_at !== null) throw new ApiError('extension_not_enabled', 'The extension is not enabled on this lock');
       const input = await lockInput(lock);
       const role: ChasterRole = token!.role;
-      const install = input.installs.find((i) => i.session.id === session.id) ?? (await installOf(session, app));
+      const install = input.installs.find((i) => i.session.id === session.id) ?? installOf(session, app);
       return {
         role,
         userId: token!.user_id,
