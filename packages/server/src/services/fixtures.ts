@@ -9,6 +9,7 @@ import type { ExtensionAppService } from './extensionApps.js';
 import type { MainTokenService } from './mainTokens.js';
 import type { LockService } from './locks.js';
 import type { DeviceService } from './devices.js';
+import type { CombinationService } from './combinations.js';
 import { configUnlockRequirements } from './requirements.js';
 import { ApiError } from '../errors.js';
 import { checkedJson } from './freeFormJson.js';
@@ -42,6 +43,8 @@ export interface FixtureInput {
     virtualDevice?: boolean;
     /** The lock's controller grants the app background access. */
     background?: boolean;
+    /** The lock's combination code (default: 6 random digits); never in the answer. */
+    combination?: string;
   };
 }
 
@@ -74,6 +77,7 @@ interface FixtureServices {
   keys: DeveloperKeyService;
   mainTokens: MainTokenService;
   devices: DeviceService;
+  combinations: CombinationService;
 }
 
 /**
@@ -120,6 +124,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       attemptLimit: ext.attemptLimit ?? null,
     });
     const on = (v: boolean | undefined) => v ?? true;
+    const combination = await svc.combinations.prepare(wearer, lk.combination !== undefined ? { type: 'code', code: lk.combination } : { type: 'generate' });
     const lock = await svc.locks.create(wearer, {
       title: lk.title ?? 'Sandbox lock',
       durationSeconds: lk.durationSeconds ?? 86400,
@@ -131,7 +136,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
         pillory: { enabled: on(lk.pillory) },
       },
       extensions: [{ slug: app.slug, ...(ext.config ? { config: ext.config } : {}) }],
-    });
+    }, (tx, lockId) => svc.combinations.bind(tx, combination, lockId));
     if (keyholder) await svc.locks.answerInvitation(keyholder, lock.id, true);
     // Granted by whoever controls the lock (the keyholder once accepted), so it acts with their role.
     if (lk.background) await svc.locks.setBackground(keyholder ?? wearer, lock.id, app.slug, true);

@@ -29,7 +29,7 @@ function lockRow(over: Partial<LockRow> = {}): LockRow {
     id: LOCK, wearer_id: WEARER, keyholder_id: KEYHOLDER, keyholder_status: 'accepted', title: 'Weekend', status: 'locked',
     started_at: NOW - 2 * H, ends_at: NOW + 5 * H, max_ends_at: null, frozen_at: null, hidden_timer: 0, ended_at: null, settings: '{}',
     version: 3, created_at: NOW - 2 * H, updated_at: NOW - H, pillory_until: null, pillory_reason: null, hygienic_until: null, task_points: 0,
-    frozen_until: null, hygienic_started_at: null, ...over,
+    frozen_until: null, hygienic_started_at: null, archived_at: null, ...over,
   };
 }
 const user = (id: string, username: string, profile = {}): ViewUser => ({ id, username, profile: JSON.stringify(profile), show_online_status: 1, last_seen_at: NOW - 60_000 });
@@ -111,6 +111,8 @@ describe('chaster wire: locks', () => {
     const l = chasterLock(input({ lock: lockRow({ status: 'unlocked', ended_at: NOW - H }) }), { role: 'wearer', hideTimer: false });
     assert.equal(l.unlockedAt, new Date(NOW - H).toISOString());
     assert.equal(l.totalDuration, H);
+    assert.equal(l.archivedAt, null);
+    assert.equal(chasterLock(input({ lock: lockRow({ status: 'unlocked', ended_at: NOW - H, archived_at: NOW }) }), { role: 'wearer', hideTimer: false }).archivedAt, new Date(NOW).toISOString());
   });
 });
 

@@ -80,7 +80,7 @@ export function chasterLock(input: ChasterLockInput, viewer: ChasterLockViewer):
     offerToken: null,
     unlockedAt: lock.status === 'unlocked' ? isoOrNull(lock.ended_at) : null,
     deletedAt: null,
-    archivedAt: null,
+    archivedAt: isoOrNull(lock.archived_at),
     keyholderArchivedAt: null,
     createdAt: iso(lock.created_at),
     updatedAt: iso(lock.updated_at),
