@@ -10,13 +10,14 @@ import { AppsErrorBody, ErrorBody } from '@latch/protocol';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connect.js';
+import type { Executor } from './storage/executor.js';
 import { registerFirstPartyAuth } from './http/auth.js';
 import { registerErrorHandling, routerErrorHandler } from './http/errors.js';
 import { registerRequestPlumbing, requestIdFor } from './http/requests.js';
 import { authRoutes } from './http/routes/auth.js';
 import { devRoutes } from './http/routes/dev.js';
 import { healthRoutes } from './http/routes/health.js';
-import { lockRoutes } from './http/routes/locks.js';
+import { lockRoutes } from './http/routes/locks/index.js';
 import { meRoutes } from './http/routes/me.js';
 import { notificationRoutes } from './http/routes/notifications.js';
 import type { App, RouteContext } from './http/types.js';
@@ -26,13 +27,14 @@ import { registerCredentialGuard } from './http/credentials.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerAudit } from './http/audit.js';
 import { createServices } from './services/index.js';
-import { developerRoutes } from './http/routes/developer.js';
-import { extensionSessionRoutes } from './http/routes/extensionSessions.js';
-import { extensionActionRoutes } from './http/routes/extensionActions.js';
-import { externalApiRoutes } from './http/routes/externalApi.js';
-import { lockControlRoutes } from './http/routes/lockControl.js';
-import { extensionProgressRoutes } from './http/routes/extensionProgress.js';
-import { launchRoutes } from './http/routes/launch.js';
+import { developerRoutes } from './http/routes/developer/index.js';
+import { extensionSessionRoutes } from './http/routes/extensions/sessions.js';
+import { extensionCatalogRoutes } from './http/routes/extensions/catalog.js';
+import { extensionActionRoutes } from './http/routes/extensions/actions.js';
+import { externalApiRoutes } from './http/routes/apps/v1/index.js';
+import { lockControlRoutes } from './http/routes/locks/control.js';
+import { extensionProgressRoutes } from './http/routes/extensions/progress.js';
+import { launchRoutes } from './http/routes/locks/launch.js';
 import { eventRoutes } from './http/routes/events.js';
 import { registerWebApp } from './http/web.js';
 import { registerSecurityHeaders } from './http/securityHeaders.js';
@@ -40,11 +42,11 @@ import { lazySerializerFactory, lazyValidatorCompiler } from './http/lazyCompile
 import { resumeSandboxClock } from './services/sandboxClock.js';
 import { registerMetrics } from './http/metrics.js';
 import { createLiveStreams } from './http/liveStreams.js';
-import { fileRoutes } from './http/routes/files.js';
-import { deviceRoutes } from './http/routes/devices.js';
+import { fileRoutes } from './http/routes/extensions/files.js';
+import { deviceRoutes } from './http/routes/locks/devices.js';
 import { combinationRoutes } from './http/routes/combination.js';
 import { chasterRoutes } from './http/routes/extensions/chaster/index.js';
-import { webhookRoutes } from './http/routes/webhooks.js';
+import { webhookRoutes } from './http/routes/developer/webhooks.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -156,7 +158,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const ctx: RouteContext = {
     ...services,
     config,
-    db: database.db,
     clock,
     database: { dialect: database.dialect, ping: async () => void (await sql`select 1`.execute(database.db)) },
     rateLimiter,
@@ -168,13 +169,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerCredentialGuard(app, { db: database.db, clock, keys, rateLimiter, dev: config.dev });
   registerIdempotency(app, { db: database.db, clock, ids });
   registerAudit(app, audit);
-  app.decorate('ctx', ctx);
+  app.decorate('ctx', { ...ctx, db: database.db });
   await registerMetrics(app, { config, database, clock, scheduler: services.scheduler, notificationFeed: services.notificationFeed });
 
   healthRoutes(app, ctx);
   authRoutes(app, ctx);
   meRoutes(app, ctx);
   lockRoutes(app, ctx);
+  extensionCatalogRoutes(app, ctx);
   notificationRoutes(app, ctx);
   developerRoutes(app, ctx);
   webhookRoutes(app, ctx);
@@ -197,7 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The services behind the routes, for embedding (start-up seeding, tests). */
-    ctx: RouteContext;
+    /** The services behind the routes and the database, for embedding (start-up seeding, tests); routes never get `db`. */
+    ctx: RouteContext & { db: Executor };
   }
 }

@@ -177,9 +177,9 @@ export interface paths {
                     };
                 };
                 /**
-                 * @description `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 * @description `csrf_token_invalid`: A cookie-authenticated mutation lacks the matching `x-csrf-token` header.
                  *
-                 *     `csrf_token_invalid`: A cookie-authenticated mutation lacks the matching `x-csrf-token` header.
+                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
                  */
                 403: {
                     headers: {
@@ -1865,183 +1865,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/extensions/sessions/{sessionId}/requirements/progress": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Record trusted progress for a metric */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /**
-                     * @description 24-hex id
-                     * @example 6740f0a1c2d3e4f5a6b7c8d9
-                     */
-                    sessionId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        metric: string;
-                        /** @default 1 */
-                        amount?: number;
-                        /** Format: date-time */
-                        occurredAt?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            metric: string;
-                            amount: number;
-                            /** Format: date-time */
-                            occurredAt: string;
-                            total: number;
-                            unlockRequirement: {
-                                metric: string;
-                                requiredCount: number;
-                                blocker: string;
-                                /** @description All-time trusted progress for the metric */
-                                count: number;
-                                satisfied: boolean;
-                            } | null;
-                            window: {
-                                /** Format: date-time */
-                                start: string;
-                                /** Format: date-time */
-                                end: string;
-                                count: number;
-                                requiredCount: number;
-                                satisfied: boolean;
-                            } | null;
-                        };
-                    };
-                };
-                /** @description `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /**
-                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
-                 *
-                 *     `invalid_credentials`: The developer key is unknown or revoked.
-                 *
-                 *     `main_token_required`: `x-chastify-main-token` is missing.
-                 *
-                 *     `invalid_main_token`: The main token is unknown.
-                 *
-                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
-                 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /**
-                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
-                 *
-                 *     `session_mismatch`: The main token belongs to another session or app.
-                 *
-                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
-                 *
-                 *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
-                 *
-                 *     `insufficient_scope`: The app lacks the scope this route needs.
-                 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /**
-                 * @description `lock_ended`: The lock is no longer active.
-                 *
-                 *     `conflict`: The resource is not in a state that allows this change.
-                 *
-                 *     `window_closed`: Progress falls into a window that was already evaluated.
-                 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /**
-                 * @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body.
-                 *
-                 *     `unknown_metric`: The metric is not configured for this session.
-                 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description `internal_error`: An unexpected error; report the `requestId`. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/extensions/sessions/{sessionId}/action": {
         parameters: {
             query?: never;
@@ -2856,6 +2679,200 @@ export interface paths {
                  *     `tasks_not_enabled`: Tasks are not enabled on this lock.
                  *
                  *     `hygienic_opening_not_enabled`: Hygienic opening is not enabled on this lock.
+                 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/extensions/sessions/{sessionId}/device-command": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a device command (bridge name: device.command)
+         * @description `command`: `shock.start`, `shock.stop`, `vibration.start`, `vibration.stop`, `all.stop`, `shock.random.set`, `shock.berserk.set` (the last two on Lockink devices only). durationSeconds is clamped to 1–300, intensityPct and frequencyPct to 1–100; the response reports the applied values and which were clamped. Timed commands end by themselves; `all.stop` always succeeds.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description 24-hex id
+                     * @example 6740f0a1c2d3e4f5a6b7c8d9
+                     */
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description `shock.start`, `shock.stop`, `vibration.start`, `vibration.stop`, `all.stop`, `shock.random.set`, `shock.berserk.set` */
+                        command: string;
+                        /** @description Per command (spec 002); numbers are clamped, not refused */
+                        params?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            command: string;
+                            applied: {
+                                durationSeconds?: number;
+                                intensityPct?: number;
+                                frequencyPct?: number | null;
+                                enabled?: boolean;
+                                minIntensityPct?: number;
+                                maxIntensityPct?: number;
+                                message?: string | null;
+                            };
+                            /** @description Parameters whose value was clamped or rounded into range */
+                            clamped: string[];
+                            endsAt: string | null;
+                            devices: {
+                                /**
+                                 * @description 24-hex id
+                                 * @example 6740f0a1c2d3e4f5a6b7c8d9
+                                 */
+                                id: string;
+                                kind: string;
+                                model: string;
+                                name: string;
+                            }[];
+                            active: {
+                                shocking: boolean;
+                                vibrating: boolean;
+                                random: boolean;
+                                berserk: boolean;
+                            };
+                        };
+                    };
+                };
+                /**
+                 * @description `invalid_params`: An action received parameters it does not accept.
+                 *
+                 *     `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem.
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
+                 *
+                 *     `invalid_credentials`: The developer key is unknown or revoked.
+                 *
+                 *     `main_token_required`: `x-chastify-main-token` is missing.
+                 *
+                 *     `invalid_main_token`: The main token is unknown.
+                 *
+                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
+                 *
+                 *     `session_mismatch`: The main token belongs to another session or app.
+                 *
+                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
+                 *
+                 *     `insufficient_scope`: The app lacks the scope this route needs.
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `lock_ended`: The lock is no longer active.
+                 *
+                 *     `conflict`: The resource is not in a state that allows this change.
+                 *
+                 *     `device_not_available`: No device is attached to this lock, or the attached device cannot be reached.
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body.
+                 *
+                 *     `unsupported_command`: The device command is unknown or not supported by the attached device.
                  */
                 422: {
                     headers: {
@@ -3821,6 +3838,183 @@ export interface paths {
                  * @description `lock_ended`: The lock is no longer active.
                  *
                  *     `conflict`: The resource is not in a state that allows this change.
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body.
+                 *
+                 *     `unknown_metric`: The metric is not configured for this session.
+                 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/extensions/sessions/{sessionId}/requirements/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record trusted progress for a metric */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description 24-hex id
+                     * @example 6740f0a1c2d3e4f5a6b7c8d9
+                     */
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        metric: string;
+                        /** @default 1 */
+                        amount?: number;
+                        /** Format: date-time */
+                        occurredAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            metric: string;
+                            amount: number;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            total: number;
+                            unlockRequirement: {
+                                metric: string;
+                                requiredCount: number;
+                                blocker: string;
+                                /** @description All-time trusted progress for the metric */
+                                count: number;
+                                satisfied: boolean;
+                            } | null;
+                            window: {
+                                /** Format: date-time */
+                                start: string;
+                                /** Format: date-time */
+                                end: string;
+                                count: number;
+                                requiredCount: number;
+                                satisfied: boolean;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
+                 *
+                 *     `invalid_credentials`: The developer key is unknown or revoked.
+                 *
+                 *     `main_token_required`: `x-chastify-main-token` is missing.
+                 *
+                 *     `invalid_main_token`: The main token is unknown.
+                 *
+                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
+                 *
+                 *     `session_mismatch`: The main token belongs to another session or app.
+                 *
+                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
+                 *
+                 *     `insufficient_scope`: The app lacks the scope this route needs.
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /**
+                 * @description `lock_ended`: The lock is no longer active.
+                 *
+                 *     `conflict`: The resource is not in a state that allows this change.
+                 *
+                 *     `window_closed`: Progress falls into a window that was already evaluated.
                  */
                 409: {
                     headers: {
@@ -5859,6 +6053,171 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/apps/v1/device-command": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a device command to your active lock’s devices (same body and answer as the extension route)
+         * @description `command`: `shock.start`, `shock.stop`, `vibration.start`, `vibration.stop`, `all.stop`, `shock.random.set`, `shock.berserk.set` (the last two on Lockink devices only). durationSeconds is clamped to 1–300, intensityPct and frequencyPct to 1–100; the response reports the applied values and which were clamped. Timed commands end by themselves; `all.stop` always succeeds.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "x-chastify-lock-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description `shock.start`, `shock.stop`, `vibration.start`, `vibration.stop`, `all.stop`, `shock.random.set`, `shock.berserk.set` */
+                        command: string;
+                        /** @description Per command (spec 002); numbers are clamped, not refused */
+                        params?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            command: string;
+                            applied: {
+                                durationSeconds?: number;
+                                intensityPct?: number;
+                                frequencyPct?: number | null;
+                                enabled?: boolean;
+                                minIntensityPct?: number;
+                                maxIntensityPct?: number;
+                                message?: string | null;
+                            };
+                            /** @description Parameters whose value was clamped or rounded into range */
+                            clamped: string[];
+                            endsAt: string | null;
+                            devices: {
+                                /**
+                                 * @description 24-hex id
+                                 * @example 6740f0a1c2d3e4f5a6b7c8d9
+                                 */
+                                id: string;
+                                kind: string;
+                                model: string;
+                                name: string;
+                            }[];
+                            active: {
+                                shocking: boolean;
+                                vibrating: boolean;
+                                random: boolean;
+                                berserk: boolean;
+                            };
+                        };
+                    };
+                };
+                /**
+                 * @description `invalid_params`: An action received parameters it does not accept.
+                 *
+                 *     `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem.
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppsErrorBody"];
+                    };
+                };
+                /**
+                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
+                 *
+                 *     `invalid_credentials`: The developer key is unknown or revoked.
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppsErrorBody"];
+                    };
+                };
+                /** @description `user_wide_dev_key_required`: An app-scoped key was used on `/api/apps/v1`. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppsErrorBody"];
+                    };
+                };
+                /**
+                 * @description `no_active_lock_session`: The key owner has no (such) active lock.
+                 *
+                 *     `device_not_available`: No device is attached to this lock, or the attached device cannot be reached.
+                 *
+                 *     `lock_ended`: The lock is no longer active.
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppsErrorBody"];
+                    };
+                };
+                /**
+                 * @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body.
+                 *
+                 *     `unsupported_command`: The device command is unknown or not supported by the attached device.
+                 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppsErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppsErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppsErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/extensions/sessions/{sessionId}/files/capabilities": {
         parameters: {
             query?: never;
@@ -6600,365 +6959,6 @@ export interface paths {
                 };
             };
         };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/extensions/sessions/{sessionId}/device-command": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a device command (bridge name: device.command)
-         * @description `command`: `shock.start`, `shock.stop`, `vibration.start`, `vibration.stop`, `all.stop`, `shock.random.set`, `shock.berserk.set` (the last two on Lockink devices only). durationSeconds is clamped to 1–300, intensityPct and frequencyPct to 1–100; the response reports the applied values and which were clamped. Timed commands end by themselves; `all.stop` always succeeds.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /**
-                     * @description 24-hex id
-                     * @example 6740f0a1c2d3e4f5a6b7c8d9
-                     */
-                    sessionId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description `shock.start`, `shock.stop`, `vibration.start`, `vibration.stop`, `all.stop`, `shock.random.set`, `shock.berserk.set` */
-                        command: string;
-                        /** @description Per command (spec 002); numbers are clamped, not refused */
-                        params?: {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            ok: true;
-                            command: string;
-                            applied: {
-                                durationSeconds?: number;
-                                intensityPct?: number;
-                                frequencyPct?: number | null;
-                                enabled?: boolean;
-                                minIntensityPct?: number;
-                                maxIntensityPct?: number;
-                                message?: string | null;
-                            };
-                            /** @description Parameters whose value was clamped or rounded into range */
-                            clamped: string[];
-                            endsAt: string | null;
-                            devices: {
-                                /**
-                                 * @description 24-hex id
-                                 * @example 6740f0a1c2d3e4f5a6b7c8d9
-                                 */
-                                id: string;
-                                kind: string;
-                                model: string;
-                                name: string;
-                            }[];
-                            active: {
-                                shocking: boolean;
-                                vibrating: boolean;
-                                random: boolean;
-                                berserk: boolean;
-                            };
-                        };
-                    };
-                };
-                /**
-                 * @description `invalid_params`: An action received parameters it does not accept.
-                 *
-                 *     `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem.
-                 */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /**
-                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
-                 *
-                 *     `invalid_credentials`: The developer key is unknown or revoked.
-                 *
-                 *     `main_token_required`: `x-chastify-main-token` is missing.
-                 *
-                 *     `invalid_main_token`: The main token is unknown.
-                 *
-                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
-                 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /**
-                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
-                 *
-                 *     `session_mismatch`: The main token belongs to another session or app.
-                 *
-                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
-                 *
-                 *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
-                 *
-                 *     `insufficient_scope`: The app lacks the scope this route needs.
-                 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /**
-                 * @description `lock_ended`: The lock is no longer active.
-                 *
-                 *     `conflict`: The resource is not in a state that allows this change.
-                 *
-                 *     `device_not_available`: No device is attached to this lock, or the attached device cannot be reached.
-                 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /**
-                 * @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body.
-                 *
-                 *     `unsupported_command`: The device command is unknown or not supported by the attached device.
-                 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description `internal_error`: An unexpected error; report the `requestId`. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/apps/v1/device-command": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a device command to your active lock’s devices (same body and answer as the extension route)
-         * @description `command`: `shock.start`, `shock.stop`, `vibration.start`, `vibration.stop`, `all.stop`, `shock.random.set`, `shock.berserk.set` (the last two on Lockink devices only). durationSeconds is clamped to 1–300, intensityPct and frequencyPct to 1–100; the response reports the applied values and which were clamped. Timed commands end by themselves; `all.stop` always succeeds.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    "x-chastify-lock-id"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description `shock.start`, `shock.stop`, `vibration.start`, `vibration.stop`, `all.stop`, `shock.random.set`, `shock.berserk.set` */
-                        command: string;
-                        /** @description Per command (spec 002); numbers are clamped, not refused */
-                        params?: {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            ok: true;
-                            command: string;
-                            applied: {
-                                durationSeconds?: number;
-                                intensityPct?: number;
-                                frequencyPct?: number | null;
-                                enabled?: boolean;
-                                minIntensityPct?: number;
-                                maxIntensityPct?: number;
-                                message?: string | null;
-                            };
-                            /** @description Parameters whose value was clamped or rounded into range */
-                            clamped: string[];
-                            endsAt: string | null;
-                            devices: {
-                                /**
-                                 * @description 24-hex id
-                                 * @example 6740f0a1c2d3e4f5a6b7c8d9
-                                 */
-                                id: string;
-                                kind: string;
-                                model: string;
-                                name: string;
-                            }[];
-                            active: {
-                                shocking: boolean;
-                                vibrating: boolean;
-                                random: boolean;
-                                berserk: boolean;
-                            };
-                        };
-                    };
-                };
-                /**
-                 * @description `invalid_params`: An action received parameters it does not accept.
-                 *
-                 *     `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem.
-                 */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AppsErrorBody"];
-                    };
-                };
-                /**
-                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
-                 *
-                 *     `invalid_credentials`: The developer key is unknown or revoked.
-                 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AppsErrorBody"];
-                    };
-                };
-                /** @description `user_wide_dev_key_required`: An app-scoped key was used on `/api/apps/v1`. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AppsErrorBody"];
-                    };
-                };
-                /**
-                 * @description `no_active_lock_session`: The key owner has no (such) active lock.
-                 *
-                 *     `device_not_available`: No device is attached to this lock, or the attached device cannot be reached.
-                 *
-                 *     `lock_ended`: The lock is no longer active.
-                 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AppsErrorBody"];
-                    };
-                };
-                /**
-                 * @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body.
-                 *
-                 *     `unsupported_command`: The device command is unknown or not supported by the attached device.
-                 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AppsErrorBody"];
-                    };
-                };
-                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AppsErrorBody"];
-                    };
-                };
-                /** @description `internal_error`: An unexpected error; report the `requestId`. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AppsErrorBody"];
-                    };
-                };
-            };
-        };
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -1,9 +1,9 @@
 import type { RetentionService } from '../services/retention.js';
+import type { SandboxClockService } from '../services/sandboxClock.js';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Executor } from '../storage/executor.js';
 import type { Database } from '../db/connect.js';
 import type { AccountService } from '../services/accounts.js';
 import type { ExtensionAppService } from '../services/extensionApps.js';
@@ -20,6 +20,7 @@ import type { MainTokenService } from '../services/mainTokens.js';
 import type { LockEngine } from '../services/lockEngine.js';
 import type { Scheduler } from '../services/scheduler.js';
 import type { RegularActionService } from '../services/regularActions.js';
+import type { ChasterService } from '../dialects/chaster/service.js';
 import type { AttemptService } from '../services/attempts.js';
 import type { RequirementService } from '../services/requirements.js';
 import type { FileService } from '../services/files.js';
@@ -31,11 +32,13 @@ import type { LiveStreams } from './liveStreams.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
-/** What route plugins are given: services and a few helpers, never the database itself. */
+/**
+ * Everything route plugins may be given: services and a few helpers, never the database itself.
+ * Each plugin declares the members it uses (`Pick<RouteContext, …>`), so a route's reach is
+ * visible in its signature.
+ */
 export interface RouteContext {
   config: Config;
-  /** For the few read-only look-ups a route needs directly. */
-  db: Executor;
   clock: Clock;
   database: Pick<Database, 'dialect'> & { ping(): Promise<void> };
   accounts: AccountService;
@@ -53,6 +56,8 @@ export interface RouteContext {
   engine: LockEngine;
   scheduler: Scheduler;
   regularActions: RegularActionService;
+  /** The Chaster dialect's reads (dialects/chaster). */
+  chaster: ChasterService;
   attempts: AttemptService;
   requirements: RequirementService;
   files: FileService;
@@ -60,6 +65,7 @@ export interface RouteContext {
   webhooks: WebhookService;
   combinations: CombinationService;
   retention: RetentionService;
+  sandboxClock: SandboxClockService;
   cookies: ReturnType<typeof registerFirstPartyAuth>;
   /** Open event streams per login session: they end at logout and on expiry. */
   liveStreams: LiveStreams;

@@ -189,6 +189,11 @@ export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
       if (!row || row.id === EXTERNAL_APP_ID) throw notFound('Extension');
       return extensionSummary(row);
     },
+
+    /** The app row, for a session that refers to it. */
+    async row(appId: string): Promise<ExtensionAppRow | undefined> {
+      return findAppById(db, appId);
+    },
   };
 }
 

@@ -16,6 +16,7 @@ import { createMainTokenService } from './mainTokens.js';
 import { createNotificationService } from './notifications.js';
 import { createNotificationFeed } from './notificationFeed.js';
 import { createRegularActionService } from './regularActions.js';
+import { createChasterService } from '../dialects/chaster/service.js';
 import { createRequirementService } from './requirements.js';
 import { createRetentionService } from './retention.js';
 import { createScheduler } from './scheduler.js';
@@ -26,6 +27,7 @@ import { createWebhookService } from './webhooks.js';
 import { createCombinationService } from './combinations.js';
 import { createCombinationVault } from './combinationVault.js';
 import { webhookUrlPolicy } from './webhookTransport.js';
+import { createSandboxClockService } from './sandboxClock.js';
 
 export interface ServiceContainerDeps {
   config: Config;
@@ -69,6 +71,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const files = createFileService({ ...base, dialect, store: blobs, signer: createUrlSigner(config.files.urlSecret, config.publicUrl), logger });
   const combinations = createCombinationService({ ...base, store: blobs, vault: createCombinationVault(config.combination), engine });
   const sessions = createExtensionSessionService({ ...base, dialect, requirements, attempts, regularActions, devices });
+  const chaster = createChasterService(base, { sessions, regularActions });
   const lease = leaseMs ?? config.jobLeaseMs;
   // A delivery attempt must end well inside its job's lease, or another worker could send it again.
   const webhookTimeoutMs = Math.min(config.webhooks.timeoutMs, Math.floor(lease / 2));
@@ -104,6 +107,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     blobs,
     webhooks,
     combinations,
+    chaster,
     /** Releases what the services hold open (device connections, the blob store's client, the live feed). */
     async close() {
       await audit.settled();
@@ -115,6 +119,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     audit,
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
+    sandboxClock: createSandboxClockService(base),
     fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices, combinations }),
   };
 }

@@ -28,3 +28,12 @@ export async function saveSandboxClock(db: Executor, clock: Clock, aheadMs = 0):
   if (!(clock instanceof VirtualClock)) return;
   await putSetting(db, KEY, String(clock.offsetMs + aheadMs), clock.now());
 }
+
+/** The sandbox clock's persistence for the dev routes. */
+export function createSandboxClockService({ db, clock }: { db: Executor; clock: Clock }) {
+  return {
+    save: (aheadMs = 0) => saveSandboxClock(db, clock, aheadMs),
+  };
+}
+
+export type SandboxClockService = ReturnType<typeof createSandboxClockService>;

@@ -4,24 +4,26 @@ import { meView } from '../../services/accounts.js';
 import { ApiError } from '../../errors.js';
 import { signedIn } from '../auth.js';
 import { guardLogin, guardRegistration } from '../loginGuard.js';
-import { errorResponses } from '../openapi.js';
+import { LOGIN_WRITE, PUBLIC, route } from '../route.js';
 import type { App, RouteContext } from '../types.js';
 
 const Credentials = Type.Object({ username: Username, password: Password }, { additionalProperties: false });
 
 /** Sign up, sign in, sign out: an httpOnly session cookie plus a CSRF token in the body. */
-export function authRoutes(app: App, ctx: RouteContext) {
+export function authRoutes(app: App, ctx: Pick<RouteContext, 'accounts' | 'rateLimiter' | 'clock' | 'cookies' | 'liveStreams'>) {
   app.post(
     '/api/auth/register',
-    {
+    route({
+      access: PUBLIC,
+      errors: ['password_too_common', 'username_taken', 'csrf_token_invalid', 'rate_limited', 'payload_too_large', 'unsupported_media_type'],
       config: { idempotency: false },
       schema: {
         tags: ['accounts'],
         summary: 'Create an account and sign in',
         body: Type.Object({ username: Username, password: Password, profile: Type.Optional(Profile) }, { additionalProperties: false }),
-        response: { 201: Me, ...errorResponses(['password_too_common', 'username_taken', 'csrf_token_invalid', 'rate_limited', 'payload_too_large', 'unsupported_media_type']) },
+        response: { 201: Me },
       },
-    },
+    }),
     async (req, reply) => {
       await guardRegistration(ctx.rateLimiter, req, reply);
       const login = await ctx.accounts.register(req.body);
@@ -32,16 +34,18 @@ export function authRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/auth/login',
-    {
+    route({
+      access: PUBLIC,
+      errors: ['invalid_login', 'csrf_token_invalid', 'rate_limited', 'payload_too_large', 'unsupported_media_type'],
       config: { idempotency: false },
       schema: {
         tags: ['accounts'],
         summary: 'Sign in (sets the session cookie)',
         description: 'Limited per client address and per account; after 5 wrong passwords in a row the account is locked for 1 s, then 2 s, 4 s, … (at most 15 min): 429 `rate_limited` with `Retry-After`.',
         body: Credentials,
-        response: { 200: Me, ...errorResponses(['invalid_login', 'csrf_token_invalid', 'rate_limited', 'payload_too_large', 'unsupported_media_type']) },
+        response: { 200: Me },
       },
-    },
+    }),
     async (req, reply) => {
       const attempt = await guardLogin(ctx.rateLimiter, req, reply, req.body.username);
       let login;
@@ -59,15 +63,14 @@ export function authRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/auth/logout',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
       schema: {
         tags: ['accounts'],
         summary: 'Sign out (ends this session)',
-        security: [{ sessionCookie: [] }],
-        response: { 204: Type.Null({ description: 'Signed out' }), ...errorResponses(['login_required', 'csrf_token_invalid']) },
+        response: { 204: Type.Null({ description: 'Signed out' }) },
       },
-    },
+    }),
     async (req, reply) => {
       const { sessionTokenHash } = signedIn(req);
       await ctx.accounts.logout(sessionTokenHash);

@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { ALL_SCOPES, HttpUrl, ObjectId } from '@latch/protocol';
 import { isAdvanceable } from '../../clock.js';
-import { saveSandboxClock } from '../../services/sandboxClock.js';
 import { ApiError } from '../../errors.js';
-import { errorResponses } from '../openapi.js';
 import { registerInspector } from '../inspector.js';
+import { route, PUBLIC } from '../route.js';
 import type { App, RouteContext } from '../types.js';
 
 const Account = Type.Object({ id: ObjectId, username: Type.String(), password: Type.String(), userKey: Type.String({ description: 'User-wide developer key (lk_usr_…)' }) });
@@ -84,18 +83,19 @@ const ClockView = Type.Object({
 });
 
 /** The sandbox (DECISIONS §13): registered only with LATCH_DEV=1, so these paths 404 otherwise. */
-export function devRoutes(app: App, ctx: RouteContext) {
+export function devRoutes(app: App, ctx: Pick<RouteContext, 'clock' | 'fixtures' | 'scheduler' | 'sandboxClock'>) {
   const inspector = registerInspector(app);
   app.get(
     '/api/dev/inspector',
-    {
+    route({
+      access: PUBLIC,
       schema: {
         tags: ['sandbox'],
         summary: 'Recent API calls (newest first), by request id',
         querystring: Type.Object({ requestId: Type.Optional(Type.String({ maxLength: 80 })), appId: Type.Optional(ObjectId) }, { additionalProperties: false }),
         response: { 200: Type.Object({ results: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) },
       },
-    },
+    }),
     async (req) => ({ results: inspector.recent(req.query) as unknown as Array<Record<string, unknown>> }),
   );
 
@@ -103,37 +103,41 @@ export function devRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/dev/fixtures',
-    {
+    route({
+      access: PUBLIC,
+      errors: ['conflict'],
       config: { idempotency: false },
       schema: {
         tags: ['sandbox'],
         summary: 'Build a fresh world (users, app, lock, session) and return every credential',
         body: FixtureBody,
-        response: { 201: World, ...errorResponses(['conflict']) },
+        response: { 201: World },
       },
-    },
+    }),
     async (req, reply) => reply.code(201).send(await ctx.fixtures.create(req.body)),
   );
 
-  app.get('/api/dev/clock', { schema: { tags: ['sandbox'], summary: 'The virtual clock', response: { 200: ClockView } } }, async () => clockView());
+  app.get('/api/dev/clock', route({ access: PUBLIC, schema: { tags: ['sandbox'], summary: 'The virtual clock', response: { 200: ClockView } } }), async () => clockView());
 
   app.post(
     '/api/dev/clock/advance',
-    {
+    route({
+      access: PUBLIC,
+      errors: ['conflict'],
       schema: {
         tags: ['sandbox'],
         summary: 'Move the virtual clock forward',
         description: 'Every job that falls due runs, in time order, before this answers.',
         body: Type.Object({ seconds: Type.Integer({ minimum: 0, maximum: 366 * 86400 }) }, { additionalProperties: false }),
-        response: { 200: ClockView, ...errorResponses(['conflict']) },
+        response: { 200: ClockView },
       },
-    },
+    }),
     async (req) => {
       if (!isAdvanceable(ctx.clock)) throw new ApiError('conflict', 'This server runs on the real clock');
       // Kept in the database first: a restart continues from here (issue 15).
-      await saveSandboxClock(ctx.db, ctx.clock, req.body.seconds * 1000);
+      await ctx.sandboxClock.save(req.body.seconds * 1000);
       const jobsRun = await ctx.scheduler.advance(ctx.clock, req.body.seconds * 1000);
-      await saveSandboxClock(ctx.db, ctx.clock);
+      await ctx.sandboxClock.save();
       return { ...clockView(), jobsRun };
     },
   );

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { signedIn } from '../auth.js';
-import { errorResponses } from '../openapi.js';
+import { LOGIN_READ, route } from '../route.js';
 import type { App, RouteContext } from '../types.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -12,7 +12,7 @@ const HEARTBEAT_MS = 15_000;
  * the same when several server processes and workers share one database. `Last-Event-ID`
  * resumes after a reconnect (the few seconds before it are sent again: drop ids already seen).
  */
-export function eventRoutes(app: App, ctx: RouteContext) {
+export function eventRoutes(app: App, ctx: Pick<RouteContext, 'liveStreams' | 'notificationFeed'>) {
   // Open streams end when the server closes, so a graceful shutdown does not wait on them.
   const open = new Set<() => void>();
   app.addHook('preClose', async () => {
@@ -21,15 +21,14 @@ export function eventRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/events',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_READ,
       schema: {
         tags: ['notifications'],
         summary: 'Live notifications (text/event-stream, event `notification`)',
-        security: [{ sessionCookie: [] }],
-        response: { 200: Type.String({ description: 'An event stream' }), ...errorResponses(['login_required']) },
+        response: { 200: Type.String({ description: 'An event stream' }) },
       },
-    },
+    }),
     async (req, reply) => {
       const { user, sessionTokenHash } = signedIn(req);
       const userId = user.id;

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../../errors.js';
-import { errorResponses } from '../openapi.js';
+import { PUBLIC, route } from '../route.js';
 import type { App, RouteContext } from '../types.js';
 
-export function healthRoutes(app: App, ctx: RouteContext) {
+export function healthRoutes(app: App, ctx: Pick<RouteContext, 'config' | 'database'>) {
   const ping = async () => {
     try {
       await ctx.database.ping();
@@ -19,13 +19,15 @@ export function healthRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/health',
-    {
+    route({
+      access: PUBLIC,
+      errors: ['service_unavailable'],
       schema: {
         tags: ['operations'],
         summary: 'Liveness and database reachability, for load balancers',
-        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String(), dev: Type.Boolean() }), ...errorResponses(['service_unavailable']) },
+        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String(), dev: Type.Boolean() }) },
       },
-    },
+    }),
     async () => {
       await ping();
       return { status: 'ok' as const, database: ctx.database.dialect, dev: ctx.config.dev };
@@ -34,27 +36,30 @@ export function healthRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/health/live',
-    {
+    route({
+      access: PUBLIC,
       schema: {
         tags: ['operations'],
         summary: 'Liveness: the process is up and answering (does not touch the database)',
         description: 'For a liveness probe: restart the process when this fails.',
         response: { 200: Type.Object({ status: Type.Literal('ok') }) },
       },
-    },
+    }),
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/health/ready',
-    {
+    route({
+      access: PUBLIC,
+      errors: ['service_unavailable'],
       schema: {
         tags: ['operations'],
         summary: 'Readiness: the database answers and the process is not shutting down',
         description: 'For a readiness probe: send no traffic while this is 503 (database unreachable, or shutting down).',
-        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }), ...errorResponses(['service_unavailable']) },
+        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }) },
       },
-    },
+    }),
     async () => {
       if (shuttingDown) throw new ApiError('service_unavailable', 'Shutting down');
       await ping();

@@ -2,21 +2,20 @@ import { Type } from '@sinclair/typebox';
 import { Me, Profile } from '@latch/protocol';
 import { meView } from '../../services/accounts.js';
 import { signedIn } from '../auth.js';
-import { errorResponses } from '../openapi.js';
+import { LOGIN_READ, LOGIN_WRITE, route } from '../route.js';
 import type { App, RouteContext } from '../types.js';
 
-export function meRoutes(app: App, ctx: RouteContext) {
+export function meRoutes(app: App, ctx: Pick<RouteContext, 'accounts'>) {
   app.get(
     '/api/me',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_READ,
       schema: {
         tags: ['accounts'],
         summary: 'The signed-in user, with the CSRF token for mutations',
-        security: [{ sessionCookie: [] }],
-        response: { 200: Me, ...errorResponses(['login_required']) },
+        response: { 200: Me },
       },
-    },
+    }),
     async (req) => {
       const { user, csrfToken } = signedIn(req);
       return meView(user, csrfToken);
@@ -25,12 +24,11 @@ export function meRoutes(app: App, ctx: RouteContext) {
 
   app.patch(
     '/api/me',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
       schema: {
         tags: ['accounts'],
         summary: 'Update my profile and online-status visibility',
-        security: [{ sessionCookie: [] }],
         body: Type.Object(
           {
             profile: Type.Optional(Profile),
@@ -38,9 +36,9 @@ export function meRoutes(app: App, ctx: RouteContext) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Me, ...errorResponses(['login_required', 'csrf_token_invalid']) },
+        response: { 200: Me },
       },
-    },
+    }),
     async (req) => {
       const { user, csrfToken } = signedIn(req);
       return meView(await ctx.accounts.updateMe(user.id, req.body), csrfToken);

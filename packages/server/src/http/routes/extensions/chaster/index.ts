@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, notFound } from '../../../../errors.js';
-import { createChasterService } from '../../../../dialects/chaster/service.js';
 import { extensionCaller, type ExtensionCaller } from '../../../credentials.js';
 import { errorResponses } from '../../../openapi.js';
 import type { App, RouteContext } from '../../../types.js';
@@ -34,8 +33,8 @@ const security = [{ developerKey: [] }];
 // Chaster's error bodies have `error` as a string, like /api/apps/v1's (plus `statusCode`): that schema admits them.
 
 /** Routes that exist only in the Chaster dialect (`/api/extensions/*` of Chaster's docs). */
-export function chasterRoutes(app: App, ctx: RouteContext) {
-  const chaster = createChasterService(ctx, { sessions: ctx.sessions, regularActions: ctx.regularActions });
+export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster'>) {
+  const { chaster } = ctx;
 
   app.get(
     '/api/extensions/auth/sessions/:mainToken',

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { ALL_SCOPES, HomeAction, HttpUrl, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
-import { signedIn } from '../auth.js';
-import { errorResponses } from '../openapi.js';
-import type { App, RouteContext } from '../types.js';
+import { signedIn } from '../../auth.js';
+import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
+import { AuditPage, AuditPageQuery } from '../schemas.js';
+import type { App, RouteContext } from '../../types.js';
 
-const security = [{ sessionCookie: [] }];
 const Url = HttpUrl;
 const Json = Type.Record(Type.String(), Type.Unknown());
 const Scope = Type.Union(ALL_SCOPES.map((s) => Type.Literal(s)));
@@ -67,41 +67,16 @@ const KeyView = Type.Object({
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 
-const AuditEntry = Type.Object({
-  id: ObjectId,
-  appId: Type.Union([ObjectId, Type.Null()]),
-  lockId: Type.Union([ObjectId, Type.Null()]),
-  sessionId: Type.Union([ObjectId, Type.Null()]),
-  userId: Type.Union([ObjectId, Type.Null()]),
-  credential: Type.String(),
-  credentialId: Type.Union([ObjectId, Type.Null()]),
-  method: Type.String(),
-  route: Type.String(),
-  action: Type.Union([Type.String(), Type.Null()]),
-  status: Type.Integer(),
-  outcome: Type.Union([Type.Literal('success'), Type.Literal('refused'), Type.Literal('error')]),
-  errorCode: Type.Union([Type.String(), Type.Null()]),
-  requestId: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-});
-const AuditPage = Type.Object({ results: Type.Array(AuditEntry), hasMore: Type.Boolean() });
-const PageQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })), before: Type.Optional(ObjectId) },
-  { additionalProperties: false },
-);
-
 /** The developer console API: extension apps, developer keys, the audit trail. */
-export function developerRoutes(app: App, ctx: RouteContext) {
-  const user = { config: { auth: 'user' as const } };
-
+export function developerRoutes(app: App, ctx: Pick<RouteContext, 'apps' | 'appConsole' | 'keys' | 'audit'>) {
   app.post(
     '/api/developer/apps',
-    {
-      ...user,
+    route({
+      access: LOGIN_WRITE,
+      errors: ['reserved_name', 'conflict'],
       schema: {
         tags: ['developer console'],
         summary: 'Register an extension app',
-        security,
         body: Type.Object(
           {
             slug: Type.String({ minLength: 2, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$' }),
@@ -120,9 +95,9 @@ export function developerRoutes(app: App, ctx: RouteContext) {
           },
           { additionalProperties: false },
         ),
-        response: { 201: AppView, ...errorResponses(['reserved_name', 'login_required', 'csrf_token_invalid', 'conflict']) },
+        response: { 201: AppView },
       },
-    },
+    }),
     async (req, reply) => {
       const row = await ctx.apps.create(signedIn(req).user.id, req.body);
       return reply.code(201).send(await ctx.appConsole.get(row.owner_id, row.id));
@@ -131,59 +106,60 @@ export function developerRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/developer/apps',
-    { ...user, schema: { tags: ['developer console'], summary: 'My extension apps', security, response: { 200: Type.Object({ results: Type.Array(AppView) }), ...errorResponses(['login_required']) } } },
+    route({ access: LOGIN_READ, schema: { tags: ['developer console'], summary: 'My extension apps', response: { 200: Type.Object({ results: Type.Array(AppView) }) } } }),
     async (req) => ({ results: await ctx.appConsole.list(signedIn(req).user.id) }),
   );
 
   app.get(
     '/api/developer/apps/:appId',
-    {
-      ...user,
-      schema: { tags: ['developer console'], summary: 'One of my apps', security, params: Type.Object({ appId: ObjectId }), response: { 200: AppView, ...errorResponses(['login_required', 'not_found']) } },
-    },
+    route({
+      access: LOGIN_READ,
+      errors: ['not_found'],
+      schema: { tags: ['developer console'], summary: 'One of my apps', params: Type.Object({ appId: ObjectId }), response: { 200: AppView } },
+    }),
     async (req) => ctx.appConsole.get(signedIn(req).user.id, req.params.appId),
   );
 
   app.patch(
     '/api/developer/apps/:appId',
-    {
-      ...user,
+    route({
+      access: LOGIN_WRITE,
+      errors: ['reserved_name', 'not_found', 'conflict'],
       schema: {
         tags: ['developer console'],
         summary: 'Change an app (the slug is permanent)',
-        security,
         params: Type.Object({ appId: ObjectId }),
         body: Type.Partial(Type.Object(AppFields), { additionalProperties: false }),
-        response: { 200: AppView, ...errorResponses(['reserved_name', 'login_required', 'csrf_token_invalid', 'not_found', 'conflict']) },
+        response: { 200: AppView },
       },
-    },
+    }),
     async (req) => ctx.appConsole.update(signedIn(req).user.id, req.params.appId, req.body),
   );
 
   app.get(
     '/api/developer/apps/:appId/audit',
-    {
-      ...user,
+    route({
+      access: LOGIN_READ,
+      errors: ['not_found'],
       schema: {
         tags: ['developer console'],
         summary: 'Audit trail of privileged calls for this app, newest first',
-        security,
         params: Type.Object({ appId: ObjectId }),
-        querystring: PageQuery,
-        response: { 200: AuditPage, ...errorResponses(['login_required', 'not_found']) },
+        querystring: AuditPageQuery,
+        response: { 200: AuditPage },
       },
-    },
+    }),
     async (req) => ctx.audit.forApp(signedIn(req).user.id, req.params.appId, req.query.limit ?? 50, req.query.before),
   );
 
   app.get(
     '/api/developer/apps/:appId/sessions',
-    {
-      ...user,
+    route({
+      access: LOGIN_READ,
+      errors: ['not_found'],
       schema: {
         tags: ['developer console'],
         summary: 'The sessions of my app: which locks run it (ascending; page with `after`)',
-        security,
         params: Type.Object({ appId: ObjectId }),
         querystring: Type.Object(
           {
@@ -211,10 +187,9 @@ export function developerRoutes(app: App, ctx: RouteContext) {
               }),
             ),
           }),
-          ...errorResponses(['login_required', 'not_found']),
         },
       },
-    },
+    }),
     async (req) =>
       ctx.appConsole.sessions(signedIn(req).user.id, req.params.appId, {
         status: req.query.status ?? 'all',
@@ -225,17 +200,18 @@ export function developerRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/developer/keys',
-    {
-      config: { auth: 'user', idempotency: false },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found'],
+      config: { idempotency: false },
       schema: {
         tags: ['developer console'],
         summary: 'Create a developer key: app-scoped with `appId`, user-wide without',
         description: 'The full key is in this response only; latch stores its SHA-256.',
-        security,
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 80 }), appId: Type.Optional(Type.Union([ObjectId, Type.Null()])) }, { additionalProperties: false }),
-        response: { 201: Type.Intersect([KeyView, Type.Object({ key: Type.String({ description: 'Shown once' }) })]), ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) },
+        response: { 201: Type.Intersect([KeyView, Type.Object({ key: Type.String({ description: 'Shown once' }) })]) },
       },
-    },
+    }),
     async (req, reply) => {
       const { key, view } = await ctx.keys.create(signedIn(req).user.id, req.body);
       return reply.code(201).send({ ...view, key });
@@ -244,50 +220,36 @@ export function developerRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/developer/keys',
-    { ...user, schema: { tags: ['developer console'], summary: 'My developer keys (never the secret)', security, response: { 200: Type.Object({ results: Type.Array(KeyView) }), ...errorResponses(['login_required']) } } },
+    route({ access: LOGIN_READ, schema: { tags: ['developer console'], summary: 'My developer keys (never the secret)', response: { 200: Type.Object({ results: Type.Array(KeyView) }) } } }),
     async (req) => ({ results: await ctx.keys.list(signedIn(req).user.id) }),
   );
 
   app.post(
     '/api/developer/keys/:keyId/revoke',
-    {
-      ...user,
-      schema: { tags: ['developer console'], summary: 'Revoke a key: it stops authorizing at once', security, params: Type.Object({ keyId: ObjectId }), response: { 200: KeyView, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) } },
-    },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found'],
+      schema: { tags: ['developer console'], summary: 'Revoke a key: it stops authorizing at once', params: Type.Object({ keyId: ObjectId }), response: { 200: KeyView } },
+    }),
     async (req) => ctx.keys.revoke(signedIn(req).user.id, req.params.keyId),
   );
 
   app.delete(
     '/api/developer/keys/:keyId',
-    {
-      ...user,
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'conflict'],
       schema: {
         tags: ['developer console'],
         summary: 'Delete a revoked key',
-        security,
         params: Type.Object({ keyId: ObjectId }),
-        response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'conflict']) },
+        response: { 204: Type.Null({ description: 'Deleted' }) },
       },
-    },
+    }),
     async (req, reply) => {
       await ctx.keys.remove(signedIn(req).user.id, req.params.keyId);
       return reply.code(204).send(null);
     },
   );
 
-  app.get(
-    '/api/locks/:lockId/audit',
-    {
-      ...user,
-      schema: {
-        tags: ['locks'],
-        summary: 'Audit trail of extension and script calls on this lock, newest first',
-        security,
-        params: Type.Object({ lockId: ObjectId }),
-        querystring: PageQuery,
-        response: { 200: AuditPage, ...errorResponses(['login_required', 'not_found']) },
-      },
-    },
-    async (req) => ctx.audit.forLock(signedIn(req).user.id, req.params.lockId, req.query.limit ?? 50, req.query.before),
-  );
 }

@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { ObjectId, WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from '@latch/protocol';
-import { signedIn } from '../auth.js';
-import { errorResponses } from '../openapi.js';
-import type { App, RouteContext } from '../types.js';
+import { signedIn } from '../../auth.js';
+import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
+import type { App, RouteContext } from '../../types.js';
 
-const security = [{ sessionCookie: [] }];
 const tags = ['developer console'];
 const DateTime = Type.String({ format: 'date-time' });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -79,69 +78,69 @@ const DeliveryParams = Type.Object({ appId: ObjectId, endpointId: ObjectId, deli
 const NoBody = Type.Object({}, { additionalProperties: false });
 
 /** The developer console's webhooks (DECISIONS §10): endpoints per app, the delivery log, redelivery and test events. Only the app's owner. */
-export function webhookRoutes(app: App, ctx: RouteContext) {
-  const user = { config: { auth: 'user' as const } };
+export function webhookRoutes(app: App, ctx: Pick<RouteContext, 'webhooks'>) {
   // Answers that hold a secret shown once are never stored for an Idempotency-Key replay.
-  const secretAnswer = { config: { auth: 'user' as const, idempotency: false } };
+  const noReplay = { idempotency: false };
   const base = '/api/developer/apps/:appId/webhooks';
 
   app.get(
     base,
-    { ...user, schema: { tags, summary: 'The webhook endpoints of my app', security, params: AppParams, response: { 200: Type.Object({ results: Type.Array(EndpointView) }), ...errorResponses(['login_required', 'not_found']) } } },
+    route({ access: LOGIN_READ, errors: ['not_found'], schema: { tags, summary: 'The webhook endpoints of my app', params: AppParams, response: { 200: Type.Object({ results: Type.Array(EndpointView) }) } } }),
     async (req) => ctx.webhooks.list(signedIn(req).user.id, req.params.appId),
   );
 
   app.post(
     base,
-    {
-      ...secretAnswer,
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'conflict'],
+      config: noReplay,
       schema: {
         tags,
         summary: 'Add a webhook endpoint (at most 10 per app)',
         description: 'Deliveries are signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the `secret` of this response, which is not shown again (rotate it to get a new one).',
-        security,
         params: AppParams,
         body: Type.Object({ url: Fields.url, events: Type.Optional(Fields.events), enabled: Type.Optional(Fields.enabled), description: Type.Optional(Fields.description) }, { additionalProperties: false }),
-        response: { 201: WithSecret, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'conflict']) },
+        response: { 201: WithSecret },
       },
-    },
+    }),
     async (req, reply) => reply.code(201).send(await ctx.webhooks.create(signedIn(req).user.id, req.params.appId, req.body)),
   );
 
   app.get(
     `${base}/:endpointId`,
-    { ...user, schema: { tags, summary: 'One webhook endpoint (never its secret)', security, params: EndpointParams, response: { 200: EndpointView, ...errorResponses(['login_required', 'not_found']) } } },
+    route({ access: LOGIN_READ, errors: ['not_found'], schema: { tags, summary: 'One webhook endpoint (never its secret)', params: EndpointParams, response: { 200: EndpointView } } }),
     async (req) => ctx.webhooks.get(signedIn(req).user.id, req.params.appId, req.params.endpointId),
   );
 
   app.patch(
     `${base}/:endpointId`,
-    {
-      ...user,
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found'],
       schema: {
         tags,
         summary: 'Change a webhook endpoint’s URL, events, description, or turn it on or off',
-        security,
         params: EndpointParams,
         body: Type.Partial(Type.Object(Fields), { additionalProperties: false }),
-        response: { 200: EndpointView, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) },
+        response: { 200: EndpointView },
       },
-    },
+    }),
     async (req) => ctx.webhooks.update(signedIn(req).user.id, req.params.appId, req.params.endpointId, req.body),
   );
 
   app.delete(
     `${base}/:endpointId`,
-    {
-      ...user,
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found'],
       schema: {
         tags,
         summary: 'Delete a webhook endpoint and its delivery log (pending deliveries are not sent)',
-        security,
         params: EndpointParams,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) },
+        response: { 204: Type.Null({ description: 'Deleted' }) },
       },
-    },
+    }),
     async (req, reply) => {
       await ctx.webhooks.remove(signedIn(req).user.id, req.params.appId, req.params.endpointId);
       return reply.code(204).send(null);
@@ -150,46 +149,47 @@ export function webhookRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     `${base}/:endpointId/rotate-secret`,
-    {
-      ...secretAnswer,
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found'],
+      config: noReplay,
       schema: {
         tags,
         summary: 'Replace the signing secret (shown in this response only)',
         description: 'For 24 hours deliveries carry two signatures, one per secret (space-separated in `webhook-signature`), so receivers can switch without losing messages.',
-        security,
         params: EndpointParams,
         body: NoBody,
-        response: { 200: WithSecret, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found']) },
+        response: { 200: WithSecret },
       },
-    },
+    }),
     async (req) => ctx.webhooks.rotateSecret(signedIn(req).user.id, req.params.appId, req.params.endpointId),
   );
 
   app.post(
     `${base}/:endpointId/test`,
-    {
-      ...user,
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'conflict'],
       schema: {
         tags,
         summary: 'Send a `webhook.test` event to this endpoint',
         description: 'Queued like any delivery (the answer is the pending delivery; read it again for the outcome). 409 `conflict` when the endpoint is disabled.',
-        security,
         params: EndpointParams,
         body: NoBody,
-        response: { 202: DeliveryView, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'conflict']) },
+        response: { 202: DeliveryView },
       },
-    },
+    }),
     async (req, reply) => reply.code(202).send(await ctx.webhooks.test(signedIn(req).user.id, req.params.appId, req.params.endpointId)),
   );
 
   app.get(
     `${base}/:endpointId/deliveries`,
-    {
-      ...user,
+    route({
+      access: LOGIN_READ,
+      errors: ['not_found'],
       schema: {
         tags,
         summary: 'The delivery log of an endpoint, newest first',
-        security,
         params: EndpointParams,
         querystring: Type.Object(
           {
@@ -199,9 +199,9 @@ export function webhookRoutes(app: App, ctx: RouteContext) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ results: Type.Array(DeliveryView), hasMore: Type.Boolean() }), ...errorResponses(['login_required', 'not_found']) },
+        response: { 200: Type.Object({ results: Type.Array(DeliveryView), hasMore: Type.Boolean() }) },
       },
-    },
+    }),
     async (req) =>
       ctx.webhooks.deliveries(signedIn(req).user.id, req.params.appId, req.params.endpointId, {
         limit: req.query.limit ?? 50,
@@ -212,24 +212,24 @@ export function webhookRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     `${base}/:endpointId/deliveries/:deliveryId`,
-    { ...user, schema: { tags, summary: 'One delivery: its payload and every attempt', security, params: DeliveryParams, response: { 200: DeliveryDetail, ...errorResponses(['login_required', 'not_found']) } } },
+    route({ access: LOGIN_READ, errors: ['not_found'], schema: { tags, summary: 'One delivery: its payload and every attempt', params: DeliveryParams, response: { 200: DeliveryDetail } } }),
     async (req) => ctx.webhooks.delivery(signedIn(req).user.id, req.params.appId, req.params.endpointId, req.params.deliveryId),
   );
 
   app.post(
     `${base}/:endpointId/deliveries/:deliveryId/redeliver`,
-    {
-      ...user,
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'conflict'],
       schema: {
         tags,
         summary: 'Send a delivery again: a new chain of attempts with the same `webhook-id` and body',
         description: '409 `conflict` when the endpoint is disabled.',
-        security,
         params: DeliveryParams,
         body: NoBody,
-        response: { 202: DeliveryView, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'conflict']) },
+        response: { 202: DeliveryView },
       },
-    },
+    }),
     async (req, reply) => reply.code(202).send(await ctx.webhooks.redeliver(signedIn(req).user.id, req.params.appId, req.params.endpointId, req.params.deliveryId)),
   );
 }

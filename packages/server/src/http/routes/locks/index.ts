@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, CombinationInput, CreatedLock, ExtensionSummary, HistoryEntry, InstalledExtension, KeyholderStatus, Lock, LockSettingsInput, LockStatus, ObjectId, Username } from '@latch/protocol';
-import { signedIn } from '../auth.js';
-import { errorResponses } from '../openapi.js';
-import type { App, RouteContext } from '../types.js';
+import { ALL_SCOPES, CombinationInput, CreatedLock, HistoryEntry, InstalledExtension, KeyholderStatus, Lock, LockSettingsInput, LockStatus, ObjectId, Username, type ErrorCode } from '@latch/protocol';
+import { signedIn } from '../../auth.js';
+import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
+import { AuditPage, AuditPageQuery, LockParams } from '../schemas.js';
+import type { App, RouteContext } from '../../types.js';
 
 const Slug = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$' });
 const ExtensionConfig = Type.Record(Type.String(), Type.Unknown(), {
@@ -22,12 +23,11 @@ const ExtensionChoice = Type.Object(
   },
   { additionalProperties: false },
 );
-const LockParams = Type.Object({ lockId: ObjectId });
 /** An extension installed on a lock, by its slug. */
 const InstalledParams = Type.Object({ lockId: ObjectId, slug: Slug });
 const Scope = Type.Union(ALL_SCOPES.map((s) => Type.Literal(s)));
 /** What changing an installed extension can answer. */
-const INSTALLED_CHANGE_ERRORS = errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'not_found', 'forbidden', 'lock_ended']);
+const INSTALLED_CHANGE_ERRORS: ErrorCode[] = ['invalid_request', 'not_found', 'forbidden', 'lock_ended'];
 const Page = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })), before: Type.Optional(ObjectId) };
 const TEN_YEARS = 10 * 365 * 86400;
 
@@ -45,23 +45,22 @@ const CreateLockBody = Type.Object(
   { additionalProperties: false },
 );
 
-const security = [{ sessionCookie: [] }];
 
-export function lockRoutes(app: App, ctx: RouteContext) {
+export function lockRoutes(app: App, ctx: Pick<RouteContext, 'locks' | 'audit' | 'combinations'>) {
   app.post(
     '/api/locks',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['payload_too_large', 'conflict'],
       schema: {
         tags: ['locks'],
         summary: 'Lock yourself: a self-lock, or with a keyholder who must accept',
         description:
           'The signed-in user is the wearer. Extensions are installed with their configs in the same transaction. `combination` is sealed (never answered while the lock runs): a typed code, a generated one (answered once in `generatedCombination`), or a picture uploaded first (`POST /api/combinations/pictures`).',
-        security,
         body: CreateLockBody,
-        response: { 201: CreatedLock, ...errorResponses(['login_required', 'csrf_token_invalid', 'payload_too_large', 'conflict']) },
+        response: { 201: CreatedLock },
       },
-    },
+    }),
     async (req, reply) => {
       const user = signedIn(req).user;
       // The combination is sealed before the lock exists and stored in its transaction.
@@ -73,139 +72,136 @@ export function lockRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/locks',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_READ,
       schema: {
         tags: ['locks'],
         summary: 'My locks, newest first (as wearer and as keyholder)',
-        security,
         querystring: Type.Object({ role: Type.Optional(Type.Union([Type.Literal('wearer'), Type.Literal('keyholder')])), status: Type.Optional(LockStatus), ...Page }, { additionalProperties: false }),
-        response: { 200: Type.Object({ results: Type.Array(Lock), hasMore: Type.Boolean() }), ...errorResponses(['login_required']) },
+        response: { 200: Type.Object({ results: Type.Array(Lock), hasMore: Type.Boolean() }) },
       },
-    },
+    }),
     async (req) => ctx.locks.list(signedIn(req).user.id, { ...req.query, limit: req.query.limit ?? 25 }),
   );
 
   app.get(
     '/api/locks/:lockId',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_READ,
+      errors: ['not_found'],
       schema: {
         tags: ['locks'],
         summary: 'One of my locks',
-        security,
         params: LockParams,
-        response: { 200: Lock, ...errorResponses(['login_required', 'not_found']) },
+        response: { 200: Lock },
       },
-    },
+    }),
     async (req) => ctx.locks.get(signedIn(req).user.id, req.params.lockId),
   );
 
   app.post(
     '/api/locks/:lockId/invitation',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'forbidden', 'conflict', 'lock_ended'],
       schema: {
         tags: ['locks'],
         summary: 'The invited keyholder accepts or declines',
-        security,
         params: LockParams,
         body: Type.Object({ accept: Type.Boolean() }, { additionalProperties: false }),
         response: {
           200: Type.Object({ lockId: ObjectId, keyholderStatus: KeyholderStatus }),
-          ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'conflict', 'lock_ended']),
         },
       },
-    },
+    }),
     async (req) => ctx.locks.answerInvitation(signedIn(req).user, req.params.lockId, req.body.accept),
   );
 
   app.post(
     '/api/locks/:lockId/extensions',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'forbidden', 'extension_already_installed', 'lock_ended'],
       schema: {
         tags: ['locks'],
         summary: 'Install an extension on a lock (its keyholder, or the wearer of a self-lock)',
-        security,
         params: LockParams,
         body: ExtensionChoice,
         response: {
           201: InstalledExtension,
-          ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'extension_already_installed', 'lock_ended']),
         },
       },
-    },
+    }),
     async (req, reply) => reply.code(201).send(await ctx.locks.installExtension(signedIn(req).user, req.params.lockId, req.body)),
   );
 
   app.put(
     '/api/locks/:lockId/extensions/:slug/background',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: INSTALLED_CHANGE_ERRORS,
       schema: {
         tags: ['locks'],
         summary: 'Give or take back an installed extension’s background access (its keyholder, or the wearer of a self-lock)',
         description:
           'Granted, the app’s key alone may call this session’s routes while nobody has the extension open (DECISIONS §10), acting with the role of whoever granted it. Taken back, its next call without a launch token gets 401 `main_token_required`. Only apps that request `sessions:background` can be granted it.',
-        security,
         params: InstalledParams,
         body: Type.Object({ granted: Type.Boolean() }, { additionalProperties: false }),
-        response: { 200: InstalledExtension, ...INSTALLED_CHANGE_ERRORS },
+        response: { 200: InstalledExtension },
       },
-    },
+    }),
     async (req) => ctx.locks.setBackground(signedIn(req).user, req.params.lockId, req.params.slug, req.body.granted),
   );
 
   app.post(
     '/api/locks/:lockId/extensions/:slug/scopes/approve',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['invalid_request', 'not_found', 'forbidden', 'conflict', 'lock_ended'],
       schema: {
         tags: ['locks'],
         summary: 'Approve the new permissions an installed extension asks for (its keyholder, or the wearer of a self-lock)',
         description:
           'Scopes an app adds after it was installed on a lock (`pendingScopes` of the installed extension) are unused there, 403 `insufficient_scope`, until the lock’s controller approves them. Send the scopes you were shown; one the app no longer asks for is 409 `conflict`.',
-        security,
         params: InstalledParams,
         body: Type.Object({ scopes: Type.Array(Scope, { minItems: 1, maxItems: 32 }) }, { additionalProperties: false }),
-        response: { 200: InstalledExtension, ...errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'not_found', 'forbidden', 'conflict', 'lock_ended']) },
+        response: { 200: InstalledExtension },
       },
-    },
+    }),
     async (req) => ctx.locks.approveScopes(signedIn(req).user, req.params.lockId, req.params.slug, req.body.scopes),
   );
 
   app.put(
     '/api/locks/:lockId/extensions/:slug/config',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: INSTALLED_CHANGE_ERRORS,
       schema: {
         tags: ['locks'],
         summary: 'Change an installed extension’s config (its keyholder, or the wearer of a self-lock)',
         description:
           'Usually what the app’s setup page produces when opened again from the lock page. `unlockRequirements` take effect at once (progress so far counts). `extensionRequirements`, `attemptLimit` and `regularActions` cannot change on a running lock (400 `invalid_request` naming them): remove the extension and add it again.',
-        security,
         params: InstalledParams,
         body: Type.Object({ config: ExtensionConfig }, { additionalProperties: false }),
-        response: { 200: InstalledExtension, ...INSTALLED_CHANGE_ERRORS },
+        response: { 200: InstalledExtension },
       },
-    },
+    }),
     async (req) => ctx.locks.changeConfig(signedIn(req).user, req.params.lockId, req.params.slug, req.body.config),
   );
 
   app.delete(
     '/api/locks/:lockId/extensions/:slug',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'forbidden', 'lock_ended'],
       schema: {
         tags: ['locks'],
         summary: 'Remove an extension from a lock',
         description: 'Its session stays on record; extension calls for it then answer 403 `extension_not_enabled`.',
-        security,
         params: InstalledParams,
-        response: { 204: Type.Null({ description: 'Removed' }), ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'lock_ended']) },
+        response: { 204: Type.Null({ description: 'Removed' }) },
       },
-    },
+    }),
     async (req, reply) => {
       await ctx.locks.removeExtension(signedIn(req).user, req.params.lockId, req.params.slug);
       return reply.code(204).send(null);
@@ -214,46 +210,33 @@ export function lockRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/locks/:lockId/history',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_READ,
+      errors: ['not_found'],
       schema: {
         tags: ['locks'],
         summary: 'The lock’s history, newest first',
-        security,
         params: LockParams,
         querystring: Type.Object(Page, { additionalProperties: false }),
-        response: { 200: Type.Object({ results: Type.Array(HistoryEntry), hasMore: Type.Boolean() }), ...errorResponses(['login_required', 'not_found']) },
+        response: { 200: Type.Object({ results: Type.Array(HistoryEntry), hasMore: Type.Boolean() }) },
       },
-    },
+    }),
     async (req) => ctx.locks.history(signedIn(req).user.id, req.params.lockId, { ...req.query, limit: req.query.limit ?? 25 }),
   );
 
   app.get(
-    '/api/extensions',
-    {
-      config: { auth: 'user' },
+    '/api/locks/:lockId/audit',
+    route({
+      access: LOGIN_READ,
+      errors: ['not_found'],
       schema: {
         tags: ['locks'],
-        summary: 'The extensions that can be installed on a lock',
-        security,
-        response: { 200: Type.Object({ results: Type.Array(ExtensionSummary) }), ...errorResponses(['login_required']) },
+        summary: 'Audit trail of extension and script calls on this lock, newest first',
+        params: LockParams,
+        querystring: AuditPageQuery,
+        response: { 200: AuditPage },
       },
-    },
-    async () => ({ results: await ctx.apps.catalog() }),
-  );
-
-  app.get(
-    '/api/extensions/:slug',
-    {
-      config: { auth: 'user' },
-      schema: {
-        tags: ['locks'],
-        summary: 'One extension of the catalog, with its whole default config',
-        security,
-        params: Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) }),
-        response: { 200: ExtensionSummary, ...errorResponses(['login_required', 'not_found']) },
-      },
-    },
-    async (req) => ctx.apps.catalogEntry(req.params.slug),
+    }),
+    async (req) => ctx.audit.forLock(signedIn(req).user.id, req.params.lockId, req.query.limit ?? 50, req.query.before),
   );
 }

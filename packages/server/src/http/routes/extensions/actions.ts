@@ -1,45 +1,17 @@
 import { Type } from '@sinclair/typebox';
-import { LockData, ObjectId, type ErrorCode } from '@latch/protocol';
-import { ApiError } from '../../errors.js';
-import { ACTION_NAMES, isActionName, type ActionName } from '../../services/lockActions.js';
-import type { Actor, Via } from '../../services/lockEngine.js';
-import { sessionCaller, type CredentialNeeds } from '../credentials.js';
-import { errorResponses } from '../openapi.js';
-import { BACKEND_SECURITY, SESSION_WRITE_ERRORS, SessionParams, sessionWrite } from './shared.js';
-import type { App, RouteContext } from '../types.js';
+import { DeviceCommandBody, DeviceCommandResponse } from '@latch/protocol';
+import { ApiError } from '../../../errors.js';
+import { ACTION_NAMES, isActionName, type ActionName } from '../../../services/lockActions.js';
+import type { Actor, Via } from '../../../services/lockEngine.js';
+import { sessionCaller } from '../../credentials.js';
+import { route, sessionWrite } from '../../route.js';
+import { ActionResponse, COMMAND_DOC, DEVICE_ERRORS, ENGINE_ERRORS, SessionParams } from '../schemas.js';
+import type { App, RouteContext } from '../../types.js';
 
-const backend = BACKEND_SECURITY;
-const needs: CredentialNeeds = sessionWrite('locks:write', 'action');
+const needs = sessionWrite('locks:write', 'action');
 
-export const ActionResponse = Type.Object({
-  ok: Type.Literal(true),
-  action: Type.String(),
-  changed: Type.Boolean({ description: 'false when the lock was already in that state (e.g. unfreeze of an unfrozen lock)' }),
-  detail: Type.Record(Type.String(), Type.Unknown()),
-  lockData: LockData,
-});
-
-export const ENGINE_ERRORS: ErrorCode[] = [
-  'invalid_params',
-  'unknown_action',
-  'role_not_allowed',
-  'lock_ended',
-  'pillory_not_enabled',
-  'pillory_active',
-  'pillory_not_active',
-  'tasks_not_enabled',
-  'no_active_task',
-  'task_has_no_duration',
-  'task_verification_required',
-  'task_timer_not_finished',
-  'hygienic_opening_not_enabled',
-  'hygienic_opening_active',
-  'conflict',
-];
-const ROUTE_ERRORS: ErrorCode[] = [...SESSION_WRITE_ERRORS, ...ENGINE_ERRORS];
-
-/** Lock actions from an extension backend: `POST …/action` (Chastify) and the Chaster task routes. */
-export function extensionActionRoutes(app: App, ctx: RouteContext) {
+/** Lock actions from an extension backend: `POST …/action` (Chastify), the Chaster task routes and device commands. */
+export function extensionActionRoutes(app: App, ctx: Pick<RouteContext, 'engine' | 'sessions' | 'locks' | 'devices'>) {
   async function run(req: Parameters<typeof sessionCaller>[0], name: ActionName, params: unknown) {
     const c = sessionCaller(req);
     const actor: Actor = { role: 'extension', extensionSlug: c.app.slug, userId: c.userId };
@@ -51,18 +23,18 @@ export function extensionActionRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/extensions/sessions/:sessionId/action',
-    {
-      config: { credentials: needs },
+    route({
+      access: needs,
+      errors: ENGINE_ERRORS,
       schema: {
         tags: ['extension sessions'],
         summary: 'Run a lock action (add_time, freeze, pillory, task.*, hygienic_unlock.start, …)',
         description: `\`name\` is one of ${ACTION_NAMES.map((n) => `\`${n}\``).join(', ')}. Parameters as in spec 000/002 and DECISIONS §5.`,
-        security: backend,
         params: SessionParams,
         body: Type.Object({ name: Type.String({ maxLength: 64 }), params: Type.Optional(Type.Unknown()) }, { additionalProperties: false }),
-        response: { 200: ActionResponse, ...errorResponses(ROUTE_ERRORS) },
+        response: { 200: ActionResponse },
       },
-    },
+    }),
     async (req) => {
       if (!isActionName(req.body.name)) throw new ApiError('unknown_action', `Unknown action "${req.body.name}"; one of ${ACTION_NAMES.join(', ')}`);
       return run(req, req.body.name, req.body.params);
@@ -73,12 +45,12 @@ export function extensionActionRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/extensions/sessions/:sessionId/tasks/assign',
-    {
-      config: { credentials: needs },
+    route({
+      access: needs,
+      errors: ENGINE_ERRORS,
       schema: {
         tags: ['extension sessions'],
         summary: 'Assign a task (Chaster): replaces an open one',
-        security: backend,
         params: SessionParams,
         body: Type.Object(
           {
@@ -95,41 +67,62 @@ export function extensionActionRoutes(app: App, ctx: RouteContext) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: ActionResponse, ...errorResponses(ROUTE_ERRORS) },
+        response: { 200: ActionResponse },
       },
-    },
+    }),
     async (req) => run(req, 'task.assign', req.body),
   );
 
   app.post(
     '/api/extensions/sessions/:sessionId/tasks/start-timer',
-    {
-      config: { credentials: needs },
+    route({
+      access: needs,
+      errors: ENGINE_ERRORS,
       schema: {
         tags: ['extension sessions'],
         summary: 'Start the timer of the open timed task (Chaster)',
-        security: backend,
         params: SessionParams,
         body: Type.Object({ actor: Actor }, { additionalProperties: false }),
-        response: { 200: ActionResponse, ...errorResponses(ROUTE_ERRORS) },
+        response: { 200: ActionResponse },
       },
-    },
+    }),
     async (req) => run(req, 'task.start_timer', req.body),
   );
 
   app.post(
     '/api/extensions/sessions/:sessionId/tasks/complete',
-    {
-      config: { credentials: needs },
+    route({
+      access: needs,
+      errors: ENGINE_ERRORS,
       schema: {
         tags: ['extension sessions'],
         summary: 'Complete or fail the open task (Chaster)',
-        security: backend,
         params: SessionParams,
         body: Type.Object({ isCompleted: Type.Boolean(), actor: Actor, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
-        response: { 200: ActionResponse, ...errorResponses(ROUTE_ERRORS) },
+        response: { 200: ActionResponse },
       },
-    },
+    }),
     async (req) => run(req, 'task.complete', req.body),
+  );
+
+  app.post(
+    '/api/extensions/sessions/:sessionId/device-command',
+    route({
+      access: needs,
+      errors: DEVICE_ERRORS,
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'Send a device command (bridge name: device.command)',
+        description: COMMAND_DOC,
+        params: SessionParams,
+        body: DeviceCommandBody,
+        response: { 200: DeviceCommandResponse },
+      },
+    }),
+    async (req) => {
+      const c = sessionCaller(req);
+      const actor: Actor = { role: 'extension', extensionSlug: c.app.slug, userId: c.userId };
+      return ctx.devices.command(c.lock, actor, req.body.command, req.body.params);
+    },
   );
 }

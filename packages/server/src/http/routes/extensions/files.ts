@@ -2,20 +2,17 @@ import { Type } from '@sinclair/typebox';
 import multipart from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import { ExtensionFile, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, FileCapabilities, FileList, ObjectId, type ErrorCode } from '@latch/protocol';
-import { fromJson } from '../../db/json.js';
-import { credentialMayMutate, sessionCaller, type CredentialNeeds } from '../credentials.js';
-import { errorResponses } from '../openapi.js';
-import { withUploadedFile } from '../uploadPart.js';
-import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from './shared.js';
-import type { App, RouteContext } from '../types.js';
+import { fromJson } from '../../../db/json.js';
+import { credentialMayMutate, sessionCaller } from '../../credentials.js';
+import type { RateBucket } from '../../../ratelimit.js';
+import { PUBLIC, route, sessionRead, sessionWrite } from '../../route.js';
+import { withUploadedFile } from '../../uploadPart.js';
+import { SessionParams } from '../schemas.js';
+import type { App, RouteContext } from '../../types.js';
 
 const FileParams = Type.Object({ sessionId: ObjectId, fileId: ObjectId });
-const backend = BACKEND_SECURITY;
-const browserSafe = BROWSER_SAFE_SECURITY;
-const CREDENTIAL_ERRORS = SESSION_READ_ERRORS;
-const MUTATION_ERRORS = SESSION_WRITE_ERRORS;
 const read = sessionRead();
-const write = (bucket: CredentialNeeds['bucket']): CredentialNeeds => sessionWrite('files:write', bucket);
+const write = (bucket: RateBucket) => sessionWrite('files:write', bucket);
 
 const ACCEPTED = FILE_CONTENT_TYPES.join(', ');
 
@@ -23,19 +20,18 @@ const ACCEPTED = FILE_CONTENT_TYPES.join(', ');
  * Extension files (spec 000 `files.*`, DECISIONS §11): browser-safe reads like state, backend
  * uploads (multipart, streamed) and deletes, and the signed URLs that serve the bytes.
  */
-export function fileRoutes(app: App, ctx: RouteContext) {
+export function fileRoutes(app: App, ctx: Pick<RouteContext, 'files'>) {
   app.get(
     '/api/extensions/sessions/:sessionId/files/capabilities',
-    {
-      config: { credentials: read },
+    route({
+      access: read,
       schema: {
         tags: ['extension sessions'],
         summary: 'What files this session accepts, and what it holds (bridge: files.capabilities)',
-        security: browserSafe,
         params: SessionParams,
-        response: { 200: FileCapabilities, ...errorResponses(CREDENTIAL_ERRORS) },
+        response: { 200: FileCapabilities },
       },
-    },
+    }),
     async (req) => {
       const c = sessionCaller(req);
       const canUpload = credentialMayMutate(c) && fromJson<string[]>(c.app.scopes, []).includes('files:write');
@@ -45,47 +41,44 @@ export function fileRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/extensions/sessions/:sessionId/files',
-    {
-      config: { credentials: read },
+    route({
+      access: read,
       schema: {
         tags: ['extension sessions'],
         summary: 'The session’s files, oldest first, each with a fresh signed URL (bridge: files.list)',
-        security: browserSafe,
         params: SessionParams,
-        response: { 200: FileList, ...errorResponses(CREDENTIAL_ERRORS) },
+        response: { 200: FileList },
       },
-    },
+    }),
     async (req) => ctx.files.list(sessionCaller(req).session),
   );
 
   app.get(
     '/api/extensions/sessions/:sessionId/files/:fileId',
-    {
-      config: { credentials: read },
+    route({
+      access: read,
       schema: {
         tags: ['extension sessions'],
         summary: 'One file with a fresh signed URL (bridge: files.get {fileId})',
         description: `Signed URLs expire after ${FILE_LIMITS.urlTtlSeconds} s: keep the file id (e.g. in state) and ask again for a fresh URL.`,
-        security: browserSafe,
         params: FileParams,
-        response: { 200: ExtensionFile, ...errorResponses(CREDENTIAL_ERRORS) },
+        response: { 200: ExtensionFile },
       },
-    },
+    }),
     async (req) => ctx.files.get(sessionCaller(req).session, req.params.fileId),
   );
 
   app.delete(
     '/api/extensions/sessions/:sessionId/files/:fileId',
-    {
-      config: { credentials: write('write') },
+    route({
+      access: write('write'),
       schema: {
         tags: ['extension sessions'],
         summary: 'Delete a file: its row and its bytes',
-        security: backend,
         params: FileParams,
-        response: { 200: Type.Object({ ok: Type.Literal(true), fileId: ObjectId, deleted: Type.Literal(true) }), ...errorResponses(MUTATION_ERRORS) },
+        response: { 200: Type.Object({ ok: Type.Literal(true), fileId: ObjectId, deleted: Type.Literal(true) }) },
       },
-    },
+    }),
     async (req) => ctx.files.remove(sessionCaller(req).session, req.params.fileId),
   );
 
@@ -98,8 +91,9 @@ export function fileRoutes(app: App, ctx: RouteContext) {
     });
     child.post(
       '/api/extensions/sessions/:sessionId/files',
-      {
-        config: { credentials: write('upload') },
+      route({
+        access: write('upload'),
+        errors: ['payload_too_large', 'unsupported_media_type', 'quota_exceeded'],
         schema: {
           tags: ['extension sessions'],
           summary: `Upload an image (multipart/form-data, field "${FILE_UPLOAD_FIELD}")`,
@@ -107,12 +101,11 @@ export function fileRoutes(app: App, ctx: RouteContext) {
             `${ACCEPTED}, decided from the bytes (a \`.png\` that is really HTML is 415). ≤ ${FILE_LIMITS.maxFileBytes} bytes each (413 as soon as the stream passes it), ` +
             `≤ ${FILE_LIMITS.maxFilesPerSession} files and ${FILE_LIMITS.maxSessionBytes} bytes per session (409 \`quota_exceeded\`). The body is streamed to storage, never held in memory. ` +
             'With `Idempotency-Key`, a retry with the same key replays the first answer (the file bytes are not compared).',
-          security: backend,
           params: SessionParams,
           consumes: ['multipart/form-data'],
-          response: { 201: ExtensionFile, ...errorResponses([...MUTATION_ERRORS, 'payload_too_large', 'unsupported_media_type', 'quota_exceeded']) },
+          response: { 201: ExtensionFile },
         },
-      },
+      }),
       async (req, reply) => {
         const c = sessionCaller(req);
         const file = await withUploadedFile(req, reply, 'image', (part) => ctx.files.upload(c.session, { fieldname: part.fieldname, filename: part.filename, file: part.file }));
@@ -123,7 +116,9 @@ export function fileRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/files/:fileId',
-    {
+    route({
+      access: PUBLIC,
+      errors: ['invalid_signature', 'not_found'],
       schema: {
         tags: ['extension sessions'],
         summary: 'The bytes of an extension file, through a signed URL',
@@ -132,9 +127,8 @@ export function fileRoutes(app: App, ctx: RouteContext) {
           'Served with the sniffed Content-Type, `X-Content-Type-Options: nosniff`, an inline Content-Disposition with a safe name, and a private cache lifetime up to the expiry.',
         params: Type.Object({ fileId: ObjectId }),
         querystring: Type.Object({ expires: Type.Optional(Type.String({ maxLength: 200 })), signature: Type.Optional(Type.String({ maxLength: 200 })) }),
-        response: errorResponses(['invalid_signature', 'not_found']),
       },
-    },
+    }),
     async (req, reply) => {
       const { row, blob, maxAgeSeconds } = await ctx.files.open(req.params.fileId, req.query.expires, req.query.signature);
       const etag = `"${row.sha256}"`;

@@ -1,22 +1,19 @@
 import { Type } from '@sinclair/typebox';
-import { Lock, ObjectId } from '@latch/protocol';
-import { ApiError, notFound } from '../../errors.js';
-import { ACTION_NAMES, isActionName } from '../../services/lockActions.js';
-import { roleOf } from '../../services/locks.js';
-import { signedIn } from '../auth.js';
-import { errorResponses } from '../openapi.js';
-import type { App, RouteContext } from '../types.js';
-import { ENGINE_ERRORS } from './extensionActions.js';
+import { Lock } from '@latch/protocol';
+import { ApiError, notFound } from '../../../errors.js';
+import { ACTION_NAMES, isActionName } from '../../../services/lockActions.js';
+import { roleOf } from '../../../services/locks.js';
 import type { FastifyRequest } from 'fastify';
-
-const security = [{ sessionCookie: [] }];
-const LockParams = Type.Object({ lockId: ObjectId });
+import { signedIn } from '../../auth.js';
+import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
+import { ENGINE_ERRORS, LockParams } from '../schemas.js';
+import type { App, RouteContext } from '../../types.js';
 
 /**
  * The wearer's and keyholder's own controls over the lock engine (the web UI): keyholder
  * actions, unlocking, relocking after a hygienic opening.
  */
-export function lockControlRoutes(app: App, ctx: RouteContext) {
+export function lockControlRoutes(app: App, ctx: Pick<RouteContext, 'locks' | 'sessions' | 'engine' | 'devices'>) {
   async function participant(req: FastifyRequest, lockId: string) {
     const user = signedIn(req).user;
     const lock = await ctx.locks.row(lockId);
@@ -32,16 +29,16 @@ export function lockControlRoutes(app: App, ctx: RouteContext) {
 
   app.get(
     '/api/locks/:lockId/status',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_READ,
+      errors: ['not_found'],
       schema: {
         tags: ['locks'],
         summary: 'The lock with what holds it (unlockable, reasons, every extension blocker)',
-        security,
         params: LockParams,
-        response: { 200: Lock, ...errorResponses(['login_required', 'not_found']) },
+        response: { 200: Lock },
       },
-    },
+    }),
     async (req) => {
       const { user } = await participant(req, req.params.lockId);
       return view(user.id, req.params.lockId);
@@ -50,21 +47,20 @@ export function lockControlRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/locks/:lockId/actions',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'forbidden', ...ENGINE_ERRORS],
       schema: {
         tags: ['locks'],
         summary: 'Act on the lock as its keyholder (or as the wearer of a self-lock)',
         description: `\`name\`: ${ACTION_NAMES.map((n) => `\`${n}\``).join(', ')}. \`settings.patch\` may also set \`trustExternalPrograms\`.`,
-        security,
         params: LockParams,
         body: Type.Object({ name: Type.String({ maxLength: 64 }), params: Type.Optional(Type.Unknown()) }, { additionalProperties: false }),
         response: {
           200: Type.Object({ ok: Type.Literal(true), action: Type.String(), changed: Type.Boolean(), detail: Type.Record(Type.String(), Type.Unknown()), lock: Lock }),
-          ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', ...ENGINE_ERRORS]),
         },
       },
-    },
+    }),
     async (req) => {
       const { user, role } = await participant(req, req.params.lockId);
       if (!isActionName(req.body.name)) throw new ApiError('unknown_action', `Unknown action "${req.body.name}"`);
@@ -75,17 +71,17 @@ export function lockControlRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/locks/:lockId/unlock',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'forbidden', 'unlock_not_allowed', 'lock_ended', 'conflict'],
       schema: {
         tags: ['locks'],
         summary: 'Unlock: the wearer once nothing holds the lock, the keyholder at any time',
         description: 'Refused with 409 `unlock_not_allowed` and `details.reasons` (and the blockers) while something holds it.',
-        security,
         params: LockParams,
-        response: { 200: Lock, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'unlock_not_allowed', 'lock_ended', 'conflict']) },
+        response: { 200: Lock },
       },
-    },
+    }),
     async (req) => {
       const { user, lock, role } = await participant(req, req.params.lockId);
       if (role === 'keyholder' && lock.keyholder_status !== 'accepted') throw new ApiError('forbidden', 'Accept the invitation before acting on this lock');
@@ -99,16 +95,16 @@ export function lockControlRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/locks/:lockId/hygienic/relock',
-    {
-      config: { auth: 'user' },
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'forbidden', 'conflict', 'lock_ended'],
       schema: {
         tags: ['locks'],
         summary: 'The wearer relocks after a hygienic opening (late when past its end)',
-        security,
         params: LockParams,
-        response: { 200: Type.Object({ late: Type.Boolean(), lock: Lock }), ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'conflict', 'lock_ended']) },
+        response: { 200: Type.Object({ late: Type.Boolean(), lock: Lock }) },
       },
-    },
+    }),
     async (req) => {
       const { user, role } = await participant(req, req.params.lockId);
       if (role !== 'wearer') throw new ApiError('forbidden', 'Only the wearer relocks');

@@ -1,17 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { ObjectId, type ErrorCode } from '@latch/protocol';
-import { ApiError } from '../../errors.js';
-import { sessionCaller, type CredentialNeeds } from '../credentials.js';
-import { errorResponses } from '../openapi.js';
-import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from './shared.js';
-import type { App, RouteContext } from '../types.js';
+import { ObjectId, ProgressBody, UnlockRequirementStatus } from '@latch/protocol';
+import { ApiError } from '../../../errors.js';
+import { sessionCaller } from '../../credentials.js';
+import { route, sessionRead, sessionWrite as write } from '../../route.js';
+import { SessionParams } from '../schemas.js';
+import type { App, RouteContext } from '../../types.js';
 
-const backend = BACKEND_SECURITY;
-const browserSafe = BROWSER_SAFE_SECURITY;
-const READ_ERRORS = SESSION_READ_ERRORS;
-const WRITE_ERRORS = SESSION_WRITE_ERRORS;
 const read = sessionRead();
-const write = sessionWrite;
 
 const RegularActionsView = Type.Object({
   mode: Type.Union([Type.Literal('unlimited'), Type.Literal('non_cumulative'), Type.Literal('cumulative')]),
@@ -37,14 +32,14 @@ const FailAttemptBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** Regular actions, attempt limits and required-progress windows (spec 001, DECISIONS §7). */
-export function extensionProgressRoutes(app: App, ctx: RouteContext) {
+/** Regular actions, attempt limits, trusted progress and required-progress windows (spec 001, DECISIONS §7). */
+export function extensionProgressRoutes(app: App, ctx: Pick<RouteContext, 'regularActions' | 'attempts' | 'requirements' | 'sessions'>) {
   app.get(
     '/api/extensions/sessions/:sessionId/regular-actions',
-    {
-      config: { credentials: read },
-      schema: { tags: ['extension sessions'], summary: 'Regular-action availability and recent actions (bridge: regularActions.get)', security: browserSafe, params: SessionParams, response: { 200: RegularActionsView, ...errorResponses(READ_ERRORS) } },
-    },
+    route({
+      access: read,
+      schema: { tags: ['extension sessions'], summary: 'Regular-action availability and recent actions (bridge: regularActions.get)', params: SessionParams, response: { 200: RegularActionsView } },
+    }),
     async (req) => {
       const c = sessionCaller(req);
       return ctx.regularActions.get(c.session, c.app);
@@ -53,13 +48,13 @@ export function extensionProgressRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/extensions/sessions/:sessionId/regular-actions',
-    {
-      config: { credentials: write('regular_actions:write', 'action') },
+    route({
+      access: write('regular_actions:write', 'action'),
+      errors: ['regular_action_unavailable', 'payload_too_large'],
       schema: {
         tags: ['extension sessions'],
         summary: 'Submit a trusted regular action',
         description: '422 `regular_action_unavailable` (with `details.nbActionsRemaining` and `details.nextActionDate`) when none is available.',
-        security: backend,
         params: SessionParams,
         body: Type.Object({ payload: Type.Optional(Type.Unknown({ description: '≤ 16 KiB of JSON' })) }, { additionalProperties: false }),
         response: {
@@ -68,10 +63,9 @@ export function extensionProgressRoutes(app: App, ctx: RouteContext) {
             nbActionsRemaining: Type.Integer(),
             nextActionDate: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
           }),
-          ...errorResponses([...WRITE_ERRORS, 'regular_action_unavailable', 'payload_too_large']),
         },
       },
-    },
+    }),
     async (req, reply) => {
       const c = sessionCaller(req);
       const out = await ctx.regularActions.submit(c.session.id, c.app, req.body.payload ?? null);
@@ -81,12 +75,11 @@ export function extensionProgressRoutes(app: App, ctx: RouteContext) {
 
   app.patch(
     '/api/extensions/sessions/:sessionId/regular-actions/config',
-    {
-      config: { credentials: write('regular_actions:write') },
+    route({
+      access: write('regular_actions:write'),
       schema: {
         tags: ['extension sessions'],
         summary: 'Change the regular-action rule of this session',
-        security: backend,
         params: SessionParams,
         body: Type.Object(
           {
@@ -96,9 +89,9 @@ export function extensionProgressRoutes(app: App, ctx: RouteContext) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: RegularActionsView, ...errorResponses(WRITE_ERRORS) },
+        response: { 200: RegularActionsView },
       },
-    },
+    }),
     async (req) => {
       const c = sessionCaller(req);
       if (req.body.mode !== 'unlimited' && req.body.regularitySeconds === undefined) throw new ApiError('invalid_request', 'regularitySeconds is required for this mode', [{ in: 'body', path: '/regularitySeconds', message: 'required' }]);
@@ -108,21 +101,20 @@ export function extensionProgressRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/extensions/sessions/:sessionId/attempts/start',
-    {
-      config: { credentials: write('requirements:write', 'action') },
+    route({
+      access: write('requirements:write', 'action'),
+      errors: ['unknown_metric', 'attempt_active'],
       schema: {
         tags: ['extension sessions'],
         summary: 'Start a timed attempt (the same attemptId again is idempotent)',
-        security: backend,
         params: SessionParams,
         body: AttemptBody,
         response: {
           200: Type.Object({ created: Type.Boolean(), attempt: Attempt }),
           201: Type.Object({ created: Type.Boolean(), attempt: Attempt }),
-          ...errorResponses([...WRITE_ERRORS, 'unknown_metric', 'attempt_active']),
         },
       },
-    },
+    }),
     async (req, reply) => {
       const c = sessionCaller(req);
       const out = await ctx.attempts.start(c.session, c.app, req.body);
@@ -132,21 +124,20 @@ export function extensionProgressRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/extensions/sessions/:sessionId/attempts/fail-expired',
-    {
-      config: { credentials: write('requirements:write', 'action') },
+    route({
+      access: write('requirements:write', 'action'),
+      errors: ['unknown_metric', 'attempt_not_found'],
       schema: {
         tags: ['extension sessions'],
         summary: 'Fail the attempt if its deadline has passed',
         description: '`{failed: true}` past the deadline, else `{failed: false, remainingSeconds}`.',
-        security: backend,
         params: SessionParams,
         body: AttemptBody,
         response: {
           200: Type.Object({ failed: Type.Boolean(), remainingSeconds: Type.Optional(Type.Integer()), attempt: Attempt }),
-          ...errorResponses([...WRITE_ERRORS, 'unknown_metric', 'attempt_not_found']),
         },
       },
-    },
+    }),
     async (req) => {
       const c = sessionCaller(req);
       return ctx.attempts.failExpired(c.session, c.app, req.body);
@@ -155,40 +146,69 @@ export function extensionProgressRoutes(app: App, ctx: RouteContext) {
 
   app.post(
     '/api/extensions/sessions/:sessionId/attempts/fail',
-    {
-      config: { credentials: write('requirements:write', 'action') },
+    route({
+      access: write('requirements:write', 'action'),
+      errors: ['unknown_metric', 'attempt_not_found'],
       schema: {
         tags: ['extension sessions'],
         summary: 'Fail the running attempt now: your backend verified a loss (latch)',
         description:
           'Not in the Chastify API (spec 001 has start and fail-expired). Ends the attempt as failed at once, with a history entry carrying `reason`; the same attemptId again answers the same; a completed attempt is 409 `conflict`. With `startPolicy: availability` the next attempt starts when an action is available.',
-        security: backend,
         params: SessionParams,
         body: FailAttemptBody,
         response: {
           200: Type.Object({ failed: Type.Literal(true), attempt: Attempt }),
-          ...errorResponses([...WRITE_ERRORS, 'unknown_metric', 'attempt_not_found', 'conflict']),
         },
       },
-    },
+    }),
     async (req) => {
       const c = sessionCaller(req);
       return ctx.attempts.fail(c.session, c.app, req.body);
     },
   );
 
+  app.post(
+    '/api/extensions/sessions/:sessionId/requirements/progress',
+    route({
+      access: write('requirements:write', 'action'),
+      errors: ['unknown_metric', 'window_closed'],
+      schema: {
+        tags: ['extension sessions'],
+        summary: 'Record trusted progress for a metric',
+        params: SessionParams,
+        body: ProgressBody,
+        response: {
+          201: Type.Object({
+            metric: Type.String(),
+            amount: Type.Integer(),
+            occurredAt: Type.String({ format: 'date-time' }),
+            total: Type.Integer(),
+            unlockRequirement: Type.Union([UnlockRequirementStatus, Type.Null()]),
+            window: Type.Union([
+              Type.Object({ start: Type.String({ format: 'date-time' }), end: Type.String({ format: 'date-time' }), count: Type.Integer(), requiredCount: Type.Integer(), satisfied: Type.Boolean() }),
+              Type.Null(),
+            ]),
+          }),
+        },
+      },
+    }),
+    async (req, reply) => {
+      const c = sessionCaller(req);
+      return reply.code(201).send(await ctx.sessions.recordProgress(c.session, c.app, req.body));
+    },
+  );
+
   app.get(
     '/api/extensions/sessions/:sessionId/requirements',
-    {
-      config: { credentials: read },
+    route({
+      access: read,
       schema: {
         tags: ['extension sessions'],
         summary: 'Required-progress rule, the current window and evaluated windows',
-        security: browserSafe,
         params: SessionParams,
-        response: { 200: Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())]), ...errorResponses(READ_ERRORS) },
+        response: { 200: Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())]) },
       },
-    },
+    }),
     async (req) => {
       const c = sessionCaller(req);
       return ctx.requirements.windows(c.session, c.app);

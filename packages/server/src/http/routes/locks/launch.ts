@@ -1,12 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { HomeAction, ObjectId, Role } from '@latch/protocol';
-import { notFound } from '../../errors.js';
-import { fromJson } from '../../db/json.js';
-import { findAppById } from '../../storage/extensionApps.js';
-import { signedIn } from '../auth.js';
-import { enforceRateLimit } from '../credentials.js';
-import { errorResponses } from '../openapi.js';
-import type { App, RouteContext } from '../types.js';
+import { notFound } from '../../../errors.js';
+import { fromJson } from '../../../db/json.js';
+import { signedIn } from '../../auth.js';
+import { enforceRateLimit } from '../../credentials.js';
+import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
+import type { App, RouteContext } from '../../types.js';
 
 /**
  * What the web host needs to open an installed extension (or one of its home actions) in an
@@ -25,34 +24,34 @@ const LaunchBody = Type.Object({
   regularActionsSummary: Type.Unknown(),
 });
 
-export function launchRoutes(app: App, ctx: RouteContext) {
+export function launchRoutes(app: App, ctx: Pick<RouteContext, 'sessions' | 'apps' | 'mainTokens' | 'regularActions' | 'rateLimiter'>) {
   for (const rotate of [false, true]) {
     app.route({
       method: rotate ? 'POST' : 'GET',
       url: '/api/locks/:lockId/extensions/:sessionId/launch',
-      config: { auth: 'user', ...(rotate ? { idempotency: false } : {}) },
-      schema: {
-        tags: ['locks'],
-        summary: rotate
-          ? 'Open an installed extension: a fresh main token (revoking your previous ones for it) and everything for the iframe launch'
-          : 'Everything for the iframe launch, with an additional main token (earlier tokens keep working)',
-        description: rotate
-          ? 'The web host calls this (with `x-csrf-token`) each time it opens the extension.'
-          : 'Changes nothing that exists, so a cross-site link cannot end an open extension; the web host uses POST, which rotates.',
-        security: [{ sessionCookie: [] }],
-        params: Type.Object({ lockId: ObjectId, sessionId: ObjectId }),
-        querystring: Type.Object({ homeAction: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
-        response: {
-          200: LaunchBody,
-          ...errorResponses(['login_required', 'not_found', 'extension_not_enabled', 'rate_limited', ...(rotate ? (['csrf_token_invalid'] as const) : [])]),
+      ...route({
+        access: rotate ? LOGIN_WRITE : LOGIN_READ,
+        errors: ['not_found', 'extension_not_enabled', 'rate_limited'],
+        ...(rotate ? { config: { idempotency: false } } : {}),
+        schema: {
+          tags: ['locks'],
+          summary: rotate
+            ? 'Open an installed extension: a fresh main token (revoking your previous ones for it) and everything for the iframe launch'
+            : 'Everything for the iframe launch, with an additional main token (earlier tokens keep working)',
+          description: rotate
+            ? 'The web host calls this (with `x-csrf-token`) each time it opens the extension.'
+            : 'Changes nothing that exists, so a cross-site link cannot end an open extension; the web host uses POST, which rotates.',
+          params: Type.Object({ lockId: ObjectId, sessionId: ObjectId }),
+          querystring: Type.Object({ homeAction: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+          response: { 200: LaunchBody },
         },
-      },
+      }),
       handler: async (req, reply) => {
         const user = signedIn(req).user;
         const session = await ctx.sessions.row(req.params.sessionId);
         if (!session || session.lock_id !== req.params.lockId) throw notFound('Extension session');
         await enforceRateLimit(ctx.rateLimiter, req, reply, 'token', `user:${user.id}`);
-        const extApp = (await findAppById(ctx.db, session.app_id))!;
+        const extApp = (await ctx.apps.row(session.app_id))!;
         const metadata = await ctx.sessions.getMetadata(session);
         const homeAction = req.query.homeAction ? (metadata.homeActions.find((a) => a.slug === req.query.homeAction) ?? null) : null;
         if (req.query.homeAction && !homeAction) throw notFound(`Home action ${req.query.homeAction}`);
