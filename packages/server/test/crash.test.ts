@@ -205,22 +205,34 @@ describe(`crash: kill -9 under load (${TEST_DB})`, () => {
     };
     const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
 
+    // Each phase lasts until the load has had writes acknowledged in it (not a fixed time: on a busy
+    // machine a restart can take seconds), so every crash lands in the middle of acknowledged writes.
+    const acked = () => ackedKeys.size + ackedLogs.size;
+    const afterAcks = async (n: number) => {
+      const target = acked() + n;
+      const deadline = Date.now() + 60_000;
+      while (acked() < target) {
+        if (Date.now() > deadline) assert.fail(`the load got no ${n} writes through within 60 s (${acked()} acknowledged, ${unacknowledged} not)`);
+        await sleep(20);
+      }
+    };
+
     // Crashes while the load runs and the seeded jobs fall due: both at once; then the worker and,
     // a moment later, the server.
-    await sleep(2000);
+    await afterAcks(30);
     await Promise.all([kill9(server), kill9(worker)]);
     mark('killed server and worker');
     [server, worker] = await Promise.all([startServer(world, env), startWorker(world, env)]);
     mark('restarted both');
-    await sleep(1500);
+    await afterAcks(20);
     await kill9(worker);
     mark('killed worker');
-    await sleep(700);
+    await afterAcks(10);
     await kill9(server);
     mark('killed server');
     [server, worker] = await Promise.all([startServer(world, env), startWorker(world, env)]);
     mark('restarted both');
-    await sleep(1500);
+    await afterAcks(30);
     stop = true;
     await Promise.all(clients);
     assert.ok(ackedKeys.size > 20 && ackedLogs.size > 20, `the load got writes through (${ackedKeys.size} state, ${ackedLogs.size} logs, ${unacknowledged} not acknowledged)`);

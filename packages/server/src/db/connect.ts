@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { DB } from './types.js';
+import { nameHotStatements } from './prepared.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -105,6 +106,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     },
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  pool.on('connect', nameHotStatements);
   let currentSchema: string;
   const client = await pool.connect();
   try {

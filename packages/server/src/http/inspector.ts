@@ -23,10 +23,12 @@ const MAX = 500;
  */
 export function registerInspector(app: FastifyInstance): { recent(filter?: { requestId?: string; appId?: string }): InspectedRequest[] } {
   const ring: InspectedRequest[] = [];
+  /** Where the next entry goes once the ring is full (the oldest entry). */
+  let next = 0;
   app.addHook('onResponse', async (req, reply) => {
     if (!req.url.startsWith('/api/') || req.url.startsWith('/api/dev/inspector')) return;
     const c = req.caller;
-    ring.push({
+    const entry: InspectedRequest = {
       at: new Date().toISOString(),
       requestId: req.id,
       method: req.method,
@@ -38,12 +40,18 @@ export function registerInspector(app: FastifyInstance): { recent(filter?: { req
       appId: c?.surface === 'extension' ? c.app.id : null,
       sessionId: c?.surface === 'extension' ? (c.session?.id ?? null) : null,
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
-    });
-    if (ring.length > MAX) ring.splice(0, ring.length - MAX);
+    };
+    // Overwrites the oldest entry in place (shifting 500 entries on every request showed in profiles).
+    if (ring.length < MAX) ring.push(entry);
+    else {
+      ring[next] = entry;
+      next = (next + 1) % MAX;
+    }
   });
   return {
     recent(filter = {}) {
-      return ring.filter((r) => (!filter.requestId || r.requestId === filter.requestId) && (!filter.appId || r.appId === filter.appId)).slice(-200).reverse();
+      const inOrder = ring.length < MAX ? ring : [...ring.slice(next), ...ring.slice(0, next)];
+      return inOrder.filter((r) => (!filter.requestId || r.requestId === filter.requestId) && (!filter.appId || r.appId === filter.appId)).slice(-200).reverse();
     },
   };
 }

@@ -16,10 +16,20 @@ export function fromAnotherSite(req: { headers: Record<string, string | string[]
   return site === 'cross-site' || site === 'same-site';
 }
 
+/** Random bytes drawn in bulk: one `randomBytes` call per 256 request ids instead of one per id. */
+const ID_BYTES = 12;
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+
 export function requestIdFor(req: { headers: Record<string, string | string[] | undefined> }): string {
   const incoming = req.headers['x-request-id'];
   if (typeof incoming === 'string' && CLIENT_REQUEST_ID.test(incoming)) return incoming;
-  return `req_${randomBytes(12).toString('hex')}`;
+  if (idOffset + ID_BYTES > idPool.length) {
+    idPool = randomBytes(ID_BYTES * 256);
+    idOffset = 0;
+  }
+  idOffset += ID_BYTES;
+  return `req_${idPool.toString('hex', idOffset - ID_BYTES, idOffset)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { fromJson } from '../db/json.js';
@@ -33,7 +33,7 @@ function mayBeHtml(method: string, url: string): boolean {
 }
 
 /**
- * Security headers on every response (@fastify/helmet), with a strict CSP for the web UI:
+ * Security headers on every response (helmet), with a strict CSP for the web UI:
  * scripts and styles from this origin only (Vite's build has no inline script), no plugins,
  * `frame-ancestors 'none'` plus `X-Frame-Options: DENY` (the UI cannot be framed), and `frame-src`
  * limited to the registered apps' origins, looked up for each page load (the UI frames the setup
@@ -46,7 +46,8 @@ export async function registerSecurityHeaders(app: FastifyInstance, opts: { db: 
     if (mayBeHtml(req.method, req.url)) (req.raw as WithFrameOrigins)[FRAME_ORIGINS] = await registeredAppOrigins(opts.db);
   });
   const https = opts.publicUrl.startsWith('https://');
-  await app.register(helmet, {
+  // Built once: @fastify/helmet rebuilt helmet's middleware (parsing every directive) on each request.
+  const setHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -73,4 +74,5 @@ export async function registerSecurityHeaders(app: FastifyInstance, opts: { db: 
     // HSTS only when the platform is served over https (never includeSubDomains: the operator's other hosts are not ours).
     strictTransportSecurity: https ? { maxAge: 15552000, includeSubDomains: false } : false,
   });
+  app.addHook('onRequest', (req, reply, done) => setHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
 }

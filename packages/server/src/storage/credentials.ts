@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { fixedStatement, runFixed } from '../db/prepared.js';
 import type { DeveloperKeyRow, ExtensionAppRow, ExtensionSessionRow, LockRow, MainTokenRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 
@@ -24,13 +24,28 @@ const TOKEN_LOCK_COLUMNS = ['id', 'wearer_id', 'keyholder_id', 'keyholder_status
 
 const select = (alias: string, columns: string[]) => columns.map((c) => `${alias}.${c} as ${alias}_${c}`).join(', ');
 
-/** The row of `alias` out of a prefixed result, or null when the left join found none. */
-function pick<T>(row: Record<string, unknown>, alias: string, columns: string[]): T | null {
-  if (row[`${alias}_id`] === null || row[`${alias}_id`] === undefined) return null;
+/** A table's columns under their prefixed aliases in the result. */
+interface Aliased {
+  columns: string[];
+  aliases: string[];
+}
+const aliased = (alias: string, columns: string[]): Aliased => ({ columns, aliases: columns.map((c) => `${alias}_${c}`) });
+
+/** The row of one table out of a prefixed result, or null when the left join found none. */
+function pick<T>(row: Record<string, unknown>, table: Aliased): T | null {
+  const id = row[table.aliases[table.columns.indexOf('id')]!];
+  if (id === null || id === undefined) return null;
   const out: Record<string, unknown> = {};
-  for (const c of columns) out[c] = row[`${alias}_${c}`];
+  for (let i = 0; i < table.columns.length; i++) out[table.columns[i]!] = row[table.aliases[i]!];
   return out as T;
 }
+
+const KEY = aliased('k', KEY_COLUMNS);
+const TOKEN = aliased('t', TOKEN_COLUMNS);
+const TOKEN_LOCK = aliased('tl', TOKEN_LOCK_COLUMNS);
+const SESSION = aliased('s', SESSION_COLUMNS);
+const LOCK = aliased('l', LOCK_COLUMNS);
+const APP = aliased('a', APP_COLUMNS);
 
 const CREDENTIAL_COLUMNS = [
   select('k', KEY_COLUMNS),
@@ -72,26 +87,31 @@ export interface RequestCredentials {
  * at the next request everywhere, with no cache to invalidate (docs/decisions.md).
  */
 export async function findRequestCredentials(db: Executor, q: { keyHash: string | null; tokenHash: string | null; sessionId: string | null }): Promise<RequestCredentials> {
-  const { rows } = await sql<Record<string, unknown>>`
-    select ${sql.raw(CREDENTIAL_COLUMNS)}
-    from (select 1 as one) x
-    left join developer_keys k on k.key_hash = ${q.keyHash}
-    left join users ku on ku.id = k.owner_id
-    left join main_tokens t on t.token_hash = ${q.tokenHash}
-    left join extension_sessions ts on ts.id = t.session_id
-    left join locks tl on tl.id = ts.lock_id
-    left join extension_sessions s on s.id = ${q.sessionId}
-    left join locks l on l.id = s.lock_id
-    left join extension_apps a on a.id = s.app_id`.execute(db);
+  const { rows } = await runFixed<Record<string, unknown>>(db, REQUEST_CREDENTIALS, [q.keyHash, q.tokenHash, q.sessionId]);
   const row = rows[0]!;
-  const session = pick<ExtensionSessionRow>(row, 's', SESSION_COLUMNS);
+  const session = pick<ExtensionSessionRow>(row, SESSION);
   return {
-    key: pick<DeveloperKeyRow>(row, 'k', KEY_COLUMNS),
+    key: pick<DeveloperKeyRow>(row, KEY),
     keyOfSandboxAccount: Number(row.k_owner_persona) === 1,
-    token: pick<MainTokenRow>(row, 't', TOKEN_COLUMNS),
-    tokenLock: pick<TokenLockRoles>(row, 'tl', TOKEN_LOCK_COLUMNS),
+    token: pick<MainTokenRow>(row, TOKEN),
+    tokenLock: pick<TokenLockRoles>(row, TOKEN_LOCK),
     session,
-    lock: session ? pick<LockRow>(row, 'l', LOCK_COLUMNS) : null,
-    app: session ? pick<ExtensionAppRow>(row, 'a', APP_COLUMNS) : null,
+    lock: session ? pick<LockRow>(row, LOCK) : null,
+    app: session ? pick<ExtensionAppRow>(row, APP) : null,
   };
 }
+
+// Hot: every extension request runs it (a named prepared statement on PostgreSQL).
+const REQUEST_CREDENTIALS = fixedStatement(
+  'request_credentials',
+  `select ${CREDENTIAL_COLUMNS}
+    from (select 1 as one) x
+    left join developer_keys k on k.key_hash = ?
+    left join users ku on ku.id = k.owner_id
+    left join main_tokens t on t.token_hash = ?
+    left join extension_sessions ts on ts.id = t.session_id
+    left join locks tl on tl.id = ts.lock_id
+    left join extension_sessions s on s.id = ?
+    left join locks l on l.id = s.lock_id
+    left join extension_apps a on a.id = s.app_id`,
+);

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { fixedStatement, inList, listParams, runFixed, type FixedStatement } from '../db/prepared.js';
 import type { UserRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 
@@ -24,16 +24,41 @@ export interface LockViewRows {
   users: ViewUser[];
 }
 
-const list = (values: string[]) => sql.join(values.map((v) => sql`${v}`));
-
 /** `[{…}, …]` of the rows of `from` as JSON, in the dialect's spelling. */
-function jsonRows(dialect: 'sqlite' | 'postgres', fields: string[], from: RawBuilder<unknown>): RawBuilder<unknown> {
+function jsonRows(dialect: 'sqlite' | 'postgres', fields: string[], from: string): string {
   if (dialect === 'postgres') {
-    const obj = sql.raw(`json_build_object(${fields.map((f) => `'${f}', r.${f}`).join(', ')})`);
-    return sql`(select coalesce(json_agg(${obj}), '[]'::json) from (${from}) r)`;
+    return `(select coalesce(json_agg(json_build_object(${fields.map((f) => `'${f}', r.${f}`).join(', ')})), '[]'::json) from (${from}) r)`;
   }
-  const obj = sql.raw(`json_object(${fields.map((f) => `'${f}', r.${f}`).join(', ')})`);
-  return sql`(select json_group_array(${obj}) from (${from}) r)`;
+  return `(select json_group_array(json_object(${fields.map((f) => `'${f}', r.${f}`).join(', ')})) from (${from}) r)`;
+}
+
+const viewStatements = new Map<string, FixedStatement>();
+
+function viewStatement(dialect: 'sqlite' | 'postgres', lockCount: number, userCount: number): FixedStatement {
+  const key = dialect === 'postgres' ? `${userCount > 0}` : `${lockCount}:${userCount}`;
+  const kept = viewStatements.get(`${dialect}:${key}`);
+  if (kept) return kept;
+  const locks = inList(dialect, 's.lock_id', lockCount);
+  const sessions = jsonRows(
+    dialect,
+    ['id', 'lock_id', 'app_id', 'metadata', 'slug', 'name'],
+    `select s.id, s.lock_id, s.app_id, s.metadata, a.slug, a.name from extension_sessions s join extension_apps a on a.id = s.app_id where ${locks} and s.removed_at is null`,
+  );
+  const progress = jsonRows(
+    dialect,
+    ['session_id', 'metric', 'total'],
+    `select p.session_id, p.metric, sum(p.amount) as total from requirement_progress p join extension_sessions s on s.id = p.session_id where ${locks} and s.removed_at is null group by p.session_id, p.metric`,
+  );
+  const tasks = jsonRows(dialect, ['lock_id'], `select distinct lock_id from tasks where ${inList(dialect, 'lock_id', lockCount)} and status = 'open'`);
+  const users = userCount
+    ? jsonRows(dialect, ['id', 'username', 'profile', 'show_online_status', 'last_seen_at'], `select id, username, profile, show_online_status, last_seen_at from users where ${inList(dialect, 'id', userCount)}`)
+    : 'null';
+  const text = `select ${sessions} as sessions, ${progress} as progress, ${tasks} as tasks, ${users} as users`;
+  // Hot (every session view); on PostgreSQL two named statements cover every count.
+  const statement = dialect === 'postgres' ? fixedStatement(`lock_view_${userCount > 0 ? 'users' : 'nousers'}`, text) : { sqlite: text, postgres: text };
+  // SQLite's texts vary with the counts: keep the common ones only.
+  if (viewStatements.size < 256) viewStatements.set(`${dialect}:${key}`, statement);
+  return statement;
 }
 
 const parsed = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
@@ -46,22 +71,13 @@ const parsed = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v)
  */
 export async function findLockViewRows(db: Executor, dialect: 'sqlite' | 'postgres', lockIds: string[], userIds: string[]): Promise<LockViewRows> {
   if (lockIds.length === 0) return { sessions: [], progress: [], openTaskLockIds: [], users: [] };
-  const locks = list(lockIds);
-  const sessions = jsonRows(
-    dialect,
-    ['id', 'lock_id', 'app_id', 'metadata', 'slug', 'name'],
-    sql`select s.id, s.lock_id, s.app_id, s.metadata, a.slug, a.name from extension_sessions s join extension_apps a on a.id = s.app_id where s.lock_id in (${locks}) and s.removed_at is null`,
-  );
-  const progress = jsonRows(
-    dialect,
-    ['session_id', 'metric', 'total'],
-    sql`select p.session_id, p.metric, sum(p.amount) as total from requirement_progress p join extension_sessions s on s.id = p.session_id where s.lock_id in (${locks}) and s.removed_at is null group by p.session_id, p.metric`,
-  );
-  const tasks = jsonRows(dialect, ['lock_id'], sql`select distinct lock_id from tasks where lock_id in (${locks}) and status = 'open'`);
-  const users = userIds.length
-    ? jsonRows(dialect, ['id', 'username', 'profile', 'show_online_status', 'last_seen_at'], sql`select id, username, profile, show_online_status, last_seen_at from users where id in (${list(userIds)})`)
-    : sql`null`;
-  const { rows } = await sql<Record<string, unknown>>`select ${sessions} as sessions, ${progress} as progress, ${tasks} as tasks, ${users} as users`.execute(db);
+  const locks = listParams(dialect, lockIds);
+  const { rows } = await runFixed<Record<string, unknown>>(db, viewStatement(dialect, lockIds.length, userIds.length), [
+    ...locks,
+    ...locks,
+    ...locks,
+    ...(userIds.length ? listParams(dialect, userIds) : []),
+  ]);
   const row = rows[0]!;
   return {
     // Blockers list in session order (ids are time-ordered: installation order).
