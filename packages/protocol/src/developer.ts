@@ -3,10 +3,17 @@ import { IsoDate, Nullable, ObjectId } from './schemas.js';
 
 /** Wire shapes of the developer console (`/api/developer/*`) and the sandbox clock (`/api/dev/clock`). */
 
+/** Which extension API an app speaks (DECISIONS §14). */
+export const AppDialect = Type.Union([Type.Literal('chastify'), Type.Literal('chaster')], {
+  description: 'The wire shapes of /api/extensions/* for this app (DECISIONS §14; default chastify); fixed once the app is installed on a lock',
+});
+
 export const AppView = Type.Object({
   id: ObjectId,
   ownerId: ObjectId,
   slug: Type.String(),
+  dialect: AppDialect,
+  clientId: Nullable(Type.String(), { description: 'Chaster apps: the public client id (`X-Chaster-Client-Id`)' }),
   name: Type.String(),
   description: Type.String(),
   iframeUrl: Nullable(Type.String()),
@@ -134,7 +141,13 @@ export const SandboxWorld = Type.Object({
   wearer: SandboxAccount,
   keyholder: Nullable(SandboxAccount),
   developer: SandboxAccount,
-  app: Type.Object({ id: ObjectId, slug: Type.String(), appKey: Type.String({ description: 'App-scoped developer key (lk_app_…)' }) }),
+  app: Type.Object({
+    id: ObjectId,
+    slug: Type.String(),
+    appKey: Type.String({ description: 'App-scoped developer key (lk_app_…)' }),
+    dialect: AppDialect,
+    clientId: Nullable(Type.String(), { description: 'Chaster apps: the client id for `X-Chaster-Client-Id`' }),
+  }),
   lock: Type.Object({ id: ObjectId }),
   session: Type.Object({ id: ObjectId }),
   mainTokens: Type.Object({ wearer: Type.String(), keyholder: Nullable(Type.String()) }),

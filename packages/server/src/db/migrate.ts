@@ -13,6 +13,7 @@ import { authHardening } from './migrations/0010_auth_hardening.js';
 import { retentionIndexes } from './migrations/0011_retention_indexes.js';
 import { safeCombination } from './migrations/0012_safe_combination.js';
 import { termsLimitsShared } from './migrations/0013_terms_limits_shared.js';
+import { chasterDialect } from './migrations/0014_chaster_dialect.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_retention_indexes': retentionIndexes,
   '0012_safe_combination': safeCombination,
   '0013_terms_limits_shared': termsLimitsShared,
+  '0014_chaster_dialect': chasterDialect,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -126,6 +126,10 @@ export interface ExtensionAppsTable {
   attempt_limit: string | null;
   created_at: number;
   updated_at: number;
+  /** Which wire shapes `/api/extensions/*` speaks to this app (DECISIONS §14). */
+  dialect: Generated<'chastify' | 'chaster'>;
+  /** Public client id of a Chaster-dialect app (`X-Chaster-Client-Id`); null for Chastify apps. */
+  client_id: string | null;
 }
 
 export interface ExtensionSessionsTable {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CATALOG, type ErrorCode } from '@latch/protocol';
 import { ApiError } from '../errors.js';
+import { chasterErrorBody } from '../dialects/chaster/errors.js';
 
 /**
  * Every error leaves through here (DECISIONS §2): `{code, message, requestId, details?}` plus
@@ -80,6 +81,15 @@ export function routerErrorHandler(maxParamLength: number) {
   };
 }
 
+/**
+ * Chaster-dialect errors are NestJS-style (DECISIONS §14). Only on Chaster-only routes for now:
+ * the shared routes' error schema (`ErrorBody`) has `error` as an object, so they switch by the
+ * caller's app once their responses admit both bodies (docs/chaster-dialect.md).
+ */
+function speaksChaster(req: FastifyRequest): boolean {
+  return req.routeOptions.config?.dialect === 'chaster';
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.decorateRequest('errorCode', null);
   app.decorate('spaFallback', null);
@@ -98,7 +108,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply
       .code(apiError.status)
       .type('application/json')
-      .send(errorBody(req.url, req.id, apiError.code, apiError.message, apiError.details, apiError.extra));
+      .send(
+        speaksChaster(req)
+          ? chasterErrorBody(apiError.status, apiError.code, apiError.message, req.id, apiError.details, apiError.extra)
+          : errorBody(req.url, req.id, apiError.code, apiError.message, apiError.details, apiError.extra),
+      );
   });
 
   app.setNotFoundHandler((req, reply) => {

@@ -23,6 +23,7 @@ import type { MainTokenService } from '../services/mainTokens.js';
 import type { LockEngine } from '../services/lockEngine.js';
 import type { Scheduler } from '../services/scheduler.js';
 import type { RegularActionService } from '../services/regularActions.js';
+import type { ChasterService } from '../dialects/chaster/service.js';
 import type { AttemptService } from '../services/attempts.js';
 import type { RequirementService } from '../services/requirements.js';
 import type { FileService } from '../services/files.js';
@@ -63,6 +64,8 @@ export interface RouteContext {
   engine: LockEngine;
   scheduler: Scheduler;
   regularActions: RegularActionService;
+  /** The Chaster dialect's reads (dialects/chaster). */
+  chaster: ChasterService;
   attempts: AttemptService;
   requirements: RequirementService;
   files: FileService;

@@ -9,7 +9,7 @@ import type { LockRole } from './locks.js';
 import { findAppById, findAppBySlug, insertExtensionApp, listApps, listAppsOfOwner, updateExtensionApp } from '../storage/extensionApps.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
-import { findRunningInstallsOfApp, searchSessionsOfApp } from '../storage/extensionSessions.js';
+import { appHasSessions, findRunningInstallsOfApp, searchSessionsOfApp } from '../storage/extensionSessions.js';
 import { writeNotification } from './notifications.js';
 import { findLocksByIds } from '../storage/locks.js';
 import { findUsersByIds } from '../storage/users.js';
@@ -17,8 +17,12 @@ import { configUnlockRequirements } from './requirements.js';
 import { sessionConfigView } from './sessionConfig.js';
 import { checkedJson } from './freeFormJson.js';
 
+export type AppDialect = 'chastify' | 'chaster';
+
 export interface NewAppInput {
   slug: string;
+  /** The wire shapes its credentials get (DECISIONS §14); fixed once the app has a session. */
+  dialect?: AppDialect;
   name: string;
   description?: string;
   iframeUrl?: string | null;
@@ -62,6 +66,11 @@ export function originsOf(input: Pick<NewAppInput, 'iframeUrl' | 'setupUrl' | 'a
 }
 
 export const BACKGROUND_SCOPE = 'sessions:background';
+
+/** A Chaster app's client id: public (extensions send it in `X-Chaster-Client-Id`), so not hashed. */
+function newClientId(ids: ServiceDeps['ids']): string {
+  return ids.secret('cid_', 16);
+}
 
 /** Whether the app asks for background access (DECISIONS §10): only then can a lock grant it, and a grant counts only while it does. */
 export function requestsBackground(app: ExtensionAppRow): boolean {
@@ -154,6 +163,8 @@ export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
         attempt_limit: input.attemptLimit ? toJson(input.attemptLimit) : null,
         created_at: now,
         updated_at: now,
+        dialect: input.dialect ?? 'chastify',
+        client_id: input.dialect === 'chaster' ? newClientId(ids) : null,
       };
       try {
         await insertExtensionApp(db, row);
@@ -190,6 +201,8 @@ export type ExtensionAppService = ReturnType<typeof createExtensionAppService>;
 
 export interface AppOwnerView extends ExtensionSummary {
   ownerId: string;
+  dialect: AppDialect;
+  clientId: string | null;
   allowedOrigins: string[];
   scopes: string[];
   initialMetadata: unknown;
@@ -204,6 +217,8 @@ export function appOwnerView(row: ExtensionAppRow): AppOwnerView {
   return {
     ...extensionSummary(row),
     ownerId: row.owner_id,
+    dialect: row.dialect,
+    clientId: row.client_id,
     allowedOrigins: fromJson<string[]>(row.allowed_origins, []),
     scopes: fromJson<string[]>(row.scopes, []),
     initialMetadata: fromJson(row.initial_metadata, {}),
@@ -287,6 +302,9 @@ export function createAppConsoleService({ db, clock, ids }: ServiceDeps) {
       checkAppUrls(patch);
       if (patch.name !== undefined) checkAppName(patch.name);
       if (patch.defaultConfig) configUnlockRequirements(patch.defaultConfig, '/defaultConfig', 'defaultConfig');
+      const dialect = patch.dialect !== undefined && patch.dialect !== row.dialect ? patch.dialect : undefined;
+      // Its extensions' backends read one set of shapes per session: no switch under them.
+      if (dialect && (await appHasSessions(db, appId))) throw new ApiError('conflict', `${row.name} is installed on locks: its dialect can no longer change`);
       const iframeUrl = patch.iframeUrl !== undefined ? patch.iframeUrl : row.iframe_url;
       const setupUrl = patch.setupUrl !== undefined ? patch.setupUrl : row.setup_url;
       // Origins that were derived from the old URLs follow the new URLs; hand-set ones stay.
@@ -299,6 +317,7 @@ export function createAppConsoleService({ db, clock, ids }: ServiceDeps) {
             ? originsOf({ iframeUrl, setupUrl, allowedOrigins: derived ? [] : stored })
             : undefined;
       await updateExtensionApp(db, appId, {
+        ...(dialect ? { dialect, ...(dialect === 'chaster' && !row.client_id ? { client_id: newClientId(ids) } : {}) } : {}),
         ...(patch.name !== undefined ? { name: patch.name } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         ...(patch.iframeUrl !== undefined ? { iframe_url: patch.iframeUrl } : {}),

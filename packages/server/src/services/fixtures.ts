@@ -13,11 +13,13 @@ import type { CombinationService } from './combinations.js';
 import { configUnlockRequirements } from './requirements.js';
 import { ApiError } from '../errors.js';
 import { checkedJson } from './freeFormJson.js';
-import { BACKGROUND_SCOPE, checkAppUrls } from './extensionApps.js';
+import { BACKGROUND_SCOPE, checkAppUrls, type AppDialect } from './extensionApps.js';
 
 /** Body of `POST /api/dev/fixtures` (DECISIONS §13); every field optional. */
 export interface FixtureInput {
   extension?: {
+    /** `chaster`: the app speaks Chaster's wire (DECISIONS §14); the world then carries `app.clientId`. */
+    dialect?: AppDialect;
     slug?: string;
     name?: string;
     iframeUrl?: string;
@@ -59,7 +61,7 @@ export interface FixtureWorld {
   wearer: FixtureAccount;
   keyholder: FixtureAccount | null;
   developer: FixtureAccount;
-  app: { id: string; slug: string; appKey: string };
+  app: { id: string; slug: string; appKey: string; dialect: AppDialect; clientId: string | null };
   lock: { id: string };
   session: { id: string };
   mainTokens: { wearer: string; keyholder: string | null };
@@ -108,6 +110,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
     const developer = await user(names.developer, password);
     const app = await svc.apps.create(developer.id, {
       slug: ext.slug ?? names.slug,
+      ...(ext.dialect ? { dialect: ext.dialect } : {}),
       name: ext.name ?? 'Sandbox Extension',
       description: 'Created by the sandbox fixtures',
       iframeUrl: ext.iframeUrl ?? null,
@@ -153,7 +156,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       wearer: await account(wearer),
       keyholder: keyholder ? await account(keyholder) : null,
       developer: await account(developer),
-      app: { id: app.id, slug: app.slug, appKey: (await svc.keys.create(developer.id, { name: 'sandbox app key', appId: app.id })).key },
+      app: { id: app.id, slug: app.slug, appKey: (await svc.keys.create(developer.id, { name: 'sandbox app key', appId: app.id })).key, dialect: app.dialect, clientId: app.client_id },
       lock: { id: lock.id },
       session: { id: sessionId },
       mainTokens: {

@@ -20,6 +20,7 @@ import { createNotificationService } from './notifications.js';
 import { createNotificationFeed } from './notificationFeed.js';
 import { createLockChanges } from './lockChanges.js';
 import { createRegularActionService } from './regularActions.js';
+import { createChasterService } from '../dialects/chaster/service.js';
 import { createRequirementService } from './requirements.js';
 import { createRetentionService } from './retention.js';
 import { createScheduler } from './scheduler.js';
@@ -76,6 +77,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const files = createFileService({ ...base, dialect, store: blobs, signer: createUrlSigner(config.files.urlSecret, config.publicUrl), logger });
   const combinations = createCombinationService({ ...base, store: blobs, vault: createCombinationVault(config.combination), engine });
   const sessions = createExtensionSessionService({ ...base, dialect, requirements, attempts, regularActions, devices });
+  const chaster = createChasterService(base, { sessions, regularActions });
   const lease = leaseMs ?? config.jobLeaseMs;
   // A delivery attempt must end well inside its job's lease, or another worker could send it again.
   const webhookTimeoutMs = Math.min(config.webhooks.timeoutMs, Math.floor(lease / 2));
@@ -114,6 +116,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     blobs,
     webhooks,
     combinations,
+    chaster,
     /** Releases what the services hold open (device connections, the blob store's client, the live feed). */
     async close() {
       await audit.settled();

@@ -61,6 +61,11 @@ export async function findExtensionSession(db: Executor, id: string): Promise<Ex
   return db.selectFrom('extension_sessions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Whether the app was ever installed on a lock (removed installs count: their tokens still answer). */
+export async function appHasSessions(db: Executor, appId: string): Promise<boolean> {
+  return (await db.selectFrom('extension_sessions').select('id').where('app_id', '=', appId).limit(1).executeTakeFirst()) !== undefined;
+}
+
 export interface SessionSearch {
   appId: string;
   status: 'locked' | 'unlocked' | 'deserted' | 'all';

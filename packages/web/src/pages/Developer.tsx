@@ -23,6 +23,7 @@ function DevNav() {
 
 interface AppDraft {
   slug: string;
+  dialect: AppView['dialect'];
   name: string;
   description: string;
   iframeUrl: string;
@@ -36,6 +37,7 @@ interface AppDraft {
 function draftOf(app: AppView | null): AppDraft {
   return {
     slug: app?.slug ?? '',
+    dialect: app?.dialect ?? 'chastify',
     name: app?.name ?? '',
     description: app?.description ?? '',
     iframeUrl: app?.iframeUrl ?? '',
@@ -81,6 +83,7 @@ function AppForm({ app, onSaved, submitLabel }: { app: AppView | null; onSaved: 
       .map((s) => s.trim())
       .filter(Boolean);
     const fields = {
+      dialect: d.dialect,
       name: d.name.trim(),
       description: d.description,
       iframeUrl: d.iframeUrl.trim() || null,
@@ -118,6 +121,22 @@ function AppForm({ app, onSaved, submitLabel }: { app: AppView | null; onSaved: 
           </p>
         </div>
       )}
+      <div className="field">
+        <label htmlFor={`${idp}-dialect`}>API dialect</label>
+        <select id={`${idp}-dialect`} value={d.dialect} onChange={(e) => set('dialect', e.target.value as AppDraft['dialect'])} aria-describedby={`${idp}-dialect-hint`}>
+          <option value="chastify">Chastify</option>
+          <option value="chaster">Chaster (Partner Extensions API)</option>
+        </select>
+        <p id={`${idp}-dialect-hint`} className="muted small">
+          The request and response shapes your backend gets. Fixed once the app is installed on a lock.
+          {app?.clientId ? (
+            <>
+              {' '}
+              Client id (<code>X-Chaster-Client-Id</code>): <code data-testid="app-client-id">{app.clientId}</code>
+            </>
+          ) : null}
+        </p>
+      </div>
       <div className="field">
         <label htmlFor={`${idp}-name`}>Name</label>
         <input id={`${idp}-name`} required maxLength={80} value={d.name} onChange={(e) => set('name', e.target.value)} />
@@ -410,7 +429,7 @@ export function DeveloperConsole() {
                 <NavLink to={`/developer/apps/${a.id}`} testId={`app-${a.slug}`}>
                   {a.name}
                 </NavLink>{' '}
-                <code className="muted">{a.slug}</code>
+                <code className="muted">{a.slug}</code> <span className={`badge ${a.dialect === 'chaster' ? 'badge-info' : ''}`}>{a.dialect === 'chaster' ? 'Chaster' : 'Chastify'}</span>
                 {a.description ? <p className="muted small">{a.description}</p> : null}
               </li>
             ))}

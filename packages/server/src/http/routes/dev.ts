@@ -14,6 +14,7 @@ const FixtureBody = Type.Object(
     extension: Type.Optional(
       Type.Object(
         {
+          dialect: Type.Optional(Type.Union([Type.Literal('chastify'), Type.Literal('chaster')], { description: 'chaster: the app speaks Chaster’s wire (DECISIONS §14); default chastify' })),
           slug: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$' })),
           name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
           iframeUrl: Type.Optional(Url),

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, AppView, HomeAction, HttpUrl, KeyView, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
+import { ALL_SCOPES, AppDialect, AppView, HomeAction, HttpUrl, KeyView, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
 import { signedIn } from '../../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
 import { AuditPage, AuditPageQuery } from '../schemas.js';
@@ -9,7 +9,10 @@ const Url = HttpUrl;
 const Json = Type.Record(Type.String(), Type.Unknown());
 const Scope = Type.Union(ALL_SCOPES.map((s) => Type.Literal(s)));
 
+
+
 const AppFields = {
+  dialect: AppDialect,
   name: Type.String({ minLength: 1, maxLength: 80 }),
   description: Type.String({ maxLength: 2000 }),
   iframeUrl: Type.Union([Url, Type.Null()]),
@@ -43,6 +46,7 @@ export function developerRoutes(app: App, ctx: Pick<RouteContext, 'apps' | 'appC
         body: Type.Object(
           {
             slug: Type.String({ minLength: 2, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$' }),
+            dialect: Type.Optional(AppFields.dialect),
             name: AppFields.name,
             description: Type.Optional(AppFields.description),
             iframeUrl: Type.Optional(AppFields.iframeUrl),
@@ -86,7 +90,7 @@ export function developerRoutes(app: App, ctx: Pick<RouteContext, 'apps' | 'appC
     '/api/developer/apps/:appId',
     route({
       access: LOGIN_WRITE,
-      errors: ['reserved_name', 'not_found'],
+      errors: ['reserved_name', 'not_found', 'conflict'],
       schema: {
         tags: ['developer console'],
         summary: 'Change an app (the slug is permanent)',

@@ -1,0 +1,66 @@
+import { ApiError, notFound } from '../../errors.js';
+import type { ExtensionAppRow, ExtensionSessionRow, LockRow } from '../../db/types.js';
+import { hashSecret } from '../../ids.js';
+import type { ExtensionSessionService } from '../../services/extensionSessions.js';
+import { timerHiddenFrom } from '../../services/locks.js';
+import { mainTokenProblem } from '../../services/mainTokens.js';
+import { regularConfigOf, type RegularActionService } from '../../services/regularActions.js';
+import type { Clock } from '../../clock.js';
+import { findRequestCredentials } from '../../storage/credentials.js';
+import { findActiveSessionsOfLocks } from '../../storage/extensionSessions.js';
+import { findAppsByIds } from '../../storage/extensionApps.js';
+import type { Executor } from '../../storage/executor.js';
+import { findUsersByIds } from '../../storage/users.js';
+import { chasterLock, type ChasterLockInput } from './locks.js';
+import { chasterSession, type ChasterInstall } from './sessions.js';
+import type { ChasterAuth, ChasterRole } from './wire.js';
+
+/**
+ * The Chaster dialect's reads over the shared services: each loads latch's domain values and
+ * hands them to the pure mappers of this folder.
+ */
+export function createChasterService({ db, clock }: { db: Executor; clock: Clock }, svc: { sessions: ExtensionSessionService; regularActions: RegularActionService }) {
+  function installOf(session: ExtensionSessionRow, app: ExtensionAppRow): ChasterInstall {
+    const { regularitySeconds } = regularConfigOf(session, app);
+    const { mode, nbActionsRemaining, nextActionDate } = svc.regularActions.summary(session, app);
+    return { session, app, regular: { mode, regularity: mode === 'unlimited' ? null : regularitySeconds, nbActionsRemaining, nextActionDate } };
+  }
+
+  /** Everything `chasterLock` reads about one lock. */
+  async function lockInput(lock: LockRow): Promise<ChasterLockInput> {
+    const sessions = await findActiveSessionsOfLocks(db, [lock.id]);
+    const apps = new Map((await findAppsByIds(db, [...new Set(sessions.map((s) => s.app_id))])).map((a) => [a.id, a]));
+    const installs = sessions.filter((s) => apps.has(s.app_id)).map((s) => installOf(s, apps.get(s.app_id)!));
+    const users = new Map((await findUsersByIds(db, [lock.wearer_id, ...(lock.keyholder_id ? [lock.keyholder_id] : [])])).map((u) => [u.id, u]));
+    const unlock = await svc.sessions.unlockInfo(lock);
+    return { lock, users, installs, blockers: unlock.blockers, canBeUnlocked: unlock.unlockable, now: clock.now() };
+  }
+
+  return {
+    /**
+     * `GET /api/extensions/auth/sessions/:mainToken` (main page): who opened the extension and
+     * on which session. The token must be one of this app's; another app's is not found.
+     */
+    async auth(app: ExtensionAppRow, mainToken: string): Promise<ChasterAuth> {
+      const { token, tokenLock } = await findRequestCredentials(db, { keyHash: null, tokenHash: hashSecret(mainToken), sessionId: null });
+      const problem = mainTokenProblem(token, tokenLock, clock.now());
+      if (problem === 'unknown') throw new ApiError('invalid_main_token', 'The main token is not known; reopen the extension for a fresh one');
+      if (token!.app_id !== app.id) throw notFound('Extension session');
+      if (problem) throw new ApiError('main_token_expired', 'The main token expired or was replaced; reopen the extension for a fresh one');
+      const { session, lock } = await findRequestCredentials(db, { keyHash: null, tokenHash: null, sessionId: token!.session_id });
+      if (!session || !lock) throw notFound('Extension session');
+      if (session.removed_at !== null) throw new ApiError('extension_not_enabled', 'The extension is not enabled on this lock');
+      const input = await lockInput(lock);
+      const role: ChasterRole = token!.role;
+      const install = input.installs.find((i) => i.session.id === session.id) ?? installOf(session, app);
+      return {
+        role,
+        userId: token!.user_id,
+        session: chasterSession(install, chasterLock(input, { role, hideTimer: false })),
+        lockForUser: chasterLock(input, { role, hideTimer: timerHiddenFrom(lock, role) }),
+      } satisfies ChasterAuth;
+    },
+  };
+}
+
+export type ChasterService = ReturnType<typeof createChasterService>;
