@@ -1,17 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Scope } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
-import { fromJson } from '../db/json.js';
 import type { Clock } from '../clock.js';
 import type { DeveloperKeyRow, ExtensionAppRow, ExtensionSessionRow, LockRow, MainTokenRow } from '../db/types.js';
 import { hashSecret } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
 import { findRequestCredentials, type RequestCredentials } from '../storage/credentials.js';
 import { findAppById } from '../storage/extensionApps.js';
-import { backgroundRole, effectiveScopes } from '../services/extensionApps.js';
+import { backgroundRole, effectiveScopes, requestedScopes } from '../services/extensionApps.js';
 import { findActiveLocksOfWearer } from '../storage/locks.js';
 import type { DeveloperKeyService } from '../services/developerKeys.js';
-import { roleOf, type LockRole } from '../services/locks.js';
+import { roleOf, type LockRole } from '../services/lockRules.js';
 import { mainTokenProblem } from '../services/mainTokens.js';
 import { rateLimitHeaders, type RateBucket, type RateLimiter } from '../ratelimit.js';
 
@@ -255,7 +254,7 @@ export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): 
 
     // The scopes approved for this installation (issue 16: new scopes wait for the lock's controller).
     if (needs.scope && caller.surface === 'extension' && !effectiveScopes(caller.app, caller.session).includes(needs.scope)) {
-      const requested = fromJson<string[]>(caller.app.scopes, []).includes(needs.scope);
+      const requested = requestedScopes(caller.app).includes(needs.scope);
       throw new ApiError('insufficient_scope', requested ? `The ${needs.scope} scope is not approved on this lock yet: its keyholder (or the wearer of a self-lock) approves new permissions` : `The app lacks the ${needs.scope} scope`);
     }
 

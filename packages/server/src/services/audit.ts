@@ -4,7 +4,7 @@ import { findAppById } from '../storage/extensionApps.js';
 import { insertAuditLogs, listAuditLogs } from '../storage/auditLogs.js';
 import { findLockById } from '../storage/locks.js';
 import { iso, type ServiceDeps } from './deps.js';
-import { roleOf } from './locks.js';
+import { roleOf } from './lockRules.js';
 
 export interface AuditEntry {
   id: string;

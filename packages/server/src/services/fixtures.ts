@@ -9,7 +9,7 @@ import type { ExtensionAppService } from './extensionApps.js';
 import type { MainTokenService } from './mainTokens.js';
 import type { LockService } from './locks.js';
 import type { DeviceService } from './devices.js';
-import { configUnlockRequirements } from './requirements.js';
+import { configUnlockRequirements } from './requirementRules.js';
 import { ApiError } from '../errors.js';
 import { checkedJson } from './freeFormJson.js';
 import { BACKGROUND_SCOPE, checkAppUrls } from './extensionApps.js';

@@ -1,7 +1,6 @@
-import type { LockSettings } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
-import { bool, fromJson, int, toJson } from '../db/json.js';
-import type { LockRow, LockUpdate, TaskRow } from '../db/types.js';
+import { bool, int, toJson } from '../db/json.js';
+import type { LockRow, TaskRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
 import { findLocksForUpdate } from '../storage/bulk.js';
 import { cancelJob, scheduleJob } from '../storage/jobs.js';
@@ -10,7 +9,7 @@ import { findOpenTask, insertTask, updateTask } from '../storage/tasks.js';
 import { LockEffectsBatch } from './bulkEffects.js';
 import type { ServiceDeps } from './deps.js';
 import type { BatchJobHandler } from './scheduler.js';
-import { writeHistory, type HistoryInput } from './history.js';
+import { writeHistory } from './history.js';
 import {
   FREEZE_DEFAULT_SECONDS,
   FREEZE_RANGE,
@@ -23,18 +22,13 @@ import {
   parseTaskCompletion,
   type ActionName,
 } from './lockActions.js';
-import { DEFAULT_LOCK_SETTINGS, mergeSettings, remainingSeconds, sessionLockView, type LockRole } from './locks.js';
-import { writeNotification, type NotificationInput } from './notifications.js';
-import { unlockHolds } from './unlock.js';
+import { hasAcceptedKeyholder as hasKeyholder, inPillory, isFrozen, lockSettings as settingsOf, mergeSettings, sessionLockView, unlockHolds, type LockRole } from './lockRules.js';
+import { writeNotification } from './notifications.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import type { AggregatedBlocker } from '@latch/protocol';
+import type { Actor, Effects } from './lockEffects.js';
 
-/** Who caused a change, as written to the lock history (DECISIONS §5). */
-export interface Actor {
-  role: 'wearer' | 'keyholder' | 'extension' | 'external' | 'system';
-  userId?: string | null;
-  extensionSlug?: string | null;
-}
+export type { Actor, Effects } from './lockEffects.js';
 
 /** Where an action came from; decides the role policy of DECISIONS §4. */
 export type Via =
@@ -57,15 +51,6 @@ const jobKey = {
   task: (taskId: string) => `task:${taskId}`,
 };
 
-export interface Effects {
-  patch: LockUpdate;
-  history: Array<Omit<HistoryInput, 'lockId' | 'role' | 'actorUserId' | 'extensionSlug'>>;
-  schedule: Array<{ kind: string; key: string; runAt: number; payload: unknown }>;
-  cancel: string[];
-  notify: Array<Omit<NotificationInput, 'lockId'>>;
-  after?: (tx: Executor) => Promise<void>;
-}
-
 export interface ActionResult {
   action: string;
   /** false when the action left the lock as it was (e.g. unfreezing an unfrozen lock). */
@@ -73,10 +58,6 @@ export interface ActionResult {
   detail: Record<string, unknown>;
 }
 
-const settingsOf = (lock: LockRow): LockSettings => fromJson<LockSettings>(lock.settings, DEFAULT_LOCK_SETTINGS);
-const hasKeyholder = (lock: LockRow) => !!lock.keyholder_id && lock.keyholder_status === 'accepted';
-const isFrozen = (lock: LockRow) => lock.frozen_at !== null;
-const inPillory = (lock: LockRow, now: number) => lock.pillory_until !== null && lock.pillory_until > now;
 
 /** Actions that favour the wearer (DECISIONS §4): scripts need the keyholder's trust for them. */
 function favoursWearer(name: ActionName, lock: LockRow, params: unknown, now: number): boolean {
@@ -442,7 +423,7 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
     async unlock(lockId: string, actor: Actor, blockers: AggregatedBlocker[], byKeyholder: boolean): Promise<{ unlockedAt: string }> {
       return change(lockId, actor, async (lock, now) => {
         activeOrThrow(lock);
-        const holds = unlockHolds(lock, settingsOf(lock), blockers, now);
+        const holds = unlockHolds(lock, blockers, now);
         if (!byKeyholder && holds.length) throw new ApiError('unlock_not_allowed', `The lock cannot be unlocked yet: ${holds.join(', ')}`, { reasons: holds, blockers });
         const fx = empty();
         fx.patch = { status: 'unlocked', ended_at: now, frozen_at: null, frozen_until: null, pillory_until: null, pillory_reason: null, hygienic_started_at: null, hygienic_until: null };

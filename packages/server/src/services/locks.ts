@@ -1,4 +1,4 @@
-import type { InstalledExtension, Lock, LockSettings, LockSettingsInput, SessionLock } from '@latch/protocol';
+import type { InstalledExtension, Lock, LockSettingsInput } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { bool, fromJson, int, toJson } from '../db/json.js';
@@ -13,34 +13,17 @@ import { revokeMainTokensOfUserOnLock } from '../storage/mainTokens.js';
 import { findLockById, insertLock, listLocksForUser, updateLockIfVersion } from '../storage/locks.js';
 import { findUserByUsername, findUsersByIds } from '../storage/users.js';
 import { publicUser } from './accounts.js';
-import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
+import { controllerOf, DEFAULT_LOCK_SETTINGS, lockSettings, mergeSettings, remainingSeconds, roleOf, timerHiddenFrom, type LockRole } from './lockRules.js';
+import { EXTERNAL_APP_ID } from './builtinApps.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 import { checkJsonDepth, MAX_CONFIG_BYTES } from './freeFormJson.js';
 import { appScheduledDefault, SCHEDULED_CONFIG_KEYS, sessionConfigView } from './sessionConfig.js';
 import { historyView, writeHistory } from './history.js';
 import { writeNotification } from './notifications.js';
-import { configUnlockRequirements } from './requirements.js';
+import { configUnlockRequirements } from './requirementRules.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import { mutateSessionRow } from './sessionRows.js';
-import { BACKGROUND_SCOPE, effectiveScopes, pendingScopes, requestsBackground } from './extensionApps.js';
-
-export const DEFAULT_LOCK_SETTINGS: LockSettings = {
-  tasks: { enabled: false },
-  hygienicOpening: { enabled: false, durationSeconds: 900 },
-  pillory: { enabled: false, maxDurationSeconds: 86400 },
-  requiredTaskPoints: 0,
-  trustExternalPrograms: false,
-};
-
-export function mergeSettings(base: LockSettings, patch: LockSettingsInput = {}): LockSettings {
-  return {
-    tasks: { ...base.tasks, ...patch.tasks },
-    hygienicOpening: { ...base.hygienicOpening, ...patch.hygienicOpening },
-    pillory: { ...base.pillory, ...patch.pillory },
-    requiredTaskPoints: patch.requiredTaskPoints ?? base.requiredTaskPoints,
-    trustExternalPrograms: patch.trustExternalPrograms ?? base.trustExternalPrograms,
-  };
-}
+import { BACKGROUND_SCOPE, effectiveScopes, grantedScopes, pendingScopes, requestedScopes, requestsBackground } from './extensionApps.js';
 
 /** Extension config (and state) larger than this is refused: it rides along on every session read. */
 export { MAX_CONFIG_BYTES };
@@ -83,48 +66,6 @@ export interface CreateLockInput {
   keyholderUsername?: string;
   settings?: LockSettingsInput;
   extensions?: ExtensionChoice[];
-}
-
-export type LockRole = 'wearer' | 'keyholder';
-
-/** The caller's role on a lock, or null when they are not part of it. */
-export function roleOf(lock: Pick<LockRow, 'wearer_id' | 'keyholder_id' | 'keyholder_status'>, userId: string): LockRole | null {
-  if (lock.wearer_id === userId) return 'wearer';
-  if (lock.keyholder_id === userId && (lock.keyholder_status === 'pending' || lock.keyholder_status === 'accepted')) return 'keyholder';
-  return null;
-}
-
-/** Who decides about the lock: the keyholder once they accepted, else the wearer (a self-lock). */
-export function controllerOf(lock: LockRow): string {
-  return lock.keyholder_id && lock.keyholder_status === 'accepted' ? lock.keyholder_id : lock.wearer_id;
-}
-
-/** A hidden timer is hidden from the wearer only (DECISIONS §4), on a self-lock too. */
-export function timerHiddenFrom(lock: LockRow, role: LockRole | null): boolean {
-  return bool(lock.hidden_timer) && role === 'wearer';
-}
-
-/** A session's `lock` object (spec 000), as the extension session reads and webhook events show it. */
-export function sessionLockView(lock: LockRow, hideTimer: boolean): SessionLock {
-  return {
-    _id: lock.id,
-    title: lock.title,
-    status: lock.status,
-    startDate: iso(lock.started_at),
-    endDate: isoOrNull(lock.ended_at),
-    endsAt: hideTimer ? null : isoOrNull(lock.ends_at),
-    frozenAt: isoOrNull(lock.frozen_at),
-    hiddenTimer: bool(lock.hidden_timer),
-    wearerId: lock.wearer_id,
-    keyholderId: lock.keyholder_status === 'accepted' ? lock.keyholder_id : null,
-  };
-}
-
-/** Remaining seconds: held constant while frozen (DECISIONS §5). */
-export function remainingSeconds(lock: LockRow, now: number): number | null {
-  if (lock.ends_at === null) return null;
-  const reference = lock.frozen_at ?? now;
-  return Math.max(0, Math.ceil((lock.ends_at - reference) / 1000));
 }
 
 /** A session about to be created: its config and its first metadata, both checked. */
@@ -388,13 +329,13 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
     async approveScopes(user: UserRow, lockId: string, slug: string, scopes: string[]): Promise<InstalledExtension> {
       const { lock, role } = await controlledActiveLock(user.id, lockId);
       const { app, session } = await installedOn(lock, slug);
-      const requested = fromJson<string[]>(app.scopes, []);
+      const requested = requestedScopes(app);
       const gone = scopes.filter((s) => !requested.includes(s));
       if (gone.length > 0) throw new ApiError('conflict', `${app.name} no longer asks for ${gone.join(', ')}: reload and review its permissions again`, { scopes: gone });
       const pending = pendingScopes(app, session);
       const approving = [...new Set(scopes)].filter((s) => pending.includes(s));
       if (approving.length === 0) return installedView(session, app);
-      const granted = [...new Set([...fromJson<string[]>(session.granted_scopes ?? '[]', []), ...approving])];
+      const granted = [...new Set([...(grantedScopes(session) ?? []), ...approving])];
       const now = clock.now();
       const updated = await db.transaction().execute(async (tx) => {
         const row = await setSessionGrantedScopes(tx, session.id, toJson(granted), now);
@@ -548,7 +489,7 @@ export function lockView(lock: LockRow, role: LockRole, users: Map<string, UserR
     timeRemainingSeconds: hidden ? null : remainingSeconds(lock, now),
     hiddenTimer: bool(lock.hidden_timer),
     maxEndsAt: hidden ? null : isoOrNull(lock.max_ends_at),
-    settings: fromJson<LockSettings>(lock.settings, DEFAULT_LOCK_SETTINGS),
+    settings: lockSettings(lock),
     frozenUntil: isoOrNull(lock.frozen_until),
     pillory: lock.pillory_until !== null && lock.pillory_until > now ? { until: iso(lock.pillory_until), reason: lock.pillory_reason } : null,
     hygienicOpening:

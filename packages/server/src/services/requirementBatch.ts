@@ -10,7 +10,7 @@ import { LockEffectsBatch } from './bulkEffects.js';
 import { historyRow } from './history.js';
 import type { LockEngine } from './lockEngine.js';
 import { notificationRow } from './notifications.js';
-import { JOB_EVALUATE_WINDOW, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirements.js';
+import { JOB_EVALUATE_WINDOW, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirementRules.js';
 import type { JobContext } from './scheduler.js';
 import { windowAt } from './windows.js';
 

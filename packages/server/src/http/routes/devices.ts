@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { AttachDeviceBody, DEVICE_COMMANDS, DEVICE_LIMITS, Device, DeviceCommandBody, DeviceCommandResponse, DeviceControl, ObjectId, type ErrorCode } from '@latch/protocol';
 import { ApiError, notFound } from '../../errors.js';
 import type { Actor } from '../../services/lockEngine.js';
-import { roleOf } from '../../services/locks.js';
+import { roleOf } from '../../services/lockRules.js';
 import { signedIn } from '../auth.js';
 import { externalCaller, sessionCaller, type CredentialNeeds } from '../credentials.js';
 import { errorResponses } from '../openapi.js';

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Lock, ObjectId } from '@latch/protocol';
 import { ApiError, notFound } from '../../errors.js';
 import { ACTION_NAMES, isActionName } from '../../services/lockActions.js';
-import { roleOf } from '../../services/locks.js';
+import { roleOf } from '../../services/lockRules.js';
 import { signedIn } from '../auth.js';
 import { errorResponses } from '../openapi.js';
 import type { App, RouteContext } from '../types.js';
