@@ -11,6 +11,7 @@ import { jobsClaimOrder } from './migrations/0008_jobs_claim_order.js';
 import { settings } from './migrations/0009_settings.js';
 import { authHardening } from './migrations/0010_auth_hardening.js';
 import { retentionIndexes } from './migrations/0011_retention_indexes.js';
+import { keyholderTrust } from './migrations/0012_rules_keyholder_trust.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009_settings': settings,
   '0010_auth_hardening': authHardening,
   '0011_retention_indexes': retentionIndexes,
+  '0012_rules_keyholder_trust': keyholderTrust,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

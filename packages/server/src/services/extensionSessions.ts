@@ -291,6 +291,11 @@ export function createExtensionSessionService({
       return { unlockable: reasons.length === 0, reasons, blockers };
     },
 
+    /** Every extension blocker on each of these locks (for the lock views' allowed actions). */
+    async blockersOfLocks(lockIds: string[]): Promise<Map<string, AggregatedBlocker[]>> {
+      return (await lockContext(lockIds)).blockersByLock;
+    },
+
     /** Every extension blocker on a lock (for unlock attempts and the lock page). */
     async blockersOf(lockId: string): Promise<AggregatedBlocker[]> {
       return (await lockContext([lockId])).blockersByLock.get(lockId) ?? [];

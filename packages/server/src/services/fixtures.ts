@@ -40,6 +40,10 @@ export interface FixtureInput {
     virtualDevice?: boolean;
     /** The lock's controller grants the app background access. */
     background?: boolean;
+    /** The wearer trusts the keyholder with the extensions (by default only when `background` asks the keyholder to grant it). */
+    trustKeyholder?: boolean;
+    /** false: the invitation stays pending (the keyholder has not answered). */
+    keyholderAccepts?: boolean;
   };
 }
 
@@ -129,7 +133,9 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       },
       extensions: [{ slug: app.slug, ...(ext.config ? { config: ext.config } : {}) }],
     });
-    if (keyholder) await svc.locks.answerInvitation(keyholder, lock.id, true);
+    const accepts = lk.keyholderAccepts ?? true;
+    if (keyholder && accepts) await svc.locks.answerInvitation(keyholder, lock.id, true);
+    if (keyholder && accepts && (lk.trustKeyholder ?? lk.background ?? false)) await svc.locks.trustKeyholder(wearer, lock.id);
     // Granted by whoever controls the lock (the keyholder once accepted), so it acts with their role.
     if (lk.background) await svc.locks.setBackground(keyholder ?? wearer, lock.id, app.slug, true);
     if (lk.virtualDevice ?? true) {

@@ -96,7 +96,7 @@ export function lockRoutes(app: App, ctx: RouteContext) {
   app.post(
     '/api/locks/:lockId/invitation',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', lockAudit: 'invitation.answer' },
       schema: {
         tags: ['locks'],
         summary: 'The invited keyholder accepts or declines',
@@ -110,6 +110,49 @@ export function lockRoutes(app: App, ctx: RouteContext) {
       },
     },
     async (req) => ctx.locks.answerInvitation(signedIn(req).user, req.params.lockId, req.body.accept),
+  );
+
+  const PARTY_ERRORS = errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'conflict', 'lock_ended']);
+
+  app.post(
+    '/api/locks/:lockId/invitation/withdraw',
+    {
+      config: { auth: 'user', lockAudit: 'invitation.withdraw' },
+      schema: { tags: ['locks'], summary: 'The wearer withdraws a keyholder invitation nobody answered: the lock stays a self-lock', security, params: LockParams, response: { 200: Lock, ...PARTY_ERRORS } },
+    },
+    async (req) => ctx.locks.withdrawInvitation(signedIn(req).user, req.params.lockId),
+  );
+
+  app.post(
+    '/api/locks/:lockId/keyholder/trust',
+    {
+      config: { auth: 'user', lockAudit: 'keyholder.trust' },
+      schema: {
+        tags: ['locks'],
+        summary: 'The wearer trusts the keyholder with the extensions (irreversible)',
+        description: 'The trusted keyholder may then install, configure and remove extensions. Trusting again changes nothing.',
+        security,
+        params: LockParams,
+        response: { 200: Lock, ...PARTY_ERRORS },
+      },
+    },
+    async (req) => ctx.locks.trustKeyholder(signedIn(req).user, req.params.lockId),
+  );
+
+  app.post(
+    '/api/locks/:lockId/keyholder/resign',
+    {
+      config: { auth: 'user', lockAudit: 'keyholder.resign' },
+      schema: {
+        tags: ['locks'],
+        summary: 'The keyholder gives the key back: the lock becomes a self-lock',
+        description: 'The keyholder’s launch tokens for the lock’s extensions stop working at once.',
+        security,
+        params: LockParams,
+        response: { 200: Type.Object({ lockId: ObjectId, keyholderStatus: Type.Literal('resigned') }), ...PARTY_ERRORS },
+      },
+    },
+    async (req) => ctx.locks.resignKeyholder(signedIn(req).user, req.params.lockId),
   );
 
   app.post(
