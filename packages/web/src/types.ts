@@ -57,8 +57,12 @@ export interface Lock {
   status: 'locked' | 'unlocked' | 'deserted';
   wearer: PublicUser;
   keyholder: PublicUser | null;
-  keyholderStatus: 'pending' | 'accepted' | 'declined' | null;
+  keyholderStatus: 'pending' | 'accepted' | 'declined' | 'withdrawn' | 'resigned' | null;
+  /** The wearer trusts the keyholder with the extensions (irreversible). */
+  keyholderTrusted: boolean;
   role: 'wearer' | 'keyholder';
+  /** What the caller may do now, by the server's lock policy (action names). */
+  allowedActions: string[];
   startDate: string;
   endsAt: string | null;
   endDate: string | null;
