@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import type {
   AggregatedBlocker,
   DeviceControl,
@@ -123,7 +124,7 @@ export function createExtensionSessionService({
   regularActions,
   devices,
 }: ServiceDeps & {
-  dialect: 'sqlite' | 'postgres';
+  dialect: DialectName;
   requirements: RequirementService;
   attempts: AttemptService;
   regularActions: RegularActionService;

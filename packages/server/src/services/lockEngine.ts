@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { ApiError, notFound } from '../errors.js';
 import { bool, int, toJson } from '../db/json.js';
 import type { LockRow, TaskRow } from '../db/types.js';
@@ -71,7 +72,7 @@ export function authorize(via: Via, action: LockAction, lock: LockRow, now: numb
  * transaction (row-locked on PostgreSQL, version compare-and-swap everywhere), written to the
  * history with its actor in the same transaction, with timed ends as scheduler jobs.
  */
-export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { dialect: 'sqlite' | 'postgres' }) {
+export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { dialect: DialectName }) {
   function empty(): Effects {
     return { patch: {}, history: [], schedule: [], cancel: [], notify: [] };
   }

@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import type { AggregatedBlocker, InstalledExtension, Lock, LockSettingsInput } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -16,7 +17,7 @@ import { publicUser } from './accounts.js';
 import { DEFAULT_LOCK_SETTINGS, lockSettings, mergeSettings, remainingSeconds, roleOf, timerHiddenFrom, unlockHolds, type LockRole } from './lockRules.js';
 import { allowedActions, decide, policyRoleOf, type LockAction } from './lockPolicy.js';
 import { EXTERNAL_APP_ID } from './builtinApps.js';
-import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+import { iso, isoOrNull, pageOf, type ServiceDeps } from './deps.js';
 import { checkJsonDepth, MAX_CONFIG_BYTES } from './freeFormJson.js';
 import { appScheduledDefault, SCHEDULED_CONFIG_KEYS, sessionConfigView } from './sessionConfig.js';
 import { historyView, writeHistory } from './history.js';
@@ -108,7 +109,7 @@ export interface LockHooks {
   blockersOf?: (lockIds: string[]) => Promise<Map<string, AggregatedBlocker[]>>;
 }
 
-export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { dialect: 'sqlite' | 'postgres' }, hooks: LockHooks = {}) {
+export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { dialect: DialectName }, hooks: LockHooks = {}) {
   async function installInTx(tx: Executor, lock: LockRow, app: ExtensionAppRow, prepared: PreparedInstall, actorId: string, actorRole: LockRole, now: number, background = false) {
     const id = ids.objectId();
     const row: ExtensionSessionRow = {
@@ -303,9 +304,8 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
     },
 
     async list(userId: string, filter: { role?: LockRole; status?: LockRow['status']; limit: number; before?: string }) {
-      const rows = await listLocksForUser(db, { userId, ...filter, limit: filter.limit + 1 });
-      const page = rows.slice(0, filter.limit);
-      return { results: await loadViews(page, userId), hasMore: rows.length > filter.limit };
+      const { rows, hasMore } = await pageOf(filter.limit, (limit) => listLocksForUser(db, { userId, ...filter, limit }));
+      return { results: await loadViews(rows, userId), hasMore };
     },
 
     /** The stored row (for services that build their own views). */
@@ -517,11 +517,10 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
 
     async history(userId: string, lockId: string, page: { limit: number; before?: string }) {
       await participantLock(userId, lockId);
-      const rows = await listHistoryLogs(db, lockId, page.limit + 1, page.before);
-      const slice = rows.slice(0, page.limit);
-      const actorIds = [...new Set(slice.map((r) => r.actor_user_id).filter((x): x is string => !!x))];
+      const { rows, hasMore } = await pageOf(page.limit, (limit) => listHistoryLogs(db, lockId, limit, page.before));
+      const actorIds = [...new Set(rows.map((r) => r.actor_user_id).filter((x): x is string => !!x))];
       const usernames = new Map((await findUsersByIds(db, actorIds)).map((u) => [u.id, u.username]));
-      return { results: slice.map((r) => historyView(r, usernames)), hasMore: rows.length > page.limit };
+      return { results: rows.map((r) => historyView(r, usernames)), hasMore };
     },
   };
 }

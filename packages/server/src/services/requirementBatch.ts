@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { ApiError } from '../errors.js';
 import { int, toJson } from '../db/json.js';
 import type { Clock } from '../clock.js';
@@ -38,7 +39,7 @@ interface Evaluation {
  * reruns job by job.
  */
 export async function evaluateWindows(
-  deps: { clock: Clock; ids: IdGenerator; engine: LockEngine; dialect: 'sqlite' | 'postgres' },
+  deps: { clock: Clock; ids: IdGenerator; engine: LockEngine; dialect: DialectName },
   jobs: JobContext[],
   tx: Executor,
 ): Promise<void> {

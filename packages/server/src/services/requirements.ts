@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { ApiError } from '../errors.js';
 import { fromJson, int, toJson } from '../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow } from '../db/types.js';
@@ -18,7 +19,7 @@ import type { BatchJobHandler, JobContext } from './scheduler.js';
 import { windowAt } from './windows.js';
 import { FUTURE_TOLERANCE_MS, JOB_EVALUATE_WINDOW, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirementRules.js';
 
-export function createRequirementService({ db, clock, ids, engine, dialect = 'sqlite' }: ServiceDeps & { engine: LockEngine; dialect?: 'sqlite' | 'postgres' }) {
+export function createRequirementService({ db, clock, ids, engine, dialect = 'sqlite' }: ServiceDeps & { engine: LockEngine; dialect?: DialectName }) {
   async function scheduleEvaluation(tx: Executor, session: ExtensionSessionRow, cfg: RequirementConfig, at: number) {
     const w = windowAt(cfg.cadence, session.created_at, at);
     await scheduleJob(tx, {

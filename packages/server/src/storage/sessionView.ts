@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { UserRow } from '../db/types.js';
 import type { Executor } from './executor.js';
@@ -27,7 +28,7 @@ export interface LockViewRows {
 const list = (values: string[]) => sql.join(values.map((v) => sql`${v}`));
 
 /** `[{…}, …]` of the rows of `from` as JSON, in the dialect's spelling. */
-function jsonRows(dialect: 'sqlite' | 'postgres', fields: string[], from: RawBuilder<unknown>): RawBuilder<unknown> {
+function jsonRows(dialect: DialectName, fields: string[], from: RawBuilder<unknown>): RawBuilder<unknown> {
   if (dialect === 'postgres') {
     const obj = sql.raw(`json_build_object(${fields.map((f) => `'${f}', r.${f}`).join(', ')})`);
     return sql`(select coalesce(json_agg(${obj}), '[]'::json) from (${from}) r)`;
@@ -44,7 +45,7 @@ const parsed = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v)
  * progress, whether a task is open, wearer and keyholder), in one statement for any number of
  * locks. PostgreSQL and SQLite build the same JSON arrays with their own functions.
  */
-export async function findLockViewRows(db: Executor, dialect: 'sqlite' | 'postgres', lockIds: string[], userIds: string[]): Promise<LockViewRows> {
+export async function findLockViewRows(db: Executor, dialect: DialectName, lockIds: string[], userIds: string[]): Promise<LockViewRows> {
   if (lockIds.length === 0) return { sessions: [], progress: [], openTaskLockIds: [], users: [] };
   const locks = list(lockIds);
   const sessions = jsonRows(
