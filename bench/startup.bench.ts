@@ -98,6 +98,7 @@ export const startupBench: Benchmark = {
       DATABASE_URL: `sqlite:${path.join(dir, 'latch.db')}`,
       FILES_DIR: path.join(dir, 'files'),
       FILE_URL_SECRET: 'bench-secret-bench-secret',
+      COMBINATION_KEY: Buffer.alloc(32, 9).toString('base64'),
       LOG_LEVEL: 'warn',
       REDIS_URL: '',
       METRICS: '',

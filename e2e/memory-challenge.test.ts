@@ -148,6 +148,8 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
     assert.deepEqual(config.unlockRequirements, [{ metric: 'memory_win', requiredCount: 2, blocker: 'Win 2 memory games to unlock' }]);
     assert.match((await setup.locator(tid('summary')).textContent()) ?? '', /^2 wins to unlock; .*freezes the lock for 45 min/);
 
+    await page.check('#combination-mode-code');
+    await page.fill('#combination-code', '1234');
     await page.click(tid('create-lock'));
     await page.waitForURL(/\/locks\/[0-9a-f]{24}$/);
     lockId = new URL(page.url()).pathname.split('/').pop()!;

@@ -216,6 +216,8 @@ describe('web UI (Chromium)', { skip }, () => {
       await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('"level": 7'), tid(`config-${slug}`));
       assert.deepEqual(JSON.parse((await preview.textContent()) ?? 'null'), { level: 7 });
 
+      await page.check('#combination-mode-code');
+      await page.fill('#combination-code', '1234');
       await page.click(tid('create-lock'));
       await page.waitForURL(/\/locks\/[0-9a-f]{24}$/);
       const lockId = new URL(page.url()).pathname.split('/').pop()!;
@@ -238,6 +240,8 @@ describe('web UI (Chromium)', { skip }, () => {
       assert.equal(reg.status(), 201, await reg.text());
       await page.goto('/locks/new');
       await page.getByLabel('Title').fill('Plain lock');
+      await page.check('#combination-mode-code');
+      await page.fill('#combination-code', '1234');
       await page.click(tid('create-lock'));
       await page.waitForURL(/\/locks\/[0-9a-f]{24}$/);
       const lockId = new URL(page.url()).pathname.split('/').pop()!;

@@ -60,6 +60,8 @@ export const ERROR_CATALOG = {
   hygienic_opening_not_enabled: { status: 422, description: 'Hygienic opening is not enabled on this lock.' },
   hygienic_opening_active: { status: 409, description: 'A hygienic opening is already running.' },
   unlock_not_allowed: { status: 409, description: 'Something still holds the lock; `details.reasons` says what.' },
+  lock_not_unlocked: { status: 409, description: 'The lock is still running: its combination is revealed once it is unlocked.' },
+  combination_withheld: { status: 409, description: 'The lock was deserted: its combination is withheld until `details.recoverableAt`, then recovered on purpose (`POST …/combination/recover`).' },
   unknown_action: { status: 400, description: 'The action name is not one the API supports.' },
 
   // regular actions, requirements, attempts

@@ -6,3 +6,4 @@ export * from './extension.js';
 export * from './files.js';
 export * from './devices.js';
 export * from './webhooks.js';
+export * from './combination.js';

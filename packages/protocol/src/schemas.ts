@@ -193,6 +193,7 @@ export const Lock = Type.Object({
   createdAt: IsoDate,
   updatedAt: IsoDate,
   serverNow: IsoDate,
+  archivedAt: Type.Optional(Nullable(IsoDate)),
 });
 export type Lock = Static<typeof Lock>;
 

@@ -42,6 +42,7 @@ import { registerMetrics } from './http/metrics.js';
 import { createLiveStreams } from './http/liveStreams.js';
 import { fileRoutes } from './http/routes/files.js';
 import { deviceRoutes } from './http/routes/devices.js';
+import { combinationRoutes } from './http/routes/combination.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -185,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   eventRoutes(app, ctx);
   fileRoutes(app, ctx);
   deviceRoutes(app, ctx);
+  combinationRoutes(app, ctx);
   if (config.dev) devRoutes(app, ctx);
 
   await registerWebApp(app);

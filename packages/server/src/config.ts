@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -41,6 +42,21 @@ export interface Config {
    * METRICS_PORT serves it on a listener of its own instead (on HOST), away from public traffic.
    */
   metrics: { enabled: boolean; port: number | null };
+  /** Master keys of the combination safe (issue 14). */
+  combination: CombinationKeyConfig;
+}
+
+/**
+ * The master keys that wrap each lock's combination data key (envelope encryption). The first
+ * wraps new combinations; the others only unwrap older ones (key rotation).
+ */
+export interface CombinationKeyConfig {
+  keys: { id: string; key: Buffer }[];
+  /**
+   * `env`: COMBINATION_KEY; `dev-file`: the sandbox made one up and keeps it in the data
+   * directory; `test`: made up for this process; `missing`: none (the server refuses to start).
+   */
+  source: 'env' | 'dev-file' | 'test' | 'missing';
 }
 
 export interface WebhooksConfig {
@@ -122,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       enabled: env.METRICS === '1' || env.METRICS === 'true' || !!env.METRICS_PORT,
       port: env.METRICS_PORT ? intFrom(env.METRICS_PORT, 9464, 'METRICS_PORT', 0, 65535) : null,
     },
+    combination: combinationKeys(env, cwd, dev),
     webhooks: {
       allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === '1' || env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
       timeoutMs: 10_000,
@@ -163,6 +180,57 @@ function filesConfig(env: NodeJS.ProcessEnv, cwd: string): FilesConfig {
   };
 }
 
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+function masterKey(raw: string, name: string): Buffer {
+  const key = Buffer.from(raw.trim(), 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+=*$/.test(raw.trim())) throw new ConfigError(`${name} must be 32 bytes in base64 (e.g. \`openssl rand -base64 32\`)`);
+  return key;
+}
+
+/**
+ * COMBINATION_KEY (base64, 32 bytes) with its id COMBINATION_KEY_ID (default `k1`), and
+ * COMBINATION_PREVIOUS_KEYS (`id:base64,…`) still read after a rotation. Without a key the
+ * sandbox keeps a generated one in `data/combination.key`; anything else has none and the server
+ * refuses to start (start.ts), since every combination would otherwise be lost with the process.
+ */
+function combinationKeys(env: NodeJS.ProcessEnv, cwd: string, dev: boolean): CombinationKeyConfig {
+  const id = env.COMBINATION_KEY_ID || 'k1';
+  if (!KEY_ID.test(id)) throw new ConfigError('COMBINATION_KEY_ID must be 1-32 characters of A-Z a-z 0-9 _ -');
+  const previous = (env.COMBINATION_PREVIOUS_KEYS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const colon = pair.indexOf(':');
+      const pid = colon > 0 ? pair.slice(0, colon) : '';
+      if (!KEY_ID.test(pid)) throw new ConfigError('COMBINATION_PREVIOUS_KEYS must be id:base64 pairs separated by commas');
+      return { id: pid, key: masterKey(pair.slice(colon + 1), `COMBINATION_PREVIOUS_KEYS (${pid})`) };
+    });
+  if (env.COMBINATION_KEY) {
+    const keys = [{ id, key: masterKey(env.COMBINATION_KEY, 'COMBINATION_KEY') }, ...previous];
+    if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new ConfigError('COMBINATION_PREVIOUS_KEYS repeats a key id');
+    return { keys, source: 'env' };
+  }
+  if (previous.length) throw new ConfigError('COMBINATION_PREVIOUS_KEYS needs COMBINATION_KEY (the key that wraps new combinations)');
+  if (!dev) return { keys: [], source: 'missing' };
+  const file = path.join(cwd, 'data', 'combination.key');
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    raw = randomBytes(32).toString('base64');
+    try {
+      fs.writeFileSync(file, raw + '\n', { mode: 0o600, flag: 'wx' });
+    } catch {
+      // Another sandbox process wrote it first: use theirs.
+      raw = fs.readFileSync(file, 'utf8');
+    }
+  }
+  return { keys: [{ id: 'sandbox', key: masterKey(raw, file) }], source: 'dev-file' };
+}
+
 function intFrom(raw: string | undefined, fallback: number, name: string, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -173,8 +241,8 @@ function intFrom(raw: string | undefined, fallback: number, name: string, min: n
 /** A config for tests and embedding: defaults, then overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Tests never write blobs into the working tree.
-  const base = loadConfig({ FILES_DIR: path.join(os.tmpdir(), 'latch-test-files') });
+  const base = loadConfig({ FILES_DIR: path.join(os.tmpdir(), 'latch-test-files'), COMBINATION_KEY: randomBytes(32).toString('base64'), COMBINATION_KEY_ID: 'test' });
   // Every test request comes from one address: the per-address sign-in limits are raised unless a
   // test asks for them (`authRateLimitMultiplier: 1`).
-  return { ...base, port: 0, logLevel: 'silent', dev: true, authRateLimitMultiplier: 1000, ...overrides };
+  return { ...base, port: 0, logLevel: 'silent', dev: true, authRateLimitMultiplier: 1000, combination: { ...base.combination, source: 'test' }, ...overrides };
 }

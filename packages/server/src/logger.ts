@@ -17,6 +17,12 @@ export const REDACTED_PATHS = [
   // Webhook signing secrets (whsec_…).
   '*.secret',
   'body.password',
+  // The lockbox combination (issue 14): never logged, wherever it sits.
+  'combination',
+  '*.combination',
+  'body.combination',
+  'generatedCombination',
+  '*.generatedCombination',
 ];
 
 /** Query parameters whose value is a credential (signed file URLs: `signature`; tokens, keys…). */

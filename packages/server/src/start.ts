@@ -14,6 +14,9 @@ async function main() {
   let config;
   try {
     config = loadConfig();
+    if (config.combination.source === 'missing') {
+      throw new ConfigError('COMBINATION_KEY is not set: it encrypts every lock combination and must be kept (base64 of 32 random bytes, e.g. `openssl rand -base64 32`; the same on every process). Only the sandbox (LATCH_DEV=1) makes one up.');
+    }
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`latch: ${err.message}`);

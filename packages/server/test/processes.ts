@@ -87,6 +87,9 @@ export function killAll(): void {
 
 const INHERITED_OUT = ['LATCH_DEV', 'NODE_ENV', 'LOG_LEVEL', 'PUBLIC_URL', 'HOST', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'RATE_LIMIT_MULTIPLIER', 'AUTH_RATE_LIMIT_MULTIPLIER', 'BODY_LIMIT_BYTES', 'SESSION_TTL_HOURS', 'NODE_TEST_CONTEXT', 'RUN_SCHEDULER', 'FILES_DIR'];
 
+/** The combination master key of spawned processes (a server without one refuses to start). */
+export const TEST_COMBINATION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export function spawnEntry(entry: string, world: World, env: Record<string, string>, args: string[] = []): Proc {
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const k of INHERITED_OUT) delete base[k];
@@ -94,7 +97,7 @@ export function spawnEntry(entry: string, world: World, env: Record<string, stri
   const proc = spawn(process.execPath, [entry, ...args], {
     cwd: world.dir,
     // Every test client comes from one address: the sign-in limits per address would bite.
-    env: { ...base, DATABASE_URL: world.databaseUrl, LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_MULTIPLIER: '1000', ...env },
+    env: { ...base, DATABASE_URL: world.databaseUrl, LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_MULTIPLIER: '1000', COMBINATION_KEY: TEST_COMBINATION_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

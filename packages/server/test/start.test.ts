@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { PG_URL, TEST_DB } from './helpers.js';
+import { TEST_COMBINATION_KEY } from './processes.js';
 
 /**
  * The real `start` entry, as `npm start` runs it: the compiled JavaScript under plain `node` (no
@@ -128,7 +129,7 @@ function spawnServer(world: World, port: number, env: Record<string, string>, en
   delete base.NODE_OPTIONS;
   const proc = spawn(process.execPath, [entry], {
     cwd: world.dir,
-    env: { ...base, DATABASE_URL: world.databaseUrl, PORT: String(port), ...env },
+    env: { ...base, DATABASE_URL: world.databaseUrl, PORT: String(port), COMBINATION_KEY: TEST_COMBINATION_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -525,6 +526,19 @@ describe(`start entry as a process (${TEST_DB})`, () => {
       assert.match(server.stderr(), /LATCH_DEV=1 is refused when NODE_ENV=production/, transcript(server));
       assert.doesNotMatch(server.stdout(), /latch is running at/);
       if (TEST_DB === 'sqlite') assert.equal(fs.existsSync(path.join(world.dir, 'latch.db')), false, 'no database was created');
+    } finally {
+      await finish(world, server);
+    }
+  });
+
+  it('refuses to start without COMBINATION_KEY outside the sandbox: exit code 2 and a message', { timeout: TEST_TIMEOUT }, async () => {
+    const world = await freshWorld();
+    const server = spawnServer(world, await freePort(), { COMBINATION_KEY: '' });
+    try {
+      const exit = await exitWithin(server, START_TIMEOUT);
+      assert.deepEqual(exit, { code: 2, signal: null }, transcript(server));
+      assert.match(server.stderr(), /COMBINATION_KEY is not set/, transcript(server));
+      assert.doesNotMatch(server.stdout(), /latch is running at/);
     } finally {
       await finish(world, server);
     }

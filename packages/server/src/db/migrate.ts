@@ -11,7 +11,8 @@ import { jobsClaimOrder } from './migrations/0008_jobs_claim_order.js';
 import { settings } from './migrations/0009_settings.js';
 import { authHardening } from './migrations/0010_auth_hardening.js';
 import { retentionIndexes } from './migrations/0011_retention_indexes.js';
-import { keyholderTrust } from './migrations/0012_rules_keyholder_trust.js';
+import { safeCombination } from './migrations/0012_safe_combination.js';
+import { keyholderTrust } from './migrations/0013_rules_keyholder_trust.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -26,7 +27,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009_settings': settings,
   '0010_auth_hardening': authHardening,
   '0011_retention_indexes': retentionIndexes,
-  '0012_rules_keyholder_trust': keyholderTrust,
+  '0012_safe_combination': safeCombination,
+  '0013_rules_keyholder_trust': keyholderTrust,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -58,6 +58,8 @@ export interface LocksTable {
   frozen_until: number | null;
   /** A hygienic opening is running since then (until relocked). */
   hygienic_started_at: number | null;
+  /** Archived by the wearer (a running lock archived is deserted). */
+  archived_at: number | null;
 }
 
 export interface ExtensionAppsTable {
@@ -348,7 +350,26 @@ export interface WebhookAttemptsTable {
   response: string | null;
 }
 
+/** A lock's combination, sealed (services/combinationVault.ts). */
+export interface CombinationsTable {
+  id: string;
+  owner_id: string;
+  lock_id: string | null;
+  kind: 'code' | 'picture';
+  key_id: string;
+  wrapped_key: string;
+  /** The code, sealed (base64); null for a picture. */
+  sealed_code: string | null;
+  /** Where the picture's sealed bytes are in the blob store. */
+  blob_key: string | null;
+  content_type: string | null;
+  created_at: number;
+  /** A deserted lock's combination was recovered (after the waiting period). */
+  recovered_at: number | null;
+}
+
 export interface DB {
+  combinations: CombinationsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
@@ -390,6 +411,7 @@ export type MainTokenRow = Selectable<MainTokensTable>;
 export type AuditLogRow = Selectable<AuditLogsTable>;
 export type IdempotencyRecordRow = Selectable<IdempotencyRecordsTable>;
 export type LockRow = Selectable<LocksTable>;
+export type CombinationRow = Selectable<CombinationsTable>;
 export type LockUpdate = Updateable<LocksTable>;
 export type ExtensionAppRow = Selectable<ExtensionAppsTable>;
 export type NewExtensionApp = Insertable<ExtensionAppsTable>;

@@ -25,6 +25,7 @@ import type { RequirementService } from '../services/requirements.js';
 import type { FileService } from '../services/files.js';
 import type { DeviceService } from '../services/devices.js';
 import type { WebhookService } from '../services/webhooks.js';
+import type { CombinationService } from '../services/combinations.js';
 import type { NotificationFeed } from '../services/notificationFeed.js';
 import type { LiveStreams } from './liveStreams.js';
 
@@ -57,6 +58,7 @@ export interface RouteContext {
   files: FileService;
   devices: DeviceService;
   webhooks: WebhookService;
+  combinations: CombinationService;
   retention: RetentionService;
   cookies: ReturnType<typeof registerFirstPartyAuth>;
   /** Open event streams per login session: they end at logout and on expiry. */

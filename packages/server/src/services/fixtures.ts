@@ -9,6 +9,7 @@ import type { ExtensionAppService } from './extensionApps.js';
 import type { MainTokenService } from './mainTokens.js';
 import type { LockService } from './locks.js';
 import type { DeviceService } from './devices.js';
+import type { CombinationService } from './combinations.js';
 import { configUnlockRequirements } from './requirementRules.js';
 import { ApiError } from '../errors.js';
 import { checkedJson } from './freeFormJson.js';
@@ -44,6 +45,8 @@ export interface FixtureInput {
     trustKeyholder?: boolean;
     /** false: the invitation stays pending (the keyholder has not answered). */
     keyholderAccepts?: boolean;
+    /** The lock's combination code (default: 6 random digits); never in the answer. */
+    combination?: string;
   };
 }
 
@@ -76,6 +79,7 @@ interface FixtureServices {
   keys: DeveloperKeyService;
   mainTokens: MainTokenService;
   devices: DeviceService;
+  combinations: CombinationService;
 }
 
 /**
@@ -121,6 +125,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       attemptLimit: ext.attemptLimit ?? null,
     });
     const on = (v: boolean | undefined) => v ?? true;
+    const combination = await svc.combinations.prepare(wearer, lk.combination !== undefined ? { type: 'code', code: lk.combination } : { type: 'generate' });
     const lock = await svc.locks.create(wearer, {
       title: lk.title ?? 'Sandbox lock',
       durationSeconds: lk.durationSeconds ?? 86400,
@@ -132,7 +137,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
         pillory: { enabled: on(lk.pillory) },
       },
       extensions: [{ slug: app.slug, ...(ext.config ? { config: ext.config } : {}) }],
-    });
+    }, (tx, lockId) => svc.combinations.bind(tx, combination, lockId));
     const accepts = lk.keyholderAccepts ?? true;
     if (keyholder && accepts) await svc.locks.answerInvitation(keyholder, lock.id, true);
     if (keyholder && accepts && (lk.trustKeyholder ?? lk.background ?? false)) await svc.locks.trustKeyholder(wearer, lock.id);

@@ -23,6 +23,8 @@ import { createBlobStore } from '../blobs/index.js';
 import { createDeviceService } from './devices.js';
 import { createFileService, createUrlSigner } from './files.js';
 import { createWebhookService } from './webhooks.js';
+import { createCombinationService } from './combinations.js';
+import { createCombinationVault } from './combinationVault.js';
 import { webhookUrlPolicy } from './webhookTransport.js';
 
 export interface ServiceContainerDeps {
@@ -66,6 +68,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const devices = createDeviceService({ ...base, logger, buttplugAllowedHosts: config.buttplugAllowedHosts });
   const blobs = createBlobStore(config.files);
   const files = createFileService({ ...base, dialect, store: blobs, signer: createUrlSigner(config.files.urlSecret, config.publicUrl), logger });
+  const combinations = createCombinationService({ ...base, store: blobs, vault: createCombinationVault(config.combination), engine });
   const sessions = createExtensionSessionService({ ...base, dialect, requirements, attempts, regularActions, devices });
   const lease = leaseMs ?? config.jobLeaseMs;
   // A delivery attempt must end well inside its job's lease, or another worker could send it again.
@@ -101,6 +104,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     devices,
     blobs,
     webhooks,
+    combinations,
     /** Releases what the services hold open (device connections, the blob store's client, the live feed). */
     async close() {
       await audit.settled();
@@ -112,7 +116,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     audit,
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
-    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices }),
+    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices, combinations }),
   };
 }
 

@@ -413,6 +413,22 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
     },
 
     /**
+     * The wearer archives a running lock: it is deserted (issue 14, Chaster's "Lock status"). It
+     * ends now, whatever holds it; its combination is withheld (services/combinations.ts).
+     */
+    async desert(lockId: string, actor: Actor): Promise<{ desertedAt: number }> {
+      return change(lockId, actor, async (lock, now) => {
+        activeOrThrow(lock);
+        const fx = empty();
+        fx.patch = { status: 'deserted', ended_at: now, archived_at: now, frozen_at: null, frozen_until: null, pillory_until: null, pillory_reason: null, hygienic_started_at: null, hygienic_until: null };
+        fx.cancel.push(jobKey.unfreeze(lock.id), jobKey.pillory(lock.id), jobKey.hygienic(lock.id));
+        fx.history.push({ type: 'lock_deserted', title: 'Lock deserted', description: 'The wearer archived the lock while it was running: the combination is withheld' });
+        if (hasKeyholder(lock)) fx.notify.push({ userId: lock.keyholder_id!, type: 'lock_deserted', title: 'Lock deserted', message: `The wearer deserted “${lock.title}”` });
+        return { fx, result: { desertedAt: now } };
+      });
+    },
+
+    /**
      * Scheduler job handlers: each applies its timed end inside the job's transaction. Freeze and
      * pillory ends are batch kinds: many that fall due together (after a mass punishment) are
      * applied to their locks with one write per table (LockEffectsBatch), the same effects.

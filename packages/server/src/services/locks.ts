@@ -232,7 +232,8 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
   }
 
   return {
-    async create(wearer: UserRow, input: CreateLockInput): Promise<Lock> {
+    /** `inTx` runs in the lock's creation transaction (the combination is stored with it). */
+    async create(wearer: UserRow, input: CreateLockInput, inTx?: (tx: Executor, lockId: string) => Promise<void>): Promise<Lock> {
       const now = clock.now();
       let keyholder: UserRow | undefined;
       if (input.keyholderUsername !== undefined) {
@@ -277,9 +278,11 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
         task_points: 0,
         frozen_until: null,
         hygienic_started_at: null,
+        archived_at: null,
       };
       await db.transaction().execute(async (tx) => {
         await insertLock(tx, lock);
+        if (inTx) await inTx(tx, lock.id);
         await writeHistory(tx, ids, now, {
           lockId: lock.id,
           type: 'lock_started',
@@ -572,5 +575,6 @@ export function lockView(lock: LockRow, role: LockRole, users: Map<string, UserR
     updatedAt: iso(lock.updated_at),
     // The server's clock (virtual in the sandbox): clients count down against it, not theirs.
     serverNow: iso(now),
+    archivedAt: isoOrNull(lock.archived_at),
   };
 }

@@ -6,6 +6,7 @@ import { DurationInput, ErrorNote, JsonView, humanDuration } from '../components
 import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../components/SetupFrame.js';
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
 import { Permissions } from '../components/Permissions.js';
+import { CombinationStep, GeneratedCombination, combinationBody, initialCombination } from '../components/CombinationStep.js';
 
 const TEN_YEARS = 10 * 365 * 86400;
 
@@ -31,6 +32,8 @@ export function CreateLock() {
   const [error, setError] = useState<unknown>(null);
   const [localError, setLocalError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [combination, setCombination] = useState(initialCombination);
+  const [generated, setGenerated] = useState<{ code: string; lockId: string } | null>(null);
 
   useEffect(() => {
     api<{ results: ExtensionSummary[] }>('/api/extensions')
@@ -58,10 +61,12 @@ export function CreateLock() {
     if (limitMax && maxDuration < duration) return setLocalError('The maximum duration must be at least the duration.');
     if (hygienic && (hygienicDuration < 60 || hygienicDuration > 86400)) return setLocalError('A hygienic opening lasts from 1 minute to 24 hours.');
     if (pillory && (pilloryMax < 60 || pilloryMax > 604800)) return setLocalError('The longest pillory is from 1 minute to 7 days.');
+    const sealed = combinationBody(combination);
+    if (typeof sealed === 'string') return setLocalError(sealed);
     const exts = (catalog ?? []).filter((x) => chosen.includes(x.slug));
     setBusy(true);
     try {
-      const lock = await api<Lock>('/api/locks', {
+      const lock = await api<Lock & { generatedCombination?: string }>('/api/locks', {
         method: 'POST',
         body: {
           title: title.trim(),
@@ -76,14 +81,18 @@ export function CreateLock() {
             requiredTaskPoints: requiredPoints,
           },
           extensions: exts.map((x) => ({ slug: x.slug, ...(configs[x.slug] || !x.defaultConfigOmitted ? { config: configs[x.slug] ?? asConfig(x.defaultConfig) } : {}), ...(x.requestsBackground && background[x.slug] ? { background: true } : {}) })),
+          combination: sealed,
         },
       });
+      if (lock.generatedCombination) return setGenerated({ code: lock.generatedCombination, lockId: lock.id });
       navigate(`/locks/${lock.id}`);
     } catch (err) {
       setError(err);
       setBusy(false);
     }
   }
+
+  if (generated) return <GeneratedCombination code={generated.code} onDone={() => navigate(`/locks/${generated.lockId}`)} />;
 
   return (
     <section>
@@ -111,6 +120,8 @@ export function CreateLock() {
             <label htmlFor="lock-hidden">Hide the timer from me</label>
           </div>
         </div>
+
+        <CombinationStep value={combination} onChange={setCombination} />
 
         <div className="card stack">
           <h2>Keyholder</h2>

@@ -4,6 +4,7 @@ import { Link, navigate } from '../router.js';
 import type { HistoryEntry, Lock, Metadata } from '../types.js';
 import { Badge, DurationInput, ErrorNote, NavLink, formatDate, formatDuration, humanDuration, remainingNow, useTick } from '../components/ui.js';
 import { ManageExtensions } from './ManageExtensions.js';
+import { CombinationPanel } from '../components/CombinationPanel.js';
 
 const REFRESH_MS = 4000;
 const METADATA_EVERY = 3; // refreshes
@@ -870,6 +871,8 @@ function LockView({ lockId }: { lockId: string }) {
           {mayAny(lock, EXTENSION_ACTIONS) ? <ManageExtensions lock={lock} onChanged={afterExtensionsChanged} /> : null}
         </section>
       ) : null}
+
+      <CombinationPanel lock={lock} onChanged={(message) => void afterExtensionsChanged(message)} />
 
       <History lockId={lock.id} version={historyVersion} />
     </section>

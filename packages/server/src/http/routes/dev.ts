@@ -42,6 +42,7 @@ const FixtureBody = Type.Object(
           hygienicOpening: Type.Optional(Type.Boolean()),
           pillory: Type.Optional(Type.Boolean()),
           virtualDevice: Type.Optional(Type.Boolean()),
+          combination: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The lock’s combination code (default: 6 random digits); never in the answer' })),
           background: Type.Optional(
             Type.Boolean({ description: 'The lock’s controller grants the app background access (`sessions:background`): its app key alone may call the session’s routes. Needs the scope (the default scopes include it)' }),
           ),

@@ -3,9 +3,9 @@ import multipart from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import { ExtensionFile, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, FileCapabilities, FileList, ObjectId, type ErrorCode } from '@latch/protocol';
 import { requestedScopes } from '../../services/extensionApps.js';
-import { ApiError } from '../../errors.js';
 import { credentialMayMutate, sessionCaller, type CredentialNeeds } from '../credentials.js';
 import { errorResponses } from '../openapi.js';
+import { withUploadedFile } from '../uploadPart.js';
 import { BACKEND_SECURITY, BROWSER_SAFE_SECURITY, SESSION_READ_ERRORS, SESSION_WRITE_ERRORS, SessionParams, sessionRead, sessionWrite } from './shared.js';
 import type { App, RouteContext } from '../types.js';
 
@@ -115,24 +115,8 @@ export function fileRoutes(app: App, ctx: RouteContext) {
       },
       async (req, reply) => {
         const c = sessionCaller(req);
-        if (!req.isMultipart()) throw new ApiError('unsupported_media_type', `Send the image as multipart/form-data in the field "${FILE_UPLOAD_FIELD}"`);
-        try {
-          let part;
-          try {
-            part = await req.file();
-          } catch (err) {
-            throw (err as { statusCode?: number }).statusCode ? err : new ApiError('invalid_request', 'The multipart body is malformed');
-          }
-          if (!part) throw new ApiError('invalid_request', `The multipart body has no file; send it in the field "${FILE_UPLOAD_FIELD}"`);
-          const file = await ctx.files.upload(c.session, { fieldname: part.fieldname, filename: part.filename, file: part.file });
-          return reply.code(201).send(file);
-        } catch (err) {
-          // The rest of a refused upload is not read: close the connection instead of draining it.
-          req.raw.unpipe();
-          req.raw.pause();
-          reply.header('connection', 'close');
-          throw err;
-        }
+        const file = await withUploadedFile(req, reply, 'image', (part) => ctx.files.upload(c.session, { fieldname: part.fieldname, filename: part.filename, file: part.file }));
+        return reply.code(201).send(file);
       },
     );
   });

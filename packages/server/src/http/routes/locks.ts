@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, ExtensionSummary, HistoryEntry, InstalledExtension, KeyholderStatus, Lock, LockSettingsInput, LockStatus, ObjectId, Username } from '@latch/protocol';
+import { ALL_SCOPES, CombinationInput, CreatedLock, ExtensionSummary, HistoryEntry, InstalledExtension, KeyholderStatus, Lock, LockSettingsInput, LockStatus, ObjectId, Username } from '@latch/protocol';
 import { signedIn } from '../auth.js';
 import { errorResponses } from '../openapi.js';
 import type { App, RouteContext } from '../types.js';
@@ -40,6 +40,7 @@ const CreateLockBody = Type.Object(
     keyholderUsername: Type.Optional(Username),
     settings: Type.Optional(LockSettingsInput),
     extensions: Type.Optional(Type.Array(ExtensionChoice, { maxItems: 20 })),
+    combination: Type.Optional(CombinationInput),
   },
   { additionalProperties: false },
 );
@@ -54,13 +55,20 @@ export function lockRoutes(app: App, ctx: RouteContext) {
       schema: {
         tags: ['locks'],
         summary: 'Lock yourself: a self-lock, or with a keyholder who must accept',
-        description: 'The signed-in user is the wearer. Extensions are installed with their configs in the same transaction.',
+        description:
+          'The signed-in user is the wearer. Extensions are installed with their configs in the same transaction. `combination` is sealed (never answered while the lock runs): a typed code, a generated one (answered once in `generatedCombination`), or a picture uploaded first (`POST /api/combinations/pictures`).',
         security,
         body: CreateLockBody,
-        response: { 201: Lock, ...errorResponses(['login_required', 'csrf_token_invalid', 'payload_too_large']) },
+        response: { 201: CreatedLock, ...errorResponses(['login_required', 'csrf_token_invalid', 'payload_too_large', 'conflict']) },
       },
     },
-    async (req, reply) => reply.code(201).send(await ctx.locks.create(signedIn(req).user, req.body)),
+    async (req, reply) => {
+      const user = signedIn(req).user;
+      // The combination is sealed before the lock exists and stored in its transaction.
+      const combination = req.body.combination ? await ctx.combinations.prepare(user, req.body.combination) : null;
+      const lock = await ctx.locks.create(user, req.body, combination ? (tx, lockId) => ctx.combinations.bind(tx, combination, lockId) : undefined);
+      return reply.code(201).send(combination?.generated ? { ...lock, generatedCombination: combination.generated } : lock);
+    },
   );
 
   app.get(

@@ -1,0 +1,140 @@
+import { Type } from '@sinclair/typebox';
+import multipart from '@fastify/multipart';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ArchiveResult, CombinationPicture, CombinationReveal, DESERTION_RECOVERY_DAYS, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, IsoDate, ObjectId } from '@latch/protocol';
+import { ApiError } from '../../errors.js';
+import { signedIn } from '../auth.js';
+import { errorResponses } from '../openapi.js';
+import { withUploadedFile } from '../uploadPart.js';
+import type { App, RouteContext } from '../types.js';
+
+const security = [{ sessionCookie: [] }];
+const LockParams = Type.Object({ lockId: ObjectId });
+const REVEAL_ERRORS = errorResponses(['login_required', 'not_found', 'forbidden', 'lock_not_unlocked', 'combination_withheld']);
+
+const requester = (req: FastifyRequest) => ({ requestId: req.id, method: req.method, route: req.routeOptions.url ?? req.url });
+
+/**
+ * The combination safe (issue 14): the picture upload of the creation form, the wearer's reveal
+ * once the lock is unlocked, archiving (a running lock archived is deserted) and the recovery of
+ * a deserted lock's combination after the waiting period.
+ */
+export function combinationRoutes(app: App, ctx: RouteContext) {
+  app.register(async (child) => {
+    await child.register(multipart, { limits: { fileSize: FILE_LIMITS.maxFileBytes + 1024, files: 1, fields: 5, fieldSize: 1024, parts: 10, headerPairs: 100 } });
+    child.post(
+      '/api/combinations/pictures',
+      {
+        config: { auth: 'user' },
+        schema: {
+          tags: ['locks'],
+          summary: `Upload a combination picture for a lock about to be created (multipart/form-data, field "${FILE_UPLOAD_FIELD}")`,
+          description: `${FILE_CONTENT_TYPES.join(', ')}, decided from the bytes; ≤ ${FILE_LIMITS.maxFileBytes} bytes. Sealed before it is stored; name its \`pictureId\` in \`POST /api/locks\` \`combination: {type:"picture", pictureId}\`. Nobody can read it back before that lock is unlocked.`,
+          security,
+          consumes: ['multipart/form-data'],
+          response: { 201: CombinationPicture, ...errorResponses(['login_required', 'csrf_token_invalid', 'invalid_request', 'payload_too_large', 'unsupported_media_type', 'quota_exceeded']) },
+        },
+      },
+      async (req, reply) => {
+        const user = signedIn(req).user;
+        const picture = await withUploadedFile(req, reply, 'picture', async (part) => {
+          if (part.fieldname !== FILE_UPLOAD_FIELD) throw new ApiError('invalid_request', `Send the picture in the multipart field "${FILE_UPLOAD_FIELD}" (got "${part.fieldname}")`);
+          return ctx.combinations.uploadPicture(user, part.file);
+        });
+        return reply.code(201).send(picture);
+      },
+    );
+  });
+
+  app.get(
+    '/api/locks/:lockId/combination',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'The combination, to its wearer, once the lock is unlocked ("View the combination")',
+        description:
+          `The wearer only (the keyholder 403 \`forbidden\`, anyone else 404). While the lock runs: 409 \`lock_not_unlocked\`. A deserted lock withholds it (409 \`combination_withheld\`, \`details.recoverableAt\`) until it is recovered, ${DESERTION_RECOVERY_DAYS} days after the desertion. Archived locks still answer. Every reveal is recorded in the history and the audit trail. A picture comes as a same-origin URL that needs the session cookie.`,
+        security,
+        params: LockParams,
+        response: { 200: CombinationReveal, ...REVEAL_ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const reveal = await ctx.combinations.reveal(signedIn(req).user, req.params.lockId, requester(req));
+      reply.header('cache-control', 'no-store');
+      return reveal;
+    },
+  );
+
+  app.get(
+    '/api/locks/:lockId/combination/picture',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'The bytes of the combination picture, under the same rule as the reveal',
+        security,
+        params: LockParams,
+        response: REVEAL_ERRORS,
+      },
+    },
+    async (req, reply) => {
+      const { bytes, contentType } = await ctx.combinations.picture(signedIn(req).user, req.params.lockId);
+      const raw = reply as unknown as FastifyReply;
+      raw.headers({
+        'content-type': contentType,
+        'content-length': String(bytes.length),
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; sandbox",
+        'referrer-policy': 'no-referrer',
+      });
+      return raw.code(200).send(bytes);
+    },
+  );
+
+  app.post(
+    '/api/locks/:lockId/combination/recover',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: `Recover the combination of a deserted lock (the wearer, ${DESERTION_RECOVERY_DAYS} days after the desertion)`,
+        description: 'Irreversible and recorded for good: the lock stays deserted. Before the waiting period is over, 409 `combination_withheld` with `details.recoverableAt`.',
+        security,
+        params: LockParams,
+        response: {
+          200: Type.Object({ lockId: ObjectId, recoveredAt: IsoDate }),
+          ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'conflict', 'combination_withheld']),
+        },
+      },
+    },
+    async (req) => ctx.combinations.recover(signedIn(req).user, req.params.lockId, requester(req)),
+  );
+
+  app.post(
+    '/api/locks/:lockId/archive',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['locks'],
+        summary: 'Archive the lock (the wearer); a running lock archived is deserted',
+        description: `An unlocked lock is archived and its combination stays viewable. A running lock is deserted: it ends now, whatever holds it, the keyholder is told, and its combination is withheld for ${DESERTION_RECOVERY_DAYS} days, then recoverable on purpose. Irreversible. Archiving twice is 409 \`conflict\`.`,
+        security,
+        params: LockParams,
+        response: { 200: ArchiveResult, ...errorResponses(['login_required', 'csrf_token_invalid', 'not_found', 'forbidden', 'conflict', 'lock_ended']) },
+      },
+    },
+    async (req) => {
+      const user = signedIn(req).user;
+      const result = await ctx.combinations.archive(user, req.params.lockId);
+      if (result.deserted) {
+        // Nothing keeps running on a deserted lock, as after an unlock.
+        const row = await ctx.locks.row(result.lockId);
+        if (row) await ctx.devices.command(row, { role: 'wearer', userId: user.id }, 'all.stop', undefined).catch((err: unknown) => req.log.warn({ err }, 'stopping devices after desertion failed'));
+      }
+      return result;
+    },
+  );
+}
