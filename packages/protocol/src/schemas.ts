@@ -71,7 +71,7 @@ export type Me = Static<typeof Me>;
 
 export const LockStatus = Type.Union([Type.Literal('locked'), Type.Literal('unlocked'), Type.Literal('deserted')]);
 export type LockStatus = Static<typeof LockStatus>;
-export const KeyholderStatus = Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('declined')]);
+export const KeyholderStatus = Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('declined'), Type.Literal('withdrawn'), Type.Literal('resigned')]);
 export type KeyholderStatus = Static<typeof KeyholderStatus>;
 
 export const LockSettings = Type.Object(
@@ -142,7 +142,11 @@ export const Lock = Type.Object({
   wearer: PublicUser,
   keyholder: Nullable(PublicUser),
   keyholderStatus: Nullable(KeyholderStatus),
+  keyholderTrusted: Type.Boolean({ description: 'The wearer trusts the keyholder with the extensions (irreversible)' }),
   role: Type.Union([Type.Literal('wearer'), Type.Literal('keyholder')], { description: 'The caller’s role on this lock' }),
+  allowedActions: Type.Array(Type.String(), {
+    description: 'What the caller may do on this lock now, by the lock policy’s action names (the `POST …/actions` names, and `unlock`, `hygienic.relock`, `invitation.*`, `keyholder.trust`, `keyholder.resign`, `extension.*`, `archive`, `desert`)',
+  }),
   startDate: IsoDate,
   endsAt: Nullable(IsoDate),
   endDate: Nullable(IsoDate),

@@ -28,6 +28,8 @@ export interface Config {
   runScheduler: boolean;
   /** How long a claimed job stays leased before another worker may take it over. */
   jobLeaseMs: number;
+  /** How often a separate `npm run worker` looks for due jobs (WORKER_POLL_MS). */
+  workerPollMs: number;
   /** Due jobs of a set-based kind (requirement windows) evaluated per transaction; 1 = one job per transaction. */
   jobBatchSize: number;
   /** Extension files: where the bytes live and how their URLs are signed. */
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     authRateLimitMultiplier: authMultiplier,
     runScheduler: env.RUN_SCHEDULER !== '0' && env.RUN_SCHEDULER !== 'false',
     jobLeaseMs: intFrom(env.JOB_LEASE_SECONDS, 60, 'JOB_LEASE_SECONDS', 1, 3600) * 1000,
+    workerPollMs: intFrom(env.WORKER_POLL_MS, 1000, 'WORKER_POLL_MS', 10, 600_000),
     jobBatchSize: intFrom(env.JOB_BATCH_SIZE, 500, 'JOB_BATCH_SIZE', 1, 5000),
     files: filesConfig(env, cwd),
     buttplugAllowedHosts: (env.BUTTPLUG_ALLOWED_HOSTS ?? 'localhost,127.0.0.1,::1')

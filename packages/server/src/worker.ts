@@ -35,7 +35,7 @@ async function main() {
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const services = createServices({ config, database, clock: systemClock, ids: createIdGenerator(systemClock), logger });
-  const pollMs = Number(process.env.WORKER_POLL_MS ?? 1000);
+  const pollMs = config.workerPollMs;
   const scheduler = services.scheduler;
   // The scheduler's poll timer does not hold the process open (inside the server it must not).
   const keepAlive = setInterval(() => undefined, 60_000);

@@ -27,7 +27,8 @@ describe(`background grants: the app key alone on a session that granted it (${T
   });
   after(() => t.close());
 
-  const world = (body: Json): Promise<World> => fixtureWorld(t.app, body);
+  // The keyholder manages extensions here: the wearer trusts them (issue 14).
+  const world = (body: Json): Promise<World> => fixtureWorld(t.app, { ...body, lock: { trustKeyholder: true, ...(body.lock as Json | undefined) } });
 
   function ok(res: Res, status = 200): Json {
     assert.equal(res.statusCode, status, res.body);
@@ -178,6 +179,7 @@ describe(`background grants: the app key alone on a session that granted it (${T
     const lock = ok(await call(t.app, wearer, 'POST', '/api/locks', { title: 'Granted at creation', durationSeconds: 3600, hiddenTimer: true, keyholderUsername: v.keyholder!.username, extensions: [{ slug: v.app.slug, background: true }] }), 201);
     const keyholder = await login(t.app, v.keyholder!.username, v.keyholder!.password);
     ok(await call(t.app, keyholder, 'POST', `/api/locks/${lock.id}/invitation`, { accept: true }));
+    ok(await call(t.app, wearer, 'POST', `/api/locks/${lock.id}/keyholder/trust`));
     const ext = (lock.extensions as Json[])[0]!;
     assert.equal(ext.background.role, 'wearer');
 

@@ -389,7 +389,7 @@ describe(`External API /api/apps/v1 (${TEST_DB})`, () => {
       await refused(w.lock.id, () => v1(kk, 'POST', '/action', { name: 'add_time', params: 60 }, { 'x-chastify-lock-id': w.lock.id }), 409, 'no_active_lock_session');
       await refused(w.lock.id, () => v1(kk, 'POST', '/lock/apply-time', { deltaSeconds: -60 }, { 'x-chastify-lock-id': w.lock.id }), 409, 'no_active_lock_session');
       // Once the newer lock ends, the older one is the default again.
-      ok(await call(t.app, await as(w.wearer), 'POST', `/api/locks/${second.id}/actions`, { name: 'remove_time', params: 100000 }));
+      ok(await v1(k, 'POST', '/lock/apply-time', { deltaSeconds: -100000 }, { 'x-chastify-lock-id': second.id }));
       ok(await call(t.app, await as(w.wearer), 'POST', `/api/locks/${second.id}/unlock`));
       assert.equal(ok(await v1(k, 'GET', '/session')).lock._id, w.lock.id);
       appsError(await v1(k, 'GET', '/session', undefined, { 'x-chastify-lock-id': second.id }), 409, 'no_active_lock_session');

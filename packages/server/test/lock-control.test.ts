@@ -237,22 +237,27 @@ describe('lock control: keyholder actions from the web UI', () => {
     expectError(await act(t, we, lockId, 'task.complete', { successful: true }), 409, 'task_verification_required');
   });
 
-  it('the wearer of a self-lock acts on their own lock', async () => {
+  it('the wearer of a self-lock acts on their own lock, but takes nothing that favours them (issue 14)', async () => {
     const w = await fixture(t, { lock: { keyholder: false, durationSeconds: 7200 } });
     assert.equal(w.keyholder, null);
     const { we } = await people(t, w);
     const lockId = w.lock.id;
-    assert.equal((await ok(await act(t, we, lockId, 'remove_time', 1800))).lock.timeRemainingSeconds, 5400);
-    assert.equal((await ok(await act(t, we, lockId, 'add_time', { deltaSeconds: 600 }))).lock.timeRemainingSeconds, 6000);
+    expectError(await act(t, we, lockId, 'remove_time', 1800), 403, 'role_not_allowed');
+    assert.equal((await ok(await act(t, we, lockId, 'add_time', { deltaSeconds: 600 }))).lock.timeRemainingSeconds, 7800);
     assert.ok((await ok(await act(t, we, lockId, 'toggle_freeze'))).lock.frozenAt);
-    assert.equal((await ok(await act(t, we, lockId, 'toggle_freeze'))).lock.frozenAt, null);
-    assert.equal((await ok(await act(t, we, lockId, 'settings.patch', { trustExternalPrograms: true }))).lock.settings.trustExternalPrograms, true);
+    expectError(await act(t, we, lockId, 'toggle_freeze'), 403, 'role_not_allowed');
+    expectError(await act(t, we, lockId, 'unfreeze'), 403, 'role_not_allowed');
+    expectError(await act(t, we, lockId, 'settings.patch', { trustExternalPrograms: true }), 403, 'role_not_allowed');
     await ok(await act(t, we, lockId, 'task.assign', { taskText: 'Stretch', points: 3 }));
+    expectError(await act(t, we, lockId, 'task.assign', { taskText: 'Easier', points: 0 }), 403, 'role_not_allowed');
     const done = await ok(await act(t, we, lockId, 'task.complete', { successful: true }));
     assert.equal(done.lock.taskPoints, 3);
     assert.equal(done.lock.currentTask, null);
-    const entries = (await history(t, we, lockId)).filter((h) => h.type !== 'lock_started' && h.type !== 'extension_installed');
-    assert.ok(entries.length >= 7);
+    const after = await status(t, we, lockId);
+    assert.ok(after.frozenAt, 'still frozen');
+    assert.equal(after.timeRemainingSeconds, 7800);
+    const entries = (await history(t, we, lockId)).filter((h) => ['time_added', 'time_removed', 'lock_frozen', 'lock_unfrozen', 'settings_changed', 'task_assigned', 'task_completed'].includes(h.type));
+    assert.deepEqual(entries.map((h) => h.type).sort(), ['lock_frozen', 'task_assigned', 'task_completed', 'time_added']);
     for (const h of entries) {
       assert.equal(h.role, 'wearer', h.type);
       assert.equal(h.actor?.username, w.wearer.username, h.type);

@@ -255,14 +255,18 @@ describe(`lock engine properties (${TEST_DB})`, () => {
 
   it('max limit: ends_at ≤ max_ends_at always (both shift by frozen spans); remaining never exceeds the frozen-adjusted limit', async () => {
     const account = await register(t.app);
+    const keyholder = await register(t.app);
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 100_000 }), cmdsArb, async (duration, extra, cmds) => {
-        // A fresh sign-in per run: the clock moves far.
-        const me = await login(t.app, account.username, account.password);
+        // A fresh sign-in per run: the clock moves far. The keyholder acts (a wearer may not favour themselves).
+        const wearer = await login(t.app, account.username, account.password);
+        const me = await login(t.app, keyholder.username, keyholder.password);
         const maxDuration = duration + extra;
-        const created = await call(t.app, me, 'POST', '/api/locks', { title: 'max', durationSeconds: duration, maxDurationSeconds: maxDuration });
+        const created = await call(t.app, wearer, 'POST', '/api/locks', { title: 'max', durationSeconds: duration, maxDurationSeconds: maxDuration, keyholderUsername: keyholder.username });
         assert.equal(created.statusCode, 201, created.body);
         const lockId = created.json().id as string;
+        const accepted = await call(t.app, me, 'POST', `/api/locks/${lockId}/invitation`, { accept: true });
+        assert.equal(accepted.statusCode, 200, accepted.body);
         let m: Model = { now: t.clock.now(), remaining: duration, frozen: false, frozenUntil: null, maxLeft: maxDuration };
         for (const [i, c] of cmds.entries()) {
           const where = `step ${i} ${describeCmd(c)} of ${cmds.map(describeCmd).join(' ')}`;

@@ -73,8 +73,13 @@ describe('locks: create, keyholder invitation, extensions, history, notification
     assert.deepEqual(accepted.json(), { lockId: lock.id, keyholderStatus: 'accepted' });
     expectError(await call(t.app, k, 'POST', `/api/locks/${lock.id}/invitation`, { accept: false }), 409, 'conflict');
 
-    // Now the wearer may not change extensions; the keyholder may.
+    // Now the wearer may not change extensions; the keyholder may once the wearer trusts them (issue 14).
     expectError(await call(t.app, w, 'POST', `/api/locks/${lock.id}/extensions`, { slug: 'dice' }), 403, 'forbidden');
+    expectError(await call(t.app, k, 'POST', `/api/locks/${lock.id}/extensions`, { slug: 'dice' }), 403, 'forbidden');
+    expectError(await call(t.app, k, 'POST', `/api/locks/${lock.id}/keyholder/trust`), 403, 'forbidden');
+    const trusted = await call(t.app, w, 'POST', `/api/locks/${lock.id}/keyholder/trust`);
+    assert.equal(trusted.statusCode, 200, trusted.body);
+    assert.equal(trusted.json().keyholderTrusted, true);
     const installed = await call(t.app, k, 'POST', `/api/locks/${lock.id}/extensions`, { slug: 'dice' });
     assert.equal(installed.statusCode, 201);
     expectError(await call(t.app, k, 'POST', `/api/locks/${lock.id}/extensions`, { slug: 'dice' }), 409, 'extension_already_installed');
@@ -89,7 +94,7 @@ describe('locks: create, keyholder invitation, extensions, history, notification
     const history = (await call(t.app, w, 'GET', `/api/locks/${lock.id}/history`)).json();
     assert.deepEqual(
       history.results.map((h: { type: string }) => h.type),
-      ['extension_installed', 'extension_removed', 'extension_installed', 'keyholder_accepted', 'lock_started'],
+      ['extension_installed', 'extension_removed', 'extension_installed', 'keyholder_trusted', 'keyholder_accepted', 'lock_started'],
     );
     const removed = history.results[1];
     assert.equal(removed.role, 'keyholder');

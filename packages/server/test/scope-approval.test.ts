@@ -15,7 +15,7 @@ describe('new scopes wait for the lock controller’s approval', () => {
   let wearer: Session;
   before(async () => {
     t = await testApp({ config: { rateLimitMultiplier: 100 } });
-    w = await fixtureWorld(t.app, { extension: { scopes: ['state:write'] } });
+    w = await fixtureWorld(t.app, { extension: { scopes: ['state:write'] }, lock: { trustKeyholder: true } });
     developer = await login(t.app, w.developer.username, w.developer.password);
     keyholder = await login(t.app, w.keyholder!.username, w.keyholder!.password);
     wearer = await login(t.app, w.wearer.username, w.wearer.password);
@@ -100,7 +100,7 @@ describe('new scopes wait for the lock controller’s approval', () => {
     const catalog = (await call(t.app, wearer, 'GET', '/api/extensions')).json();
     const entries = (Array.isArray(catalog) ? catalog : catalog.results) as Array<{ slug: string; scopes: string[] }>;
     assert.deepEqual(entries.find((e) => e.slug === w.app.slug)!.scopes, ['state:write', 'locks:write']);
-    const w2 = await fixtureWorld(t.app, { extension: { scopes: ['state:write', 'locks:write'] } });
+    const w2 = await fixtureWorld(t.app, { extension: { scopes: ['state:write', 'locks:write'] }, lock: { trustKeyholder: true } });
     const kh2 = await login(t.app, w2.keyholder!.username, w2.keyholder!.password);
     const lock = (await call(t.app, kh2, 'GET', `/api/locks/${w2.lock.id}`)).json();
     const ext = lock.extensions[0];

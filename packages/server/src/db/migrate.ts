@@ -14,6 +14,7 @@ import { retentionIndexes } from './migrations/0011_retention_indexes.js';
 import { safeCombination } from './migrations/0012_safe_combination.js';
 import { termsLimitsShared } from './migrations/0013_terms_limits_shared.js';
 import { chasterDialect } from './migrations/0014_chaster_dialect.js';
+import { keyholderTrust } from './migrations/0015_rules_keyholder_trust.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -31,6 +32,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012_safe_combination': safeCombination,
   '0013_terms_limits_shared': termsLimitsShared,
   '0014_chaster_dialect': chasterDialect,
+  '0015_rules_keyholder_trust': keyholderTrust,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

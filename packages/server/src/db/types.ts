@@ -33,7 +33,9 @@ export interface LocksTable {
   id: string;
   wearer_id: string;
   keyholder_id: string | null;
-  keyholder_status: 'pending' | 'accepted' | 'declined' | null;
+  keyholder_status: 'pending' | 'accepted' | 'declined' | 'withdrawn' | 'resigned' | null;
+  /** When the wearer trusted the keyholder with the extensions (irreversible); null = not trusted. */
+  keyholder_trusted_at: number | null;
   title: string;
   status: 'locked' | 'unlocked' | 'deserted';
   started_at: number;

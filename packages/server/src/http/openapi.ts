@@ -22,7 +22,3 @@ export function errorResponses(codes: ErrorCode[], body: 'ErrorBody' | 'AppsErro
   return out;
 }
 
-export const SECURITY = {
-  cookie: [{ sessionCookie: [] }],
-  none: [],
-} as const;

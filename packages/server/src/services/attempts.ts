@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { ApiError } from '../errors.js';
 import { fromJson, toJson } from '../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow } from '../db/types.js';
@@ -53,7 +54,7 @@ const withLimits = (row: ExtensionSessionRow, limits: Limits) => ({
  * in the session state, fails an attempt at its deadline (a job), and with `startPolicy:
  * availability` starts one whenever none runs and a regular action is available.
  */
-export function createAttemptService({ db, clock, ids, dialect, regularActions }: ServiceDeps & { dialect: 'sqlite' | 'postgres'; regularActions: RegularActionService }) {
+export function createAttemptService({ db, clock, ids, dialect, regularActions }: ServiceDeps & { dialect: DialectName; regularActions: RegularActionService }) {
   const mutate = <T>(sessionId: string, fn: Parameters<typeof mutateSessionRow<T>>[4], tx?: Executor) => mutateSessionRow(db, dialect, clock, sessionId, fn, tx);
 
   function configOrThrow(session: ExtensionSessionRow, app: ExtensionAppRow, metric: string): AttemptLimitConfig {

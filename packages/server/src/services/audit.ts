@@ -3,8 +3,8 @@ import { notFound } from '../errors.js';
 import { findAppById } from '../storage/extensionApps.js';
 import { insertAuditLogs, listAuditLogs } from '../storage/auditLogs.js';
 import { findLockById } from '../storage/locks.js';
-import { iso, type ServiceDeps } from './deps.js';
-import { roleOf } from './locks.js';
+import { iso, pageOf, type ServiceDeps } from './deps.js';
+import { roleOf } from './lockRules.js';
 
 export interface AuditEntry {
   id: string;
@@ -47,8 +47,8 @@ export function auditView(r: AuditLogRow): AuditEntry {
 /** The audit trail of privileged mutations (DECISIONS §3): who, with what, where, and how it ended. */
 export function createAuditService({ db, clock, ids }: ServiceDeps) {
   async function page(by: { appId?: string; lockId?: string }, limit: number, before?: string) {
-    const rows = await listAuditLogs(db, by, limit + 1, before);
-    return { results: rows.slice(0, limit).map(auditView), hasMore: rows.length > limit };
+    const { rows, hasMore } = await pageOf(limit, (n) => listAuditLogs(db, by, n, before));
+    return { results: rows.map(auditView), hasMore };
   }
   /*
    * Rows are written in batches: every row recorded in one turn of the event loop goes into one

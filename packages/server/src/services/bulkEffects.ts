@@ -4,7 +4,7 @@ import { BULK_LOCK_COLUMNS, cancelJobs, insertRows, scheduleJobs, updateLocksBul
 import type { Executor } from '../storage/executor.js';
 import type { NewJob } from '../storage/jobs.js';
 import { historyEvent, historyRow } from './history.js';
-import type { Actor, Effects } from './lockEngine.js';
+import type { Actor, Effects } from './lockEffects.js';
 import { notificationRow } from './notifications.js';
 import { emitWebhookEvents, type PendingEvent } from './webhookOutbox.js';
 

@@ -1,6 +1,5 @@
 import { MAIN_TOKEN_HEADER, type Scope } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
-import { fromJson } from '../db/json.js';
 import type { Clock } from '../clock.js';
 import type { DeveloperKeyRow, ExtensionAppRow, ExtensionSessionRow, LockRow, MainTokenRow } from '../db/types.js';
 import { hashSecret } from '../ids.js';
@@ -10,8 +9,8 @@ import { findRequestCredentials, type RequestCredentials } from '../storage/cred
 import { findAppById } from '../storage/extensionApps.js';
 import { findActiveLocksOfWearer } from '../storage/locks.js';
 import type { DeveloperKeyService } from './developerKeys.js';
-import { backgroundRole, effectiveScopes } from './extensionApps.js';
-import { roleOf, type LockRole } from './locks.js';
+import { backgroundRole, effectiveScopes, requestedScopes } from './extensionApps.js';
+import { roleOf, type LockRole } from './lockRules.js';
 import { mainTokenProblem } from './mainTokens.js';
 
 /** What a route declares about who may call it (DECISIONS §3). */
@@ -122,7 +121,7 @@ export async function resolveCaller(deps: CallerDeps, facts: RequestFacts): Prom
 /** The scopes approved for this installation (issue 16: new scopes wait for the lock's controller); null when the route needs none or has it. */
 export function scopeRefusal(caller: Caller, needs: CredentialNeeds): ApiError | null {
   if (!needs.scope || caller.surface !== 'extension' || effectiveScopes(caller.app, caller.session).includes(needs.scope)) return null;
-  const requested = fromJson<string[]>(caller.app.scopes, []).includes(needs.scope);
+  const requested = requestedScopes(caller.app).includes(needs.scope);
   return new ApiError(
     'insufficient_scope',
     requested ? `The ${needs.scope} scope is not approved on this lock yet: its keyholder (or the wearer of a self-lock) approves new permissions` : `The app lacks the ${needs.scope} scope`,

@@ -13,7 +13,8 @@ import { iso, type ServiceDeps } from './deps.js';
 import { sniffImage } from './files.js';
 import { writeHistory } from './history.js';
 import type { LockEngine } from './lockEngine.js';
-import { roleOf } from './locks.js';
+import { lockSettings, roleOf } from './lockRules.js';
+import { decide, policyRoleOf } from './lockPolicy.js';
 
 /** Pictures uploaded for locks not created yet, per user (an abandoned creation form leaves one). */
 export const MAX_UNBOUND_PICTURES = 10;
@@ -35,9 +36,10 @@ export interface Requester {
   route: string;
 }
 
-/** Only the wearer archives or deserts a lock (the policy row `archive`: wearer, any status). */
-export function mayArchive(lock: Pick<LockRow, 'wearer_id'>, userId: string): boolean {
-  return lock.wearer_id === userId;
+/** Whether the policy table lets `userId` archive the lock (the wearer: a running lock is deserted). */
+export function mayArchive(lock: LockRow, userId: string): boolean {
+  const role = policyRoleOf({ kind: 'first_party', userId }, lock);
+  return role !== null && decide(role, 'archive', { lock, settings: lockSettings(lock), now: 0 }).allowed;
 }
 
 /**

@@ -12,3 +12,12 @@ export interface ServiceDeps {
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : iso(ms));
+
+/**
+ * One page of a listing: `read` is asked for one row more than `limit`, which tells whether more
+ * follow without a count.
+ */
+export async function pageOf<R>(limit: number, read: (limitPlusOne: number) => Promise<R[]>): Promise<{ rows: R[]; hasMore: boolean }> {
+  const rows = await read(limit + 1);
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+}

@@ -5,15 +5,15 @@ import { ApiError, notFound } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { fromJson, toJson } from '../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow } from '../db/types.js';
-import type { LockRole } from './locks.js';
+import { acceptedKeyholderId, controllerOf, type LockRole } from './lockRules.js';
 import { findAppById, findAppBySlug, insertExtensionApp, listApps, listAppsOfOwner, updateExtensionApp } from '../storage/extensionApps.js';
 import { iso, type ServiceDeps } from './deps.js';
-import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
+import { EXTERNAL_APP_ID } from './builtinApps.js';
 import { appHasSessions, findRunningInstallsOfApp, searchSessionsOfApp } from '../storage/extensionSessions.js';
 import { writeNotification } from './notifications.js';
 import { findLocksByIds } from '../storage/locks.js';
 import { findUsersByIds } from '../storage/users.js';
-import { configUnlockRequirements } from './requirements.js';
+import { configUnlockRequirements } from './requirementRules.js';
 import { sessionConfigView } from './sessionConfig.js';
 import { checkedJson } from './freeFormJson.js';
 
@@ -71,10 +71,15 @@ export const BACKGROUND_SCOPE = 'sessions:background';
 function newClientId(ids: ServiceDeps['ids']): string {
   return ids.secret('cid_', 16);
 }
+/** The scopes the app asks for, decoded from its row (the one place that does). */
+export const requestedScopes = (app: Pick<ExtensionAppRow, 'scopes'>): string[] => fromJson<string[]>(app.scopes, []);
+
+/** The scopes the lock's controller approved for this installation; null for rows without a record (built-ins). */
+export const grantedScopes = (session: Pick<ExtensionSessionRow, 'granted_scopes'>): string[] | null => (session.granted_scopes === null ? null : fromJson<string[]>(session.granted_scopes, []));
 
 /** Whether the app asks for background access (DECISIONS §10): only then can a lock grant it, and a grant counts only while it does. */
 export function requestsBackground(app: ExtensionAppRow): boolean {
-  return fromJson<string[]>(app.scopes, []).includes(BACKGROUND_SCOPE);
+  return requestedScopes(app).includes(BACKGROUND_SCOPE);
 }
 
 /**
@@ -84,17 +89,15 @@ export function requestsBackground(app: ExtensionAppRow): boolean {
  * drop stops at once. Without a session (or a row without a record: built-ins), the app's own.
  */
 export function effectiveScopes(app: ExtensionAppRow, session: Pick<ExtensionSessionRow, 'granted_scopes'> | null): string[] {
-  const requested = fromJson<string[]>(app.scopes, []);
-  if (!session || session.granted_scopes === null) return requested;
-  const granted = new Set(fromJson<string[]>(session.granted_scopes, []));
-  return requested.filter((s) => granted.has(s));
+  const requested = requestedScopes(app);
+  const granted = session ? grantedScopes(session) : null;
+  return granted === null ? requested : requested.filter((s) => granted.includes(s));
 }
 
 /** Scopes the app asks for that this installation's controller has not approved yet. */
 export function pendingScopes(app: ExtensionAppRow, session: Pick<ExtensionSessionRow, 'granted_scopes'>): string[] {
-  if (session.granted_scopes === null) return [];
-  const granted = new Set(fromJson<string[]>(session.granted_scopes, []));
-  return fromJson<string[]>(app.scopes, []).filter((s) => !granted.has(s));
+  const granted = grantedScopes(session);
+  return granted === null ? [] : requestedScopes(app).filter((s) => !granted.includes(s));
 }
 
 /**
@@ -125,7 +128,7 @@ export function extensionSummary(row: ExtensionAppRow, inList = false): Extensio
     setupUrl: row.setup_url,
     defaultConfig: fromJson(row.default_config, {}),
     requestsBackground: requestsBackground(row),
-    scopes: fromJson<string[]>(row.scopes, []),
+    scopes: requestedScopes(row),
   };
 }
 
@@ -220,7 +223,7 @@ export function appOwnerView(row: ExtensionAppRow): AppOwnerView {
     dialect: row.dialect,
     clientId: row.client_id,
     allowedOrigins: fromJson<string[]>(row.allowed_origins, []),
-    scopes: fromJson<string[]>(row.scopes, []),
+    scopes: requestedScopes(row),
     initialMetadata: fromJson(row.initial_metadata, {}),
     regularActions: fromJson(row.regular_actions, null),
     extensionRequirements: fromJson(row.extension_requirements, null),
@@ -243,15 +246,15 @@ export function createAppConsoleService({ db, clock, ids }: ServiceDeps) {
    * per change, and approves them on the lock page (until then they are unused there).
    */
   async function askForNewScopes(before: ExtensionAppRow, scopes: string[]) {
-    const old = new Set(fromJson<string[]>(before.scopes, []));
+    const old = new Set(requestedScopes(before));
     const added = scopes.filter((s) => !old.has(s));
     if (added.length === 0) return;
     const now = clock.now();
     for (const install of await findRunningInstallsOfApp(db, before.id)) {
-      const granted = new Set(fromJson<string[]>(install.granted_scopes ?? '[]', []));
-      const waiting = added.filter((s) => !granted.has(s));
-      if (install.granted_scopes === null || waiting.length === 0) continue;
-      const controller = install.keyholder_id && install.keyholder_status === 'accepted' ? install.keyholder_id : install.wearer_id;
+      const granted = grantedScopes(install);
+      const waiting = added.filter((s) => !granted?.includes(s));
+      if (granted === null || waiting.length === 0) continue;
+      const controller = controllerOf(install);
       await writeNotification(db, ids, now, {
         userId: controller,
         lockId: install.lock_id,
@@ -287,7 +290,7 @@ export function createAppConsoleService({ db, clock, ids }: ServiceDeps) {
             lockTitle: lock.title,
             lockStatus: lock.status,
             wearerUsername: users.get(lock.wearer_id) ?? null,
-            keyholderUsername: lock.keyholder_id && lock.keyholder_status === 'accepted' ? (users.get(lock.keyholder_id) ?? null) : null,
+            keyholderUsername: acceptedKeyholderId(lock) ? (users.get(acceptedKeyholderId(lock)!) ?? null) : null,
             config: sessionConfigView(r.config, app),
             createdAt: iso(r.created_at),
             updatedAt: iso(r.updated_at),

@@ -1,10 +1,10 @@
+import type { DialectName } from '../db/connect.js';
 import type {
   AggregatedBlocker,
   DeviceControl,
   ExtensionSession,
   HomeAction,
   LockData,
-  LockSettings,
   Metadata,
   MetadataPatch,
   Profile,
@@ -17,7 +17,7 @@ import type { ExtensionAppRow, ExtensionSessionRow, LockRow } from '../db/types.
 import type { Executor } from '../storage/executor.js';
 import { findAppsByIds } from '../storage/extensionApps.js';
 import { findActiveSessionOfApp, findExtensionSession, insertExtensionSession, searchSessionsOfApp } from '../storage/extensionSessions.js';
-import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
+import { EXTERNAL_APP_ID } from './builtinApps.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { mutateSessionRow, type SessionChange } from './sessionRows.js';
 import { sumProgress } from '../storage/requirementProgress.js';
@@ -31,10 +31,9 @@ import { sessionConfigView } from './sessionConfig.js';
 import { checkJsonDepth } from './freeFormJson.js';
 import { writeHistory } from './history.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
-import { DEFAULT_LOCK_SETTINGS, remainingSeconds, sessionLockView, timerHiddenFrom, type LockRole } from './locks.js';
+import { acceptedKeyholderId, controllerOf, lockSettings, remainingSeconds, sessionLockView, timerHiddenFrom, unlockHolds, type LockRole } from './lockRules.js';
 import { writeNotification } from './notifications.js';
 import { backgroundRole, effectiveScopes } from './extensionApps.js';
-import { unlockHolds } from './unlock.js';
 
 /** Stored per session: the extension's own metadata. */
 interface StoredMetadata {
@@ -125,7 +124,7 @@ export function createExtensionSessionService({
   regularActions,
   devices,
 }: ServiceDeps & {
-  dialect: 'sqlite' | 'postgres';
+  dialect: DialectName;
   requirements: RequirementService;
   attempts: AttemptService;
   regularActions: RegularActionService;
@@ -170,13 +169,13 @@ export function createExtensionSessionService({
   }
 
   function lockData(lock: LockRow, users: Map<string, ViewUser>, blockers: AggregatedBlocker[], taskAssigned: boolean, viewer: Viewer, now: number): LockData {
-    const settings = fromJson<LockSettings>(lock.settings, DEFAULT_LOCK_SETTINGS);
+    const settings = lockSettings(lock);
     const hidden = timerHiddenFrom(lock, viewer.role);
     const wearer = users.get(lock.wearer_id)!;
-    const keyholder = lock.keyholder_id && lock.keyholder_status === 'accepted' ? users.get(lock.keyholder_id) : undefined;
+    const keyholder = acceptedKeyholderId(lock) ? users.get(acceptedKeyholderId(lock)!) : undefined;
     const profile = (u: ViewUser | undefined) => (u ? fromJson<Profile>(u.profile, {}) : {});
     const lastSeen = (u: ViewUser | undefined) => (u && bool(u.show_online_status) ? u.last_seen_at : null);
-    const holds = unlockHolds(lock, settings, blockers, now);
+    const holds = unlockHolds(lock, blockers, now);
     const end = lock.ended_at ?? now;
     return {
       frozen: lock.frozen_at !== null,
@@ -289,8 +288,13 @@ export function createExtensionSessionService({
     /** Whether the lock can be unlocked now, and what holds it (the lock page's unlock button). */
     async unlockInfo(lock: LockRow) {
       const blockers = (await lockContext([lock.id])).blockersByLock.get(lock.id) ?? [];
-      const reasons = unlockHolds(lock, fromJson<LockSettings>(lock.settings, DEFAULT_LOCK_SETTINGS), blockers, clock.now());
+      const reasons = unlockHolds(lock, blockers, clock.now());
       return { unlockable: reasons.length === 0, reasons, blockers };
+    },
+
+    /** Every extension blocker on each of these locks (for the lock views' allowed actions). */
+    async blockersOfLocks(lockIds: string[]): Promise<Map<string, AggregatedBlocker[]>> {
+      return (await lockContext(lockIds)).blockersByLock;
     },
 
     /** Every extension blocker on a lock (for unlock attempts and the lock page). */
@@ -403,7 +407,7 @@ export function createExtensionSessionService({
     async customNotification(session: ExtensionSessionRow, lock: LockRow, app: ExtensionAppRow, body: { title: string; message?: string; showPageOverlay?: boolean; target?: 'wearer' | 'keyholder' | 'both' }) {
       const target = body.target ?? 'wearer';
       // A self-lock's wearer is their own keyholder.
-      const keyholderId = lock.keyholder_id && lock.keyholder_status === 'accepted' ? lock.keyholder_id : lock.wearer_id;
+      const keyholderId = controllerOf(lock);
       const recipients = [...new Set(target === 'wearer' ? [lock.wearer_id] : target === 'keyholder' ? [keyholderId] : [lock.wearer_id, keyholderId])];
       const now = clock.now();
       const created = await db.transaction().execute(async (tx) => {

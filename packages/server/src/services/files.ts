@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -148,7 +149,7 @@ export function createFileService({
   store,
   signer,
   logger,
-}: ServiceDeps & { dialect: 'sqlite' | 'postgres'; store: BlobStore; signer: UrlSigner; logger: FastifyBaseLogger }) {
+}: ServiceDeps & { dialect: DialectName; store: BlobStore; signer: UrlSigner; logger: FastifyBaseLogger }) {
   function view(row: FileRow): ExtensionFile {
     const { url, expiresAt } = signer.url(row.id, clock.now());
     return {

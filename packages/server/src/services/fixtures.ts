@@ -10,7 +10,7 @@ import type { MainTokenService } from './mainTokens.js';
 import type { LockService } from './locks.js';
 import type { DeviceService } from './devices.js';
 import type { CombinationService } from './combinations.js';
-import { configUnlockRequirements } from './requirements.js';
+import { configUnlockRequirements } from './requirementRules.js';
 import { ApiError } from '../errors.js';
 import { checkedJson } from './freeFormJson.js';
 import { BACKGROUND_SCOPE, checkAppUrls, type AppDialect } from './extensionApps.js';
@@ -43,6 +43,10 @@ export interface FixtureInput {
     virtualDevice?: boolean;
     /** The lock's controller grants the app background access. */
     background?: boolean;
+    /** The wearer trusts the keyholder with the extensions (by default only when `background` asks the keyholder to grant it). */
+    trustKeyholder?: boolean;
+    /** false: the invitation stays pending (the keyholder has not answered). */
+    keyholderAccepts?: boolean;
     /** The lock's combination code (default: 6 random digits); never in the answer. */
     combination?: string;
   };
@@ -137,7 +141,9 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       },
       extensions: [{ slug: app.slug, ...(ext.config ? { config: ext.config } : {}) }],
     }, (tx, lockId) => svc.combinations.bind(tx, combination, lockId));
-    if (keyholder) await svc.locks.answerInvitation(keyholder, lock.id, true);
+    const accepts = lk.keyholderAccepts ?? true;
+    if (keyholder && accepts) await svc.locks.answerInvitation(keyholder, lock.id, true);
+    if (keyholder && accepts && (lk.trustKeyholder ?? lk.background ?? false)) await svc.locks.trustKeyholder(wearer, lock.id);
     // Granted by whoever controls the lock (the keyholder once accepted), so it acts with their role.
     if (lk.background) await svc.locks.setBackground(keyholder ?? wearer, lock.id, app.slug, true);
     if (lk.virtualDevice ?? true) {

@@ -67,6 +67,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
       await requirements.onSessionCreated(tx, session, app);
       await attempts.maybeAutoStart(tx, session.id);
     },
+    blockersOf: (lockIds) => sessions.blockersOfLocks(lockIds),
   });
   const accounts = createAccountService({ ...base, sessionTtlMs: config.sessionTtlMs, dev: config.dev });
   const apps = createExtensionAppService(base);

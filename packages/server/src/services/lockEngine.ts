@@ -1,7 +1,7 @@
-import type { LockSettings } from '@latch/protocol';
+import type { DialectName } from '../db/connect.js';
 import { ApiError, notFound } from '../errors.js';
-import { bool, fromJson, int, toJson } from '../db/json.js';
-import type { LockRow, LockUpdate, TaskRow } from '../db/types.js';
+import { bool, int, toJson } from '../db/json.js';
+import type { LockRow, TaskRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
 import { findLocksForUpdate } from '../storage/bulk.js';
 import { cancelJob, scheduleJob } from '../storage/jobs.js';
@@ -10,7 +10,7 @@ import { findOpenTask, insertTask, updateTask } from '../storage/tasks.js';
 import { LockEffectsBatch } from './bulkEffects.js';
 import type { ServiceDeps } from './deps.js';
 import type { BatchJobHandler } from './scheduler.js';
-import { writeHistory, type HistoryInput } from './history.js';
+import { writeHistory } from './history.js';
 import {
   FREEZE_DEFAULT_SECONDS,
   FREEZE_RANGE,
@@ -23,26 +23,17 @@ import {
   parseTaskCompletion,
   type ActionName,
 } from './lockActions.js';
-import { DEFAULT_LOCK_SETTINGS, mergeSettings, remainingSeconds, sessionLockView, timerHiddenFrom, type LockRole } from './locks.js';
+import { hasAcceptedKeyholder as hasKeyholder, inPillory, isFrozen, lockSettings as settingsOf, mergeSettings, sessionLockView, timerHiddenFrom, unlockHolds, type LockRole } from './lockRules.js';
 import { writeNotification, type NotificationInput } from './notifications.js';
-import { unlockHolds } from './unlock.js';
 import { capEndsAt, checkMaxLimitChange, checkMinLimitChange, checkVotesRequiredChange } from './lockLimits.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import type { AggregatedBlocker } from '@latch/protocol';
+import type { Actor, Effects } from './lockEffects.js';
+import { decide, policyRoleOf, type LockAction, type PolicyContext, type Via } from './lockPolicy.js';
 
-/** Who caused a change, as written to the lock history (DECISIONS §5). */
-export interface Actor {
-  role: 'wearer' | 'keyholder' | 'extension' | 'external' | 'system';
-  userId?: string | null;
-  extensionSlug?: string | null;
-}
+export type { Via } from './lockPolicy.js';
 
-/** Where an action came from; decides the role policy of DECISIONS §4. */
-export type Via =
-  | { kind: 'extension'; launchRole: LockRole | null }
-  | { kind: 'external' }
-  | { kind: 'first_party'; role: LockRole }
-  | { kind: 'system' };
+export type { Actor, Effects } from './lockEffects.js';
 
 export const JOB = {
   unfreeze: 'lock.unfreeze',
@@ -58,15 +49,6 @@ const jobKey = {
   task: (taskId: string) => `task:${taskId}`,
 };
 
-export interface Effects {
-  patch: LockUpdate;
-  history: Array<Omit<HistoryInput, 'lockId' | 'role' | 'actorUserId' | 'extensionSlug'>>;
-  schedule: Array<{ kind: string; key: string; runAt: number; payload: unknown }>;
-  cancel: string[];
-  notify: Array<Omit<NotificationInput, 'lockId'>>;
-  after?: (tx: Executor) => Promise<void>;
-}
-
 export interface ActionResult {
   action: string;
   /** false when the action left the lock as it was (e.g. unfreezing an unfrozen lock). */
@@ -74,51 +56,16 @@ export interface ActionResult {
   detail: Record<string, unknown>;
 }
 
-const settingsOf = (lock: LockRow): LockSettings => fromJson<LockSettings>(lock.settings, DEFAULT_LOCK_SETTINGS);
-const hasKeyholder = (lock: LockRow) => !!lock.keyholder_id && lock.keyholder_status === 'accepted';
-const isFrozen = (lock: LockRow) => lock.frozen_at !== null;
-const inPillory = (lock: LockRow, now: number) => lock.pillory_until !== null && lock.pillory_until > now;
 
-/** Actions that favour the wearer (DECISIONS §4): scripts need the keyholder's trust for them. */
-function favoursWearer(name: ActionName, lock: LockRow, params: unknown, now: number): boolean {
-  switch (name) {
-    case 'freeze': {
-      // Re-arming a freeze to end sooner than the keyholder set is an early unfreeze.
-      if (!isFrozen(lock) || lock.frozen_until === null) return false;
-      try {
-        return now + parseOptionalDuration(params, FREEZE_RANGE, FREEZE_DEFAULT_SECONDS) * 1000 < lock.frozen_until;
-      } catch {
-        return false;
-      }
-    }
-    case 'remove_time':
-    case 'unfreeze':
-    case 'pillory.end':
-    case 'hygienic_unlock.start':
-    case 'settings.patch':
-    case 'task.complete':
-      return true;
-    case 'toggle_freeze':
-      return isFrozen(lock);
-    default:
-      return false;
-  }
-}
-
-export function checkRolePolicy(via: Via, name: ActionName, lock: LockRow, params: unknown, now: number): void {
-  if (via.kind === 'extension' && name === 'settings.patch' && via.launchRole === 'wearer' && hasKeyholder(lock)) {
-    throw new ApiError('role_not_allowed', 'A wearer launch may not change the settings of a lock that has a keyholder');
-  }
-  if (via.kind === 'external' && hasKeyholder(lock) && favoursWearer(name, lock, params, now) && !settingsOf(lock).trustExternalPrograms) {
-    throw new ApiError('role_not_allowed', `${name} favours the wearer: the keyholder has not allowed external programs to do it`);
-  }
-  // The wearer does the task: starting its timer and reporting it done are theirs to do.
-  if (via.kind === 'first_party' && via.role === 'wearer' && hasKeyholder(lock) && name !== 'task.start_timer' && name !== 'task.complete') {
-    throw new ApiError('role_not_allowed', 'Your keyholder controls this lock');
-  }
-  if (via.kind === 'first_party' && via.role === 'keyholder' && !hasKeyholder(lock)) {
-    throw new ApiError('forbidden', 'Accept the invitation before acting on this lock');
-  }
+/**
+ * The policy table's verdict for `via` doing `action` on `lock` now; throws its error when denied.
+ * The scheduler (`system`) is not restricted.
+ */
+export function authorize(via: Via, action: LockAction, lock: LockRow, now: number, extra: Omit<PolicyContext, 'lock' | 'settings' | 'now'> = {}): void {
+  const role = policyRoleOf(via, lock);
+  if (role === null) return;
+  const verdict = decide(role, action, { lock, settings: settingsOf(lock), now, ...extra });
+  if (!verdict.allowed) throw new ApiError(verdict.code, verdict.message, verdict.code === 'unlock_not_allowed' ? { reasons: extra.holds ?? [] } : undefined);
 }
 
 /**
@@ -126,7 +73,7 @@ export function checkRolePolicy(via: Via, name: ActionName, lock: LockRow, param
  * transaction (row-locked on PostgreSQL, version compare-and-swap everywhere), written to the
  * history with its actor in the same transaction, with timed ends as scheduler jobs.
  */
-export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { dialect: 'sqlite' | 'postgres' }) {
+export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { dialect: DialectName }) {
   function empty(): Effects {
     return { patch: {}, history: [], schedule: [], cancel: [], notify: [] };
   }
@@ -236,7 +183,7 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
 
   function decideAction(lock: LockRow, name: ActionName, params: unknown, now: number, via: Via): Effects {
     activeOrThrow(lock);
-    checkRolePolicy(via, name, lock, params, now);
+    authorize(via, name, lock, now, { params });
     const settings = settingsOf(lock);
     switch (name) {
       case 'add_time':
@@ -297,18 +244,14 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
 
   async function decideTaskAction(lock: LockRow, name: 'task.assign' | 'task.start_timer' | 'task.complete', params: unknown, now: number, via: Via, actor: Actor, tx: Executor): Promise<{ fx: Effects; detail: Record<string, unknown> }> {
     activeOrThrow(lock);
-    checkRolePolicy(via, name, lock, params, now);
+    const open = await findOpenTask(tx, lock.id);
+    authorize(via, name, lock, now, { params, openTask: !!open });
     const settings = settingsOf(lock);
     // Parameter errors first (400), then the module and task-state preconditions.
     const assignment = name === 'task.assign' ? parseTaskAssignment(params) : null;
     const completion = name === 'task.complete' ? parseTaskCompletion(params) : null;
     if (!settings.tasks.enabled) throw new ApiError('tasks_not_enabled', 'Tasks are not enabled on this lock');
-    const open = await findOpenTask(tx, lock.id);
     const fx = empty();
-    if (assignment && open && via.kind === 'external' && hasKeyholder(lock) && !settings.trustExternalPrograms) {
-      // Replacing the keyholder's open task with an easier one favours the wearer.
-      throw new ApiError('role_not_allowed', 'A task is open: the keyholder has not allowed external programs to replace it');
-    }
     if (assignment) {
       const task: TaskRow = {
         id: ids.objectId(),
@@ -491,9 +434,10 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
     },
 
     /** The wearer closes a hygienic opening; late when past its end. */
-    async relock(lockId: string, actor: Actor): Promise<{ late: boolean }> {
+    async relock(lockId: string, actor: Actor, via: Via): Promise<{ late: boolean }> {
       return change(lockId, actor, async (lock, now) => {
         activeOrThrow(lock);
+        authorize(via, 'hygienic.relock', lock, now);
         if (lock.hygienic_started_at === null) throw new ApiError('conflict', 'No hygienic opening is running');
         const late = lock.hygienic_until !== null && now > lock.hygienic_until;
         const fx = empty();
@@ -505,17 +449,24 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
       });
     },
 
-    /** Unlocks when nothing holds the lock back; the keyholder may unlock at any time. */
-    async unlock(lockId: string, actor: Actor, blockers: AggregatedBlocker[], byKeyholder: boolean): Promise<{ unlockedAt: string }> {
+    /** Unlocks as the policy says: the wearer when nothing holds the lock back, the keyholder at any time. */
+    async unlock(lockId: string, actor: Actor, via: Via, blockers: AggregatedBlocker[]): Promise<{ unlockedAt: string }> {
       return change(lockId, actor, async (lock, now) => {
         activeOrThrow(lock);
-        const holds = unlockHolds(lock, settingsOf(lock), blockers, now);
+        const holds = unlockHolds(lock, blockers, now);
+        try {
+          authorize(via, 'unlock', lock, now, { holds });
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'unlock_not_allowed') throw new ApiError('unlock_not_allowed', `The lock cannot be unlocked yet: ${holds.join(', ')}`, { reasons: holds, blockers });
+          throw err;
+        }
         // The minimum lock time holds against the keyholder too ("regardless of other factors").
-        if ((!byKeyholder && holds.length) || holds.includes('min_lock_time')) throw new ApiError('unlock_not_allowed', `The lock cannot be unlocked yet: ${holds.join(', ')}`, { reasons: holds, blockers });
+        if (holds.includes('min_lock_time')) throw new ApiError('unlock_not_allowed', `The lock cannot be unlocked yet: ${holds.join(', ')}`, { reasons: holds, blockers });
+        // Allowed with other holds: the keyholder overrode them.
         const fx = empty();
         fx.patch = { status: 'unlocked', ended_at: now, frozen_at: null, frozen_until: null, pillory_until: null, pillory_reason: null, hygienic_started_at: null, hygienic_until: null };
         fx.cancel.push(jobKey.unfreeze(lock.id), jobKey.pillory(lock.id), jobKey.hygienic(lock.id));
-        fx.history.push({ type: 'lock_unlocked', title: 'Unlocked', payload: { overriddenHolds: byKeyholder ? holds : [] } });
+        fx.history.push({ type: 'lock_unlocked', title: 'Unlocked', payload: { overriddenHolds: holds } });
         const other = actor.userId === lock.wearer_id ? (hasKeyholder(lock) ? lock.keyholder_id : null) : lock.wearer_id;
         if (other) fx.notify.push({ userId: other, type: 'lock_unlocked', title: 'Lock unlocked', message: `“${lock.title}” was unlocked` });
         // Every app on the lock hears of it, with the lock as its session reads show it (app key alone: no hidden timer).
@@ -523,7 +474,7 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
           emitWebhookEvent(t, ids, now, 'lock.unlocked', { lockId: lock.id }, () => ({
             unlockedAt: new Date(now).toISOString(),
             unlockedBy: actor.role,
-            overriddenHolds: byKeyholder ? holds : [],
+            overriddenHolds: holds,
             lock: sessionLockView({ ...lock, ...fx.patch } as LockRow, false),
           }));
         return { fx, result: { unlockedAt: new Date(now).toISOString() } };

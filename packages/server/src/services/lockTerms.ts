@@ -3,7 +3,7 @@ import { notFound } from '../errors.js';
 import { findLockById } from '../storage/locks.js';
 import type { ServiceDeps } from './deps.js';
 import type { LockEngine } from './lockEngine.js';
-import { roleOf } from './locks.js';
+import { roleOf } from './lockRules.js';
 
 /** The lock settings page's limits: who is asking, then the engine applies the rule (services/lockLimits.ts). */
 export function createLockTermsService({ db }: Pick<ServiceDeps, 'db'>, engine: LockEngine) {

@@ -1,8 +1,9 @@
-import type { InstalledExtension, Lock, LockSettings, LockSettingsInput, SessionLock } from '@latch/protocol';
+import type { DialectName } from '../db/connect.js';
+import type { AggregatedBlocker, InstalledExtension, Lock, LockSettingsInput } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { bool, fromJson, int, toJson } from '../db/json.js';
-import type { ExtensionAppRow, ExtensionSessionRow, LockRow, TaskRow, UserRow } from '../db/types.js';
+import type { ExtensionAppRow, ExtensionSessionRow, LockRow, LockUpdate, TaskRow, UserRow } from '../db/types.js';
 import { findOpenTasksOfLocks } from '../storage/tasks.js';
 import type { IdGenerator } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
@@ -13,36 +14,20 @@ import { revokeMainTokensOfUserOnLock } from '../storage/mainTokens.js';
 import { findLockById, insertLock, listLocksForUser, updateLockIfVersion } from '../storage/locks.js';
 import { findUserByUsername, findUsersByIds } from '../storage/users.js';
 import { publicUser } from './accounts.js';
-import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
-import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+import { DEFAULT_LOCK_SETTINGS, lockSettings, mergeSettings, remainingSeconds, roleOf, timerHiddenFrom, unlockHolds, type LockRole } from './lockRules.js';
+import { allowedActions, decide, policyRoleOf, type LockAction } from './lockPolicy.js';
+import { EXTERNAL_APP_ID } from './builtinApps.js';
+import { iso, isoOrNull, pageOf, type ServiceDeps } from './deps.js';
 import { checkJsonDepth, MAX_CONFIG_BYTES } from './freeFormJson.js';
 import { appScheduledDefault, SCHEDULED_CONFIG_KEYS, sessionConfigView } from './sessionConfig.js';
 import { historyView, writeHistory } from './history.js';
 import { writeNotification } from './notifications.js';
-import { configUnlockRequirements } from './requirements.js';
+import { configUnlockRequirements } from './requirementRules.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import { mutateSessionRow } from './sessionRows.js';
 import { randomInt } from 'node:crypto';
 import { drawDuration, durationTerms, termDates, TIME_LOG_TYPES, timeLogsHiddenFrom, type DurationInput } from './lockLimits.js';
-import { BACKGROUND_SCOPE, effectiveScopes, pendingScopes, requestsBackground } from './extensionApps.js';
-
-export const DEFAULT_LOCK_SETTINGS: LockSettings = {
-  tasks: { enabled: false },
-  hygienicOpening: { enabled: false, durationSeconds: 900 },
-  pillory: { enabled: false, maxDurationSeconds: 86400 },
-  requiredTaskPoints: 0,
-  trustExternalPrograms: false,
-};
-
-export function mergeSettings(base: LockSettings, patch: LockSettingsInput = {}): LockSettings {
-  return {
-    tasks: { ...base.tasks, ...patch.tasks },
-    hygienicOpening: { ...base.hygienicOpening, ...patch.hygienicOpening },
-    pillory: { ...base.pillory, ...patch.pillory },
-    requiredTaskPoints: patch.requiredTaskPoints ?? base.requiredTaskPoints,
-    trustExternalPrograms: patch.trustExternalPrograms ?? base.trustExternalPrograms,
-  };
-}
+import { BACKGROUND_SCOPE, effectiveScopes, grantedScopes, pendingScopes, requestedScopes, requestsBackground } from './extensionApps.js';
 
 /** Extension config (and state) larger than this is refused: it rides along on every session read. */
 export { MAX_CONFIG_BYTES };
@@ -87,48 +72,6 @@ export interface CreateLockInput extends DurationInput {
   extensions?: ExtensionChoice[];
 }
 
-export type LockRole = 'wearer' | 'keyholder';
-
-/** The caller's role on a lock, or null when they are not part of it. */
-export function roleOf(lock: Pick<LockRow, 'wearer_id' | 'keyholder_id' | 'keyholder_status'>, userId: string): LockRole | null {
-  if (lock.wearer_id === userId) return 'wearer';
-  if (lock.keyholder_id === userId && (lock.keyholder_status === 'pending' || lock.keyholder_status === 'accepted')) return 'keyholder';
-  return null;
-}
-
-/** Who decides about the lock: the keyholder once they accepted, else the wearer (a self-lock). */
-export function controllerOf(lock: LockRow): string {
-  return lock.keyholder_id && lock.keyholder_status === 'accepted' ? lock.keyholder_id : lock.wearer_id;
-}
-
-/** A hidden timer is hidden from the wearer only (DECISIONS §4), on a self-lock too. */
-export function timerHiddenFrom(lock: LockRow, role: LockRole | null): boolean {
-  return bool(lock.hidden_timer) && role === 'wearer';
-}
-
-/** A session's `lock` object (spec 000), as the extension session reads and webhook events show it. */
-export function sessionLockView(lock: LockRow, hideTimer: boolean): SessionLock {
-  return {
-    _id: lock.id,
-    title: lock.title,
-    status: lock.status,
-    startDate: iso(lock.started_at),
-    endDate: isoOrNull(lock.ended_at),
-    endsAt: hideTimer ? null : isoOrNull(lock.ends_at),
-    frozenAt: isoOrNull(lock.frozen_at),
-    hiddenTimer: bool(lock.hidden_timer),
-    wearerId: lock.wearer_id,
-    keyholderId: lock.keyholder_status === 'accepted' ? lock.keyholder_id : null,
-  };
-}
-
-/** Remaining seconds: held constant while frozen (DECISIONS §5). */
-export function remainingSeconds(lock: LockRow, now: number): number | null {
-  if (lock.ends_at === null) return null;
-  const reference = lock.frozen_at ?? now;
-  return Math.max(0, Math.ceil((lock.ends_at - reference) / 1000));
-}
-
 /** A session about to be created: its config and its first metadata, both checked. */
 interface PreparedInstall {
   config: string;
@@ -164,9 +107,11 @@ function prepareInstall(app: ExtensionAppRow, config: Record<string, unknown> | 
 export interface LockHooks {
   /** A session was created (in its transaction): schedules its requirement windows, attempts… */
   sessionCreated?: (tx: Executor, session: ExtensionSessionRow, app: ExtensionAppRow) => Promise<void>;
+  /** The extension blockers of these locks (whether the viewer may unlock now). */
+  blockersOf?: (lockIds: string[]) => Promise<Map<string, AggregatedBlocker[]>>;
 }
 
-export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { dialect: 'sqlite' | 'postgres' }, hooks: LockHooks = {}) {
+export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { dialect: DialectName }, hooks: LockHooks = {}) {
   async function installInTx(tx: Executor, lock: LockRow, app: ExtensionAppRow, prepared: PreparedInstall, actorId: string, actorRole: LockRole, now: number, background = false) {
     const id = ids.objectId();
     const row: ExtensionSessionRow = {
@@ -217,12 +162,16 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
     const sessions = (await findActiveSessionsOfLocks(db, rows.map((l) => l.id))).filter((s) => s.app_id !== EXTERNAL_APP_ID);
     const apps = new Map((await findAppsByIds(db, [...new Set(sessions.map((s) => s.app_id))])).map((a) => [a.id, a]));
     const tasks = new Map((await findOpenTasksOfLocks(db, rows.map((l) => l.id))).map((t) => [t.lock_id, t]));
+    const blockers = hooks.blockersOf ? await hooks.blockersOf(rows.filter((l) => l.status === 'locked').map((l) => l.id)) : new Map<string, AggregatedBlocker[]>();
     return rows.map((lock) => {
       const role = roleOf(lock, viewerId) ?? 'wearer';
       const extensions: InstalledExtension[] = sessions
         .filter((s) => s.lock_id === lock.id)
         .map((s) => installedView(s, apps.get(s.app_id)!));
-      return lockView(lock, role, users, extensions, now, tasks.get(lock.id) ?? null);
+      const task = tasks.get(lock.id) ?? null;
+      const policyRole = policyRoleOf({ kind: 'first_party', userId: viewerId }, lock) ?? 'stranger';
+      const allowed = allowedActions(policyRole, { lock, settings: lockSettings(lock), now, openTask: task !== null, holds: unlockHolds(lock, blockers.get(lock.id) ?? [], now) });
+      return lockView(lock, role, users, extensions, now, task, allowed);
     });
   }
 
@@ -243,13 +192,45 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
     return { lock, role };
   }
 
-  async function controlledActiveLock(userId: string, lockId: string): Promise<{ lock: LockRow; role: LockRole }> {
-    const { lock, role } = await participantLock(userId, lockId);
-    if (controllerOf(lock) !== userId) {
-      throw new ApiError('forbidden', role === 'wearer' ? 'Your keyholder manages the extensions of this lock' : 'Accept the invitation before changing this lock');
+  async function viewFor(userId: string, lockId: string): Promise<Lock> {
+    const { lock } = await participantLock(userId, lockId);
+    return (await loadViews([lock], userId))[0]!;
+  }
+
+  /**
+   * The lock, once the policy table lets `userId` do `action` on it (its error otherwise), and
+   * the user's role there. Only `archive` works on a lock that is over.
+   */
+  async function lockFor(userId: string, lockId: string, action: LockAction): Promise<{ lock: LockRow; role: LockRole }> {
+    const lock = await findLockById(db, lockId);
+    if (!lock) throw notFound('Lock');
+    const verdict = decide(policyRoleOf({ kind: 'first_party', userId }, lock)!, action, { lock, settings: lockSettings(lock), now: clock.now() });
+    if (!verdict.allowed) throw new ApiError(verdict.code, verdict.message);
+    if (action !== 'archive' && lock.status !== 'locked') throw new ApiError('lock_ended', 'The lock is no longer active');
+    return { lock, role: roleOf(lock, userId)! };
+  }
+
+  interface PartyChange {
+    patch: LockUpdate;
+    /** Whose launch tokens end with the change: they carry a role that user no longer holds (issue 16). */
+    revokeTokensOf?: string;
+    history: { type: string; title: string };
+    notify: { userId: string; type: string; title: string; message: string };
+  }
+
+  /** Who holds the key changes (invitation answered or withdrawn, keyholder trusted or resigned): one write, logged and told. */
+  async function changeParties(user: UserRow, lockId: string, action: LockAction, decideChange: (lock: LockRow, role: LockRole) => PartyChange | null): Promise<void> {
+    const { lock, role } = await lockFor(user.id, lockId, action);
+    const change = decideChange(lock, role);
+    if (change) {
+      const now = clock.now();
+      await db.transaction().execute(async (tx) => {
+        if (!(await updateLockIfVersion(tx, lock.id, lock.version, { ...change.patch, updated_at: now }))) throw new ApiError('conflict', 'The lock changed meanwhile; reload and try again');
+        if (change.revokeTokensOf) await revokeMainTokensOfUserOnLock(tx, lock.id, change.revokeTokensOf, now);
+        await writeHistory(tx, ids, now, { lockId: lock.id, type: change.history.type, role, actorUserId: user.id, title: change.history.title });
+        await writeNotification(tx, ids, now, { ...change.notify, lockId: lock.id });
+      });
     }
-    if (lock.status !== 'locked') throw new ApiError('lock_ended', 'The lock is no longer active');
-    return { lock, role };
   }
 
   return {
@@ -285,6 +266,7 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
         wearer_id: wearer.id,
         keyholder_id: keyholder?.id ?? null,
         keyholder_status: keyholder ? (from ? 'accepted' : 'pending') : null,
+        keyholder_trusted_at: null,
         title: input.title,
         status: 'locked',
         started_at: now,
@@ -346,18 +328,14 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
     },
 
     async list(userId: string, filter: { role?: LockRole; status?: LockRow['status']; limit: number; before?: string }) {
-      const rows = await listLocksForUser(db, { userId, ...filter, limit: filter.limit + 1 });
-      const page = rows.slice(0, filter.limit);
-      return { results: await loadViews(page, userId), hasMore: rows.length > filter.limit };
+      const { rows, hasMore } = await pageOf(filter.limit, (limit) => listLocksForUser(db, { userId, ...filter, limit }));
+      return { results: await loadViews(rows, userId), hasMore };
     },
 
     /** The stored row (for services that build their own views). */
     row: (lockId: string) => findLockById(db, lockId),
 
-    async get(userId: string, lockId: string): Promise<Lock> {
-      const { lock } = await participantLock(userId, lockId);
-      return (await loadViews([lock], userId))[0]!;
-    },
+    get: viewFor,
 
     /** Throws `not_found` unless the user wears or holds (or is invited to hold) the lock. */
     async checkParticipant(userId: string, lockId: string): Promise<void> {
@@ -366,39 +344,59 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
 
     /** The invited keyholder accepts (takes control) or declines (the lock stays a self-lock). */
     async answerInvitation(user: UserRow, lockId: string, accept: boolean): Promise<{ lockId: string; keyholderStatus: 'accepted' | 'declined' }> {
-      const { lock, role } = await participantLock(user.id, lockId);
-      if (role !== 'keyholder') throw new ApiError('forbidden', 'Only the invited keyholder can answer the invitation');
-      if (lock.keyholder_status !== 'pending') throw new ApiError('conflict', `The invitation was already ${lock.keyholder_status}`);
-      if (lock.status !== 'locked') throw new ApiError('lock_ended', 'The lock is no longer active');
-      const now = clock.now();
-      await db.transaction().execute(async (tx) => {
-        const updated = await updateLockIfVersion(tx, lock.id, lock.version, {
-          keyholder_status: accept ? 'accepted' : 'declined',
-          updated_at: now,
-        });
-        if (!updated) throw new ApiError('conflict', 'The lock changed meanwhile; reload and try again');
+      await changeParties(user, lockId, accept ? 'invitation.accept' : 'invitation.decline', (lock) => ({
+        patch: { keyholder_status: accept ? 'accepted' : 'declined' },
         // Launch tokens carry the role they were issued for: a declined invitee keeps none (issue 16).
-        if (!accept) await revokeMainTokensOfUserOnLock(tx, lock.id, user.id, now);
-        await writeHistory(tx, ids, now, {
-          lockId: lock.id,
-          type: accept ? 'keyholder_accepted' : 'keyholder_declined',
-          role: 'keyholder',
-          actorUserId: user.id,
-          title: accept ? `${user.username} is now the keyholder` : `${user.username} declined to be the keyholder`,
-        });
-        await writeNotification(tx, ids, now, {
+        revokeTokensOf: accept ? undefined : user.id,
+        history: { type: accept ? 'keyholder_accepted' : 'keyholder_declined', title: accept ? `${user.username} is now the keyholder` : `${user.username} declined to be the keyholder` },
+        notify: {
           userId: lock.wearer_id,
-          lockId: lock.id,
           type: accept ? 'keyholder_accepted' : 'keyholder_declined',
           title: accept ? 'Keyholder accepted' : 'Keyholder declined',
           message: accept ? `${user.username} now holds the key of “${lock.title}”` : `${user.username} declined; “${lock.title}” stays a self-lock`,
-        });
-      });
-      return { lockId: lock.id, keyholderStatus: accept ? 'accepted' : 'declined' };
+        },
+      }));
+      return { lockId, keyholderStatus: accept ? 'accepted' : 'declined' };
+    },
+
+    /** The wearer takes back an invitation nobody answered: the lock stays a self-lock. */
+    async withdrawInvitation(user: UserRow, lockId: string): Promise<Lock> {
+      await changeParties(user, lockId, 'invitation.withdraw', (lock) => ({
+        patch: { keyholder_status: 'withdrawn' },
+        revokeTokensOf: lock.keyholder_id!,
+        history: { type: 'keyholder_invitation_withdrawn', title: `${user.username} withdrew the keyholder invitation` },
+        notify: { userId: lock.keyholder_id!, type: 'keyholder_invitation_withdrawn', title: 'Invitation withdrawn', message: `${user.username} withdrew the invitation to hold the key of “${lock.title}”` },
+      }));
+      return viewFor(user.id, lockId);
+    },
+
+    /** The wearer trusts the keyholder with the extensions (Chaster's "Trust my keyholder"); irreversible, so trusting again changes nothing. */
+    async trustKeyholder(user: UserRow, lockId: string): Promise<Lock> {
+      await changeParties(user, lockId, 'keyholder.trust', (lock) =>
+        lock.keyholder_trusted_at !== null
+          ? null
+          : {
+              patch: { keyholder_trusted_at: clock.now() },
+              history: { type: 'keyholder_trusted', title: `${user.username} trusts the keyholder with the extensions` },
+              notify: { userId: lock.keyholder_id!, type: 'keyholder_trusted', title: 'You are trusted', message: `${user.username} trusts you with the extensions of “${lock.title}”` },
+            },
+      );
+      return viewFor(user.id, lockId);
+    },
+
+    /** The keyholder gives the key back: the lock becomes a self-lock and their launch tokens end. */
+    async resignKeyholder(user: UserRow, lockId: string): Promise<{ lockId: string; keyholderStatus: 'resigned' }> {
+      await changeParties(user, lockId, 'keyholder.resign', (lock) => ({
+        patch: { keyholder_status: 'resigned' },
+        revokeTokensOf: user.id,
+        history: { type: 'keyholder_resigned', title: `${user.username} resigned as the keyholder` },
+        notify: { userId: lock.wearer_id, type: 'keyholder_resigned', title: 'Keyholder resigned', message: `${user.username} no longer holds the key of “${lock.title}”: it is a self-lock now` },
+      }));
+      return { lockId, keyholderStatus: 'resigned' };
     },
 
     async installExtension(user: UserRow, lockId: string, choice: ExtensionChoice): Promise<InstalledExtension> {
-      const { lock, role } = await controlledActiveLock(user.id, lockId);
+      const { lock, role } = await lockFor(user.id, lockId, 'extension.install');
       const app = await findAppBySlug(db, choice.slug);
       if (!app || app.id === EXTERNAL_APP_ID) throw notFound(`Extension ${choice.slug}`);
       if (await findActiveSessionOfApp(db, lock.id, app.id)) throw new ApiError('extension_already_installed', `${app.slug} is already installed on this lock`);
@@ -415,15 +413,15 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
      * otherwise: the app changed since); approving what is already approved changes nothing.
      */
     async approveScopes(user: UserRow, lockId: string, slug: string, scopes: string[]): Promise<InstalledExtension> {
-      const { lock, role } = await controlledActiveLock(user.id, lockId);
+      const { lock, role } = await lockFor(user.id, lockId, 'extension.configure');
       const { app, session } = await installedOn(lock, slug);
-      const requested = fromJson<string[]>(app.scopes, []);
+      const requested = requestedScopes(app);
       const gone = scopes.filter((s) => !requested.includes(s));
       if (gone.length > 0) throw new ApiError('conflict', `${app.name} no longer asks for ${gone.join(', ')}: reload and review its permissions again`, { scopes: gone });
       const pending = pendingScopes(app, session);
       const approving = [...new Set(scopes)].filter((s) => pending.includes(s));
       if (approving.length === 0) return installedView(session, app);
-      const granted = [...new Set([...fromJson<string[]>(session.granted_scopes ?? '[]', []), ...approving])];
+      const granted = [...new Set([...(grantedScopes(session) ?? []), ...approving])];
       const now = clock.now();
       const updated = await db.transaction().execute(async (tx) => {
         const row = await setSessionGrantedScopes(tx, session.id, toJson(granted), now);
@@ -449,7 +447,7 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
      * Taking it back is immediate: the next app-key-only call gets `main_token_required`.
      */
     async setBackground(user: UserRow, lockId: string, slug: string, granted: boolean): Promise<InstalledExtension> {
-      const { lock, role } = await controlledActiveLock(user.id, lockId);
+      const { lock, role } = await lockFor(user.id, lockId, 'extension.configure');
       const { app, session } = await installedOn(lock, slug);
       checkBackgroundRequest(app, granted, '/granted');
       const now = clock.now();
@@ -485,7 +483,7 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
      * run under them. Remove and add the extension for that.
      */
     async changeConfig(user: UserRow, lockId: string, slug: string, config: Record<string, unknown>): Promise<InstalledExtension> {
-      const { lock, role } = await controlledActiveLock(user.id, lockId);
+      const { lock, role } = await lockFor(user.id, lockId, 'extension.configure');
       const { app, session } = await installedOn(lock, slug);
       // The config the page read back carries the app's defaults for the scheduled keys
       // (sessionConfigView): sent back unchanged, they are not an override, so not stored.
@@ -528,7 +526,7 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
     },
 
     async removeExtension(user: UserRow, lockId: string, slug: string): Promise<void> {
-      const { lock, role } = await controlledActiveLock(user.id, lockId);
+      const { lock, role } = await lockFor(user.id, lockId, 'extension.remove');
       const { app, session } = await installedOn(lock, slug);
       const now = clock.now();
       await db.transaction().execute(async (tx) => {
@@ -548,18 +546,17 @@ export function createLockService({ db, clock, ids, dialect }: ServiceDeps & { d
 
     async history(userId: string, lockId: string, page: { limit: number; before?: string }) {
       const { lock, role } = await participantLock(userId, lockId);
-      const rows = await listHistoryLogs(db, lockId, page.limit + 1, page.before, timeLogsHiddenFrom(lock, role) ? TIME_LOG_TYPES : []);
-      const slice = rows.slice(0, page.limit);
-      const actorIds = [...new Set(slice.map((r) => r.actor_user_id).filter((x): x is string => !!x))];
+      const { rows, hasMore } = await pageOf(page.limit, (limit) => listHistoryLogs(db, lockId, limit, page.before, timeLogsHiddenFrom(lock, role) ? TIME_LOG_TYPES : []));
+      const actorIds = [...new Set(rows.map((r) => r.actor_user_id).filter((x): x is string => !!x))];
       const usernames = new Map((await findUsersByIds(db, actorIds)).map((u) => [u.id, u.username]));
-      return { results: slice.map((r) => historyView(r, usernames)), hasMore: rows.length > page.limit };
+      return { results: rows.map((r) => historyView(r, usernames)), hasMore };
     },
   };
 }
 
 export type LockService = ReturnType<typeof createLockService>;
 
-export function lockView(lock: LockRow, role: LockRole, users: Map<string, UserRow>, extensions: InstalledExtension[], now: number, task: TaskRow | null = null): Lock {
+export function lockView(lock: LockRow, role: LockRole, users: Map<string, UserRow>, extensions: InstalledExtension[], now: number, task: TaskRow | null, allowed: LockAction[]): Lock {
   const hidden = timerHiddenFrom(lock, role);
   const keyholder = lock.keyholder_id ? users.get(lock.keyholder_id) : undefined;
   return {
@@ -569,7 +566,9 @@ export function lockView(lock: LockRow, role: LockRole, users: Map<string, UserR
     wearer: publicUser(users.get(lock.wearer_id)!),
     keyholder: keyholder ? publicUser(keyholder) : null,
     keyholderStatus: lock.keyholder_status,
+    keyholderTrusted: lock.keyholder_trusted_at !== null,
     role,
+    allowedActions: allowed,
     startDate: iso(lock.started_at),
     endsAt: hidden ? null : isoOrNull(lock.ends_at),
     endDate: isoOrNull(lock.ended_at),
@@ -584,7 +583,7 @@ export function lockView(lock: LockRow, role: LockRole, users: Map<string, UserR
     hideTimeLogs: bool(lock.hide_time_logs),
     isTestLock: bool(lock.is_test_lock),
     sharedLockId: lock.shared_lock_id,
-    settings: fromJson<LockSettings>(lock.settings, DEFAULT_LOCK_SETTINGS),
+    settings: lockSettings(lock),
     frozenUntil: isoOrNull(lock.frozen_until),
     pillory: lock.pillory_until !== null && lock.pillory_until > now ? { until: iso(lock.pillory_until), reason: lock.pillory_reason } : null,
     hygienicOpening:

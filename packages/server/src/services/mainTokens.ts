@@ -5,7 +5,7 @@ import { findExtensionSession } from '../storage/extensionSessions.js';
 import { findLockById } from '../storage/locks.js';
 import { insertMainToken, revokeMainTokensOf } from '../storage/mainTokens.js';
 import { iso, type ServiceDeps } from './deps.js';
-import { roleOf } from './locks.js';
+import { roleOf } from './lockRules.js';
 
 /** Launch tokens live 10 hours (spec 000). */
 export const MAIN_TOKEN_TTL_MS = 10 * 3600_000;

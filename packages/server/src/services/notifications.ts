@@ -4,7 +4,7 @@ import { bool, fromJson, int, toJson } from '../db/json.js';
 import type { IdGenerator } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
 import { countUnreadNotifications, insertNotification, listNotifications, markNotificationsRead } from '../storage/notifications.js';
-import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+import { iso, isoOrNull, pageOf, type ServiceDeps } from './deps.js';
 
 export interface NotificationInput {
   userId: string;
@@ -55,13 +55,8 @@ export function notificationView(row: NotificationRow): Notification {
 export function createNotificationService({ db, clock }: ServiceDeps) {
   return {
     async list(userId: string, opts: { limit: number; before?: string; unreadOnly?: boolean }) {
-      const rows = await listNotifications(db, userId, { ...opts, limit: opts.limit + 1 });
-      const page = rows.slice(0, opts.limit);
-      return {
-        results: page.map(notificationView),
-        unreadCount: await countUnreadNotifications(db, userId),
-        hasMore: rows.length > opts.limit,
-      };
+      const { rows, hasMore } = await pageOf(opts.limit, (limit) => listNotifications(db, userId, { ...opts, limit }));
+      return { results: rows.map(notificationView), unreadCount: await countUnreadNotifications(db, userId), hasMore };
     },
     /** Notifications newer than `afterId`, oldest first (the live stream). */
     async markRead(userId: string, ids?: string[]): Promise<{ updated: number }> {

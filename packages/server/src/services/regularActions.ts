@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { ApiError } from '../errors.js';
 import { fromJson, toJson } from '../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow } from '../db/types.js';
@@ -92,7 +93,7 @@ export function consume(config: RegularConfig, a: Availability, anchor: number, 
   return { ...a.state, tokens: a.state.tokens - 1, refilledAt };
 }
 
-export function createRegularActionService({ db, clock, ids, dialect }: ServiceDeps & { dialect: 'sqlite' | 'postgres' }) {
+export function createRegularActionService({ db, clock, ids, dialect }: ServiceDeps & { dialect: DialectName }) {
   function view(config: RegularConfig, a: Availability, actions: Array<{ id: string; payload: string; created_at: number }>) {
     return {
       mode: config.mode,

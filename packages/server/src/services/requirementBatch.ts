@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { ApiError } from '../errors.js';
 import { int, toJson } from '../db/json.js';
 import type { Clock } from '../clock.js';
@@ -10,7 +11,7 @@ import { LockEffectsBatch } from './bulkEffects.js';
 import { historyRow } from './history.js';
 import type { LockEngine } from './lockEngine.js';
 import { notificationRow } from './notifications.js';
-import { JOB_EVALUATE_WINDOW, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirements.js';
+import { JOB_EVALUATE_WINDOW, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirementRules.js';
 import type { JobContext } from './scheduler.js';
 import { windowAt } from './windows.js';
 
@@ -38,7 +39,7 @@ interface Evaluation {
  * reruns job by job.
  */
 export async function evaluateWindows(
-  deps: { clock: Clock; ids: IdGenerator; engine: LockEngine; dialect: 'sqlite' | 'postgres' },
+  deps: { clock: Clock; ids: IdGenerator; engine: LockEngine; dialect: DialectName },
   jobs: JobContext[],
   tx: Executor,
 ): Promise<void> {

@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
@@ -56,7 +57,7 @@ const EXTERNAL_CONCURRENCY = 8;
 export interface SchedulerDeps {
   db: Executor;
   clock: Clock;
-  dialect: 'sqlite' | 'postgres';
+  dialect: DialectName;
   logger: FastifyBaseLogger;
   handlers: Record<string, AnyHandler>;
   workerId?: string;

@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import type { Clock } from '../clock.js';
 import type { ExtensionSessionRow } from '../db/types.js';
 import { ApiError, notFound } from '../errors.js';
@@ -19,7 +20,7 @@ class LostRace extends Error {}
  * single writer), guarded by the version compare-and-swap: a lost race rolls back and retries on
  * fresh data instead of overwriting. With `tx`, runs inside the caller's transaction and fails instead.
  */
-export async function mutateSessionRow<T>(db: Executor, dialect: 'sqlite' | 'postgres', clock: Clock, sessionId: string, change: SessionChange<T>, tx?: Executor): Promise<T> {
+export async function mutateSessionRow<T>(db: Executor, dialect: DialectName, clock: Clock, sessionId: string, change: SessionChange<T>, tx?: Executor): Promise<T> {
   const once = async (t: Executor): Promise<T> => {
     const row = await findSessionForUpdate(t, sessionId, dialect);
     if (!row) throw notFound('Extension session');

@@ -10,7 +10,7 @@ import { countSharedLinkVote, findSharedLinkById, findSharedLinkOfLock, insertSh
 import { findUserById } from '../storage/users.js';
 import { iso, type ServiceDeps } from './deps.js';
 import type { LockEngine } from './lockEngine.js';
-import { controllerOf, remainingSeconds, roleOf } from './locks.js';
+import { controllerOf, remainingSeconds, roleOf } from './lockRules.js';
 
 type SharedLinkSettings = Omit<SharedLinkView, 'id' | 'lockId' | 'votes' | 'createdAt' | 'updatedAt'>;
 

@@ -3,7 +3,7 @@ import { ApiError, notFound } from '../errors.js';
 import { fromJson, toJson } from '../db/json.js';
 import type { SharedLockRow, UserRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
-import { EXTERNAL_APP_ID } from '../db/migrations/0003_engine.js';
+import { EXTERNAL_APP_ID } from './builtinApps.js';
 import { findAppsBySlugs } from '../storage/extensionApps.js';
 import { deleteSharedLockOf, findSharedLockById, insertSharedLock, listSharedLocksOf, updateSharedLockOf } from '../storage/sharedLocks.js';
 import { findUserById } from '../storage/users.js';

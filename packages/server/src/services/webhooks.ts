@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT, type WebhookEventType } from '@latch/protocol';
@@ -32,7 +33,7 @@ import {
   startEndpointFailing,
   updateWebhookEndpoint,
 } from '../storage/webhookEndpoints.js';
-import { iso, isoOrNull, type ServiceDeps } from './deps.js';
+import { iso, isoOrNull, pageOf, type ServiceDeps } from './deps.js';
 import { writeNotification } from './notifications.js';
 import type { ExternalJobHandler, JobContext } from './scheduler.js';
 import { enqueueDelivery, JOB_WEBHOOK_DELIVER, newMessageId, scheduleDeliveryAttempt, webhookPayload } from './webhookOutbox.js';
@@ -166,7 +167,7 @@ export function createWebhookService({
   policy,
   timeoutMs,
   logger,
-}: ServiceDeps & { dialect: 'sqlite' | 'postgres'; wallClock: Clock; policy: WebhookUrlPolicy; timeoutMs: number; logger: FastifyBaseLogger }) {
+}: ServiceDeps & { dialect: DialectName; wallClock: Clock; policy: WebhookUrlPolicy; timeoutMs: number; logger: FastifyBaseLogger }) {
   async function ownedApp(ownerId: string, appId: string): Promise<ExtensionAppRow> {
     const app = await findAppById(db, appId);
     // Another developer's app is indistinguishable from a missing one.
@@ -372,8 +373,8 @@ export function createWebhookService({
 
     async deliveries(ownerId: string, appId: string, endpointId: string, page: { limit: number; before?: string; status?: WebhookDeliveryRow['status'] }) {
       await ownedEndpoint(ownerId, appId, endpointId);
-      const rows = await listWebhookDeliveries(db, endpointId, { ...page, limit: page.limit + 1 });
-      return { results: rows.slice(0, page.limit).map(deliveryView), hasMore: rows.length > page.limit };
+      const { rows, hasMore } = await pageOf(page.limit, (limit) => listWebhookDeliveries(db, endpointId, { ...page, limit }));
+      return { results: rows.map(deliveryView), hasMore };
     },
 
     async delivery(ownerId: string, appId: string, endpointId: string, deliveryId: string) {

@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { CompiledQuery, PostgresAdapter, sql } from 'kysely';
 import type { DB, ExtensionAppRow, ExtensionSessionRow, JobRow, LockRow, RequirementWindowRow } from '../db/types.js';
 import type { Executor } from './executor.js';
@@ -63,7 +64,7 @@ export async function findAppsByIds(db: Executor, ids: readonly string[]): Promi
 }
 
 /** Locks by id, in id order; on PostgreSQL row-locked until commit (in id order, so two batches cannot deadlock on them). */
-export async function findLocksForUpdate(db: Executor, ids: readonly string[], dialect: 'sqlite' | 'postgres'): Promise<LockRow[]> {
+export async function findLocksForUpdate(db: Executor, ids: readonly string[], dialect: DialectName): Promise<LockRow[]> {
   const out: LockRow[] = [];
   for (const part of chunks([...ids].sort(), 1)) {
     if (part.length === 0) continue;

@@ -13,7 +13,7 @@ const SESSION_COLUMNS = Object.keys({
 const LOCK_COLUMNS = Object.keys({
   id: 1, wearer_id: 1, keyholder_id: 1, keyholder_status: 1, title: 1, status: 1, started_at: 1, ends_at: 1, max_ends_at: 1, frozen_at: 1, hidden_timer: 1,
   ended_at: 1, settings: 1, version: 1, created_at: 1, updated_at: 1, pillory_until: 1, pillory_reason: 1, hygienic_until: 1, task_points: 1, frozen_until: 1,
-  hygienic_started_at: 1, archived_at: 1,
+  hygienic_started_at: 1, archived_at: 1, keyholder_trusted_at: 1,
   min_date: 1, max_date: 1, min_limit_date: 1, hide_time_logs: 1, is_test_lock: 1, shared_lock_id: 1, visitor_votes_required: 1, visitor_votes: 1,
 } satisfies Record<keyof LockRow, 1>);
 const APP_COLUMNS = Object.keys({

@@ -1,9 +1,10 @@
+import type { DialectName } from '../db/connect.js';
 import type { ExtensionSessionRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 import { noteLockChanged } from '../db/lockChanges.js';
 
 /** Reads a session row for a read-modify-write; on PostgreSQL the row stays locked until commit. */
-export async function findSessionForUpdate(db: Executor, id: string, dialect: 'sqlite' | 'postgres'): Promise<ExtensionSessionRow | undefined> {
+export async function findSessionForUpdate(db: Executor, id: string, dialect: DialectName): Promise<ExtensionSessionRow | undefined> {
   let q = db.selectFrom('extension_sessions').selectAll().where('id', '=', id);
   // SQLite has no row locks: its single writer connection serializes transactions instead.
   if (dialect === 'postgres') q = q.forUpdate();

@@ -1,4 +1,4 @@
-import type { ExtensionSessionRow, ExtensionSessionsTable } from '../db/types.js';
+import type { ExtensionSessionRow, ExtensionSessionsTable, LockRow } from '../db/types.js';
 import type { Insertable } from 'kysely';
 import type { Executor } from './executor.js';
 import { noteLockChanged } from '../db/lockChanges.js';
@@ -96,7 +96,7 @@ export async function setSessionGrantedScopes(db: Executor, id: string, grantedS
 }
 
 /** Installations of an app on running locks, with who controls each lock. */
-export async function findRunningInstallsOfApp(db: Executor, appId: string): Promise<Array<{ id: string; lock_id: string; granted_scopes: string | null; wearer_id: string; keyholder_id: string | null; keyholder_status: string | null }>> {
+export async function findRunningInstallsOfApp(db: Executor, appId: string): Promise<Array<{ id: string; lock_id: string; granted_scopes: string | null; wearer_id: string; keyholder_id: string | null; keyholder_status: LockRow['keyholder_status'] }>> {
   return db
     .selectFrom('extension_sessions')
     .innerJoin('locks', 'locks.id', 'extension_sessions.lock_id')

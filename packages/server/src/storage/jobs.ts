@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import { sql } from 'kysely';
 import type { JobRow } from '../db/types.js';
 import type { Executor } from './executor.js';
@@ -66,7 +67,7 @@ export async function findJobByKey(db: Executor, key: string): Promise<JobRow | 
  */
 export async function claimDueJobs(
   db: Executor,
-  dialect: 'sqlite' | 'postgres',
+  dialect: DialectName,
   opts: { workerId: string; now: number; leaseMs: number; limit: number; until?: number },
 ): Promise<JobRow[]> {
   const due = opts.until ?? opts.now;

@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import type { Insertable } from 'kysely';
 import type { LockRow, LocksTable, LockUpdate } from '../db/types.js';
 import type { Executor } from './executor.js';
@@ -52,7 +53,7 @@ export async function updateLockIfVersion(db: Executor, id: string, version: num
 }
 
 /** Reads a lock for a read-modify-write; on PostgreSQL the row stays locked until commit. */
-export async function findLockForUpdate(db: Executor, id: string, dialect: 'sqlite' | 'postgres'): Promise<LockRow | undefined> {
+export async function findLockForUpdate(db: Executor, id: string, dialect: DialectName): Promise<LockRow | undefined> {
   let q = db.selectFrom('locks').selectAll().where('id', '=', id);
   if (dialect === 'postgres') q = q.forUpdate();
   return q.executeTakeFirst();

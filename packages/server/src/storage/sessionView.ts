@@ -1,4 +1,5 @@
 import { fixedStatement, inList, listParams, runFixed, type FixedStatement } from '../db/prepared.js';
+import type { DialectName } from '../db/connect.js';
 import type { UserRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 
@@ -25,7 +26,7 @@ export interface LockViewRows {
 }
 
 /** `[{…}, …]` of the rows of `from` as JSON, in the dialect's spelling. */
-function jsonRows(dialect: 'sqlite' | 'postgres', fields: string[], from: string): string {
+function jsonRows(dialect: DialectName, fields: string[], from: string): string {
   if (dialect === 'postgres') {
     return `(select coalesce(json_agg(json_build_object(${fields.map((f) => `'${f}', r.${f}`).join(', ')})), '[]'::json) from (${from}) r)`;
   }
@@ -69,7 +70,7 @@ const parsed = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v)
  * progress, whether a task is open, wearer and keyholder), in one statement for any number of
  * locks. PostgreSQL and SQLite build the same JSON arrays with their own functions.
  */
-export async function findLockViewRows(db: Executor, dialect: 'sqlite' | 'postgres', lockIds: string[], userIds: string[]): Promise<LockViewRows> {
+export async function findLockViewRows(db: Executor, dialect: DialectName, lockIds: string[], userIds: string[]): Promise<LockViewRows> {
   if (lockIds.length === 0) return { sessions: [], progress: [], openTaskLockIds: [], users: [] };
   const locks = listParams(dialect, lockIds);
   const { rows } = await runFixed<Record<string, unknown>>(db, viewStatement(dialect, lockIds.length, userIds.length), [

@@ -16,10 +16,6 @@ export async function findOpenTasksOfLocks(db: Executor, lockIds: string[]): Pro
   return db.selectFrom('tasks').selectAll().where('lock_id', 'in', lockIds).where('status', '=', 'open').execute();
 }
 
-export async function findTask(db: Executor, id: string): Promise<TaskRow | undefined> {
-  return db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function updateTask(db: Executor, id: string, patch: Partial<Omit<TaskRow, 'id' | 'lock_id'>>): Promise<void> {
   const r = await db.updateTable('tasks').set(patch).where('id', '=', id).returning('lock_id').executeTakeFirst();
   if (r) noteLockChanged(db, r.lock_id);

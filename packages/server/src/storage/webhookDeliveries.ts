@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import type { WebhookAttemptRow, WebhookDeliveryRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 
@@ -14,7 +15,7 @@ export async function findWebhookDeliveryById(db: Executor, id: string): Promise
 }
 
 /** Reads a delivery to record an attempt; on PostgreSQL the row stays locked until commit. */
-export async function findWebhookDeliveryForUpdate(db: Executor, id: string, dialect: 'sqlite' | 'postgres'): Promise<WebhookDeliveryRow | undefined> {
+export async function findWebhookDeliveryForUpdate(db: Executor, id: string, dialect: DialectName): Promise<WebhookDeliveryRow | undefined> {
   let q = db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id);
   if (dialect === 'postgres') q = q.forUpdate();
   return q.executeTakeFirst();

@@ -1,3 +1,4 @@
+import type { DialectName } from '../db/connect.js';
 import type { WebhookEndpointRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 
@@ -46,7 +47,7 @@ export interface EventEndpoint {
  * Serializes changes to one app's endpoints (PostgreSQL: a row lock on the app; SQLite has one
  * writer), so two parallel creates cannot both pass the per-app cap.
  */
-export async function lockAppForEndpoints(db: Executor, appId: string, dialect: 'sqlite' | 'postgres'): Promise<boolean> {
+export async function lockAppForEndpoints(db: Executor, appId: string, dialect: DialectName): Promise<boolean> {
   let q = db.selectFrom('extension_apps').select('id').where('id', '=', appId);
   if (dialect === 'postgres') q = q.forUpdate();
   return (await q.executeTakeFirst()) !== undefined;
@@ -58,7 +59,7 @@ export async function lockAppForEndpoints(db: Executor, appId: string, dialect: 
  * (which may update the endpoint) must take them in the same order or the two could deadlock.
  * `FOR NO KEY UPDATE` still lets new deliveries reference the endpoint meanwhile.
  */
-export async function lockEndpointForRecord(db: Executor, id: string, dialect: 'sqlite' | 'postgres'): Promise<void> {
+export async function lockEndpointForRecord(db: Executor, id: string, dialect: DialectName): Promise<void> {
   if (dialect !== 'postgres') return;
   await db.selectFrom('webhook_endpoints').select('id').where('id', '=', id).forNoKeyUpdate().execute();
 }

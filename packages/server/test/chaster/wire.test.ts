@@ -30,7 +30,7 @@ function lockRow(over: Partial<LockRow> = {}): LockRow {
     started_at: NOW - 2 * H, ends_at: NOW + 5 * H, max_ends_at: null, frozen_at: null, hidden_timer: 0, ended_at: null, settings: '{}',
     version: 3, created_at: NOW - 2 * H, updated_at: NOW - H, pillory_until: null, pillory_reason: null, hygienic_until: null, task_points: 0,
     frozen_until: null, hygienic_started_at: null, archived_at: null, min_date: null, max_date: null, min_limit_date: null,
-    hide_time_logs: 0, is_test_lock: 0, visitor_votes_required: 0, visitor_votes: 0, shared_lock_id: null, ...over,
+    hide_time_logs: 0, is_test_lock: 0, visitor_votes_required: 0, visitor_votes: 0, shared_lock_id: null, keyholder_trusted_at: null, ...over,
   };
 }
 const user = (id: string, username: string, profile = {}): ViewUser => ({ id, username, profile: JSON.stringify(profile), show_online_status: 1, last_seen_at: NOW - 60_000 });

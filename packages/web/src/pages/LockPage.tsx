@@ -36,11 +36,11 @@ export function reasonText(reason: string, lock: Lock): string {
   }
 }
 
-/** Whether the signed-in user may use the keyholder controls (the keyholder, or the wearer of a self-lock). */
-function controls(lock: Lock): boolean {
-  const keyholderActive = !!lock.keyholder && lock.keyholderStatus === 'accepted';
-  return lock.role === 'keyholder' ? keyholderActive : !keyholderActive;
-}
+/** Whether the server's lock policy lets the signed-in user do `action` now (`allowedActions`). */
+const may = (lock: Lock, action: string) => lock.allowedActions.includes(action);
+const mayAny = (lock: Lock, actions: string[]) => actions.some((a) => may(lock, a));
+const EXTENSION_ACTIONS = ['extension.install', 'extension.configure', 'extension.remove'];
+const CONTROL_ACTIONS = ['add_time', 'remove_time', 'freeze', 'unfreeze', 'pillory', 'pillory.end', 'task.assign', 'hygienic_unlock.start', 'settings.patch', ...EXTENSION_ACTIONS];
 
 function Countdown({ lock, receivedAt }: { lock: Lock; receivedAt: number }) {
   const now = useTick(1000);
@@ -95,12 +95,16 @@ function TimeControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
     <ControlCard title="Time" error={error}>
       <DurationInput legend="Amount" idPrefix="ctl-time" value={amount} onChange={setAmount} />
       <div className="row wrap">
-        <button type="button" disabled={!!busy || amount < 1} onClick={() => void run('add_time', { seconds: amount }, `Added ${humanDuration(amount)}.`)} data-testid="add-time">
-          Add time
-        </button>
-        <button type="button" disabled={!!busy || amount < 1} onClick={() => void run('remove_time', { seconds: amount }, `Removed ${humanDuration(amount)}.`)} data-testid="remove-time">
-          Remove time
-        </button>
+        {may(lock, 'add_time') ? (
+          <button type="button" disabled={!!busy || amount < 1} onClick={() => void run('add_time', { seconds: amount }, `Added ${humanDuration(amount)}.`)} data-testid="add-time">
+            Add time
+          </button>
+        ) : null}
+        {may(lock, 'remove_time') ? (
+          <button type="button" disabled={!!busy || amount < 1} onClick={() => void run('remove_time', { seconds: amount }, `Removed ${humanDuration(amount)}.`)} data-testid="remove-time">
+            Remove time
+          </button>
+        ) : null}
       </div>
     </ControlCard>
   );
@@ -114,9 +118,11 @@ function FreezeControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
       {lock.frozenAt ? (
         <>
           <p>Frozen since {formatDate(lock.frozenAt)}{lock.frozenUntil ? `, until ${formatDate(lock.frozenUntil)}` : ''}.</p>
-          <button type="button" disabled={!!busy} onClick={() => void run('unfreeze', undefined, 'Unfrozen.')} data-testid="unfreeze">
-            Unfreeze
-          </button>
+          {may(lock, 'unfreeze') ? (
+            <button type="button" disabled={!!busy} onClick={() => void run('unfreeze', undefined, 'Unfrozen.')} data-testid="unfreeze">
+              Unfreeze
+            </button>
+          ) : null}
         </>
       ) : (
         <>
@@ -139,9 +145,11 @@ function PilloryControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
       {lock.pillory ? (
         <>
           <p>In the pillory until {formatDate(lock.pillory.until)}{lock.pillory.reason ? ` — “${lock.pillory.reason}”` : ''}.</p>
-          <button type="button" disabled={!!busy} onClick={() => void run('pillory.end', undefined, 'The pillory ended.')} data-testid="end-pillory">
-            End pillory
-          </button>
+          {may(lock, 'pillory.end') ? (
+            <button type="button" disabled={!!busy} onClick={() => void run('pillory.end', undefined, 'The pillory ended.')} data-testid="end-pillory">
+              End pillory
+            </button>
+          ) : null}
         </>
       ) : (
         <>
@@ -229,9 +237,9 @@ function ModuleControls({ lock, onDone }: { lock: Lock; onDone: Done }) {
   const s = lock.settings;
   return (
     <>
-      {s.pillory.enabled || lock.pillory ? <PilloryControl lock={lock} onDone={onDone} /> : null}
-      {s.tasks.enabled ? <TaskControl lock={lock} onDone={onDone} /> : null}
-      {s.hygienicOpening.enabled ? <HygienicControl lock={lock} onDone={onDone} /> : null}
+      {(s.pillory.enabled || lock.pillory) && mayAny(lock, ['pillory', 'pillory.end']) ? <PilloryControl lock={lock} onDone={onDone} /> : null}
+      {s.tasks.enabled && may(lock, 'task.assign') ? <TaskControl lock={lock} onDone={onDone} /> : null}
+      {s.hygienicOpening.enabled && may(lock, 'hygienic_unlock.start') ? <HygienicControl lock={lock} onDone={onDone} /> : null}
     </>
   );
 }
@@ -474,6 +482,7 @@ function LockView({ lockId }: { lockId: string }) {
   const [unlockError, setUnlockError] = useState<unknown>(null);
   const [relockError, setRelockError] = useState<unknown>(null);
   const [inviteError, setInviteError] = useState<unknown>(null);
+  const [partiesError, setPartiesError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
   const loadMetadata = useCallback(async (l: Lock) => {
@@ -556,6 +565,22 @@ function LockView({ lockId }: { lockId: string }) {
     }
   }
 
+  /** Withdraw, trust or resign: each asks first (trust and resign cannot be undone). */
+  async function parties(path: string, question: string, message: string) {
+    if (!window.confirm(question)) return;
+    setBusy('parties');
+    setPartiesError(null);
+    try {
+      const res = await api<Lock | { lockId: string }>(`/api/locks/${lockId}/${path}`, { method: 'POST' });
+      if (!('allowedActions' in res)) return navigate('/');
+      afterAction(res, message);
+    } catch (e) {
+      setPartiesError(e);
+    } finally {
+      setBusy(null);
+    }
+  }
+
   async function relock() {
     setBusy('relock');
     setRelockError(null);
@@ -587,11 +612,11 @@ function LockView({ lockId }: { lockId: string }) {
     );
   }
 
-  const canControl = controls(lock) && lock.status === 'locked';
   const locked = lock.status === 'locked';
+  const canControl = locked && mayAny(lock, CONTROL_ACTIONS);
   const u = lock.unlock ?? { unlockable: false, reasons: [], blockers: [] };
-  const pendingKeyholder = lock.role === 'keyholder' && lock.keyholderStatus !== 'accepted';
-  const unlockDisabled = !locked || !!busy || pendingKeyholder || (lock.role === 'wearer' && !u.unlockable);
+  const pendingKeyholder = lock.role === 'keyholder' && lock.keyholderStatus === 'pending';
+  const unlockDisabled = !!busy || !may(lock, 'unlock');
   const holds = locked && (!u.unlockable || u.blockers.length > 0);
 
   return (
@@ -629,7 +654,7 @@ function LockView({ lockId }: { lockId: string }) {
         {status}
       </p>
       {loadError ? <ErrorNote error={loadError} /> : null}
-      {locked && lock.role === 'keyholder' && lock.keyholderStatus === 'pending' ? (
+      {locked && may(lock, 'invitation.accept') ? (
         <div className="notice info" role="group" aria-label="Keyholder invitation" data-testid="invitation">
           <p>
             <strong>{lock.wearer.username}</strong> asks you to hold the key of this lock.
@@ -643,6 +668,28 @@ function LockView({ lockId }: { lockId: string }) {
             </button>
           </div>
           <ErrorNote error={inviteError} />
+        </div>
+      ) : null}
+      {locked && mayAny(lock, ['invitation.withdraw', 'keyholder.trust', 'keyholder.resign']) ? (
+        <div className="notice" role="group" aria-label="Keyholder" data-testid="keyholder-parties">
+          <div className="row wrap">
+            {may(lock, 'invitation.withdraw') ? (
+              <button type="button" disabled={!!busy} onClick={() => void parties('invitation/withdraw', `Withdraw the invitation to ${lock.keyholder?.username}? The lock stays a self-lock.`, 'The invitation is withdrawn.')} data-testid="withdraw-invitation">
+                Withdraw invitation
+              </button>
+            ) : null}
+            {may(lock, 'keyholder.trust') ? (
+              <button type="button" disabled={!!busy} onClick={() => void parties('keyholder/trust', `Trust ${lock.keyholder?.username} with the extensions of this lock? They may then add, change and remove extensions. This cannot be undone.`, 'Your keyholder may now change the extensions.')} data-testid="trust-keyholder">
+                Trust my keyholder
+              </button>
+            ) : null}
+            {may(lock, 'keyholder.resign') ? (
+              <button type="button" disabled={!!busy} onClick={() => void parties('keyholder/resign', `Give the key back? ${lock.wearer.username}'s lock becomes a self-lock and you lose all control of it.`, '')} data-testid="resign-keyholder">
+                Resign as keyholder
+              </button>
+            ) : null}
+          </div>
+          <ErrorNote error={partiesError} />
         </div>
       ) : null}
 
@@ -720,7 +767,7 @@ function LockView({ lockId }: { lockId: string }) {
               <strong>Overdue:</strong> the opening has run past its end. Relock now.
             </p>
           ) : null}
-          {lock.role === 'wearer' ? (
+          {may(lock, 'hygienic.relock') ? (
             <button type="button" className="primary" onClick={() => void relock()} disabled={!!busy} data-testid="relock">
               {busy === 'relock' ? 'Relocking…' : 'Relock'}
             </button>
@@ -731,7 +778,7 @@ function LockView({ lockId }: { lockId: string }) {
 
       <LockTermsCard lock={lock} onChanged={afterExtensionsChanged} />
       <SharedLinkCard lock={lock} canControl={canControl} />
-      <TaskPanel lock={lock} canControl={canControl} onDone={afterAction} />
+      <TaskPanel lock={lock} onDone={afterAction} />
 
       {lock.extensions.length ? (
         <section aria-labelledby="ext-h">
@@ -748,12 +795,12 @@ function LockView({ lockId }: { lockId: string }) {
         <section aria-labelledby="controls-h" data-testid="keyholder-controls">
           <h2 id="controls-h">{lock.role === 'keyholder' ? 'Keyholder controls' : 'Controls'}</h2>
           <div className="controls-grid">
-            <TimeControl lock={lock} onDone={afterAction} />
-            <FreezeControl lock={lock} onDone={afterAction} />
+            {mayAny(lock, ['add_time', 'remove_time']) ? <TimeControl lock={lock} onDone={afterAction} /> : null}
+            {mayAny(lock, ['freeze', 'unfreeze']) ? <FreezeControl lock={lock} onDone={afterAction} /> : null}
             <ModuleControls lock={lock} onDone={afterAction} />
-            <SettingsControl lock={lock} onDone={afterAction} />
+            {may(lock, 'settings.patch') ? <SettingsControl lock={lock} onDone={afterAction} /> : null}
           </div>
-          <ManageExtensions lock={lock} onChanged={afterExtensionsChanged} />
+          {mayAny(lock, EXTENSION_ACTIONS) ? <ManageExtensions lock={lock} onChanged={afterExtensionsChanged} /> : null}
         </section>
       ) : null}
 

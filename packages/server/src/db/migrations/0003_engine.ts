@@ -1,7 +1,8 @@
 import type { Kysely, Migration } from 'kysely';
 
 export const SYSTEM_USER_ID = '000000000000000000000001';
-export const EXTERNAL_APP_ID = '000000000000000000000002';
+// The built-in app of /api/apps/v1 (services/builtinApps.ts); a migration keeps its own copy of the id.
+const EXTERNAL_APP_ID = '000000000000000000000002';
 
 /** The lock engine: task runs, timed ends as jobs, freeze end and hygienic opening start. */
 export const engine: Migration = {

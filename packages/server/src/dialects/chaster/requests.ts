@@ -5,7 +5,7 @@ import type { LockRow } from '../../db/types.js';
 import { ApiError } from '../../errors.js';
 import type { ActionName } from '../../services/lockActions.js';
 import type { Actor } from '../../services/lockEngine.js';
-import type { LockRole } from '../../services/locks.js';
+import type { LockRole } from '../../services/lockRules.js';
 
 /** Request bodies of the Chaster routes (chaster-js DTOs), as schemas for the routes and the OpenAPI document. */
 const JsonObject = Type.Record(Type.String(), Type.Unknown());

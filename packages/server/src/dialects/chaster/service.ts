@@ -2,7 +2,7 @@ import { ApiError, notFound } from '../../errors.js';
 import type { ExtensionAppRow, ExtensionSessionRow, LockRow } from '../../db/types.js';
 import { hashSecret } from '../../ids.js';
 import type { ExtensionSessionService } from '../../services/extensionSessions.js';
-import { timerHiddenFrom } from '../../services/locks.js';
+import { timerHiddenFrom } from '../../services/lockRules.js';
 import { mainTokenProblem } from '../../services/mainTokens.js';
 import { regularConfigOf, type RegularActionService } from '../../services/regularActions.js';
 import type { Clock } from '../../clock.js';

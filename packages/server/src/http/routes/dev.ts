@@ -45,6 +45,8 @@ const FixtureBody = Type.Object(
           background: Type.Optional(
             Type.Boolean({ description: 'The lock’s controller grants the app background access (`sessions:background`): its app key alone may call the session’s routes. Needs the scope (the default scopes include it)' }),
           ),
+          trustKeyholder: Type.Optional(Type.Boolean({ description: 'The wearer trusts the keyholder with the extensions (default: only with `background`, which the keyholder grants)' })),
+          keyholderAccepts: Type.Optional(Type.Boolean({ default: true, description: 'false: the keyholder invitation stays pending' })),
         },
         { additionalProperties: false },
       ),

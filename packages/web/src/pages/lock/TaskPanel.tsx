@@ -6,11 +6,13 @@ import { useAction, type Done } from './actions.js';
  * The open task. The wearer does it: they start its timer and report it done or failed (the
  * engine lets the wearer do these on any lock); the keyholder may report it too.
  */
-export function TaskPanel({ lock, canControl, onDone }: { lock: Lock; canControl: boolean; onDone: Done }) {
+export function TaskPanel({ lock, onDone }: { lock: Lock; onDone: Done }) {
   const t = lock.currentTask;
   const { busy, error, run } = useAction(lock.id, onDone);
   if (!t) return null;
-  const mayReport = lock.status === 'locked' && (canControl || lock.role === 'wearer');
+  // What the lock's policy table lets this user do now (the server's `allowedActions`).
+  const mayReport = lock.status === 'locked' && lock.allowedActions.includes('task.complete');
+  const mayStart = lock.allowedActions.includes('task.start_timer');
   return (
     <section className="card stack" aria-labelledby="task-h" data-testid="current-task">
       <h2 id="task-h">Current task</h2>
@@ -26,7 +28,7 @@ export function TaskPanel({ lock, canControl, onDone }: { lock: Lock; canControl
       </p>
       {mayReport ? (
         <div className="row wrap">
-          {t.durationSeconds && !t.timerEndsAt ? (
+          {t.durationSeconds && !t.timerEndsAt && mayStart ? (
             <button type="button" disabled={!!busy} onClick={() => void run('task.start_timer', undefined, 'Task timer started.')} data-testid="task-start-timer">
               Start the task timer
             </button>

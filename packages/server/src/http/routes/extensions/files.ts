@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import multipart from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import { ExtensionFile, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, FileCapabilities, FileList, ObjectId, type ErrorCode } from '@latch/protocol';
-import { fromJson } from '../../../db/json.js';
+import { requestedScopes } from '../../../services/extensionApps.js';
 import { credentialMayMutate, sessionCaller } from '../../credentials.js';
 import type { RateBucket } from '../../../ratelimit.js';
 import { PUBLIC, route, sessionRead, sessionWrite } from '../../route.js';
@@ -34,7 +34,7 @@ export function fileRoutes(app: App, ctx: Pick<RouteContext, 'files'>) {
     }),
     async (req) => {
       const c = sessionCaller(req);
-      const canUpload = credentialMayMutate(c) && fromJson<string[]>(c.app.scopes, []).includes('files:write');
+      const canUpload = credentialMayMutate(c) && requestedScopes(c.app).includes('files:write');
       return ctx.files.capabilities(c.session, canUpload);
     },
   );

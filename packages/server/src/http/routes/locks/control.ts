@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Lock } from '@latch/protocol';
 import { ApiError, notFound } from '../../../errors.js';
 import { ACTION_NAMES, isActionName } from '../../../services/lockActions.js';
-import { roleOf } from '../../../services/locks.js';
+import { roleOf } from '../../../services/lockRules.js';
 import type { FastifyRequest } from 'fastify';
 import { signedIn } from '../../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
@@ -64,7 +64,7 @@ export function lockControlRoutes(app: App, ctx: Pick<RouteContext, 'locks' | 's
     async (req) => {
       const { user, role } = await participant(req, req.params.lockId);
       if (!isActionName(req.body.name)) throw new ApiError('unknown_action', `Unknown action "${req.body.name}"`);
-      const result = await ctx.engine.action(req.params.lockId, { role, userId: user.id }, { kind: 'first_party', role }, req.body.name, req.body.params);
+      const result = await ctx.engine.action(req.params.lockId, { role, userId: user.id }, { kind: 'first_party', userId: user.id }, req.body.name, req.body.params);
       return { ok: true as const, ...result, lock: await view(user.id, req.params.lockId) };
     },
   );
@@ -84,9 +84,7 @@ export function lockControlRoutes(app: App, ctx: Pick<RouteContext, 'locks' | 's
     }),
     async (req) => {
       const { user, lock, role } = await participant(req, req.params.lockId);
-      if (role === 'keyholder' && lock.keyholder_status !== 'accepted') throw new ApiError('forbidden', 'Accept the invitation before acting on this lock');
-      const byKeyholder = role === 'keyholder';
-      await ctx.engine.unlock(lock.id, { role, userId: user.id }, await ctx.sessions.blockersOf(lock.id), byKeyholder);
+      await ctx.engine.unlock(lock.id, { role, userId: user.id }, { kind: 'first_party', userId: user.id }, await ctx.sessions.blockersOf(lock.id));
       // Nothing keeps running on an open lock: random and berserk modes included.
       await ctx.devices.command((await ctx.locks.row(lock.id))!, { role, userId: user.id }, 'all.stop', undefined).catch((err: unknown) => req.log.warn({ err }, 'stopping devices after unlock failed'));
       return view(user.id, lock.id);
@@ -107,8 +105,7 @@ export function lockControlRoutes(app: App, ctx: Pick<RouteContext, 'locks' | 's
     }),
     async (req) => {
       const { user, role } = await participant(req, req.params.lockId);
-      if (role !== 'wearer') throw new ApiError('forbidden', 'Only the wearer relocks');
-      const { late } = await ctx.engine.relock(req.params.lockId, { role: 'wearer', userId: user.id });
+      const { late } = await ctx.engine.relock(req.params.lockId, { role, userId: user.id }, { kind: 'first_party', userId: user.id });
       return { late, lock: await view(user.id, req.params.lockId) };
     },
   );

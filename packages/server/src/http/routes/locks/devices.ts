@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { AttachDeviceBody, Device, DeviceCommandBody, DeviceCommandResponse, DeviceControl, ObjectId } from '@latch/protocol';
 import { ApiError, notFound } from '../../../errors.js';
 import type { Actor } from '../../../services/lockEngine.js';
-import { roleOf } from '../../../services/locks.js';
+import { roleOf } from '../../../services/lockRules.js';
 import { signedIn } from '../../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
 import { COMMAND_DOC, DEVICE_ERRORS, LockParams } from '../schemas.js';

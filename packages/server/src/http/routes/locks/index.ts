@@ -103,6 +103,7 @@ export function lockRoutes(app: App, ctx: Pick<RouteContext, 'locks' | 'audit' |
     route({
       access: LOGIN_WRITE,
       errors: ['not_found', 'forbidden', 'conflict', 'lock_ended'],
+      config: { lockAudit: 'invitation.answer' },
       schema: {
         tags: ['locks'],
         summary: 'The invited keyholder accepts or declines',
@@ -114,6 +115,53 @@ export function lockRoutes(app: App, ctx: Pick<RouteContext, 'locks' | 'audit' |
       },
     }),
     async (req) => ctx.locks.answerInvitation(signedIn(req).user, req.params.lockId, req.body.accept),
+  );
+
+  const PARTY_ERRORS: ErrorCode[] = ['not_found', 'forbidden', 'conflict', 'lock_ended'];
+
+  app.post(
+    '/api/locks/:lockId/invitation/withdraw',
+    route({
+      access: LOGIN_WRITE,
+      errors: PARTY_ERRORS,
+      config: { lockAudit: 'invitation.withdraw' },
+      schema: { tags: ['locks'], summary: 'The wearer withdraws a keyholder invitation nobody answered: the lock stays a self-lock', params: LockParams, response: { 200: Lock } },
+    }),
+    async (req) => ctx.locks.withdrawInvitation(signedIn(req).user, req.params.lockId),
+  );
+
+  app.post(
+    '/api/locks/:lockId/keyholder/trust',
+    route({
+      access: LOGIN_WRITE,
+      errors: PARTY_ERRORS,
+      config: { lockAudit: 'keyholder.trust' },
+      schema: {
+        tags: ['locks'],
+        summary: 'The wearer trusts the keyholder with the extensions (irreversible)',
+        description: 'The trusted keyholder may then install, configure and remove extensions. Trusting again changes nothing.',
+        params: LockParams,
+        response: { 200: Lock },
+      },
+    }),
+    async (req) => ctx.locks.trustKeyholder(signedIn(req).user, req.params.lockId),
+  );
+
+  app.post(
+    '/api/locks/:lockId/keyholder/resign',
+    route({
+      access: LOGIN_WRITE,
+      errors: PARTY_ERRORS,
+      config: { lockAudit: 'keyholder.resign' },
+      schema: {
+        tags: ['locks'],
+        summary: 'The keyholder gives the key back: the lock becomes a self-lock',
+        description: 'The keyholder’s launch tokens for the lock’s extensions stop working at once.',
+        params: LockParams,
+        response: { 200: Type.Object({ lockId: ObjectId, keyholderStatus: Type.Literal('resigned') }) },
+      },
+    }),
+    async (req) => ctx.locks.resignKeyholder(signedIn(req).user, req.params.lockId),
   );
 
   app.post(

@@ -1,0 +1,22 @@
+import type { LockUpdate } from '../db/types.js';
+import type { Executor } from '../storage/executor.js';
+import type { HistoryInput } from './history.js';
+import type { NotificationInput } from './notifications.js';
+
+/** Who caused a change, as written to the lock history (DECISIONS §5). */
+export interface Actor {
+  role: 'wearer' | 'keyholder' | 'extension' | 'external' | 'system';
+  userId?: string | null;
+  extensionSlug?: string | null;
+}
+
+/** What a decision about one lock does: applied in one transaction by the engine, or for many locks at once by LockEffectsBatch. */
+export interface Effects {
+  patch: LockUpdate;
+  history: Array<Omit<HistoryInput, 'lockId' | 'role' | 'actorUserId' | 'extensionSlug'>>;
+  schedule: Array<{ kind: string; key: string; runAt: number; payload: unknown }>;
+  cancel: string[];
+  notify: Array<Omit<NotificationInput, 'lockId'>>;
+  after?: (tx: Executor) => Promise<void>;
+}
+
