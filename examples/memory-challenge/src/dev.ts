@@ -85,13 +85,21 @@ async function appKeyFor(developer: PlatformUser, appId: string): Promise<string
   return appKey;
 }
 
-/** Installs the example on the wearer persona's lock (its keyholder installs extensions). */
+/**
+ * Installs the example on the wearer persona's lock. On a lock with a keyholder only a trusted
+ * keyholder changes extensions, so the wearer persona trusts the keyholder persona first (the
+ * sandbox plays both sides here; a real wearer decides this on the lock page).
+ */
 async function installForWearer(): Promise<{ lock: LockView; sessionId: string } | null> {
   const keyholder = await PlatformUser.login(latchUrl, 'keyholder', PASSWORD).catch(() => null);
   if (!keyholder) return null;
   const { results } = await keyholder.request<{ results: LockView[] }>('GET', '/api/locks?role=keyholder&status=locked');
   const lock = results.find((l) => l.wearer.username === 'wearer');
   if (!lock) return null;
+  if (!lock.keyholderTrusted) {
+    const wearer = await PlatformUser.login(latchUrl, 'wearer', PASSWORD);
+    await wearer.request('POST', `/api/locks/${lock.id}/keyholder/trust`);
+  }
   const { sessionId } = await installOnLock(keyholder, lock.id, SLUG, DEFAULT_CONFIG as unknown as Record<string, unknown>);
   return { lock, sessionId };
 }

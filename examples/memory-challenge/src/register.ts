@@ -21,6 +21,8 @@ export interface LockView {
   role: 'wearer' | 'keyholder';
   wearer: { username: string };
   keyholder: { username: string } | null;
+  /** The wearer lets the keyholder change extensions (only a trusted keyholder installs them). */
+  keyholderTrusted: boolean;
   extensions: Array<{ slug: string; sessionId: string; config?: unknown }>;
 }
 

@@ -50,6 +50,23 @@ describe(`the combination never leaks while locked; after unlock only the wearer
   type Credential = { name: string; headers: () => Record<string, string>; cookie?: Session; issues?: 'wearer' | 'keyholder' };
   const tokens = { wearer: '', keyholder: '' };
 
+  /** A lock's change stream as a signed-in user reads it: up to its `: connected` line (it only carries lock ids). */
+  async function lockStream(who: Session, url: string): Promise<string> {
+    const ac = new AbortController();
+    const res = await fetch(`${base}${url}`, { headers: { cookie: who.cookie }, signal: ac.signal });
+    let text = `${res.status} ${JSON.stringify(Object.fromEntries(res.headers))}\n`;
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        text += decoder.decode(chunk, { stream: true });
+        if (text.includes(': connected')) break;
+      }
+    } finally {
+      ac.abort();
+    }
+    return text;
+  }
+
   /** The body of an event stream for a signed-in user: read until every notification they have arrived. */
   async function eventStream(who: Session): Promise<string> {
     const expected = ((await call(t.app, who, 'GET', '/api/notifications?limit=100')).json().results as { id: string }[]).map((n) => n.id);
@@ -79,6 +96,10 @@ describe(`the combination never leaks while locked; after unlock only the wearer
         for (const c of creds) {
           if (template === '/api/events' && c.cookie) {
             out.push([`${c.name} GET ${url}`, await eventStream(c.cookie)]);
+            continue;
+          }
+          if (template === '/api/locks/{lockId}/events' && c.cookie) {
+            out.push([`${c.name} GET ${url}`, await lockStream(c.cookie, url)]);
             continue;
           }
           const res = await t.app.inject({ method: 'GET', url, headers: c.headers() });

@@ -18,7 +18,7 @@ describe(`who holds the key (${TEST_DB})`, () => {
   };
 
   it('allowedActions: the keyholder may remove time and unlock; the wearer neither, only their task and trust', async () => {
-    const w = await fixtureWorld(t.app, {});
+    const w = await fixtureWorld(t.app, { lock: { trustKeyholder: false } });
     const we = await login(t.app, w.wearer.username, w.wearer.password);
     const kh = await login(t.app, w.keyholder!.username, w.keyholder!.password);
     const mine = json(await call(t.app, we, 'GET', `/api/locks/${w.lock.id}`));
@@ -53,7 +53,7 @@ describe(`who holds the key (${TEST_DB})`, () => {
   });
 
   it('trust is the wearer’s, asked of an accepted keyholder, irreversible; the trusted keyholder changes extensions', async () => {
-    const w = await fixtureWorld(t.app, {});
+    const w = await fixtureWorld(t.app, { lock: { trustKeyholder: false } });
     const we = await login(t.app, w.wearer.username, w.wearer.password);
     const kh = await login(t.app, w.keyholder!.username, w.keyholder!.password);
     expectError(await call(t.app, kh, 'PUT', `/api/locks/${w.lock.id}/extensions/${w.app.slug}/config`, { config: { a: 1 } }), 403, 'forbidden');

@@ -55,11 +55,11 @@ const BEFORE: Partial<Record<LockAction, { name: ActionName; params?: unknown }>
 
 const WEARER_LOCKS = {
   self_wearer: { lock: { keyholder: false } },
-  wearer: { lock: { keyholder: true } },
+  wearer: { lock: { keyholder: true, trustKeyholder: false } },
 } as const;
 const KEYHOLDER_LOCKS = {
   invitee: { lock: { keyholder: true, keyholderAccepts: false } },
-  keyholder: { lock: { keyholder: true } },
+  keyholder: { lock: { keyholder: true, trustKeyholder: false } },
   trusted_keyholder: { lock: { keyholder: true, trustKeyholder: true } },
 } as const;
 
@@ -67,7 +67,7 @@ let strangers = 0;
 
 const FIRST_PARTY: Channel = {
   name: 'first-party (/api/locks)',
-  rows: { ...WEARER_LOCKS, ...KEYHOLDER_LOCKS, stranger: { lock: { keyholder: true } } },
+  rows: { ...WEARER_LOCKS, ...KEYHOLDER_LOCKS, stranger: { lock: { keyholder: true, trustKeyholder: false } } },
   actions: [...ACTION_NAMES, 'hygienic.relock', 'unlock', 'invitation.accept', 'invitation.decline', 'invitation.withdraw', 'keyholder.trust', 'keyholder.resign', 'extension.install', 'extension.configure', 'extension.remove'],
   async call(t, w, role, action, params) {
     const who = role === 'self_wearer' || role === 'wearer' ? w.wearer : role === 'stranger' ? null : w.keyholder!;

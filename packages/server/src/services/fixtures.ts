@@ -43,7 +43,7 @@ export interface FixtureInput {
     virtualDevice?: boolean;
     /** The lock's controller grants the app background access. */
     background?: boolean;
-    /** The wearer trusts the keyholder with the extensions (by default only when `background` asks the keyholder to grant it). */
+    /** The wearer trusts the keyholder with the extensions (default true; false to try an untrusted keyholder). */
     trustKeyholder?: boolean;
     /** false: the invitation stays pending (the keyholder has not answered). */
     keyholderAccepts?: boolean;
@@ -143,7 +143,8 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
     }, (tx, lockId) => svc.combinations.bind(tx, combination, lockId));
     const accepts = lk.keyholderAccepts ?? true;
     if (keyholder && accepts) await svc.locks.answerInvitation(keyholder, lock.id, true);
-    if (keyholder && accepts && (lk.trustKeyholder ?? lk.background ?? false)) await svc.locks.trustKeyholder(wearer, lock.id);
+    // Trusted unless asked otherwise: a fixture world is for building an extension, which its keyholder installs and configures.
+    if (keyholder && accepts && (lk.trustKeyholder ?? true)) await svc.locks.trustKeyholder(wearer, lock.id);
     // Granted by whoever controls the lock (the keyholder once accepted), so it acts with their role.
     if (lk.background) await svc.locks.setBackground(keyholder ?? wearer, lock.id, app.slug, true);
     if (lk.virtualDevice ?? true) {
