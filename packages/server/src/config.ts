@@ -56,7 +56,7 @@ export interface CombinationKeyConfig {
    * `env`: COMBINATION_KEY; `dev-file`: the sandbox made one up and keeps it in the data
    * directory; `test`: made up for this process; `missing`: none (the server refuses to start).
    */
-  source: 'env' | 'dev-file' | 'test' | 'missing';
+  source: 'env' | 'dev-file' | 'local-file' | 'test' | 'missing';
 }
 
 export interface WebhooksConfig {
@@ -190,11 +190,13 @@ function masterKey(raw: string, name: string): Buffer {
 
 /**
  * COMBINATION_KEY (base64, 32 bytes) with its id COMBINATION_KEY_ID (default `k1`), and
- * COMBINATION_PREVIOUS_KEYS (`id:base64,…`) still read after a rotation. Without a key the
- * sandbox keeps a generated one in `data/combination.key`; anything else has none and the server
- * refuses to start (start.ts), since every combination would otherwise be lost with the process.
+ * COMBINATION_PREVIOUS_KEYS (`id:base64,…`) still read after a rotation. Without a key, the
+ * sandbox and a local `npm start` keep a generated one in `data/combination.key` (start.ts warns
+ * outside the sandbox); with NODE_ENV=production there is none and the server refuses to start,
+ * since a key kept beside the data protects nothing and a lost one loses every combination.
  */
 function combinationKeys(env: NodeJS.ProcessEnv, cwd: string, dev: boolean): CombinationKeyConfig {
+  const production = env.NODE_ENV === 'production';
   const id = env.COMBINATION_KEY_ID || 'k1';
   if (!KEY_ID.test(id)) throw new ConfigError('COMBINATION_KEY_ID must be 1-32 characters of A-Z a-z 0-9 _ -');
   const previous = (env.COMBINATION_PREVIOUS_KEYS ?? '')
@@ -213,7 +215,7 @@ function combinationKeys(env: NodeJS.ProcessEnv, cwd: string, dev: boolean): Com
     return { keys, source: 'env' };
   }
   if (previous.length) throw new ConfigError('COMBINATION_PREVIOUS_KEYS needs COMBINATION_KEY (the key that wraps new combinations)');
-  if (!dev) return { keys: [], source: 'missing' };
+  if (production) return { keys: [], source: 'missing' };
   const file = path.join(cwd, 'data', 'combination.key');
   let raw: string;
   try {
@@ -228,7 +230,7 @@ function combinationKeys(env: NodeJS.ProcessEnv, cwd: string, dev: boolean): Com
       raw = fs.readFileSync(file, 'utf8');
     }
   }
-  return { keys: [{ id: 'sandbox', key: masterKey(raw, file) }], source: 'dev-file' };
+  return { keys: [{ id: dev ? 'sandbox' : 'local', key: masterKey(raw, file) }], source: dev ? 'dev-file' : 'local-file' };
 }
 
 function intFrom(raw: string | undefined, fallback: number, name: string, min: number, max: number): number {

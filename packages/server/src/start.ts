@@ -15,7 +15,7 @@ async function main() {
   try {
     config = loadConfig();
     if (config.combination.source === 'missing') {
-      throw new ConfigError('COMBINATION_KEY is not set: it encrypts every lock combination and must be kept (base64 of 32 random bytes, e.g. `openssl rand -base64 32`; the same on every process). Only the sandbox (LATCH_DEV=1) makes one up.');
+      throw new ConfigError('COMBINATION_KEY is not set and NODE_ENV=production: it encrypts every lock combination and must be kept apart from the data (base64 of 32 random bytes, e.g. `openssl rand -base64 32`; the same on every process).');
     }
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -30,6 +30,9 @@ async function main() {
   const migrations = await migrateToLatest(database);
   const applied = (migrations.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   logger.info({ database: database.describe, applied }, 'database ready');
+  if (config.combination.source === 'local-file') {
+    logger.warn('COMBINATION_KEY is not set: lock combinations are encrypted with the key generated in data/combination.key. Back it up apart from the database, and set COMBINATION_KEY for production (NODE_ENV=production refuses to start without it).');
+  }
 
   const rateLimiter = await createRateLimiter({ redisUrl: config.redisUrl, multiplier: config.rateLimitMultiplier, authMultiplier: config.authRateLimitMultiplier });
   logger.info({ backend: rateLimiter.backend }, 'rate limits ready');

@@ -224,10 +224,12 @@ describe('COMBINATION_KEY configuration', () => {
     assert.throws(() => loadConfig({ COMBINATION_PREVIOUS_KEYS: `k1:${old}` }), ConfigError);
   });
 
-  it('outside the sandbox without a key: missing (start.ts refuses); the sandbox keeps a generated one in data/', () => {
-    assert.equal(loadConfig({}).combination.source, 'missing');
+  it('in production without a key: missing (start.ts refuses); the sandbox and a local start keep a generated one in data/', () => {
+    assert.equal(loadConfig({ NODE_ENV: 'production' }).combination.source, 'missing');
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-combo-key-'));
     try {
+      const local = loadConfig({}, cwd).combination;
+      assert.equal(local.source, 'local-file');
       const first = loadConfig({ LATCH_DEV: '1' }, cwd).combination;
       assert.equal(first.source, 'dev-file');
       const file = path.join(cwd, 'data', 'combination.key');

@@ -531,9 +531,9 @@ describe(`start entry as a process (${TEST_DB})`, () => {
     }
   });
 
-  it('refuses to start without COMBINATION_KEY outside the sandbox: exit code 2 and a message', { timeout: TEST_TIMEOUT }, async () => {
+  it('refuses to start without COMBINATION_KEY in production (NODE_ENV=production): exit code 2 and a message', { timeout: TEST_TIMEOUT }, async () => {
     const world = await freshWorld();
-    const server = spawnServer(world, await freePort(), { COMBINATION_KEY: '' });
+    const server = spawnServer(world, await freePort(), { COMBINATION_KEY: '', NODE_ENV: 'production' });
     try {
       const exit = await exitWithin(server, START_TIMEOUT);
       assert.deepEqual(exit, { code: 2, signal: null }, transcript(server));
