@@ -176,6 +176,8 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
     const { outcome, text } = await play(frame, true);
     assert.equal(outcome, 'win', text);
     assert.match(text, /You won! 10 min removed/);
+    // The game reads its progress back from the platform after the win: wait for that read.
+    await frame.waitForSelector(`${tid('progress')}:text-is("1 of 2 wins")`).catch(() => undefined);
     assert.equal((await frame.locator(tid('progress')).textContent())?.trim(), '1 of 2 wins');
 
     // Theme: the host's switch reaches the page; size: the iframe is as tall as the game.

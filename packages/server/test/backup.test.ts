@@ -55,7 +55,7 @@ describe(`backups (${TEST_DB})`, { skip: TEST_DB !== 'sqlite' ? 'the SQLite onli
   it('npm run backup copies the database and files while writes run; restored into a fresh data dir, the server starts with every write acknowledged before the backup', { timeout: TIMEOUT }, async () => {
     const world = await freshWorld('sqlite');
     worlds.push(world);
-    const env = { LATCH_DEV: '1', FILE_URL_SECRET };
+    const env = { LATCH_DEV: '1', FILE_URL_SECRET, RATE_LIMIT_MULTIPLIER: '1000' };
     const server = await startServer(world, env);
     const fx = await http(server.url, 'POST', '/api/dev/fixtures', {}, {});
     assert.equal(fx.status, 201, JSON.stringify(fx.json));
@@ -160,7 +160,7 @@ describe(`PostgreSQL backups with pg_dump (${TEST_DB})`, { skip: TEST_DB !== 'po
   it('npm run backup on PostgreSQL writes a pg_dump; pg_restore into a fresh database and the server starts on it with the data', { timeout: TIMEOUT }, async () => {
     const world = await freshWorld('postgres');
     worlds.push(world);
-    const env = { LATCH_DEV: '1', FILE_URL_SECRET };
+    const env = { LATCH_DEV: '1', FILE_URL_SECRET, RATE_LIMIT_MULTIPLIER: '1000' };
     const server = await startServer(world, env);
     const fx = await http(server.url, 'POST', '/api/dev/fixtures', {}, {});
     assert.equal(fx.status, 201);

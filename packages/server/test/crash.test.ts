@@ -208,10 +208,12 @@ describe(`crash: kill -9 under load (${TEST_DB})`, () => {
     // Each phase lasts until the load has had writes acknowledged in it (not a fixed time: on a busy
     // machine a restart can take seconds), so every crash lands in the middle of acknowledged writes.
     const acked = () => ackedKeys.size + ackedLogs.size;
-    const afterAcks = async (n: number) => {
+    // At least `minMs` too, so the crashes spread over the seconds in which the seeded jobs fall due.
+    const afterAcks = async (n: number, minMs: number) => {
       const target = acked() + n;
+      const notBefore = Date.now() + minMs;
       const deadline = Date.now() + 60_000;
-      while (acked() < target) {
+      while (acked() < target || Date.now() < notBefore) {
         if (Date.now() > deadline) assert.fail(`the load got no ${n} writes through within 60 s (${acked()} acknowledged, ${unacknowledged} not)`);
         await sleep(20);
       }
@@ -219,26 +221,28 @@ describe(`crash: kill -9 under load (${TEST_DB})`, () => {
 
     // Crashes while the load runs and the seeded jobs fall due: both at once; then the worker and,
     // a moment later, the server.
-    await afterAcks(30);
+    await afterAcks(30, 2000);
     await Promise.all([kill9(server), kill9(worker)]);
     mark('killed server and worker');
     [server, worker] = await Promise.all([startServer(world, env), startWorker(world, env)]);
     mark('restarted both');
-    await afterAcks(20);
+    await afterAcks(20, 1500);
     await kill9(worker);
     mark('killed worker');
-    await afterAcks(10);
+    await afterAcks(10, 700);
     await kill9(server);
     mark('killed server');
     [server, worker] = await Promise.all([startServer(world, env), startWorker(world, env)]);
     mark('restarted both');
-    await afterAcks(30);
+    await afterAcks(30, 1500);
     stop = true;
     await Promise.all(clients);
     assert.ok(ackedKeys.size > 20 && ackedLogs.size > 20, `the load got writes through (${ackedKeys.size} state, ${ackedLogs.size} logs, ${unacknowledged} not acknowledged)`);
 
     mark('load stopped');
-    // Let the jobs finish: nothing due left, no delivery pending.
+    // Let the jobs finish: every seeded job has fallen due, nothing due is left, no delivery pending.
+    const lastDue = Math.max(...seeded.locks.map((l) => l.frozenUntil)) + 250;
+    while (Date.now() <= lastDue) await sleep(50);
     const deadline = Date.now() + 45_000;
     for (;;) {
       const due = Number((await db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('run_at', '<=', Date.now()).where('failed_at', 'is', null).executeTakeFirstOrThrow()).n);
