@@ -150,6 +150,7 @@ export const SandboxWorld = Type.Object({
   }),
   lock: Type.Object({ id: ObjectId }),
   session: Type.Object({ id: ObjectId }),
-  mainTokens: Type.Object({ wearer: Type.String(), keyholder: Nullable(Type.String()) }),
+  mainTokens: Type.Object({ wearer: Type.String(), keyholder: Nullable(Type.String()) }, { description: 'Launch tokens; a Chaster app’s are main page tokens (12 h)' }),
+  configurationToken: Type.Optional(Type.String({ description: 'Chaster apps: a configuration page token (`partnerConfigurationToken`, 1 h) for the running session, as its controller opens it (the keyholder when there is one)' })),
 });
 export type SandboxWorld = Static<typeof SandboxWorld>;
