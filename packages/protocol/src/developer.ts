@@ -1,12 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IsoDate, Nullable, ObjectId } from './schemas.js';
+import { AppDialect, IsoDate, Nullable, ObjectId } from './schemas.js';
 
 /** Wire shapes of the developer console (`/api/developer/*`) and the sandbox clock (`/api/dev/clock`). */
 
-/** Which extension API an app speaks (DECISIONS §14). */
-export const AppDialect = Type.Union([Type.Literal('chastify'), Type.Literal('chaster')], {
-  description: 'The wire shapes of /api/extensions/* for this app (DECISIONS §14; default chastify); fixed once the app is installed on a lock',
-});
 
 export const AppView = Type.Object({
   id: ObjectId,
