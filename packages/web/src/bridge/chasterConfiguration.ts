@@ -6,6 +6,8 @@
  * A message counts only from the frame's own window and the app's exact origin; the host posts
  * to that origin only, never `*`.
  */
+import { FrameMessageHost } from './frameHost.js';
+
 export const CHASTER_SAVE_MESSAGE = JSON.stringify({ type: 'chaster', event: 'partner_configuration_save' });
 
 export type ConfigurationEvent = 'capabilities' | 'save_loading' | 'save_success' | 'save_failed';
@@ -29,19 +31,9 @@ export function chasterMainPageUrl(url: string, hash: { mainToken: string; exten
   return `${url.split('#')[0]}#${encodeURIComponent(JSON.stringify(hash))}`;
 }
 
-export class ChasterConfigurationHost {
+export class ChasterConfigurationHost extends FrameMessageHost {
   constructor(private readonly opts: ChasterConfigurationHostOptions) {
-    if (opts.origin === 'null' || !/^https?:\/\//.test(opts.origin)) throw new Error(`Not an http(s) origin: ${opts.origin}`);
-    this.onMessage = this.onMessage.bind(this);
-  }
-
-  start(): this {
-    window.addEventListener('message', this.onMessage);
-    return this;
-  }
-
-  stop() {
-    window.removeEventListener('message', this.onMessage);
+    super(opts.origin);
   }
 
   /** The Save button: the page saves through its backend, then says `save_success`. */
@@ -49,7 +41,7 @@ export class ChasterConfigurationHost {
     this.opts.iframe.contentWindow?.postMessage(CHASTER_SAVE_MESSAGE, this.opts.origin);
   }
 
-  private onMessage(event: MessageEvent) {
+  protected onMessage(event: MessageEvent) {
     // iframe-resizer's own messages ("[iFrameSizer]…") share the channel; they are its library's.
     if (typeof event.data !== 'string' || !event.data.startsWith('{')) return;
     let msg: unknown;
