@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, expectError, fixtureWorld, login, register } from '../helpers.js';
+import { PassThrough } from 'node:stream';
+import { call, expectError, fixtureWorld, login, register, testApp } from '../helpers.js';
 import { chasterHarness, failure, type ChasterHarness } from './harness.js';
 
 const HOUR = 3600_000;
@@ -107,5 +108,23 @@ describe('Chaster configuration pages (issue 13)', () => {
     assert.equal((await h.api.getSessionAuth(mainToken, h.world.app.clientId!)).data.role, 'keyholder', '11 h later');
     h.t.clock.advance(HOUR);
     assert.equal((await failure(h.api.getSessionAuth(mainToken, h.world.app.clientId!))).body.code, 'main_token_expired');
+  });
+
+  it('the tokens in Chaster’s paths and answers never reach the request log', async () => {
+    let log = '';
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const t = await testApp({ logStream: stream });
+    try {
+      const world = await fixtureWorld(t.app, { extension: { dialect: 'chaster' } });
+      const auth = { authorization: `Bearer ${world.app.appKey}` };
+      assert.equal((await t.app.inject({ method: 'GET', url: `/api/extensions/configurations/${world.configurationToken}`, headers: auth })).statusCode, 200);
+      assert.equal((await t.app.inject({ method: 'GET', url: `/api/extensions/auth/sessions/${world.mainTokens.wearer}`, headers: auth })).statusCode, 200);
+      assert.match(log, /\/api\/extensions\/configurations\/\[redacted\]/, 'the request was logged');
+      assert.ok(!log.includes(world.configurationToken!), 'configuration token in the log');
+      assert.ok(!log.includes(world.mainTokens.wearer), 'main token in the log');
+    } finally {
+      await t.close();
+    }
   });
 });
