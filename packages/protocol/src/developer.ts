@@ -92,6 +92,7 @@ export const WebhookEndpointView = Type.Object({
   previousSecretExpiresAt: Type.Union([IsoDate, Type.Null()], { description: 'Until then deliveries also carry a signature made with the secret before the last rotation' }),
   failingSince: Type.Union([IsoDate, Type.Null()], { description: 'Since when every delivery has ended failed; null while healthy. After 5 days latch turns the endpoint off' }),
   disabledReason: Type.Union([Type.String(), Type.Null()], { description: 'Why latch turned the endpoint off by itself; null when on or turned off by a person' }),
+  hasBasicAuth: Type.Boolean({ description: 'Whether attempts carry the Basic auth given for the receiver (Chaster apps; the credentials are never shown)' }),
   createdAt: IsoDate,
   updatedAt: IsoDate,
 });

@@ -1,40 +1,23 @@
 import { ApiError, notFound } from '../../errors.js';
-import type { ExtensionAppRow, ExtensionSessionRow, LockRow } from '../../db/types.js';
+import type { DialectName } from '../../db/connect.js';
+import type { ExtensionAppRow, LockRow } from '../../db/types.js';
 import { hashSecret } from '../../ids.js';
-import type { ExtensionSessionService } from '../../services/extensionSessions.js';
 import { timerHiddenFrom } from '../../services/lockRules.js';
 import { mainTokenProblem } from '../../services/mainTokens.js';
-import { regularConfigOf, type RegularActionService } from '../../services/regularActions.js';
 import type { Clock } from '../../clock.js';
 import { findRequestCredentials } from '../../storage/credentials.js';
-import { findActiveSessionsOfLocks } from '../../storage/extensionSessions.js';
-import { findAppsByIds } from '../../storage/extensionApps.js';
 import type { Executor } from '../../storage/executor.js';
-import { findUsersByIds } from '../../storage/users.js';
-import { chasterLock, type ChasterLockInput } from './locks.js';
-import { chasterSession, type ChasterInstall } from './sessions.js';
+import { chasterInstall, loadChasterLockInput } from './lockInput.js';
+import { chasterLock } from './locks.js';
+import { chasterSession } from './sessions.js';
 import type { ChasterAuth, ChasterRole } from './wire.js';
 
 /**
  * The Chaster dialect's reads over the shared services: each loads latch's domain values and
  * hands them to the pure mappers of this folder.
  */
-export function createChasterService({ db, clock }: { db: Executor; clock: Clock }, svc: { sessions: ExtensionSessionService; regularActions: RegularActionService }) {
-  function installOf(session: ExtensionSessionRow, app: ExtensionAppRow): ChasterInstall {
-    const { regularitySeconds } = regularConfigOf(session, app);
-    const { mode, nbActionsRemaining, nextActionDate } = svc.regularActions.summary(session, app);
-    return { session, app, regular: { mode, regularity: mode === 'unlimited' ? null : regularitySeconds, nbActionsRemaining, nextActionDate } };
-  }
-
-  /** Everything `chasterLock` reads about one lock. */
-  async function lockInput(lock: LockRow): Promise<ChasterLockInput> {
-    const sessions = await findActiveSessionsOfLocks(db, [lock.id]);
-    const apps = new Map((await findAppsByIds(db, [...new Set(sessions.map((s) => s.app_id))])).map((a) => [a.id, a]));
-    const installs = sessions.filter((s) => apps.has(s.app_id)).map((s) => installOf(s, apps.get(s.app_id)!));
-    const users = new Map((await findUsersByIds(db, [lock.wearer_id, ...(lock.keyholder_id ? [lock.keyholder_id] : [])])).map((u) => [u.id, u]));
-    const unlock = await svc.sessions.unlockInfo(lock);
-    return { lock, users, installs, blockers: unlock.blockers, canBeUnlocked: unlock.unlockable, now: clock.now() };
-  }
+export function createChasterService({ db, clock, dialect }: { db: Executor; clock: Clock; dialect: DialectName }) {
+  const lockInput = (lock: LockRow) => loadChasterLockInput(db, dialect, lock, clock.now());
 
   return {
     /**
@@ -52,7 +35,7 @@ export function createChasterService({ db, clock }: { db: Executor; clock: Clock
       if (session.removed_at !== null) throw new ApiError('extension_not_enabled', 'The extension is not enabled on this lock');
       const input = await lockInput(lock);
       const role: ChasterRole = token!.role;
-      const install = input.installs.find((i) => i.session.id === session.id) ?? installOf(session, app);
+      const install = input.installs.find((i) => i.session.id === session.id) ?? chasterInstall(session, app, clock.now());
       return {
         role,
         userId: token!.user_id,
