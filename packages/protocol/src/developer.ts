@@ -82,6 +82,13 @@ export const ClockView = Type.Object({
 });
 export type ClockView = Static<typeof ClockView>;
 
+/** Basic auth latch sends to a Chaster app's webhook receiver (Chaster's webhooks page); a colon ends the user-id in Basic auth, so none in it. */
+export const WebhookBasicAuth = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^:]*$' }), password: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+export type WebhookBasicAuth = Static<typeof WebhookBasicAuth>;
+
 export const WebhookEndpointView = Type.Object({
   id: ObjectId,
   appId: ObjectId,
@@ -152,5 +159,10 @@ export const SandboxWorld = Type.Object({
   lock: Type.Object({ id: ObjectId }),
   session: Type.Object({ id: ObjectId }),
   mainTokens: Type.Object({ wearer: Type.String(), keyholder: Nullable(Type.String()) }),
+  webhooks: Type.Optional(
+    Type.Array(Type.Object({ id: ObjectId, url: Type.String(), events: Type.Array(Type.String()), secret: Type.String({ description: 'The Standard Webhooks signing secret' }) }), {
+      description: 'The endpoints `extension.webhooks` asked for, created before the lock (so its `extension_session.created` is delivered)',
+    }),
+  ),
 });
 export type SandboxWorld = Static<typeof SandboxWorld>;

@@ -133,7 +133,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
     sandboxClock: createSandboxClockService(base),
-    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices, combinations }),
+    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices, combinations, webhooks }),
   };
 }
 

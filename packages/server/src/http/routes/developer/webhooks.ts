@@ -5,6 +5,7 @@ import {
   WEBHOOK_EVENTS,
   WebhookDeliveryDetail as DeliveryDetail,
   WebhookDeliveryView as DeliveryView,
+  WebhookBasicAuth,
   WebhookEndpointView as EndpointView,
 } from '@latch/protocol';
 import { signedIn } from '../../auth.js';
@@ -33,10 +34,7 @@ const Fields = {
   enabled: Type.Boolean({ description: 'A disabled endpoint receives nothing (default true)' }),
   description: Type.String({ maxLength: 500 }),
   basicAuth: Type.Union(
-    [
-      Type.Object({ username: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^:]*$' }), password: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
-      Type.Null(),
-    ],
+    [WebhookBasicAuth, Type.Null()],
     { description: 'Chaster apps: sent as `Authorization: Basic` with every attempt (stored encrypted, never shown again; see `hasBasicAuth`). null removes it.' },
   ),
 };
