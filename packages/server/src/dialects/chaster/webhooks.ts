@@ -1,5 +1,5 @@
 import type { WebhookEventForPublic } from '@chasterapp/chaster-js';
-import type { WebhookEventType } from '@latch/protocol';
+import { CHASTER_WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol';
 import type { DialectName } from '../../db/connect.js';
 import type { HistoryLogRow } from '../../db/types.js';
 import { iso } from '../../services/deps.js';
@@ -17,7 +17,7 @@ import type { Wire } from './wire.js';
 export type ChasterWebhookEvent = Wire<WebhookEventForPublic['payload']>;
 
 /** The events of Chaster's webhooks page: a Chaster app's endpoints subscribe to these (all by default). */
-export const CHASTER_WEBHOOK_EVENTS = ['extension_session.created', 'extension_session.updated', 'extension_session.deleted', 'action_log.created'] as const satisfies readonly WebhookEventType[];
+export const CHASTER_WEBHOOK_EVENTS = CHASTER_WEBHOOK_EVENT_TYPES;
 
 /** Retries after 1, 2, 3 and 4 minutes ("each attempt delayed by 60 seconds longer than the previous one"). */
 export const CHASTER_WEBHOOK_RETRY_DELAYS_MS = [60_000, 120_000, 180_000, 240_000];
