@@ -47,13 +47,9 @@ describe(`Chaster webhooks (${TEST_DB})`, () => {
   let t: TestApp;
   let rx: Receiver;
   before(async () => {
-    t = await testApp({ config: { rateLimitMultiplier: 100 } });
-    rx = await receiver();
+    [t, rx] = await Promise.all([testApp({ config: { rateLimitMultiplier: 100 } }), receiver()]);
   });
-  after(async () => {
-    await t.close();
-    await rx.close();
-  });
+  after(() => Promise.all([t.close(), rx.close()]));
 
   it('sends the four events as chaster-js types them, with Basic auth and a Standard Webhooks signature, and logs them', async () => {
     const password = 'receiver-pass-31337';
