@@ -1,6 +1,6 @@
 import { ApiError, notFound } from '../../errors.js';
 import type { DialectName } from '../../db/connect.js';
-import type { ExtensionAppRow, LockRow } from '../../db/types.js';
+import type { ExtensionAppRow, ExtensionSessionRow, LockRow } from '../../db/types.js';
 import { hashSecret } from '../../ids.js';
 import { timerHiddenFrom } from '../../services/lockRules.js';
 import { mainTokenProblem } from '../../services/mainTokens.js';
@@ -8,9 +8,9 @@ import type { Clock } from '../../clock.js';
 import { findRequestCredentials } from '../../storage/credentials.js';
 import type { Executor } from '../../storage/executor.js';
 import { chasterInstall, loadChasterLockInput } from './lockInput.js';
-import { chasterLock } from './locks.js';
+import { chasterLock, partnerRole } from './locks.js';
 import { chasterSession } from './sessions.js';
-import type { ChasterAuth, ChasterRole } from './wire.js';
+import type { ChasterAuth, ChasterRole, ChasterSession } from './wire.js';
 
 /**
  * The Chaster dialect's reads over the shared services: each loads latch's domain values and
@@ -20,6 +20,13 @@ export function createChasterService({ db, clock, dialect }: { db: Executor; clo
   const lockInput = (lock: LockRow) => loadChasterLockInput(db, dialect, lock, clock.now());
 
   return {
+    /** `GET /api/extensions/sessions/:id` for a Chaster app: `{session}` with its complete lock. */
+    async session(session: ExtensionSessionRow, lock: LockRow, app: ExtensionAppRow): Promise<{ session: ChasterSession }> {
+      const input = await lockInput(lock);
+      const install = input.installs.find((i) => i.session.id === session.id) ?? chasterInstall(session, app, clock.now());
+      return { session: chasterSession(install, chasterLock(input, { role: partnerRole(lock), hideTimer: false })) };
+    },
+
     /**
      * `GET /api/extensions/auth/sessions/:mainToken` (main page): who opened the extension and
      * on which session. The token must be one of this app's; another app's is not found.

@@ -8,7 +8,7 @@ import { findAppById } from '../../storage/extensionApps.js';
 import { findExtensionSession } from '../../storage/extensionSessions.js';
 import { findLockById } from '../../storage/locks.js';
 import { chasterInstall, loadChasterLockInput } from './lockInput.js';
-import { chasterLock, type ChasterLockViewer } from './locks.js';
+import { chasterLock, partnerRole } from './locks.js';
 import { chasterActionLog } from './logs.js';
 import { chasterSession } from './sessions.js';
 import type { Wire } from './wire.js';
@@ -23,12 +23,6 @@ export const CHASTER_WEBHOOK_EVENTS = CHASTER_WEBHOOK_EVENT_TYPES;
 export const CHASTER_WEBHOOK_RETRY_DELAYS_MS = [60_000, 120_000, 180_000, 240_000];
 /** "fails to receive a response within 10 seconds". */
 export const CHASTER_WEBHOOK_TIMEOUT_MS = 10_000;
-
-/**
- * The lock inside a webhook's session is the backend's view: complete (timer shown whatever the
- * wearer may see) and seen from the wearer's side of the lock (there is no reading user).
- */
-const BACKEND_VIEWER: ChasterLockViewer = { role: 'wearer', hideTimer: false };
 
 /** What a Chaster body is built from: the event, the receiving app's session, and the history entry of an `action_log.created`. */
 export interface ChasterEventSource {
@@ -56,7 +50,8 @@ export async function chasterWebhookEvent(db: Executor, dialect: DialectName, sr
   const envelope = { sentAt: iso(now), requestId: src.requestId };
   const actorId = src.log?.actor_user_id;
   const input = await loadChasterLockInput(db, dialect, lockRow, now, actorId ? [actorId] : []);
-  const lock = chasterLock(input, BACKEND_VIEWER);
+  // The backend's view, as `GET …/sessions/:id` gives it: complete, from the lock's controller's side.
+  const lock = chasterLock(input, { role: partnerRole(lockRow), hideTimer: false });
   if (type === 'action_log.created') {
     if (!src.log) return null;
     const extensionNames = new Map(input.installs.map((i) => [i.app.slug, i.app.name]));
