@@ -94,6 +94,7 @@ describe(`Chaster webhooks (${TEST_DB})`, () => {
     assert.deepEqual(updated[0]!.data.session.config, { level: 'hard' }, 'the config exactly as written');
     assert.equal(updated[0]!.data.extension.slug, w.app.slug);
     assertCompleteLock(updated[0]!.data.session.lock, w);
+    assert.equal(updated[0]!.data.session.lock.role, 'keyholder', 'the partner’s view, from the controller’s side, as GET …/sessions/:id');
 
     const logs = of('action_log.created') as ActionLogCreated[];
     const timeAdded = logs.find((l) => l.data.actionLog.type === 'time_changed');
