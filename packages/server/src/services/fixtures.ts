@@ -114,6 +114,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
     if (ext.webhooks?.length && ext.dialect !== 'chaster') {
       throw new ApiError('invalid_request', 'extension.webhooks is for Chaster-dialect fixture apps (extension.dialect: "chaster")', [{ in: 'body', path: '/extension/webhooks', message: 'needs extension.dialect "chaster"' }]);
     }
+    for (const w of ext.webhooks ?? []) svc.webhooks.checkNew('chaster', w);
     if (lk.background && ext.scopes && !ext.scopes.includes(BACKGROUND_SCOPE)) {
       throw new ApiError('invalid_request', 'lock.background needs the app to request sessions:background', [{ in: 'body', path: '/lock/background', message: 'extension.scopes lacks sessions:background' }]);
     }

@@ -215,13 +215,13 @@ export function createWebhookService({
   }
 
   /** What the app's dialect lets an endpoint subscribe to and carry; the 400s change nothing. */
-  function checkForDialect(app: ExtensionAppRow, input: Partial<NewEndpointInput>) {
-    const allowed = WEBHOOK_DIALECTS[app.dialect].events;
+  function checkForDialect(dialect: ExtensionAppRow['dialect'], input: Partial<NewEndpointInput>) {
+    const allowed = WEBHOOK_DIALECTS[dialect].events;
     const foreign = (input.events ?? []).filter((e) => !allowed.includes(e));
     if (foreign.length) {
-      throw new ApiError('invalid_request', `A ${app.dialect} app's endpoint may subscribe to ${allowed.join(', ')} only`, [{ in: 'body', path: '/events', message: `not a ${app.dialect} event: ${foreign.join(', ')}` }]);
+      throw new ApiError('invalid_request', `A ${dialect} app's endpoint may subscribe to ${allowed.join(', ')} only`, [{ in: 'body', path: '/events', message: `not a ${dialect} event: ${foreign.join(', ')}` }]);
     }
-    if (input.basicAuth && app.dialect !== 'chaster') {
+    if (input.basicAuth && dialect !== 'chaster') {
       throw new ApiError('invalid_request', 'Basic auth is for Chaster-dialect apps (Chastify receivers verify the signature)', [{ in: 'body', path: '/basicAuth', message: 'only for chaster apps' }]);
     }
   }
@@ -338,6 +338,12 @@ export function createWebhookService({
   };
 
   return {
+    /** What `create` would refuse for an app of this dialect (400), checked before anything is written (fixtures). */
+    checkNew(dialect: ExtensionAppRow['dialect'], input: NewEndpointInput): void {
+      checkUrl(input.url);
+      checkForDialect(dialect, input);
+    },
+
     async list(ownerId: string, appId: string): Promise<{ results: EndpointView[] }> {
       await ownedApp(ownerId, appId);
       const now = clock.now();
@@ -352,7 +358,7 @@ export function createWebhookService({
     async create(ownerId: string, appId: string, input: NewEndpointInput): Promise<EndpointView & { secret: string }> {
       const app = await ownedApp(ownerId, appId);
       checkUrl(input.url);
-      checkForDialect(app, input);
+      checkForDialect(app.dialect, input);
       const now = clock.now();
       const id = ids.objectId();
       const row: WebhookEndpointRow = {
@@ -384,7 +390,7 @@ export function createWebhookService({
     async update(ownerId: string, appId: string, endpointId: string, patch: Partial<NewEndpointInput>): Promise<EndpointView> {
       const { app } = await ownedEndpoint(ownerId, appId, endpointId);
       if (patch.url !== undefined) checkUrl(patch.url);
-      checkForDialect(app, patch);
+      checkForDialect(app.dialect, patch);
       await updateWebhookEndpoint(db, endpointId, {
         ...(patch.url !== undefined ? { url: patch.url } : {}),
         ...(patch.events !== undefined ? { events: toJson(patch.events) } : {}),

@@ -174,6 +174,9 @@ describe(`Chaster webhooks (${TEST_DB})`, () => {
     const before = await snapshot(t.db.database);
     expectError(await call(t.app, dev, 'POST', hooks(plain.app.id), { url: rx.url('/plain'), basicAuth: { username: 'u', password: 'p' } }), 400, 'invalid_request');
     expectError(await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: { extension: { webhooks: [{ url: rx.url('/plain') }] } } }), 400, 'invalid_request');
+    const withCredentials = rx.url('/x').replace('http://', 'http://user:pw@');
+    expectError(await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: { extension: { dialect: 'chaster', webhooks: [{ url: withCredentials }] } } }), 400, 'invalid_request');
+    assert.deepEqual(await snapshot(t.db.database), before, 'refused fixtures create no account, app or endpoint');
     const chaster = await fixtureWorld(t.app, { extension: { dialect: 'chaster' } });
     const chasterDev = await login(t.app, chaster.developer.username, chaster.developer.password);
     const afterWorld = await snapshot(t.db.database);
