@@ -382,6 +382,8 @@ export interface WebhookEndpointsTable {
   failing_since: number | null;
   /** Why latch turned the endpoint off by itself; null when on or turned off by a person. */
   disabled_reason: string | null;
+  /** JSON `{username, keyId, wrappedKey, password}`, the password sealed (services/webhookBasicAuth.ts); null: none. */
+  basic_auth: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -78,14 +78,15 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const devices = createDeviceService({ ...base, logger, buttplugAllowedHosts: config.buttplugAllowedHosts });
   const blobs = createBlobStore(config.files);
   const files = createFileService({ ...base, dialect, store: blobs, signer: createUrlSigner(config.files.urlSecret, config.publicUrl), logger });
-  const combinations = createCombinationService({ ...base, store: blobs, vault: createCombinationVault(config.combination), engine });
+  const vault = createCombinationVault(config.combination);
+  const combinations = createCombinationService({ ...base, store: blobs, vault, engine });
   const sessions = createExtensionSessionService({ ...base, dialect, requirements, attempts, regularActions, devices });
-  const chaster = createChasterService(base, { sessions, regularActions });
+  const chaster = createChasterService({ ...base, dialect });
   const lease = leaseMs ?? config.jobLeaseMs;
   // A delivery attempt must end well inside its job's lease, or another worker could send it again.
   const webhookTimeoutMs = Math.min(config.webhooks.timeoutMs, Math.floor(lease / 2));
   if (webhookTimeoutMs < config.webhooks.timeoutMs) logger.warn({ webhookTimeoutMs, leaseMs: lease }, 'webhook timeout shortened to half the job lease (JOB_LEASE_SECONDS)');
-  const webhooks = createWebhookService({ ...base, dialect, wallClock, policy: webhookUrlPolicy(config), timeoutMs: webhookTimeoutMs, logger });
+  const webhooks = createWebhookService({ ...base, dialect, wallClock, policy: webhookUrlPolicy(config), timeoutMs: webhookTimeoutMs, attemptLimitMs: Math.floor(lease / 2), vault, logger });
   const retention = createRetentionService({ ...base, logger });
   const scheduler = createScheduler({
     db: database.db,
@@ -135,7 +136,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
     sandboxClock: createSandboxClockService(base),
-    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, partnerConfigurations, devices, combinations }),
+    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, partnerConfigurations, devices, combinations, webhooks }),
   };
 }
 
