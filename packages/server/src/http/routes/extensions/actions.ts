@@ -9,6 +9,7 @@ import { byDialect, route, sessionWrite } from '../../route.js';
 import { ActionResponse, COMMAND_DOC, DEVICE_ERRORS, ENGINE_ERRORS, SessionParams } from '../schemas.js';
 import type { App, RouteContext } from '../../types.js';
 import type { FastifyReply } from 'fastify';
+import { created } from './chaster/actors.js';
 
 /** Chaster's interaction routes answer 201 with no body. */
 const ChasterNoContent = Type.Null({ description: 'No body (Chaster app)' });
@@ -33,7 +34,7 @@ export function extensionActionRoutes(app: App, ctx: Pick<RouteContext, 'engine'
     const c = sessionCaller(req);
     const { actor, launchRole } = parseActor(req.body, c.lock, c.app.slug);
     await ctx.engine.action(c.lock.id, actor, { kind: 'extension', launchRole }, name, params);
-    return reply.code(201).send();
+    return created(reply);
   }
 
   app.post(

@@ -12,7 +12,7 @@ const tags = ['extension sessions (Chaster)'];
 const ClientIdHeaders = Type.Object({ [CHASTER_CLIENT_ID_HEADER]: Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** Routes that exist only in the Chaster dialect (`/api/extensions/*` of Chaster's docs). */
-export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'engine'>) {
+export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'engine' | 'verificationPictures' | 'pilloryVotes'>) {
   const { chaster } = ctx;
   chasterActorRoutes(app, ctx);
 
