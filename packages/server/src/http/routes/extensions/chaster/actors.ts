@@ -1,6 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { IsoDate, Nullable, ObjectId } from '@latch/protocol';
+import type { ErrorCode } from '@latch/protocol';
 import { ChasterActorBody, chasterPilloryStatus, parseActor } from '../../../../dialects/chaster/index.js';
 import { sessionCaller } from '../../../credentials.js';
 import { route, type Access } from '../../../route.js';
@@ -12,6 +13,8 @@ const chasterWrite: Access = { surface: 'extension', mutation: true, bucket: 'ac
 /** … reading one of its sessions. */
 const chasterSessionRead: Access = { surface: 'extension', mutation: false, bucket: 'read', sessionBound: true, appKeyAlone: true, dialect: 'chaster' };
 const tags = ['extension sessions (Chaster)'];
+type ParsedActor = ReturnType<typeof parseActor>;
+type ChasterActorName = Static<typeof ChasterActorBody>['actor'];
 const Created = { 201: Type.Null({ description: 'No body' }) };
 
 /** Chaster's NestJS answers these POSTs 201 with an empty body (not a JSON `null`). */
@@ -24,48 +27,41 @@ export function created(reply: FastifyReply) {
  * hygiene opening, verification pictures, the pillory's votes.
  */
 export function chasterActorRoutes(app: App, ctx: Pick<RouteContext, 'engine' | 'verificationPictures' | 'pilloryVotes'>) {
-  app.post(
-    '/api/extensions/sessions/:sessionId/temporary-opening/open',
-    route({
-      access: chasterWrite,
-      errors: ENGINE_ERRORS,
-      schema: {
-        tags,
-        summary: 'Hygiene opening: open the lock for the lock’s configured time, as the actor',
-        description: '`hygienic_opening_not_enabled` (422) when the lock has no hygiene opening; `actor: keyholder` on a lock without one is 400.',
-        params: SessionParams,
-        body: ChasterActorBody,
-        response: Created,
+  /** `POST …/<path> {actor}` → 201 with no body: `act` does the interaction as the parsed actor. */
+  function actorRoute(path: string, doc: { summary: string; description: string; errors: ErrorCode[] }, act: (c: ReturnType<typeof sessionCaller>, who: ParsedActor, named: ChasterActorName) => Promise<unknown>) {
+    app.post(
+      `/api/extensions/sessions/:sessionId/${path}`,
+      route({
+        access: chasterWrite,
+        errors: doc.errors,
+        schema: { tags, summary: doc.summary, description: doc.description, params: SessionParams, body: ChasterActorBody, response: Created },
+      }),
+      async (req, reply) => {
+        const c = sessionCaller(req);
+        await act(c, parseActor(req.body, c.lock, c.app.slug), req.body.actor);
+        return created(reply);
       },
-    }),
-    async (req, reply) => {
-      const c = sessionCaller(req);
-      const { actor, launchRole } = parseActor(req.body, c.lock, c.app.slug);
-      await ctx.engine.action(c.lock.id, actor, { kind: 'extension', launchRole }, 'hygienic_unlock.start', {});
-      return created(reply);
+    );
+  }
+
+  actorRoute(
+    'temporary-opening/open',
+    {
+      summary: 'Hygiene opening: open the lock for the lock’s configured time, as the actor',
+      description: '`hygienic_opening_not_enabled` (422) when the lock has no hygiene opening; `actor: keyholder` on a lock without one is 400.',
+      errors: ENGINE_ERRORS,
     },
+    (c, { actor, launchRole }) => ctx.engine.action(c.lock.id, actor, { kind: 'extension', launchRole }, 'hygienic_unlock.start', {}),
   );
 
-  app.post(
-    '/api/extensions/sessions/:sessionId/verification-picture/request',
-    route({
-      access: chasterWrite,
+  actorRoute(
+    'verification-picture/request',
+    {
+      summary: 'Ask the wearer for a verification picture (with a fresh code), as the actor',
+      description: '`verification_picture_not_enabled` (422) when the lock does not take verification pictures; `actor: keyholder` on a lock without one is 400. The wearer uploads the picture on the lock page.',
       errors: ['invalid_params', 'lock_ended', 'verification_picture_not_enabled', 'role_not_allowed'],
-      schema: {
-        tags,
-        summary: 'Ask the wearer for a verification picture (with a fresh code), as the actor',
-        description: '`verification_picture_not_enabled` (422) when the lock does not take verification pictures; `actor: keyholder` on a lock without one is 400. The wearer uploads the picture on the lock page.',
-        params: SessionParams,
-        body: ChasterActorBody,
-        response: Created,
-      },
-    }),
-    async (req, reply) => {
-      const c = sessionCaller(req);
-      const { actor, launchRole } = parseActor(req.body, c.lock, c.app.slug);
-      await ctx.verificationPictures.request(c.lock, { ...actor, role: req.body.actor }, { kind: 'extension', launchRole });
-      return created(reply);
     },
+    (c, { actor, launchRole }, named) => ctx.verificationPictures.request(c.lock, { ...actor, role: named }, { kind: 'extension', launchRole }),
   );
 
   app.get(
