@@ -45,6 +45,8 @@ export interface FixtureInput {
     tasks?: boolean;
     hygienicOpening?: boolean;
     pillory?: boolean;
+    /** Verification pictures (default false, DECISIONS §14). */
+    verificationPicture?: boolean;
     virtualDevice?: boolean;
     /** The lock's controller grants the app background access. */
     background?: boolean;
@@ -154,6 +156,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
         tasks: { enabled: on(lk.tasks) },
         hygienicOpening: { enabled: on(lk.hygienicOpening) },
         pillory: { enabled: on(lk.pillory) },
+        verificationPicture: { enabled: lk.verificationPicture ?? false },
       },
       extensions: [{ slug: app.slug, ...(ext.config ? { config: ext.config } : {}) }],
     }, (tx, lockId) => svc.combinations.bind(tx, combination, lockId));

@@ -14,6 +14,8 @@ import { createLockEngine } from './lockEngine.js';
 import { createLockService } from './locks.js';
 import { createLockTermsService } from './lockTerms.js';
 import { createSharedLinkService } from './sharedLinks.js';
+import { createPilloryVoteService } from './pilloryVotes.js';
+import { createVerificationPictureService } from './verificationPictures.js';
 import { createSharedLockService } from './sharedLocks.js';
 import { createMainTokenService } from './mainTokens.js';
 import { createPartnerConfigurationService } from './partnerConfigurations.js';
@@ -104,6 +106,8 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     lockTerms: createLockTermsService(base, engine),
     sharedLocks: createSharedLockService(base, locks),
     sharedLinks: createSharedLinkService(base, engine),
+    pilloryVotes: createPilloryVoteService(base, engine),
+    verificationPictures: createVerificationPictureService({ ...base, store: blobs }),
     apps,
     keys,
     mainTokens,

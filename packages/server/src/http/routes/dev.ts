@@ -54,6 +54,7 @@ const FixtureBody = Type.Object(
           tasks: Type.Optional(Type.Boolean()),
           hygienicOpening: Type.Optional(Type.Boolean()),
           pillory: Type.Optional(Type.Boolean()),
+          verificationPicture: Type.Optional(Type.Boolean({ default: false, description: 'The lock takes verification pictures (DECISIONS §14 Sandbox)' })),
           virtualDevice: Type.Optional(Type.Boolean()),
           combination: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The lock’s combination code (default: 6 random digits); never in the answer' })),
           background: Type.Optional(
