@@ -1,5 +1,6 @@
 import { ApiError, notFound } from '../errors.js';
-import type { LockRow, MainTokenRow } from '../db/types.js';
+import type { ExtensionAppRow, LockRow, MainTokenRow } from '../db/types.js';
+import { findAppsByIds } from '../storage/extensionApps.js';
 import { hashSecret } from '../ids.js';
 import { findExtensionSession } from '../storage/extensionSessions.js';
 import { findLockById } from '../storage/locks.js';
@@ -7,8 +8,10 @@ import { insertMainToken, revokeMainTokensOf } from '../storage/mainTokens.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { roleOf } from './lockRules.js';
 
-/** Launch tokens live 10 hours (spec 000). */
+/** Launch tokens live 10 hours (spec 000); a Chaster app's main page tokens 12 hours (DECISIONS §14). */
 export const MAIN_TOKEN_TTL_MS = 10 * 3600_000;
+export const CHASTER_MAIN_TOKEN_TTL_MS = 12 * 3600_000;
+const ttlOf = (app: Pick<ExtensionAppRow, 'dialect'> | undefined) => (app?.dialect === 'chaster' ? CHASTER_MAIN_TOKEN_TTL_MS : MAIN_TOKEN_TTL_MS);
 export const MAIN_TOKEN_PREFIX = 'mt_';
 
 /**
@@ -41,6 +44,7 @@ export function createMainTokenService({ db, clock, ids }: ServiceDeps) {
       const role = lock ? roleOf(lock, userId) : null;
       if (!session || !lock || !role) throw notFound('Extension session');
       if (session.removed_at !== null) throw new ApiError('extension_not_enabled', 'The extension was removed from this lock');
+      const [app] = await findAppsByIds(db, [session.app_id]);
       const now = clock.now();
       const mainToken = ids.secret(MAIN_TOKEN_PREFIX);
       const row: MainTokenRow = {
@@ -51,7 +55,7 @@ export function createMainTokenService({ db, clock, ids }: ServiceDeps) {
         user_id: userId,
         role,
         created_at: now,
-        expires_at: now + MAIN_TOKEN_TTL_MS,
+        expires_at: now + ttlOf(app),
         revoked_at: null,
       };
       await db.transaction().execute(async (tx) => {

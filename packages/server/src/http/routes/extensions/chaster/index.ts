@@ -3,6 +3,7 @@ import { CHASTER_CLIENT_ID_HEADER } from '../../../../services/callers.js';
 import { extensionCaller } from '../../../credentials.js';
 import { route, type Access } from '../../../route.js';
 import type { App, RouteContext } from '../../../types.js';
+import { chasterSessionRoutes } from './sessions.js';
 
 /** A Chaster backend's read with its developer token alone, on a route only Chaster has. */
 const chasterRead: Access = { surface: 'extension', mutation: false, bucket: 'read', sessionBound: false, appKeyAlone: true, dialect: 'chaster' };
@@ -11,7 +12,7 @@ const tags = ['extension sessions (Chaster)'];
 const ClientIdHeaders = Type.Object({ [CHASTER_CLIENT_ID_HEADER]: Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** Routes that exist only in the Chaster dialect (`/api/extensions/*` of Chaster's docs). */
-export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster'>) {
+export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'sessions'>) {
   const { chaster } = ctx;
 
   app.get(
@@ -32,4 +33,6 @@ export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster'>) {
     }),
     async (req) => chaster.auth(extensionCaller(req).app, req.params.mainToken),
   );
+
+  chasterSessionRoutes(app, ctx);
 }

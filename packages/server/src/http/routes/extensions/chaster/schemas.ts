@@ -12,3 +12,11 @@ export const ChasterSession = Type.Unsafe<unknown>({
 });
 
 export const ChasterSessionEnvelope = Type.Object({ session: ChasterSession }, { description: 'Chaster: `GetPartnerSessionRepDto`' });
+
+/** `chaster` (Unsafe, named by its chaster-js type): the answers of the Chaster arms and routes. */
+const named = (description: string) => Type.Unsafe<unknown>({ type: 'object', description, additionalProperties: true });
+
+export const ChasterSessionSearch = named('chaster-js `GetSessionsRepDto`: `{count, hasMore, results: ExtensionSessionForSearch[]}`');
+export const ChasterHistoryPage = named('chaster-js `GetHistoryRepDto`: `{results: ActionLogForPublic[], count, hasMore}`');
+export const ChasterRegularActions = named('chaster-js `GetRegularActionsRepDto`: `{mode, regularity, nbActionsRemaining, nextActionDate, actions: [{date, payload}]}`');
+export const ChasterNoBody = Type.Null({ description: 'No body (Chaster answers 201 without one)' });
