@@ -3,6 +3,7 @@ import { CHASTER_CLIENT_ID_HEADER } from '../../../../services/callers.js';
 import { extensionCaller } from '../../../credentials.js';
 import { route, type Access } from '../../../route.js';
 import type { App, RouteContext } from '../../../types.js';
+import { chasterConfigurationRoutes } from './configurations.js';
 import { chasterSessionRoutes } from './sessions.js';
 
 /** A Chaster backend's read with its developer token alone, on a route only Chaster has. */
@@ -12,8 +13,9 @@ const tags = ['extension sessions (Chaster)'];
 const ClientIdHeaders = Type.Object({ [CHASTER_CLIENT_ID_HEADER]: Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** Routes that exist only in the Chaster dialect (`/api/extensions/*` of Chaster's docs). */
-export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'sessions'>) {
+export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'partnerConfigurations' | 'sessions'>) {
   const { chaster } = ctx;
+  chasterConfigurationRoutes(app, ctx);
 
   app.get(
     '/api/extensions/auth/sessions/:mainToken',
