@@ -860,3 +860,92 @@ describe('rate limits on extension routes (DECISIONS §12, RATE_LIMIT_MULTIPLIER
     assert.equal((JSON.parse(row.state) as { n?: number }).n, 1);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// The Chaster routes (DECISIONS §14): a Chaster app's developer token alone opens every route of
+// its own sessions; another app's session is not there (404); a wrong X-Chaster-Client-Id is 403;
+// each dialect's apps find only their own dialect's routes (404).
+
+interface ChasterRouteRow {
+  name: string;
+  method: Method;
+  url: (sessionId: string) => string;
+  body?: (w: World) => unknown;
+  okStatus: number;
+  sessionBound: boolean;
+  /** Only in Chaster's API (a Chastify app's key finds no such route). */
+  chasterOnly: boolean;
+}
+
+const CHASTER_ROUTES: ChasterRouteRow[] = [
+  { name: 'GET /sessions/:id', method: 'GET', url: S, okStatus: 200, sessionBound: true, chasterOnly: false },
+  { name: 'PATCH /sessions/:id', method: 'PATCH', url: S, body: () => ({ data: { k: 1 } }), okStatus: 200, sessionBound: true, chasterOnly: true },
+  { name: 'PUT /data', method: 'PUT', url: (id) => `${S(id)}/data`, body: () => ({ data: { k: 2 } }), okStatus: 200, sessionBound: true, chasterOnly: true },
+  { name: 'PUT /metadata', method: 'PUT', url: (id) => `${S(id)}/metadata`, body: () => ({ metadata: { reasonsPreventingUnlocking: [], homeActions: [] } }), okStatus: 200, sessionBound: true, chasterOnly: true },
+  { name: 'POST /action', method: 'POST', url: (id) => `${S(id)}/action`, body: () => ({ action: { name: 'add_time', params: 60 } }), okStatus: 201, sessionBound: true, chasterOnly: false },
+  { name: 'GET /regular-actions', method: 'GET', url: (id) => `${S(id)}/regular-actions`, okStatus: 200, sessionBound: true, chasterOnly: false },
+  { name: 'POST /regular-actions', method: 'POST', url: (id) => `${S(id)}/regular-actions`, body: () => ({ payload: { roll: 3 } }), okStatus: 201, sessionBound: true, chasterOnly: false },
+  { name: 'POST /logs/custom', method: 'POST', url: (id) => `${S(id)}/logs/custom`, body: () => ({ title: '%USER% rolled', description: 'a 3' }), okStatus: 201, sessionBound: true, chasterOnly: false },
+  { name: 'POST /logs/search', method: 'POST', url: (id) => `${S(id)}/logs/search`, body: () => ({ role: 'keyholder' }), okStatus: 200, sessionBound: true, chasterOnly: true },
+  { name: 'POST /search', method: 'POST', url: () => '/api/extensions/sessions/search', body: (w) => ({ extensionSlug: w.app.slug }), okStatus: 200, sessionBound: false, chasterOnly: false },
+];
+
+/** Paths both dialects share: the rest of ROUTES is Chastify's alone. */
+const SHARED = new Set(CHASTER_ROUTES.filter((r) => !r.chasterOnly).map((r) => r.name));
+
+describe('extension credentials, Chaster routes (DECISIONS §14)', () => {
+  let t: TestApp;
+  let cw: World;
+  let other: World;
+  let chastify: World;
+
+  before(async () => {
+    t = await testApp({ config: { dev: true } });
+    cw = await fixture(t, { dialect: 'chaster' });
+    other = await fixture(t, { dialect: 'chaster' });
+    chastify = await fixture(t);
+  });
+  after(() => t.close());
+
+  function sendAs(r: { method: Method; url: (id: string) => string; body?: (w: World) => unknown }, w: World, headers: Record<string, string>) {
+    const body = r.body?.(w);
+    return t.app.inject({ method: r.method, url: r.url(w.session.id), headers, ...(body === undefined ? {} : { payload: body as object }) });
+  }
+
+  /** A refusal in the NestJS shape with latch's code, that changed nothing. */
+  async function refused(send: () => Promise<LightMyRequestResponse>, w: World, status: number, code: string) {
+    const before = await worldState(t, w);
+    const res = await send();
+    const body = res.json() as Record<string, unknown>;
+    assert.deepEqual([res.statusCode, body.code, body.statusCode, typeof body.error], [status, code, status, 'string'], res.body);
+    assert.deepEqual(await worldState(t, w), before, 'a refused call changed something');
+  }
+
+  for (const r of CHASTER_ROUTES) {
+    describe(r.name, () => {
+      it(`${r.name} × the developer token alone → ${r.okStatus}`, async () => {
+        const res = await sendAs(r, cw, { authorization: bearer(cw.app.appKey), 'x-chaster-client-id': cw.app.clientId! });
+        assert.equal(res.statusCode, r.okStatus, res.body);
+      });
+      it(`${r.name} × a wrong X-Chaster-Client-Id → 403 forbidden`, async () => {
+        await refused(() => sendAs(r, cw, { authorization: bearer(cw.app.appKey), 'x-chaster-client-id': other.app.clientId! }), cw, 403, 'forbidden');
+      });
+      if (r.sessionBound) {
+        it(`${r.name} × another Chaster app’s token → 404 not_found`, async () => {
+          await refused(() => sendAs(r, cw, { authorization: bearer(other.app.appKey) }), cw, 404, 'not_found');
+        });
+      }
+      if (r.chasterOnly) {
+        it(`${r.name} × a Chastify app’s key and main token on its own session → 404 not_found`, async () => {
+          await refused(() => sendAs(r, chastify, { authorization: bearer(chastify.app.appKey), [MAIN_TOKEN]: chastify.mainTokens.wearer }), chastify, 404, 'not_found');
+        });
+      }
+    });
+  }
+
+  for (const r of ROUTES.filter((row) => !SHARED.has(row.name))) {
+    it(`${r.name} (Chastify only) × a Chaster app’s developer token → 404 not_found`, async () => {
+      await refused(() => sendAs(r, cw, { authorization: bearer(cw.app.appKey), ...r.headers }), cw, 404, 'not_found');
+    });
+  }
+});

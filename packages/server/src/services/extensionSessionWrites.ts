@@ -17,10 +17,18 @@ export function createSessionWrites({ db, clock, ids, dialect }: SessionDeps, { 
     return fromJson<Record<string, unknown>>(row.state, {});
   }
 
-  function checkedState(next: Record<string, unknown>): string {
+  function checkedState(next: Record<string, unknown>, what = 'State'): string {
     const text = toJson(next);
-    if (Buffer.byteLength(text) > MAX_STATE_BYTES) throw new ApiError('state_too_large', `State may be at most ${MAX_STATE_BYTES} bytes serialized; this would be ${Buffer.byteLength(text)}`);
+    if (Buffer.byteLength(text) > MAX_STATE_BYTES) throw new ApiError('state_too_large', `${what} may be at most ${MAX_STATE_BYTES} bytes serialized; this would be ${Buffer.byteLength(text)}`);
     return text;
+  }
+
+  /** PUT's state: everything the extension owns is replaced; platform-managed keys stay. */
+  function replacedState(row: ExtensionSessionRow, data: Record<string, unknown>): Record<string, unknown> {
+    const current = stateOf(row);
+    const next: Record<string, unknown> = { ...data };
+    for (const k of RESERVED_STATE_KEYS) if (Object.hasOwn(current, k)) next[k] = current[k];
+    return next;
   }
 
   function refuseReserved(data: Record<string, unknown>) {
@@ -66,19 +74,44 @@ export function createSessionWrites({ db, clock, ids, dialect }: SessionDeps, { 
     async putState(sessionId: string, data: Record<string, unknown>, ifMatch?: string, read?: ExtensionSessionRow) {
       checkStateKeys(data);
       refuseReserved(data);
-      return writeState(sessionId, ifMatch, read, (row) => {
-        const current = stateOf(row);
-        // PUT replaces everything the extension owns; platform-managed keys stay.
-        const next: Record<string, unknown> = { ...data };
-        for (const k of RESERVED_STATE_KEYS) if (Object.hasOwn(current, k)) next[k] = current[k];
-        return next;
-      });
+      return writeState(sessionId, ifMatch, read, (row) => replacedState(row, data));
     },
 
     async patchState(sessionId: string, patch: Record<string, unknown>, ifMatch?: string, read?: ExtensionSessionRow) {
       checkStateKeys(patch);
       refuseReserved(patch);
       return writeState(sessionId, ifMatch, read, (row) => mergePatch(stateOf(row), patch) as Record<string, unknown>);
+    },
+
+    /**
+     * Chaster's `PATCH …/sessions/:id` (and its deprecated `PUT …/data|metadata`): each field given
+     * replaces the stored one whole (config verbatim, state as PUT does, the extension's blockers
+     * and home actions), in one write with one `extension_session.updated`.
+     */
+    async replaceSession(sessionId: string, fields: { config?: Record<string, unknown>; state?: Record<string, unknown>; metadata?: Pick<StoredMetadata, 'unlockBlockers' | 'homeActions'> }) {
+      if (fields.state) {
+        checkStateKeys(fields.state);
+        refuseReserved(fields.state);
+      }
+      if (fields.config) checkJsonDepth(fields.config, '/config', 'config');
+      return mutateSession(sessionId, async (row) => {
+        const state = fields.state && replacedState(row, fields.state);
+        const metadata = fields.metadata && { ...storedMetadata(row), ...fields.metadata };
+        const version = row.state_version + 1;
+        const patch = {
+          ...(fields.config ? { config: checkedState(fields.config, 'config') } : {}),
+          ...(state ? { state: checkedState(state), state_version: version } : {}),
+          ...(metadata ? { metadata: toJson(metadata) } : {}),
+        };
+        const after = (tx: Executor) =>
+          emitWebhookEvent(tx, ids, clock.now(), 'extension_session.updated', { session: row }, () => ({
+            change: 'session',
+            ...(fields.config ? { config: fields.config } : {}),
+            ...(state ? { state: { data: state, etag: etagOf(version) } } : {}),
+            ...(metadata ? { metadata: { unlockBlockers: metadata.unlockBlockers, homeActions: metadata.homeActions } } : {}),
+          }));
+        return { patch, result: null, after };
+      });
     },
 
     async getMetadata(session: ExtensionSessionRow): Promise<Metadata> {

@@ -83,7 +83,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const vault = createCombinationVault(config.combination);
   const combinations = createCombinationService({ ...base, store: blobs, vault, engine });
   const sessions = createExtensionSessionService({ ...base, dialect, requirements, attempts, regularActions, devices });
-  const chaster = createChasterService({ ...base, dialect });
+  const chaster = createChasterService({ ...base, dialect }, { sessions, regularActions });
   const lease = leaseMs ?? config.jobLeaseMs;
   // A delivery attempt must end well inside its job's lease, or another worker could send it again.
   const webhookTimeoutMs = Math.min(config.webhooks.timeoutMs, Math.floor(lease / 2));

@@ -36,6 +36,19 @@ export function parseOptionalDuration(params: unknown, range: readonly [number, 
   return intIn(params.durationSeconds, range, 'durationSeconds');
 }
 
+/**
+ * `freeze`'s params: `{durationSeconds}` (default 1 h), or `{untilUnfrozen: true}` for a freeze
+ * with no end (Chaster's `freeze`): null.
+ */
+export function parseFreezeSeconds(params: unknown): number | null {
+  if (isObject(params) && params.untilUnfrozen !== undefined) {
+    if (params.untilUnfrozen !== true) throw bad('untilUnfrozen must be true when given', { param: 'untilUnfrozen' });
+    if (params.durationSeconds !== undefined) throw bad('Send durationSeconds or untilUnfrozen, not both', { param: 'untilUnfrozen' });
+    return null;
+  }
+  return parseOptionalDuration(params, FREEZE_RANGE, FREEZE_DEFAULT_SECONDS);
+}
+
 export function parsePillory(params: unknown): { durationSeconds: number; reason: string | null } {
   if (!isObject(params)) throw bad('pillory needs params {durationSeconds, reason?}');
   const durationSeconds = intIn(params.durationSeconds, PILLORY_RANGE, 'durationSeconds');

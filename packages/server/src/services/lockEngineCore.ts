@@ -70,7 +70,8 @@ export function createChange({ db, clock, ids, dialect }: EngineDeps): Change {
     const ok = await updateLockIfVersion(tx, lock.id, lock.version, { ...fx.patch, updated_at: now });
     if (!ok) return false;
     for (const h of fx.history) {
-      await writeHistory(tx, ids, now, { ...h, lockId: lock.id, role: actor.role, actorUserId: actor.userId ?? null, extensionSlug: actor.extensionSlug ?? null });
+      const named = actor.name && h.byline ? { title: `${actor.name} ${h.byline}`, description: h.description || h.title } : {};
+      await writeHistory(tx, ids, now, { ...h, ...named, lockId: lock.id, role: actor.role, actorUserId: actor.userId ?? null, extensionSlug: actor.extensionSlug ?? null });
     }
     for (const key of fx.cancel) await cancelJob(tx, key);
     for (const j of fx.schedule) await scheduleJob(tx, { id: ids.objectId(), kind: j.kind, key: j.key, runAt: j.runAt, payload: j.payload, now });

@@ -5,9 +5,8 @@ import type { Executor } from '../storage/executor.js';
 import { findOpenTask, insertTask, updateTask } from '../storage/tasks.js';
 import type { ServiceDeps } from './deps.js';
 import {
-  FREEZE_DEFAULT_SECONDS,
-  FREEZE_RANGE,
   HYGIENIC_RANGE,
+  parseFreezeSeconds,
   parseOptionalDuration,
   parsePillory,
   parseSeconds,
@@ -34,11 +33,11 @@ export function decideAction(lock: LockRow, name: ActionName, params: unknown, n
     case 'remove_time':
       return removeTime(lock, parseSeconds(params), now);
     case 'freeze':
-      return freeze(lock, parseOptionalDuration(params, FREEZE_RANGE, FREEZE_DEFAULT_SECONDS), now);
+      return freeze(lock, parseFreezeSeconds(params), now);
     case 'unfreeze':
       return unfreeze(lock, now, false);
     case 'toggle_freeze':
-      return isFrozen(lock) ? unfreeze(lock, now, false) : freeze(lock, parseOptionalDuration(params, FREEZE_RANGE, FREEZE_DEFAULT_SECONDS), now);
+      return isFrozen(lock) ? unfreeze(lock, now, false) : freeze(lock, parseFreezeSeconds(params), now);
     case 'pillory': {
       const p = parsePillory(params);
       if (!settings.pillory.enabled) throw new ApiError('pillory_not_enabled', 'Pillory is not enabled on this lock');

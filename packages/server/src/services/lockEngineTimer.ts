@@ -21,7 +21,7 @@ export function addTime(lock: LockRow, seconds: number, now: number): Effects {
   const delta = next - ends;
   const added = next - Math.max(ends, reference);
   fx.patch = { ends_at: next };
-  fx.history.push({ type: 'time_added', title: `Added ${formatDuration(added / 1000)}`, payload: { requestedSeconds: seconds, addedSeconds: added / 1000, endsAtDeltaMs: delta, cappedByMaxLimit: added < seconds * 1000 } });
+  fx.history.push({ type: 'time_added', title: `Added ${formatDuration(added / 1000)}`, byline: 'added time', payload: { requestedSeconds: seconds, addedSeconds: added / 1000, endsAtDeltaMs: delta, cappedByMaxLimit: added < seconds * 1000 } });
   return fx;
 }
 
@@ -33,16 +33,19 @@ export function removeTime(lock: LockRow, seconds: number, now: number): Effects
   const next = Math.min(ends, Math.max(reference, ends - seconds * 1000));
   const delta = next - ends;
   fx.patch = { ends_at: next };
-  fx.history.push({ type: 'time_removed', title: `Removed ${formatDuration(-delta / 1000)}`, payload: { requestedSeconds: seconds, endsAtDeltaMs: delta } });
+  fx.history.push({ type: 'time_removed', title: `Removed ${formatDuration(-delta / 1000)}`, byline: 'removed time', payload: { requestedSeconds: seconds, endsAtDeltaMs: delta } });
   return fx;
 }
 
-export function freeze(lock: LockRow, seconds: number, now: number): Effects {
+/** Freezes for `seconds`, or (null) until someone unfreezes: `frozen_until` null, no scheduled end. */
+export function freeze(lock: LockRow, seconds: number | null, now: number): Effects {
   const fx = empty();
-  const until = now + seconds * 1000;
+  const until = seconds === null ? null : now + seconds * 1000;
   fx.patch = isFrozen(lock) ? { frozen_until: until } : { frozen_at: now, frozen_until: until };
-  fx.schedule.push({ kind: JOB.unfreeze, key: jobKey.unfreeze(lock.id), runAt: until, payload: { lockId: lock.id } });
-  fx.history.push({ type: isFrozen(lock) ? 'freeze_extended' : 'lock_frozen', title: `Frozen for ${formatDuration(seconds)}`, payload: { durationSeconds: seconds, frozenUntil: until } });
+  if (until === null) fx.cancel.push(jobKey.unfreeze(lock.id));
+  else fx.schedule.push({ kind: JOB.unfreeze, key: jobKey.unfreeze(lock.id), runAt: until, payload: { lockId: lock.id } });
+  const title = seconds === null ? 'Frozen until unfrozen' : `Frozen for ${formatDuration(seconds)}`;
+  fx.history.push({ type: isFrozen(lock) ? 'freeze_extended' : 'lock_frozen', title, byline: 'froze the lock', payload: { durationSeconds: seconds, frozenUntil: until } });
   return fx;
 }
 
@@ -59,7 +62,7 @@ export function unfreeze(lock: LockRow, at: number, automatic: boolean): Effects
     max_ends_at: lock.max_ends_at === null ? null : lock.max_ends_at + span,
   };
   fx.cancel.push(jobKey.unfreeze(lock.id));
-  fx.history.push({ type: 'lock_unfrozen', title: automatic ? 'Freeze ended' : 'Unfrozen', payload: { frozenForMs: span, endsAtDeltaMs: lock.ends_at === null ? 0 : span, automatic } });
+  fx.history.push({ type: 'lock_unfrozen', title: automatic ? 'Freeze ended' : 'Unfrozen', byline: 'unfroze the lock', payload: { frozenForMs: span, endsAtDeltaMs: lock.ends_at === null ? 0 : span, automatic } });
   return fx;
 }
 

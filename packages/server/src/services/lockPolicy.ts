@@ -1,6 +1,6 @@
 import type { ErrorCode, LockSettings } from '@latch/protocol';
 import type { LockRow } from '../db/types.js';
-import { ACTION_NAMES, FREEZE_DEFAULT_SECONDS, FREEZE_RANGE, parseOptionalDuration, type ActionName } from './lockActions.js';
+import { ACTION_NAMES, parseFreezeSeconds, type ActionName } from './lockActions.js';
 import { hasAcceptedKeyholder, inPillory, invitationPending, isFrozen, type LockRole, type UnlockHold } from './lockRules.js';
 
 /**
@@ -60,7 +60,9 @@ export function favoursWearer(action: LockAction, ctx: PolicyContext): boolean {
       // Re-arming a freeze to end sooner than set is an early unfreeze.
       if (!isFrozen(ctx.lock) || ctx.lock.frozen_until === null) return false;
       try {
-        return ctx.now + parseOptionalDuration(ctx.params, FREEZE_RANGE, FREEZE_DEFAULT_SECONDS) * 1000 < ctx.lock.frozen_until;
+        const seconds = parseFreezeSeconds(ctx.params);
+        // An open-ended freeze never ends sooner.
+        return seconds !== null && ctx.now + seconds * 1000 < ctx.lock.frozen_until;
       } catch {
         return false;
       }

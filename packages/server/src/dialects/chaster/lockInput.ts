@@ -17,14 +17,26 @@ export function chasterInstall(session: ExtensionSessionRow, app: ExtensionAppRo
 }
 
 /**
- * Everything `chasterLock` reads about one lock (and `alsoUserIds`, e.g. a log's actor), on a handle or inside a transaction (a webhook
+ * Everything `chasterLock` reads about each of these locks (and `alsoUserIds`, e.g. a log's actor),
+ * in a fixed number of reads whatever their count, on a handle or inside a transaction (a webhook
  * payload is built in its effect's, where the effect's own rows are already visible).
  */
-export async function loadChasterLockInput(db: Executor, dialect: DialectName, lock: LockRow, now: number, alsoUserIds: string[] = []): Promise<ChasterLockInput> {
-  const sessions = await findActiveSessionsOfLocks(db, [lock.id]);
+export async function loadChasterLockInputs(db: Executor, dialect: DialectName, locks: LockRow[], now: number, alsoUserIds: string[] = []): Promise<Map<string, ChasterLockInput>> {
+  const lockIds = locks.map((l) => l.id);
+  const sessions = await findActiveSessionsOfLocks(db, lockIds);
   const apps = new Map((await findAppsByIds(db, [...new Set(sessions.map((s) => s.app_id))])).map((a) => [a.id, a]));
-  const installs = sessions.filter((s) => apps.has(s.app_id)).map((s) => chasterInstall(s, apps.get(s.app_id)!, now));
-  const ctx = await loadLockContext(db, dialect, [lock.id], [...new Set([lock.wearer_id, ...(lock.keyholder_id ? [lock.keyholder_id] : []), ...alsoUserIds])]);
-  const blockers = ctx.blockersByLock.get(lock.id) ?? [];
-  return { lock, users: ctx.users, installs, blockers, canBeUnlocked: unlockHolds(lock, blockers, now).length === 0, now };
+  const userIds = new Set([...locks.flatMap((l) => [l.wearer_id, ...(l.keyholder_id ? [l.keyholder_id] : [])]), ...alsoUserIds]);
+  const ctx = await loadLockContext(db, dialect, lockIds, [...userIds]);
+  return new Map(
+    locks.map((lock) => {
+      const installs = sessions.filter((s) => s.lock_id === lock.id && apps.has(s.app_id)).map((s) => chasterInstall(s, apps.get(s.app_id)!, now));
+      const blockers = ctx.blockersByLock.get(lock.id) ?? [];
+      return [lock.id, { lock, users: ctx.users, installs, blockers, canBeUnlocked: unlockHolds(lock, blockers, now).length === 0, now }];
+    }),
+  );
+}
+
+/** `loadChasterLockInputs` for one lock. */
+export async function loadChasterLockInput(db: Executor, dialect: DialectName, lock: LockRow, now: number, alsoUserIds: string[] = []): Promise<ChasterLockInput> {
+  return (await loadChasterLockInputs(db, dialect, [lock], now, alsoUserIds)).get(lock.id)!;
 }

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { HomeAction } from '@latch/protocol';
+import { ObjectId, type HomeAction } from '@latch/protocol';
 import type { LockRow } from '../../db/types.js';
 import { ApiError } from '../../errors.js';
 import type { ActionName } from '../../services/lockActions.js';
@@ -42,6 +42,21 @@ export const ChasterCustomLogBody = Type.Object({
   color: Type.Optional(Type.Union([Type.String({ pattern: '^#[0-9a-fA-F]{3,8}$' }), Type.Null()])),
 });
 
+/** `POST …/logs/search` (chaster-js `GetPartnerLogsDto`): `role` is whose view (its user reads "You"). */
+export const ChasterLogSearchBody = Type.Object({
+  role: Type.Union([Type.Literal('wearer'), Type.Literal('keyholder'), Type.Literal('visitor')]),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 15 })),
+  lastId: Type.Optional(ObjectId),
+  showOnlyExtensionActions: Type.Optional(Type.Boolean({ description: 'Only your extension’s entries' })),
+});
+
+/** `PUT …/data` (deprecated, chaster-js `SetSessionDataDto`). */
+export const ChasterDataBody = Type.Object({ data: JsonObject });
+/** `PUT …/metadata` (deprecated, chaster-js `PartnerSetMetadataDto`). */
+export const ChasterMetadataPutBody = Type.Object({ metadata: ChasterMetadataBody });
+/** `POST …/regular-actions` (chaster-js `SubmitRegularActionDto`). */
+export const ChasterRegularActionBody = Type.Object({ payload: JsonObject });
+
 export const ChasterActorBody = Type.Object({
   actor: Type.Union([Type.Literal('wearer'), Type.Literal('keyholder'), Type.Literal('extension')]),
 });
@@ -80,8 +95,7 @@ export const CHASTER_ACTIONS = ['add_time', 'remove_time', 'freeze', 'unfreeze',
 /**
  * `POST …/action {action:{name, params}}` (lock actions page) as an engine call. Range checks
  * stay with the engine (the same limits as Chastify's actions); here only the Chaster shapes.
- * Chaster's `freeze` has no end: the engine's freeze is timed, so until it gains an open-ended
- * one (docs/chaster-dialect.md) it freezes for the engine's default.
+ * Chaster's `freeze` has no end: the engine's open-ended freeze (until someone unfreezes).
  */
 export function parseChasterAction(body: unknown): EngineCall {
   const { action } = checked(ChasterActionBody, body);
@@ -92,8 +106,9 @@ export function parseChasterAction(body: unknown): EngineCall {
       if (!isInteger(params) || params < 1) throw badParams(`${name} takes params: a whole number of seconds (at least 1)`, { param: 'params' });
       return { name, params };
     case 'freeze':
-    case 'unfreeze':
     case 'toggle_freeze':
+      return { name, params: { untilUnfrozen: true } };
+    case 'unfreeze':
       return { name, params: undefined };
     case 'pillory': {
       const p = params as { duration?: unknown; reason?: unknown } | null;

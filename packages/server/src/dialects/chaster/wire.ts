@@ -10,8 +10,11 @@ import type {
   ExtensionHomeAction,
   ExtensionPartyForPublic,
   ExtensionSessionForPartner,
+  ExtensionSessionForSearch,
+  GetHistoryRepDto,
   GetPartnerLogsDto,
   GetRegularActionsRepDto,
+  GetSessionsRepDto,
   LockForPublic,
   PartnerCustomLogActionDto,
   PartnerGetSessionAuthRepDto,
@@ -27,6 +30,9 @@ export type ChasterUser = Wire<UserForPublic>;
 export type ChasterLock = Wire<LockForPublic>;
 export type ChasterParty = Wire<ExtensionPartyForPublic>;
 export type ChasterSession = Wire<ExtensionSessionForPartner>;
+export type ChasterSessionForSearch = Wire<ExtensionSessionForSearch>;
+export type ChasterSessionSearch = Wire<GetSessionsRepDto>;
+export type ChasterHistoryPage = Wire<GetHistoryRepDto>;
 export type ChasterMetadata = Wire<PartnerMetadata>;
 export type ChasterHomeAction = Wire<ExtensionHomeAction>;
 export type ChasterAuth = Wire<PartnerGetSessionAuthRepDto>;

@@ -5,7 +5,9 @@ import { ACTION_NAMES, isActionName, type ActionName } from '../../../services/l
 import type { Actor, Via } from '../../../services/lockEngine.js';
 import { ChasterActorBody, ChasterTask, ChasterTaskAssignBody, ChasterTaskCompleteBody, parseActor } from '../../../dialects/chaster/index.js';
 import { sessionCaller } from '../../credentials.js';
+import { ChasterActionBody, parseChasterAction } from '../../../dialects/chaster/requests.js';
 import { byDialect, route, sessionWrite } from '../../route.js';
+import { ChasterNoBody } from './chaster/schemas.js';
 import { ActionResponse, COMMAND_DOC, DEVICE_ERRORS, ENGINE_ERRORS, SessionParams } from '../schemas.js';
 import type { App, RouteContext } from '../../types.js';
 import type { FastifyReply } from 'fastify';
@@ -40,21 +42,32 @@ export function extensionActionRoutes(app: App, ctx: Pick<RouteContext, 'engine'
   app.post(
     '/api/extensions/sessions/:sessionId/action',
     route({
-      access: needs,
+      access: { ...needs, dialect: 'both' },
       errors: ENGINE_ERRORS,
+      chaster: { body: ChasterActionBody, response: { 201: ChasterNoBody } },
       schema: {
         tags: ['extension sessions'],
-        summary: 'Run a lock action (add_time, freeze, pillory, task.*, hygienic_unlock.start, …)',
+        summary: 'Run a lock action (add_time, freeze, pillory, task.*, hygienic_unlock.start, …); a Chaster app sends {action:{name, params}}',
         description: `\`name\` is one of ${ACTION_NAMES.map((n) => `\`${n}\``).join(', ')}. Parameters as in spec 000/002 and DECISIONS §5.`,
         params: SessionParams,
         body: Type.Object({ name: Type.String({ maxLength: 64 }), params: Type.Optional(Type.Unknown()) }, { additionalProperties: false }),
         response: { 200: ActionResponse },
       },
     }),
-    async (req) => {
-      if (!isActionName(req.body.name)) throw new ApiError('unknown_action', `Unknown action "${req.body.name}"; one of ${ACTION_NAMES.join(', ')}`);
-      return run(req, req.body.name, req.body.params);
-    },
+    byDialect({
+      chastify: async (req) => {
+        const body = req.body as { name: string; params?: unknown };
+        if (!isActionName(body.name)) throw new ApiError('unknown_action', `Unknown action "${body.name}"; one of ${ACTION_NAMES.join(', ')}`);
+        return run(req, body.name, body.params);
+      },
+      // Chaster's lock actions page: the extension names itself in the history ("Dice added time"); 201 without a body.
+      chaster: async (req, reply) => {
+        const c = sessionCaller(req);
+        const { name, params } = parseChasterAction(req.body);
+        await ctx.engine.action(c.lock.id, { role: 'extension', extensionSlug: c.app.slug, userId: c.userId, name: c.app.name }, { kind: 'extension', launchRole: c.role }, name, params);
+        return reply.code(201).send();
+      },
+    }),
   );
 
   const Actor = Type.Optional(Type.Union([Type.Literal('wearer'), Type.Literal('keyholder'), Type.Literal('extension')]));

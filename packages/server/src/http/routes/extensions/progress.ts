@@ -1,8 +1,10 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { ObjectId, ProgressBody, UnlockRequirementStatus } from '@latch/protocol';
 import { ApiError } from '../../../errors.js';
 import { sessionCaller } from '../../credentials.js';
-import { route, sessionRead, sessionWrite as write } from '../../route.js';
+import { ChasterRegularActionBody } from '../../../dialects/chaster/requests.js';
+import { byDialect, route, sessionRead, sessionWrite as write } from '../../route.js';
+import { ChasterRegularActions } from './chaster/schemas.js';
 import { SessionParams } from '../schemas.js';
 import type { App, RouteContext } from '../../types.js';
 
@@ -33,28 +35,37 @@ const FailAttemptBody = Type.Object(
 );
 
 /** Regular actions, attempt limits, trusted progress and required-progress windows (spec 001, DECISIONS §7). */
-export function extensionProgressRoutes(app: App, ctx: Pick<RouteContext, 'regularActions' | 'attempts' | 'requirements' | 'sessions'>) {
+export function extensionProgressRoutes(app: App, ctx: Pick<RouteContext, 'regularActions' | 'attempts' | 'requirements' | 'sessions' | 'chaster'>) {
   app.get(
     '/api/extensions/sessions/:sessionId/regular-actions',
     route({
-      access: read,
-      schema: { tags: ['extension sessions'], summary: 'Regular-action availability and recent actions (bridge: regularActions.get)', params: SessionParams, response: { 200: RegularActionsView } },
+      access: sessionRead('read', { dialect: 'both' }),
+      chaster: { response: { 200: ChasterRegularActions } },
+      schema: { tags: ['extension sessions'], summary: 'Regular-action availability and recent actions (bridge: regularActions.get); a Chaster app gets chaster-js `GetRegularActionsRepDto`', params: SessionParams, response: { 200: RegularActionsView } },
     }),
-    async (req) => {
-      const c = sessionCaller(req);
-      return ctx.regularActions.get(c.session, c.app);
-    },
+    byDialect({
+      chastify: async (req) => {
+        const c = sessionCaller(req);
+        return ctx.regularActions.get(c.session, c.app);
+      },
+      chaster: async (req) => {
+        const c = sessionCaller(req);
+        return ctx.chaster.regularActions(c.session, c.app);
+      },
+    }),
   );
 
   app.post(
     '/api/extensions/sessions/:sessionId/regular-actions',
     route({
-      access: write('regular_actions:write', 'action'),
+      access: { ...write('regular_actions:write', 'action'), dialect: 'both' },
       errors: ['regular_action_unavailable', 'payload_too_large'],
+      chaster: { body: ChasterRegularActionBody, response: { 201: ChasterRegularActions } },
       schema: {
         tags: ['extension sessions'],
         summary: 'Submit a trusted regular action',
-        description: '422 `regular_action_unavailable` (with `details.nbActionsRemaining` and `details.nextActionDate`) when none is available.',
+        description:
+          '422 `regular_action_unavailable` (with `details.nbActionsRemaining` and `details.nextActionDate`) when none is available. A Chaster app gets 201 with the GET object, and the 422 carries the docs’ message with `nbActionsRemaining`, `nextActionDate`, `regularity` and `mode` at top level.',
         params: SessionParams,
         body: Type.Object({ payload: Type.Optional(Type.Unknown({ description: '≤ 16 KiB of JSON' })) }, { additionalProperties: false }),
         response: {
@@ -66,11 +77,17 @@ export function extensionProgressRoutes(app: App, ctx: Pick<RouteContext, 'regul
         },
       },
     }),
-    async (req, reply) => {
-      const c = sessionCaller(req);
-      const out = await ctx.regularActions.submit(c.session.id, c.app, req.body.payload ?? null);
-      return reply.code(201).send(out);
-    },
+    byDialect({
+      chastify: async (req, reply) => {
+        const c = sessionCaller(req);
+        const out = await ctx.regularActions.submit(c.session.id, c.app, (req.body as { payload?: unknown }).payload ?? null);
+        return reply.code(201).send(out);
+      },
+      chaster: async (req, reply) => {
+        const c = sessionCaller(req);
+        return reply.code(201).send(await ctx.chaster.submitRegularAction(c.session, c.app, (req.body as Static<typeof ChasterRegularActionBody>).payload));
+      },
+    }),
   );
 
   app.patch(

@@ -1,4 +1,6 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { ChasterCustomLogBody, parseCustomLog } from '../../../dialects/chaster/requests.js';
 import { CustomLogBody, CustomNotificationBody, ExtensionSession, Metadata, MetadataPatch, ObjectId, Role, SearchBody, StateBody, StateResponse } from '@latch/protocol';
 import { ApiError } from '../../../errors.js';
 import { etagOf } from '../../../services/extensionSessions.js';
@@ -6,7 +8,7 @@ import { signedIn } from '../../auth.js';
 import { credentialMayMutate, enforceRateLimit, extensionCaller, sessionCaller } from '../../credentials.js';
 import { fromAnotherSite } from '../../requests.js';
 import { LOGIN_READ, LOGIN_WRITE, byDialect, route, sessionRead as read, sessionWrite as write } from '../../route.js';
-import { ChasterSessionEnvelope } from './chaster/schemas.js';
+import { ChasterNoBody, ChasterSessionEnvelope, ChasterSessionSearch } from './chaster/schemas.js';
 import { SessionParams } from '../schemas.js';
 import type { App, RouteContext } from '../../types.js';
 
@@ -28,7 +30,7 @@ export function extensionSessionRoutes(app: App, ctx: Pick<RouteContext, 'sessio
           summary: 'Issue a fresh launch token (main token) for the signed-in participant, revoking the previous one',
           description: rotate
             ? 'Rotates: the user’s previous tokens for this session stop working. Lifetime 10 hours. Needs the `x-csrf-token` header.'
-            : 'Rotates like POST (DECISIONS §3), except when a browser says the request comes from another site (`Sec-Fetch-Site: cross-site` or `same-site`, e.g. a link on another page): then it adds a token and revokes nothing, so a cross-site navigation cannot end an open extension. Lifetime 10 hours.',
+            : 'Rotates like POST (DECISIONS §3), except when a browser says the request comes from another site (`Sec-Fetch-Site: cross-site` or `same-site`, e.g. a link on another page): then it adds a token and revokes nothing, so a cross-site navigation cannot end an open extension. Lifetime 10 hours (a Chaster app’s: 12).',
           params: SessionParams,
           response: { 200: Type.Object({ mainToken: Type.String(), sessionId: ObjectId, lockId: ObjectId, role: Role, expiresAt: Type.String({ format: 'date-time' }) }) },
         },
@@ -41,13 +43,22 @@ export function extensionSessionRoutes(app: App, ctx: Pick<RouteContext, 'sessio
     });
   }
 
+  /** The search's caller (its own app's sessions only) and query; both dialects send chaster-js `GetSessionsDto`. */
+  const searchOf = (req: FastifyRequest) => {
+    const caller = extensionCaller(req);
+    const body = req.body as Static<typeof SearchBody>;
+    if (body.extensionSlug !== caller.app.slug) throw new ApiError('session_mismatch', `This key belongs to the extension "${caller.app.slug}"`);
+    return { caller, query: { status: body.status ?? 'locked', limit: body.limit ?? 15, paginationLastId: body.paginationLastId ?? null } };
+  };
+
   app.post(
     '/api/extensions/sessions/search',
     route({
-      access: { surface: 'extension', mutation: false, bucket: 'read', sessionBound: false, appKeyAlone: true },
+      access: { surface: 'extension', mutation: false, bucket: 'read', sessionBound: false, appKeyAlone: true, dialect: 'both' },
+      chaster: { response: { 200: ChasterSessionSearch } },
       schema: {
         tags: ['extension sessions'],
-        summary: 'Search the running sessions of your extension (Chaster)',
+        summary: 'Search the running sessions of your extension; a Chaster app gets chaster-js `GetSessionsRepDto`',
         description: 'Only the key’s own app. Ascending by id; pass the last `paginationId` as `paginationLastId` for the next page.',
         body: SearchBody,
         response: {
@@ -55,13 +66,16 @@ export function extensionSessionRoutes(app: App, ctx: Pick<RouteContext, 'sessio
         },
       },
     }),
-    async (req) => {
-      const caller = extensionCaller(req);
-      if (req.body.extensionSlug !== caller.app.slug) {
-        throw new ApiError('session_mismatch', `This key belongs to the extension "${caller.app.slug}"`);
-      }
-      return ctx.sessions.search(caller.app, { status: req.body.status ?? 'locked', limit: req.body.limit ?? 15, paginationLastId: req.body.paginationLastId ?? null }, { launchSessionId: caller.launchSessionId ?? null, role: caller.role });
-    },
+    byDialect({
+      chastify: async (req) => {
+        const { caller, query } = searchOf(req);
+        return ctx.sessions.search(caller.app, query, { launchSessionId: caller.launchSessionId ?? null, role: caller.role });
+      },
+      chaster: async (req) => {
+        const { caller, query } = searchOf(req);
+        return ctx.chaster.search(caller.app, query);
+      },
+    }),
   );
 
   app.get(
@@ -168,10 +182,11 @@ export function extensionSessionRoutes(app: App, ctx: Pick<RouteContext, 'sessio
   app.post(
     '/api/extensions/sessions/:sessionId/logs/custom',
     route({
-      access: write('logs:write'),
+      access: { ...write('logs:write'), dialect: 'both' },
+      chaster: { body: ChasterCustomLogBody, response: { 201: ChasterNoBody } },
       schema: {
         tags: ['extension sessions'],
-        summary: 'Write a custom entry to the lock history',
+        summary: 'Write a custom entry to the lock history (a Chaster app: `role` may be `user`, `%USER%` in the title, 201 without a body)',
         params: SessionParams,
         body: CustomLogBody,
         response: {
@@ -190,10 +205,18 @@ export function extensionSessionRoutes(app: App, ctx: Pick<RouteContext, 'sessio
         },
       },
     }),
-    async (req, reply) => {
-      const c = sessionCaller(req);
-      return reply.code(201).send(await ctx.sessions.customLog(c.session, c.app, req.body));
-    },
+    byDialect({
+      chastify: async (req, reply) => {
+        const c = sessionCaller(req);
+        return reply.code(201).send(await ctx.sessions.customLog(c.session, c.app, req.body as Static<typeof CustomLogBody>));
+      },
+      // `%USER%` stays in the entry: each reader sees it rendered for them (dialects/chaster/logs.ts).
+      chaster: async (req, reply) => {
+        const c = sessionCaller(req);
+        await ctx.sessions.customLog(c.session, c.app, parseCustomLog(req.body));
+        return reply.code(201).send();
+      },
+    }),
   );
 
   app.post(

@@ -5,6 +5,7 @@ import { route, type Access } from '../../../route.js';
 import type { App, RouteContext } from '../../../types.js';
 import { chasterConfigurationRoutes } from './configurations.js';
 import { chasterActorRoutes } from './actors.js';
+import { chasterSessionRoutes } from './sessions.js';
 
 /** A Chaster backend's read with its developer token alone, on a route only Chaster has. */
 const chasterRead: Access = { surface: 'extension', mutation: false, bucket: 'read', sessionBound: false, appKeyAlone: true, dialect: 'chaster' };
@@ -13,7 +14,7 @@ const tags = ['extension sessions (Chaster)'];
 const ClientIdHeaders = Type.Object({ [CHASTER_CLIENT_ID_HEADER]: Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** Routes that exist only in the Chaster dialect (`/api/extensions/*` of Chaster's docs). */
-export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'partnerConfigurations' | 'engine' | 'verificationPictures' | 'pilloryVotes'>) {
+export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'partnerConfigurations' | 'engine' | 'verificationPictures' | 'pilloryVotes' | 'sessions'>) {
   const { chaster } = ctx;
   chasterConfigurationRoutes(app, ctx);
   chasterActorRoutes(app, ctx);
@@ -36,4 +37,6 @@ export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'par
     }),
     async (req) => chaster.auth(extensionCaller(req).app, req.params.mainToken),
   );
+
+  chasterSessionRoutes(app, ctx);
 }
