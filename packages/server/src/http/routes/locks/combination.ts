@@ -2,13 +2,13 @@ import { Type } from '@sinclair/typebox';
 import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ArchiveResult, CombinationPicture, CombinationReveal, DESERTION_RECOVERY_DAYS, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, IsoDate, ObjectId, type ErrorCode } from '@latch/protocol';
-import { ApiError } from '../../errors.js';
-import { signedIn } from '../auth.js';
-import { LOGIN_READ, LOGIN_WRITE, route } from '../route.js';
-import { withUploadedFile } from '../uploadPart.js';
-import type { App, RouteContext } from '../types.js';
+import { ApiError } from '../../../errors.js';
+import { signedIn } from '../../auth.js';
+import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
+import { withUploadedFile } from '../../uploadPart.js';
+import type { App, RouteContext } from '../../types.js';
+import { LockParams } from '../schemas.js';
 
-const LockParams = Type.Object({ lockId: ObjectId });
 const REVEAL_ERRORS: ErrorCode[] = ['not_found', 'forbidden', 'lock_not_unlocked', 'combination_withheld'];
 
 const requester = (req: FastifyRequest) => ({ requestId: req.id, method: req.method, route: req.routeOptions.url ?? req.url });
