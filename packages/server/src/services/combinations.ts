@@ -13,8 +13,8 @@ import { iso, type ServiceDeps } from './deps.js';
 import { sniffImage } from './files.js';
 import { writeHistory } from './history.js';
 import type { LockEngine } from './lockEngine.js';
-import { lockSettings, roleOf } from './lockRules.js';
-import { decide, policyRoleOf } from './lockPolicy.js';
+import { roleOf } from './lockRules.js';
+import { authorize } from './lockPolicy.js';
 
 /** Pictures uploaded for locks not created yet, per user (an abandoned creation form leaves one). */
 export const MAX_UNBOUND_PICTURES = 10;
@@ -34,12 +34,6 @@ export interface Requester {
   requestId: string;
   method: string;
   route: string;
-}
-
-/** Whether the policy table lets `userId` archive the lock (the wearer: a running lock is deserted). */
-export function mayArchive(lock: LockRow, userId: string): boolean {
-  const role = policyRoleOf({ kind: 'first_party', userId }, lock);
-  return role !== null && decide(role, 'archive', { lock, settings: lockSettings(lock), now: 0 }).allowed;
 }
 
 /**
@@ -193,7 +187,7 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
       const lock = await findLockById(db, lockId);
       const role = lock ? roleOf(lock, user.id) : null;
       if (!lock || !role) throw notFound('Lock');
-      if (!mayArchive(lock, user.id)) throw new ApiError('forbidden', 'Only the wearer archives a lock');
+      authorize({ kind: 'first_party', userId: user.id }, lock.status === 'locked' ? 'desert' : 'archive', lock, clock.now());
       if (lock.archived_at !== null) throw new ApiError('conflict', 'The lock is already archived');
       if (lock.status === 'locked') {
         const { desertedAt } = await engine.desert(lock.id, { role: 'wearer', userId: user.id });

@@ -17,7 +17,7 @@ export type { Via } from './lockPolicy.js';
 
 export type { Actor, Effects } from './lockEffects.js';
 
-export { authorize, formatDuration, JOB, type ActionResult } from './lockEngineCore.js';
+export { formatDuration, JOB, type ActionResult } from './lockEngineCore.js';
 
 /**
  * The lock engine (DECISIONS §5): every change is a read-modify-write of one lock row inside a

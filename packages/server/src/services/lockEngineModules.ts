@@ -18,8 +18,8 @@ import {
 } from './lockActions.js';
 import { hasAcceptedKeyholder as hasKeyholder, inPillory, isFrozen, lockSettings as settingsOf, mergeSettings } from './lockRules.js';
 import type { Actor, Effects } from './lockEffects.js';
-import type { Via } from './lockPolicy.js';
-import { activeOrThrow, authorize, empty, formatDuration, jobKey, JOB, type Change } from './lockEngineCore.js';
+import { authorize, type Via } from './lockPolicy.js';
+import { activeOrThrow, empty, formatDuration, jobKey, JOB, type Change } from './lockEngineCore.js';
 import { addTime, freeze, removeTime, unfreeze } from './lockEngineTimer.js';
 
 /** The named actions and the modules behind them: pillory, hygienic opening, settings, tasks. */

@@ -1,7 +1,8 @@
 import type { ErrorCode, LockSettings } from '@latch/protocol';
 import type { LockRow } from '../db/types.js';
+import { ApiError } from '../errors.js';
 import { ACTION_NAMES, FREEZE_DEFAULT_SECONDS, FREEZE_RANGE, parseOptionalDuration, type ActionName } from './lockActions.js';
-import { hasAcceptedKeyholder, inPillory, invitationPending, isFrozen, type LockRole, type UnlockHold } from './lockRules.js';
+import { hasAcceptedKeyholder, inPillory, invitationPending, isFrozen, lockSettings, type LockRole, type UnlockHold } from './lockRules.js';
 
 /**
  * Who may do what on a lock (issue 14, DECISIONS §4): one table, as data, that every route and
@@ -25,6 +26,11 @@ export const LOCK_ACTIONS = [
   'extension.install',
   'extension.configure',
   'extension.remove',
+  'max_limit.extend',
+  'max_limit.remove',
+  'min_limit.change',
+  'shared_link.configure',
+  'shared_link.lower_votes',
 ] as const;
 export type LockAction = (typeof LOCK_ACTIONS)[number];
 
@@ -108,6 +114,10 @@ const NOT_TRUSTED = 'The wearer has not trusted you with the extensions of this 
 const ONLY_INVITEE = 'Only the invited keyholder can answer the invitation';
 const NO_INVITATION = 'No invitation is waiting for an answer';
 const ONLY_WEARER = 'Only the wearer can do this';
+const ONLY_WEARER_CEILING = 'Only the wearer can change the limit lock time';
+const ONLY_KEYHOLDER_FLOOR = 'Only the keyholder can change the minimum lock time';
+const KEYHOLDER_LINK = 'The keyholder sets up the shared link of this lock';
+const KEYHOLDER_VOTES = 'Only a keyholder can lower the number of votes required';
 const SCRIPTS = (what: string) => `${what} favours the wearer: the keyholder has not allowed external programs to do it`;
 
 /** The keyholder's column values, trusted or not (extensions differ). */
@@ -138,6 +148,12 @@ function keyholderRow(trusted: boolean): Record<LockAction, Rule> {
     'extension.install': extensions,
     'extension.configure': extensions,
     'extension.remove': extensions,
+    // The ceiling is the wearer's safety measure (Chaster's "Lock settings").
+    'max_limit.extend': deny('forbidden', ONLY_WEARER_CEILING),
+    'max_limit.remove': deny('forbidden', ONLY_WEARER_CEILING),
+    'min_limit.change': allow,
+    'shared_link.configure': allow,
+    'shared_link.lower_votes': allow,
   };
 }
 
@@ -175,6 +191,12 @@ export const POLICY: Record<PolicyRole, Partial<Record<LockAction, Rule>>> = {
     'extension.install': allow,
     'extension.configure': allow,
     'extension.remove': allow,
+    'max_limit.extend': allow,
+    'max_limit.remove': allow,
+    'min_limit.change': deny('forbidden', ONLY_KEYHOLDER_FLOOR),
+    'shared_link.configure': allow,
+    // Fewer votes would let the wearer out sooner.
+    'shared_link.lower_votes': deny('forbidden', KEYHOLDER_VOTES),
   },
   wearer: {
     // While the invitation waits, the lock is still the wearer's alone: what does not favour them stays theirs.
@@ -204,6 +226,12 @@ export const POLICY: Record<PolicyRole, Partial<Record<LockAction, Rule>>> = {
     'extension.install': when(['invitation_pending'], 'forbidden', 'Your keyholder manages the extensions of this lock'),
     'extension.configure': when(['invitation_pending'], 'forbidden', 'Your keyholder manages the extensions of this lock'),
     'extension.remove': when(['invitation_pending'], 'forbidden', 'Your keyholder manages the extensions of this lock'),
+    'max_limit.extend': allow,
+    'max_limit.remove': allow,
+    'min_limit.change': deny('forbidden', ONLY_KEYHOLDER_FLOOR),
+    // Until the keyholder accepts, the lock's shared link is the wearer's, as on a self-lock.
+    'shared_link.configure': when(['invitation_pending'], 'forbidden', KEYHOLDER_LINK),
+    'shared_link.lower_votes': deny('forbidden', KEYHOLDER_VOTES),
   },
   invitee: {
     ...(Object.fromEntries(LOCK_ACTIONS.map((a) => [a, deny('forbidden', ACCEPT_FIRST)])) as Record<LockAction, Rule>),
@@ -272,6 +300,17 @@ export function policyRoleOf(via: Via, lock: Pick<LockRow, 'wearer_id' | 'keyhol
 }
 
 /**
+ * The table's verdict for `via` doing `action` on `lock` now; throws its error when denied.
+ * The scheduler (`system`) is not restricted.
+ */
+export function authorize(via: Via, action: LockAction, lock: LockRow, now: number, extra: Omit<PolicyContext, 'lock' | 'settings' | 'now'> = {}): void {
+  const role = policyRoleOf(via, lock);
+  if (role === null) return;
+  const verdict = decide(role, action, { lock, settings: lockSettings(lock), now, ...extra });
+  if (!verdict.allowed) throw new ApiError(verdict.code, verdict.message, verdict.code === 'unlock_not_allowed' ? { reasons: extra.holds ?? [] } : undefined);
+}
+
+/**
  * Whether the lock's state lets an action do anything now (running, module on, something to
  * end): not a matter of who asks, so not in the table, but the lock page shows only what would work.
  */
@@ -297,6 +336,11 @@ function stateAllows(action: LockAction, ctx: PolicyContext): boolean {
       return settings.tasks.enabled && ctx.openTask === true;
     case 'keyholder.trust':
       return lock.keyholder_trusted_at === null;
+    case 'max_limit.extend':
+    case 'max_limit.remove':
+      return lock.max_ends_at !== null;
+    case 'shared_link.lower_votes':
+      return lock.visitor_votes_required > 0;
     default:
       return true;
   }

@@ -777,7 +777,7 @@ function LockView({ lockId }: { lockId: string }) {
       ) : null}
 
       <LockTermsCard lock={lock} onChanged={afterExtensionsChanged} />
-      <SharedLinkCard lock={lock} canControl={canControl} />
+      <SharedLinkCard lock={lock} canControl={may(lock, 'shared_link.configure')} />
       <TaskPanel lock={lock} onDone={afterAction} />
 
       {lock.extensions.length ? (
