@@ -48,6 +48,7 @@ import { createLiveStreams } from './http/liveStreams.js';
 import { fileRoutes } from './http/routes/extensions/files.js';
 import { deviceRoutes } from './http/routes/locks/devices.js';
 import { combinationRoutes } from './http/routes/locks/combination.js';
+import { taskVerificationRoutes } from './http/routes/locks/tasks.js';
 import { chasterRoutes } from './http/routes/extensions/chaster/index.js';
 import { webhookRoutes } from './http/routes/developer/webhooks.js';
 
@@ -198,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   fileRoutes(app, ctx);
   deviceRoutes(app, ctx);
   combinationRoutes(app, ctx);
+  taskVerificationRoutes(app, ctx);
   chasterRoutes(app, ctx);
   if (config.dev) devRoutes(app, ctx);
 

@@ -8,6 +8,7 @@ import { findLockById } from '../src/storage/locks.js';
 import { findOpenTask } from '../src/storage/tasks.js';
 import { markSessionRemoved } from '../src/storage/extensionSessions.js';
 import type { FixtureWorld as World } from '../src/services/fixtures.js';
+import { markedPng, uploadPicture } from './combinationHelpers.js';
 import { call, fixtureWorld, login, register, testApp, TEST_DB, type Session, type TestApp } from './helpers.js';
 
 /**
@@ -60,6 +61,7 @@ const BEFORE: Partial<Record<LockAction, { name: ActionName; params?: unknown }>
   'task.start_timer': { name: 'task.assign', params: { taskText: 'Timed', points: 1, durationSeconds: 60 } },
   'task.complete': { name: 'task.assign', params: { taskText: 'Open', points: 1 } },
   'hygienic.relock': { name: 'hygienic_unlock.start' },
+  'task.verify': { name: 'task.assign', params: { taskText: 'Photo', points: 1, verificationRequired: true } },
 };
 
 const WEARER_LOCKS = {
@@ -96,6 +98,7 @@ const FIRST_PARTY: Channel = {
     'min_limit.change',
     'shared_link.configure',
     'shared_link.lower_votes',
+    'task.verify',
   ],
   async call(t, w, role, action, params) {
     const who = role === 'self_wearer' || role === 'wearer' ? w.wearer : role === 'stranger' ? null : w.keyholder!;
@@ -120,6 +123,8 @@ const FIRST_PARTY: Channel = {
       case 'shared_link.configure':
       case 'shared_link.lower_votes':
         return call(t.app, as, 'PUT', `${base}/shared-link`, params);
+      case 'task.verify':
+        return uploadPicture(t.app, as, markedPng('walked'), 'file', `${base}/task/verification`);
       case 'invitation.accept':
       case 'invitation.decline':
         return call(t.app, as, 'POST', `${base}/invitation`, { accept: action === 'invitation.accept' });

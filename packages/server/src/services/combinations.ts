@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { COMBINATION_DIGITS, DESERTION_RECOVERY_DAYS, FILE_CONTENT_TYPES, FILE_LIMITS, type ArchiveResult, type CombinationInput, type CombinationPicture, type CombinationReveal } from '@latch/protocol';
+import { COMBINATION_DIGITS, DESERTION_RECOVERY_DAYS, type ArchiveResult, type CombinationInput, type CombinationPicture, type CombinationReveal } from '@latch/protocol';
 import type { BlobStore } from '../blobs/index.js';
 import type { CombinationRow, LockRow, UserRow } from '../db/types.js';
 import { ApiError, notFound } from '../errors.js';
@@ -10,7 +10,7 @@ import { bindPicture, countUnboundPictures, findCombinationOfLock, findUnboundPi
 import { findLockById } from '../storage/locks.js';
 import type { CombinationVault } from './combinationVault.js';
 import { iso, type ServiceDeps } from './deps.js';
-import { sniffImage } from './files.js';
+import { readAll, readPicture } from './files.js';
 import { writeHistory } from './history.js';
 import type { LockEngine } from './lockEngine.js';
 import { roleOf } from './lockRules.js';
@@ -43,17 +43,6 @@ export interface Requester {
  * DESERTION_RECOVERY_DAYS, and that recovery is recorded for good.
  */
 export function createCombinationService({ db, clock, ids, store, vault, engine }: ServiceDeps & { store: BlobStore; vault: CombinationVault; engine: LockEngine }) {
-  async function readAll(stream: NodeJS.ReadableStream, cap: number): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > cap) throw new ApiError('payload_too_large', `A picture may be at most ${cap} bytes`, { maxFileBytes: cap });
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-  }
-
   function sealedRow(ownerId: string, kind: 'code' | 'picture', secret: Buffer, now: number): { row: CombinationRow; sealed: Buffer } {
     const id = ids.objectId();
     const key = vault.newKey(id);
@@ -95,13 +84,11 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
       if ((await countUnboundPictures(db, owner.id)) >= MAX_UNBOUND_PICTURES) {
         throw new ApiError('quota_exceeded', `At most ${MAX_UNBOUND_PICTURES} combination pictures may wait for a lock; create a lock with one of them first`);
       }
-      const bytes = await readAll(file, FILE_LIMITS.maxFileBytes);
-      const sniffed = sniffImage(bytes);
-      if (!sniffed) throw new ApiError('unsupported_media_type', bytes.length === 0 ? 'The file is empty' : `Only ${FILE_CONTENT_TYPES.join(', ')} are accepted; the bytes are none of them`);
+      const { bytes, contentType } = await readPicture(file);
       const now = clock.now();
       const { row, sealed } = sealedRow(owner.id, 'picture', bytes, now);
       row.blob_key = `combinations/${row.id}.sealed`;
-      row.content_type = sniffed.contentType;
+      row.content_type = contentType;
       await store.write(row.blob_key, Readable.from([sealed]));
       try {
         await insertCombination(db, row);
@@ -109,7 +96,7 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
         await store.delete(row.blob_key).catch(() => undefined);
         throw err;
       }
-      return { pictureId: row.id, contentType: sniffed.contentType, size: bytes.length, createdAt: iso(now) };
+      return { pictureId: row.id, contentType, size: bytes.length, createdAt: iso(now) };
     },
 
     /** Checks and seals the creation form's combination before the lock is written. */

@@ -13,6 +13,7 @@ import { createFixtureService } from './fixtures.js';
 import { createLockEngine } from './lockEngine.js';
 import { createLockService } from './locks.js';
 import { createLockTermsService } from './lockTerms.js';
+import { createTaskVerificationService } from './taskVerification.js';
 import { createSharedLinkService } from './sharedLinks.js';
 import { createSharedLockService } from './sharedLocks.js';
 import { createMainTokenService } from './mainTokens.js';
@@ -77,6 +78,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const blobs = createBlobStore(config.files);
   const files = createFileService({ ...base, dialect, store: blobs, signer: createUrlSigner(config.files.urlSecret, config.publicUrl), logger });
   const combinations = createCombinationService({ ...base, store: blobs, vault: createCombinationVault(config.combination), engine });
+  const taskVerification = createTaskVerificationService({ ...base, store: blobs, engine });
   const sessions = createExtensionSessionService({ ...base, dialect, requirements, attempts, regularActions, devices });
   const chaster = createChasterService(base, { sessions, regularActions });
   const lease = leaseMs ?? config.jobLeaseMs;
@@ -117,6 +119,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     blobs,
     webhooks,
     combinations,
+    taskVerification,
     chaster,
     /** Releases what the services hold open (device connections, the blob store's client, the live feed). */
     async close() {

@@ -31,6 +31,7 @@ export const LOCK_ACTIONS = [
   'min_limit.change',
   'shared_link.configure',
   'shared_link.lower_votes',
+  'task.verify',
 ] as const;
 export type LockAction = (typeof LOCK_ACTIONS)[number];
 
@@ -118,6 +119,7 @@ const ONLY_WEARER_CEILING = 'Only the wearer can change the limit lock time';
 const ONLY_KEYHOLDER_FLOOR = 'Only the keyholder can change the minimum lock time';
 const KEYHOLDER_LINK = 'The keyholder sets up the shared link of this lock';
 const KEYHOLDER_VOTES = 'Only a keyholder can lower the number of votes required';
+const WEARER_PROOF = 'The wearer sends the verification picture of their task';
 const SCRIPTS = (what: string) => `${what} favours the wearer: the keyholder has not allowed external programs to do it`;
 
 /** The keyholder's column values, trusted or not (extensions differ). */
@@ -154,6 +156,7 @@ function keyholderRow(trusted: boolean): Record<LockAction, Rule> {
     'min_limit.change': allow,
     'shared_link.configure': allow,
     'shared_link.lower_votes': allow,
+    'task.verify': deny('forbidden', WEARER_PROOF),
   };
 }
 
@@ -197,6 +200,7 @@ export const POLICY: Record<PolicyRole, Partial<Record<LockAction, Rule>>> = {
     'shared_link.configure': allow,
     // Fewer votes would let the wearer out sooner.
     'shared_link.lower_votes': deny('forbidden', KEYHOLDER_VOTES),
+    'task.verify': allow,
   },
   wearer: {
     // While the invitation waits, the lock is still the wearer's alone: what does not favour them stays theirs.
@@ -232,6 +236,8 @@ export const POLICY: Record<PolicyRole, Partial<Record<LockAction, Rule>>> = {
     // Until the keyholder accepts, the lock's shared link is the wearer's, as on a self-lock.
     'shared_link.configure': when(['invitation_pending'], 'forbidden', KEYHOLDER_LINK),
     'shared_link.lower_votes': deny('forbidden', KEYHOLDER_VOTES),
+    // The wearer proves their task done with a picture (the keyholder sees it).
+    'task.verify': allow,
   },
   invitee: {
     ...(Object.fromEntries(LOCK_ACTIONS.map((a) => [a, deny('forbidden', ACCEPT_FIRST)])) as Record<LockAction, Rule>),
@@ -333,6 +339,7 @@ function stateAllows(action: LockAction, ctx: PolicyContext): boolean {
       return settings.tasks.enabled;
     case 'task.start_timer':
     case 'task.complete':
+    case 'task.verify':
       return settings.tasks.enabled && ctx.openTask === true;
     case 'keyholder.trust':
       return lock.keyholder_trusted_at === null;

@@ -388,6 +388,17 @@ function ExtensionCard({ lockId, ext, metadata }: { lockId: string; ext: Lock['e
   );
 }
 
+/** A task's verification picture, shown with the history entry that completed it (same-origin, cookie-protected). */
+function VerificationPicture({ entry }: { entry: HistoryEntry }) {
+  const src = (entry.payload as { verificationPicture?: unknown } | null)?.verificationPicture;
+  if (typeof src !== 'string' || !src.startsWith('/api/locks/')) return null;
+  return (
+    <a href={src} target="_blank" rel="noreferrer">
+      <img className="verification-picture" src={src} alt="Verification picture of the task" data-testid="verification-picture" />
+    </a>
+  );
+}
+
 function History({ lockId, version }: { lockId: string; version: number }) {
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
   const [hasMore, setHasMore] = useState(false);
@@ -449,6 +460,7 @@ function History({ lockId, version }: { lockId: string; version: number }) {
               </time>
             </div>
             {h.description ? <p className="small">{h.description}</p> : null}
+            <VerificationPicture entry={h} />
             <p className="muted small">
               {h.role}
               {h.actor?.username ? ` · ${h.actor.username}` : ''}

@@ -5,7 +5,7 @@ import { ArchiveResult, CombinationPicture, CombinationReveal, DESERTION_RECOVER
 import { ApiError } from '../../../errors.js';
 import { signedIn } from '../../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
-import { withUploadedFile } from '../../uploadPart.js';
+import { ONE_PICTURE, sendPrivatePicture, withUploadedFile } from '../../uploadPart.js';
 import type { App, RouteContext } from '../../types.js';
 import { LockParams } from '../schemas.js';
 
@@ -20,7 +20,7 @@ const requester = (req: FastifyRequest) => ({ requestId: req.id, method: req.met
  */
 export function combinationRoutes(app: App, ctx: Pick<RouteContext, 'combinations' | 'locks' | 'devices'>) {
   app.register(async (child) => {
-    await child.register(multipart, { limits: { fileSize: FILE_LIMITS.maxFileBytes + 1024, files: 1, fields: 5, fieldSize: 1024, parts: 10, headerPairs: 100 } });
+    await child.register(multipart, ONE_PICTURE);
     child.post(
       '/api/combinations/pictures',
       route({
@@ -78,17 +78,7 @@ export function combinationRoutes(app: App, ctx: Pick<RouteContext, 'combination
       },
     }),
     async (req, reply) => {
-      const { bytes, contentType } = await ctx.combinations.picture(signedIn(req).user, req.params.lockId);
-      const raw = reply as unknown as FastifyReply;
-      raw.headers({
-        'content-type': contentType,
-        'content-length': String(bytes.length),
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-        'content-security-policy': "default-src 'none'; sandbox",
-        'referrer-policy': 'no-referrer',
-      });
-      return raw.code(200).send(bytes);
+      return sendPrivatePicture(reply as unknown as FastifyReply, await ctx.combinations.picture(signedIn(req).user, req.params.lockId));
     },
   );
 
