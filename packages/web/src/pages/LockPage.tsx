@@ -101,7 +101,7 @@ function TimeControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
           </button>
         ) : null}
         {may(lock, 'remove_time') ? (
-          <button type="button" disabled={!!busy || amount < 1} onClick={() => void run('remove_time', { seconds: amount }, `Removed ${humanDuration(amount)}.`)} data-testid="remove-time">
+          <button type="button" disabled={!!busy || amount < 1} onClick={() => window.confirm(`Remove ${humanDuration(amount)} from the timer?`) && void run('remove_time', { seconds: amount }, `Removed ${humanDuration(amount)}.`)} data-testid="remove-time">
             Remove time
           </button>
         ) : null}
@@ -548,7 +548,9 @@ function LockView({ lockId }: { lockId: string }) {
     afterAction(await api<Lock>(`/api/locks/${lockId}/status`), message);
   };
 
+  /** Unlocking ends the lock for good: it asks first. */
   async function unlock() {
+    if (!window.confirm(`Unlock “${lock?.title ?? 'this lock'}” now? The lock ends for good.`)) return;
     setBusy('unlock');
     setUnlockError(null);
     try {
