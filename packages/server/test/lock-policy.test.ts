@@ -79,27 +79,8 @@ let strangers = 0;
 const FIRST_PARTY: Channel = {
   name: 'first-party (/api/locks)',
   rows: { ...WEARER_LOCKS, ...KEYHOLDER_LOCKS, stranger: { lock: { keyholder: true, trustKeyholder: false } } },
-  actions: [
-    ...ACTION_NAMES,
-    'hygienic.relock',
-    'unlock',
-    'archive',
-    'desert',
-    'invitation.accept',
-    'invitation.decline',
-    'invitation.withdraw',
-    'keyholder.trust',
-    'keyholder.resign',
-    'extension.install',
-    'extension.configure',
-    'extension.remove',
-    'max_limit.extend',
-    'max_limit.remove',
-    'min_limit.change',
-    'shared_link.configure',
-    'shared_link.lower_votes',
-    'task.verify',
-  ],
+  // Every column: the web UI's API has a route for each.
+  actions: LOCK_ACTIONS,
   async call(t, w, role, action, params) {
     const who = role === 'self_wearer' || role === 'wearer' ? w.wearer : role === 'stranger' ? null : w.keyholder!;
     const as: Session = who ? await login(t.app, who.username, who.password) : await register(t.app, `stranger_${++strangers}_${Date.now() % 1e6}`);
