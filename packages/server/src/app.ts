@@ -48,6 +48,7 @@ import { deviceRoutes } from './http/routes/locks/devices.js';
 import { combinationRoutes } from './http/routes/locks/combination.js';
 import { taskVerificationRoutes } from './http/routes/locks/tasks.js';
 import { chasterRoutes } from './http/routes/extensions/chaster/index.js';
+import { partnerConfigurationRoutes } from './http/routes/partnerConfigurations.js';
 import { validators } from './http/validation.js';
 import { webhookRoutes } from './http/routes/developer/webhooks.js';
 
@@ -191,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   combinationRoutes(app, ctx);
   taskVerificationRoutes(app, ctx);
   chasterRoutes(app, ctx);
+  partnerConfigurationRoutes(app, ctx);
   if (config.dev) devRoutes(app, ctx);
 
   await registerWebApp(app);

@@ -17,6 +17,7 @@ import { createTaskVerificationService } from './taskVerification.js';
 import { createSharedLinkService } from './sharedLinks.js';
 import { createSharedLockService } from './sharedLocks.js';
 import { createMainTokenService } from './mainTokens.js';
+import { createPartnerConfigurationService } from './partnerConfigurations.js';
 import { createNotificationService } from './notifications.js';
 import { createNotificationFeed } from './notificationFeed.js';
 import { createLockChanges } from './lockChanges.js';
@@ -74,18 +75,20 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const apps = createExtensionAppService(base);
   const keys = createDeveloperKeyService(base);
   const mainTokens = createMainTokenService(base);
+  const partnerConfigurations = createPartnerConfigurationService(base, { locks });
   const devices = createDeviceService({ ...base, logger, buttplugAllowedHosts: config.buttplugAllowedHosts });
   const blobs = createBlobStore(config.files);
   const files = createFileService({ ...base, dialect, store: blobs, signer: createUrlSigner(config.files.urlSecret, config.publicUrl), logger });
-  const combinations = createCombinationService({ ...base, store: blobs, vault: createCombinationVault(config.combination), engine });
+  const vault = createCombinationVault(config.combination);
+  const combinations = createCombinationService({ ...base, store: blobs, vault, engine });
   const taskVerification = createTaskVerificationService({ ...base, store: blobs, engine });
   const sessions = createExtensionSessionService({ ...base, dialect, requirements, attempts, regularActions, devices });
-  const chaster = createChasterService(base, { sessions, regularActions });
+  const chaster = createChasterService({ ...base, dialect });
   const lease = leaseMs ?? config.jobLeaseMs;
   // A delivery attempt must end well inside its job's lease, or another worker could send it again.
   const webhookTimeoutMs = Math.min(config.webhooks.timeoutMs, Math.floor(lease / 2));
   if (webhookTimeoutMs < config.webhooks.timeoutMs) logger.warn({ webhookTimeoutMs, leaseMs: lease }, 'webhook timeout shortened to half the job lease (JOB_LEASE_SECONDS)');
-  const webhooks = createWebhookService({ ...base, dialect, wallClock, policy: webhookUrlPolicy(config), timeoutMs: webhookTimeoutMs, logger });
+  const webhooks = createWebhookService({ ...base, dialect, wallClock, policy: webhookUrlPolicy(config), timeoutMs: webhookTimeoutMs, attemptLimitMs: Math.floor(lease / 2), vault, logger });
   const retention = createRetentionService({ ...base, logger });
   const scheduler = createScheduler({
     db: database.db,
@@ -121,6 +124,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     combinations,
     taskVerification,
     chaster,
+    partnerConfigurations,
     /** Releases what the services hold open (device connections, the blob store's client, the live feed). */
     async close() {
       await audit.settled();
@@ -135,7 +139,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
     sandboxClock: createSandboxClockService(base),
-    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices, combinations }),
+    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, partnerConfigurations, devices, combinations, webhooks }),
   };
 }
 
