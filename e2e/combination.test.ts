@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browserSkipReason, observe, startPlatform, type Platform } from './harness.js';
+import { answerNextConfirm, browserSkipReason, observe, startPlatform, type Platform } from './harness.js';
 
 /**
  * The combination safe in Chromium (issue 14): a lock created with a typed code shows "Sealed"
@@ -57,7 +57,9 @@ describe('combination safe in the browser', { skip }, () => {
     assert.equal(adv.status(), 200, await adv.text());
     await page.reload();
     await page.waitForSelector(`${tid('unlock')}:not([disabled])`);
+    const asked = answerNextConfirm(page, /Unlock .* now\?/, true);
     await page.click(tid('unlock'));
+    await asked;
     await page.waitForSelector(tid('view-combination'));
     await page.click(tid('view-combination'));
     assert.equal((await page.locator(tid('combination-code')).textContent())?.trim(), code);

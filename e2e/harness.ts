@@ -155,3 +155,17 @@ export async function signedInPage(p: Platform, username: string, password: stri
   const page = await context.newPage();
   return { context, page };
 }
+
+/**
+ * Answers the next `window.confirm` of `page` (an irreversible action asks first): checks its
+ * question, then accepts or cancels it. Resolves with the question once answered.
+ */
+export function answerNextConfirm(page: Page, question: RegExp, accept: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    page.once('dialog', (dialog) => {
+      const asked = dialog.message();
+      const answered = dialog.type() === 'confirm' && question.test(asked) ? (accept ? dialog.accept() : dialog.dismiss()) : Promise.reject(new Error(`unexpected ${dialog.type()}: ${asked}`));
+      answered.then(() => resolve(asked), reject);
+    });
+  });
+}

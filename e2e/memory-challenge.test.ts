@@ -8,7 +8,7 @@ import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { appDefinition, APP_NAME, SLUG } from '../examples/memory-challenge/src/app.js';
 import { createAppKey, ensureApp, PlatformUser } from '../examples/memory-challenge/src/register.js';
 import { WEB_DIST } from '../packages/server/src/http/web.js';
-import { browserSkipReason, fixtureWorld, freePort, signedInPage, startPlatform, type Platform } from './harness.js';
+import { answerNextConfirm, browserSkipReason, fixtureWorld, freePort, signedInPage, startPlatform, type Platform } from './harness.js';
 
 /**
  * The memory-challenge example through spec 001's 9-step game flow, in Chromium, with every
@@ -232,7 +232,9 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
     assert.equal(res.statusCode, 200, res.body);
     await page.goto(`/locks/${lockId}`);
     await page.waitForSelector(`${tid('unlock')}:not([disabled])`);
+    const asked = answerNextConfirm(page, /Unlock .* now\?/, true);
     await page.click(tid('unlock'));
+    await asked;
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === 'unlocked', tid('lock-status'));
   });
 });

@@ -57,6 +57,7 @@ export const ERROR_CATALOG = {
   no_active_task: { status: 409, description: 'There is no open task.' },
   task_has_no_duration: { status: 409, description: 'The open task has no timer.' },
   task_verification_required: { status: 409, description: 'The task needs proof before it can be completed.' },
+  verification_picture_required: { status: 400, description: 'The task is marked done with a verification picture: send it (`POST /api/locks/{lockId}/task/verification`).' },
   task_timer_not_finished: { status: 409, description: 'The task timer has not run out.' },
   hygienic_opening_not_enabled: { status: 422, description: 'Hygienic opening is not enabled on this lock.' },
   hygienic_opening_active: { status: 409, description: 'A hygienic opening is already running.' },

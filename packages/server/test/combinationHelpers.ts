@@ -14,7 +14,7 @@ export function markedPng(marker: string): Buffer {
   return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('tEXt', Buffer.from(`Comment\0${marker}`, 'latin1')), chunk('IEND', Buffer.alloc(0))]);
 }
 
-/** `POST /api/combinations/pictures` (or another picture upload `url`) as `who`, the bytes in the multipart field `field`. */
+/** A picture upload as `who` (by default `POST /api/combinations/pictures`), the bytes in the multipart field `field`. */
 export function uploadPicture(app: App, who: Session, bytes: Buffer, field = 'file', url = '/api/combinations/pictures') {
   const boundary = `----latch${Date.now().toString(16)}`;
   const payload = Buffer.concat([

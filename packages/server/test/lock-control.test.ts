@@ -232,9 +232,9 @@ describe('lock control: keyholder actions from the web UI', () => {
     assert.equal(done.lock.taskPoints, 4);
     const entry = (await history(t, we, lockId)).find((h) => h.type === 'task_completed');
     assert.equal(entry?.role, 'wearer');
-    // Proof-required tasks stay the keyholder's to judge.
+    // A task that needs proof is marked done with its picture (task-verification.test.ts), not by this action.
     await ok(await act(t, kh, lockId, 'task.assign', { taskText: 'Photo', points: 2, verificationRequired: true }));
-    expectError(await act(t, we, lockId, 'task.complete', { successful: true }), 409, 'task_verification_required');
+    expectError(await act(t, we, lockId, 'task.complete', { successful: true }), 400, 'verification_picture_required');
   });
 
   it('the wearer of a self-lock acts on their own lock, but takes nothing that favours them (issue 14)', async () => {

@@ -8,6 +8,7 @@ import { findLockById } from '../src/storage/locks.js';
 import { findOpenTask } from '../src/storage/tasks.js';
 import { markSessionRemoved } from '../src/storage/extensionSessions.js';
 import type { FixtureWorld as World } from '../src/services/fixtures.js';
+import { markedPng, uploadPicture } from './combinationHelpers.js';
 import { call, fixtureWorld, login, register, testApp, TEST_DB, type Session, type TestApp } from './helpers.js';
 
 /**
@@ -42,6 +43,15 @@ const PARAMS: Partial<Record<LockAction, unknown>> = {
   'task.assign': { taskText: 'Walk', points: 1 },
   'task.complete': { successful: false },
   'hygienic_unlock.start': {},
+  'max_limit.extend': { extendBySeconds: 3600 },
+  'shared_link.configure': { addSeconds: 600 },
+  'shared_link.lower_votes': { requiredVotes: 1 },
+};
+
+/** What the world's lock needs for an action to have something to act on (a ceiling to move). */
+const LOCK_OPTIONS: Partial<Record<LockAction, Record<string, unknown>>> = {
+  'max_limit.extend': { maxDurationSeconds: 30 * 86400 },
+  'max_limit.remove': { maxDurationSeconds: 30 * 86400 },
 };
 
 /** What must be true before the action can do anything (so the lock's state never hides the role's answer). */
@@ -51,6 +61,7 @@ const BEFORE: Partial<Record<LockAction, { name: ActionName; params?: unknown }>
   'task.start_timer': { name: 'task.assign', params: { taskText: 'Timed', points: 1, durationSeconds: 60 } },
   'task.complete': { name: 'task.assign', params: { taskText: 'Open', points: 1 } },
   'hygienic.relock': { name: 'hygienic_unlock.start' },
+  'task.verify': { name: 'task.assign', params: { taskText: 'Photo', points: 1, verificationRequired: true } },
 };
 
 const WEARER_LOCKS = {
@@ -68,7 +79,8 @@ let strangers = 0;
 const FIRST_PARTY: Channel = {
   name: 'first-party (/api/locks)',
   rows: { ...WEARER_LOCKS, ...KEYHOLDER_LOCKS, stranger: { lock: { keyholder: true, trustKeyholder: false } } },
-  actions: [...ACTION_NAMES, 'hygienic.relock', 'unlock', 'invitation.accept', 'invitation.decline', 'invitation.withdraw', 'keyholder.trust', 'keyholder.resign', 'extension.install', 'extension.configure', 'extension.remove'],
+  // Every column: the web UI's API has a route for each.
+  actions: LOCK_ACTIONS,
   async call(t, w, role, action, params) {
     const who = role === 'self_wearer' || role === 'wearer' ? w.wearer : role === 'stranger' ? null : w.keyholder!;
     const as: Session = who ? await login(t.app, who.username, who.password) : await register(t.app, `stranger_${++strangers}_${Date.now() % 1e6}`);
@@ -79,6 +91,21 @@ const FIRST_PARTY: Channel = {
         return call(t.app, as, 'POST', `${base}/hygienic/relock`);
       case 'unlock':
         return call(t.app, as, 'POST', `${base}/unlock`);
+      // The same route: an unlocked lock is archived (see prepare), a running one deserted.
+      case 'archive':
+      case 'desert':
+        return call(t.app, as, 'POST', `${base}/archive`);
+      case 'max_limit.extend':
+        return call(t.app, as, 'PUT', `${base}/max-limit`, params);
+      case 'max_limit.remove':
+        return call(t.app, as, 'DELETE', `${base}/max-limit`);
+      case 'min_limit.change':
+        return call(t.app, as, 'PUT', `${base}/min-limit`, { minLimitDate: new Date(t.clock.now() + 3600_000).toISOString() });
+      case 'shared_link.configure':
+      case 'shared_link.lower_votes':
+        return call(t.app, as, 'PUT', `${base}/shared-link`, params);
+      case 'task.verify':
+        return uploadPicture(t.app, as, markedPng('walked'), 'file', `${base}/task/verification`);
       case 'invitation.accept':
       case 'invitation.decline':
         return call(t.app, as, 'POST', `${base}/invitation`, { accept: action === 'invitation.accept' });
@@ -140,7 +167,7 @@ describe('the lock policy table as data', () => {
 
   it('a wearer gets nothing that favours them on any lock through the web UI (issue 14)', () => {
     for (const role of ['self_wearer', 'wearer'] as const) {
-      for (const action of ['remove_time', 'unfreeze', 'pillory.end', 'settings.patch'] as const) {
+      for (const action of ['remove_time', 'unfreeze', 'pillory.end', 'settings.patch', 'shared_link.lower_votes'] as const) {
         const rule = POLICY[role][action];
         assert.ok(rule !== 'allow' && rule !== undefined && 'deny' in rule, `${role} × ${action} is denied outright`);
       }
@@ -170,10 +197,25 @@ describe(`the lock policy walked over the routes (${TEST_DB})`, () => {
       assert.ok(await markSessionRemoved(db, w.session.id, t.clock.now()));
       return;
     }
+    const keyholder = () => login(t.app, w.keyholder!.username, w.keyholder!.password);
+    const wearer = () => login(t.app, w.wearer.username, w.wearer.password);
+    if (action === 'archive') {
+      // Archiving (not deserting) needs an unlocked lock: its keyholder unlocks it, else its wearer once the timer ran out.
+      if (!accepted) t.clock.advance(2 * 86400_000);
+      const res = await call(t.app, accepted ? await keyholder() : await wearer(), 'POST', `/api/locks/${w.lock.id}/unlock`);
+      assert.equal(res.statusCode, 200, `preparing archive: ${res.body}`);
+      return;
+    }
+    if (action === 'shared_link.lower_votes') {
+      // Something to lower: the lock's controller raises the votes required first.
+      const res = await call(t.app, accepted ? await keyholder() : await wearer(), 'PUT', `/api/locks/${w.lock.id}/shared-link`, { requiredVotes: 2 });
+      assert.equal(res.statusCode, 200, `preparing shared_link.lower_votes: ${res.body}`);
+      return;
+    }
     const step = BEFORE[action];
     if (!step) return;
     const res = accepted
-      ? await call(t.app, await login(t.app, w.keyholder!.username, w.keyholder!.password), 'POST', `/api/locks/${w.lock.id}/actions`, { name: step.name, params: step.params })
+      ? await call(t.app, await keyholder(), 'POST', `/api/locks/${w.lock.id}/actions`, { name: step.name, params: step.params })
       : await APPS_V1.call(t, w, 'apps_v1', step.name, step.params);
     assert.equal(res.statusCode, 200, `preparing ${action}: ${res.body}`);
   }
@@ -183,7 +225,7 @@ describe(`the lock policy walked over the routes (${TEST_DB})`, () => {
       it(`${ch.name}: ${role} × every action answers as the table says`, async () => {
         const failures: string[] = [];
         for (const action of ch.actions) {
-          const w = await fixtureWorld(t.app, { lock: setup.lock });
+          const w = await fixtureWorld(t.app, { lock: { ...setup.lock, ...LOCK_OPTIONS[action] } });
           const accepted = setup.lock.keyholder && setup.lock.keyholderAccepts !== false;
           await prepare(w, action, accepted);
           const db = t.db.database.db;

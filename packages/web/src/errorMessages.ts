@@ -48,6 +48,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   no_active_task: 'There is no open task any more.',
   task_has_no_duration: 'This task has no timer.',
   task_verification_required: 'This task needs a verification picture first.',
+  verification_picture_required: 'Choose a verification picture to mark this task done.',
   task_timer_not_finished: 'The task timer has not run out yet.',
   hygienic_opening_not_enabled: 'Hygienic opening is off for this lock.',
   hygienic_opening_active: 'A hygienic opening is already running.',

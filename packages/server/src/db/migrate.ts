@@ -18,6 +18,7 @@ import { keyholderTrust } from './migrations/0015_rules_keyholder_trust.js';
 import { partnerConfigurations } from './migrations/0016_partner_configurations.js';
 import { chasterWebhookAuth } from './migrations/0017_chaster_webhook_auth.js';
 import { verificationPilloryVotes } from './migrations/0018_verification_pillory_votes.js';
+import { taskVerificationPicture } from './migrations/0019_task_verification_picture.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -39,6 +40,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016_partner_configurations': partnerConfigurations,
   '0017_chaster_webhook_auth': chasterWebhookAuth,
   '0018_verification_pillory_votes': verificationPilloryVotes,
+  '0019_task_verification_picture': taskVerificationPicture,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -326,6 +326,9 @@ export interface TasksTable {
   reason: string | null;
   created_at: number;
   finished_at: number | null;
+  /** The wearer's verification picture (blob store key and sniffed type); null until sent. */
+  verification_blob_key: string | null;
+  verification_content_type: string | null;
 }
 
 export interface RegularActionsTable {

@@ -33,6 +33,7 @@ import type { FileService } from '../services/files.js';
 import type { DeviceService } from '../services/devices.js';
 import type { WebhookService } from '../services/webhooks.js';
 import type { CombinationService } from '../services/combinations.js';
+import type { TaskVerificationService } from '../services/taskVerification.js';
 import type { NotificationFeed } from '../services/notificationFeed.js';
 import type { LockChanges } from '../services/lockChanges.js';
 import type { LiveStreams } from './liveStreams.js';
@@ -79,6 +80,7 @@ export interface RouteContext {
   devices: DeviceService;
   webhooks: WebhookService;
   combinations: CombinationService;
+  taskVerification: TaskVerificationService;
   retention: RetentionService;
   sandboxClock: SandboxClockService;
   cookies: ReturnType<typeof registerFirstPartyAuth>;

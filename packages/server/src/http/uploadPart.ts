@@ -1,13 +1,17 @@
-import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyMultipartOptions, MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FILE_LIMITS, FILE_UPLOAD_FIELD } from '@latch/protocol';
+import { FILE_LIMITS, FILE_UPLOAD_FIELD, type ErrorCode } from '@latch/protocol';
 import { ApiError } from '../errors.js';
+
+/** Multipart limits for a route taking one picture (§11): one file, a few small fields. */
+export const ONE_PICTURE: FastifyMultipartOptions = { limits: { fileSize: FILE_LIMITS.maxFileBytes + 1024, files: 1, fields: 5, fieldSize: 1024, parts: 10, headerPairs: 100 } };
 
 /**
  * The one file of a multipart upload (field "file"), handed to `handle`. A refused upload's rest
- * is not read: the connection is closed instead of drained.
+ * is not read: the connection is closed instead of drained. `missing`: the code when no file
+ * came (default `invalid_request`).
  */
-export async function withUploadedFile<T>(req: FastifyRequest, reply: FastifyReply, what: string, handle: (part: MultipartFile) => Promise<T>): Promise<T> {
+export async function withUploadedFile<T>(req: FastifyRequest, reply: FastifyReply, what: string, handle: (part: MultipartFile) => Promise<T>, missing: ErrorCode = 'invalid_request'): Promise<T> {
   if (!req.isMultipart()) throw new ApiError('unsupported_media_type', `Send the ${what} as multipart/form-data in the field "${FILE_UPLOAD_FIELD}"`);
   try {
     let part: MultipartFile | undefined;
@@ -16,7 +20,7 @@ export async function withUploadedFile<T>(req: FastifyRequest, reply: FastifyRep
     } catch (err) {
       throw (err as { statusCode?: number }).statusCode ? err : new ApiError('invalid_request', 'The multipart body is malformed');
     }
-    if (!part) throw new ApiError('invalid_request', `The multipart body has no file; send it in the field "${FILE_UPLOAD_FIELD}"`);
+    if (!part) throw new ApiError(missing, `The multipart body has no file; send the ${what} in the field "${FILE_UPLOAD_FIELD}"`);
     return await handle(part);
   } catch (err) {
     req.raw.unpipe();
@@ -26,9 +30,6 @@ export async function withUploadedFile<T>(req: FastifyRequest, reply: FastifyRep
   }
 }
 
-/** `@fastify/multipart` limits for a route taking one picture (first-party uploads). */
-export const PICTURE_UPLOAD_LIMITS = { fileSize: FILE_LIMITS.maxFileBytes + 1024, files: 1, fields: 5, fieldSize: 1024, parts: 10, headerPairs: 100 };
-
 /** The picture of a first-party upload, which must come in the field "file". */
 export function withUploadedPicture<T>(req: FastifyRequest, reply: FastifyReply, what: string, handle: (file: NodeJS.ReadableStream) => Promise<T>): Promise<T> {
   return withUploadedFile(req, reply, what, async (part) => {
@@ -37,15 +38,15 @@ export function withUploadedPicture<T>(req: FastifyRequest, reply: FastifyReply,
   });
 }
 
-/** A private picture's bytes to a participant: never cached, never sniffed or run as a document. */
-export function sendPicture(reply: FastifyReply, { bytes, contentType }: { bytes: Buffer; contentType: string }) {
+/** Sends a private picture's bytes: never cached, never sniffed into something else, never run. */
+export function sendPrivatePicture(reply: FastifyReply, picture: { bytes: Buffer; contentType: string }): FastifyReply {
   reply.headers({
-    'content-type': contentType,
-    'content-length': String(bytes.length),
+    'content-type': picture.contentType,
+    'content-length': String(picture.bytes.length),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; sandbox",
     'referrer-policy': 'no-referrer',
   });
-  return reply.code(200).send(bytes);
+  return reply.code(200).send(picture.bytes);
 }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { COMBINATION_DIGITS, DESERTION_RECOVERY_DAYS, FILE_CONTENT_TYPES, FILE_LIMITS, type ArchiveResult, type CombinationInput, type CombinationPicture, type CombinationReveal } from '@latch/protocol';
+import { COMBINATION_DIGITS, DESERTION_RECOVERY_DAYS, type ArchiveResult, type CombinationInput, type CombinationPicture, type CombinationReveal } from '@latch/protocol';
 import type { BlobStore } from '../blobs/index.js';
 import type { CombinationRow, LockRow, UserRow } from '../db/types.js';
 import { ApiError, notFound } from '../errors.js';
@@ -10,11 +10,11 @@ import { bindPicture, countUnboundPictures, findCombinationOfLock, findUnboundPi
 import { findLockById } from '../storage/locks.js';
 import type { CombinationVault } from './combinationVault.js';
 import { iso, type ServiceDeps } from './deps.js';
-import { readCapped, sniffImage } from './files.js';
+import { readAll, readPicture } from './files.js';
 import { writeHistory } from './history.js';
 import type { LockEngine } from './lockEngine.js';
-import { lockSettings, roleOf } from './lockRules.js';
-import { decide, policyRoleOf } from './lockPolicy.js';
+import { roleOf } from './lockRules.js';
+import { authorize } from './lockPolicy.js';
 
 /** Pictures uploaded for locks not created yet, per user (an abandoned creation form leaves one). */
 export const MAX_UNBOUND_PICTURES = 10;
@@ -34,12 +34,6 @@ export interface Requester {
   requestId: string;
   method: string;
   route: string;
-}
-
-/** Whether the policy table lets `userId` archive the lock (the wearer: a running lock is deserted). */
-export function mayArchive(lock: LockRow, userId: string): boolean {
-  const role = policyRoleOf({ kind: 'first_party', userId }, lock);
-  return role !== null && decide(role, 'archive', { lock, settings: lockSettings(lock), now: 0 }).allowed;
 }
 
 /**
@@ -90,13 +84,11 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
       if ((await countUnboundPictures(db, owner.id)) >= MAX_UNBOUND_PICTURES) {
         throw new ApiError('quota_exceeded', `At most ${MAX_UNBOUND_PICTURES} combination pictures may wait for a lock; create a lock with one of them first`);
       }
-      const bytes = await readCapped(file, FILE_LIMITS.maxFileBytes);
-      const sniffed = sniffImage(bytes);
-      if (!sniffed) throw new ApiError('unsupported_media_type', bytes.length === 0 ? 'The file is empty' : `Only ${FILE_CONTENT_TYPES.join(', ')} are accepted; the bytes are none of them`);
+      const { bytes, contentType } = await readPicture(file);
       const now = clock.now();
       const { row, sealed } = sealedRow(owner.id, 'picture', bytes, now);
       row.blob_key = `combinations/${row.id}.sealed`;
-      row.content_type = sniffed.contentType;
+      row.content_type = contentType;
       await store.write(row.blob_key, Readable.from([sealed]));
       try {
         await insertCombination(db, row);
@@ -104,7 +96,7 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
         await store.delete(row.blob_key).catch(() => undefined);
         throw err;
       }
-      return { pictureId: row.id, contentType: sniffed.contentType, size: bytes.length, createdAt: iso(now) };
+      return { pictureId: row.id, contentType, size: bytes.length, createdAt: iso(now) };
     },
 
     /** Checks and seals the creation form's combination before the lock is written. */
@@ -145,7 +137,7 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
       if (combination.kind !== 'picture' || !combination.blob_key) throw notFound('Combination picture');
       const blob = await store.read(combination.blob_key);
       if (!blob) throw notFound('Combination picture');
-      const sealed = await readCapped(blob.stream, Number.MAX_SAFE_INTEGER);
+      const sealed = await readAll(blob.stream, Number.MAX_SAFE_INTEGER);
       return { bytes: vault.decrypt(combination.id, { keyId: combination.key_id, wrappedKey: combination.wrapped_key }, sealed), contentType: combination.content_type ?? 'application/octet-stream' };
     },
 
@@ -182,7 +174,7 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
       const lock = await findLockById(db, lockId);
       const role = lock ? roleOf(lock, user.id) : null;
       if (!lock || !role) throw notFound('Lock');
-      if (!mayArchive(lock, user.id)) throw new ApiError('forbidden', 'Only the wearer archives a lock');
+      authorize({ kind: 'first_party', userId: user.id }, lock.status === 'locked' ? 'desert' : 'archive', lock, clock.now());
       if (lock.archived_at !== null) throw new ApiError('conflict', 'The lock is already archived');
       if (lock.status === 'locked') {
         const { desertedAt } = await engine.desert(lock.id, { role: 'wearer', userId: user.id });

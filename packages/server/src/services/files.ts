@@ -35,6 +35,26 @@ export function sniffImage(b: Buffer): Sniffed | null {
   return null;
 }
 
+/** A whole stream in memory, refused with 413 past `cap` bytes. */
+export async function readAll(stream: NodeJS.ReadableStream, cap: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > cap) throw new ApiError('payload_too_large', `A picture may be at most ${cap} bytes`, { maxFileBytes: cap });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** An uploaded picture under the §11 image rules (≤ the file size limit, type sniffed from the bytes), read whole. */
+export async function readPicture(stream: NodeJS.ReadableStream): Promise<{ bytes: Buffer } & Sniffed> {
+  const bytes = await readAll(stream, FILE_LIMITS.maxFileBytes);
+  const sniffed = sniffImage(bytes);
+  if (!sniffed) throw new ApiError('unsupported_media_type', bytes.length === 0 ? 'The file is empty' : `Only ${FILE_CONTENT_TYPES.join(', ')} are accepted; the bytes are none of them`);
+  return { bytes, ...sniffed };
+}
+
 /**
  * Sits between the upload stream and the blob store: holds back the first bytes until it knows
  * the type (refusing anything but the four image formats before a byte is stored), counts, and
@@ -83,18 +103,6 @@ class UploadGate extends Transform {
     this.hash.update(head);
     cb(null, head);
   }
-}
-
-/** A whole small upload in memory: 413 `payload_too_large` past `cap` bytes. */
-export async function readCapped(stream: NodeJS.ReadableStream, cap: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > cap) throw new ApiError('payload_too_large', `A picture may be at most ${cap} bytes`, { maxFileBytes: cap });
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** `[A-Za-z0-9._-]`, at most 80 characters, with the extension of the sniffed type. */

@@ -41,6 +41,8 @@ export interface FixtureInput {
     keyholder?: boolean;
     title?: string;
     durationSeconds?: number;
+    /** Limit lock time: start + this (none by default). */
+    maxDurationSeconds?: number;
     hiddenTimer?: boolean;
     tasks?: boolean;
     hygienicOpening?: boolean;
@@ -150,6 +152,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
     const lock = await svc.locks.create(wearer, {
       title: lk.title ?? 'Sandbox lock',
       durationSeconds: lk.durationSeconds ?? 86400,
+      ...(lk.maxDurationSeconds !== undefined ? { maxDurationSeconds: lk.maxDurationSeconds } : {}),
       hiddenTimer: lk.hiddenTimer ?? false,
       ...(keyholder ? { keyholderUsername: keyholder.username } : {}),
       settings: {

@@ -13,6 +13,7 @@ import { createFixtureService } from './fixtures.js';
 import { createLockEngine } from './lockEngine.js';
 import { createLockService } from './locks.js';
 import { createLockTermsService } from './lockTerms.js';
+import { createTaskVerificationService } from './taskVerification.js';
 import { createSharedLinkService } from './sharedLinks.js';
 import { createPilloryVoteService } from './pilloryVotes.js';
 import { createVerificationPictureService } from './verificationPictures.js';
@@ -82,6 +83,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const files = createFileService({ ...base, dialect, store: blobs, signer: createUrlSigner(config.files.urlSecret, config.publicUrl), logger });
   const vault = createCombinationVault(config.combination);
   const combinations = createCombinationService({ ...base, store: blobs, vault, engine });
+  const taskVerification = createTaskVerificationService({ ...base, store: blobs, engine });
   const sessions = createExtensionSessionService({ ...base, dialect, requirements, attempts, regularActions, devices });
   const chaster = createChasterService({ ...base, dialect }, { sessions, regularActions });
   const lease = leaseMs ?? config.jobLeaseMs;
@@ -124,6 +126,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     blobs,
     webhooks,
     combinations,
+    taskVerification,
     chaster,
     partnerConfigurations,
     /** Releases what the services hold open (device connections, the blob store's client, the live feed). */

@@ -10,14 +10,14 @@ import type { DialectName } from '../db/connect.js';
 import type { ServiceDeps } from './deps.js';
 import { createChange, JOB, result, type ActionResult } from './lockEngineCore.js';
 import { createTimerOps, freezeEnd } from './lockEngineTimer.js';
-import { createModuleJobs, createModuleOps, createTaskDecision, decideAction, pilloryEnd } from './lockEngineModules.js';
+import { createModuleJobs, createModuleOps, createTaskDecision, decideAction, pilloryEnd, type VerificationPicture } from './lockEngineModules.js';
 import { createEndOps } from './lockEngineEnd.js';
 
 export type { Via } from './lockPolicy.js';
 
 export type { Actor, Effects } from './lockEffects.js';
 
-export { authorize, formatDuration, JOB, type ActionResult } from './lockEngineCore.js';
+export { formatDuration, JOB, type ActionResult } from './lockEngineCore.js';
 
 /**
  * The lock engine (DECISIONS §5): every change is a read-modify-write of one lock row inside a
@@ -68,6 +68,13 @@ export function createLockEngine({ db, clock, ids, dialect }: ServiceDeps & { di
   return {
     /** One named action (spec 000) by an actor, under the role policy of where it came from. */
     action: (lockId: string, actor: Actor, via: Via, name: ActionName, params: unknown) => runAction(lockId, actor, via, name, params),
+
+    /** The wearer marks the open task done with its verification picture (already stored; see services/taskVerification.ts). */
+    completeTaskWithPicture: (lockId: string, actor: Actor, via: Via, picture: VerificationPicture) =>
+      change(lockId, actor, async (lock, now, t) => {
+        const { fx, detail } = await decideTaskAction(lock, 'task.complete', { successful: true }, now, via, actor, t, picture);
+        return { fx, result: result('task.complete', fx, detail) };
+      }),
 
     /** The same inside a caller's transaction (a scheduled punishment commits with its guard row). */
     actionIn: (tx: Executor, lockId: string, actor: Actor, name: ActionName, params: unknown) => runAction(lockId, actor, { kind: 'system' }, name, params, tx),

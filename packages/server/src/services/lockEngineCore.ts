@@ -6,10 +6,8 @@ import { cancelJob, scheduleJob } from '../storage/jobs.js';
 import { findLockForUpdate, updateLockIfVersion } from '../storage/locks.js';
 import type { ServiceDeps } from './deps.js';
 import { writeHistory } from './history.js';
-import { lockSettings as settingsOf } from './lockRules.js';
 import { writeNotification } from './notifications.js';
 import type { Actor, Effects } from './lockEffects.js';
-import { decide, policyRoleOf, type LockAction, type PolicyContext, type Via } from './lockPolicy.js';
 
 /** What the lock engine's modules share (services/lockEngine.ts composes them). */
 
@@ -34,17 +32,6 @@ export interface ActionResult {
   detail: Record<string, unknown>;
 }
 
-
-/**
- * The policy table's verdict for `via` doing `action` on `lock` now; throws its error when denied.
- * The scheduler (`system`) is not restricted.
- */
-export function authorize(via: Via, action: LockAction, lock: LockRow, now: number, extra: Omit<PolicyContext, 'lock' | 'settings' | 'now'> = {}): void {
-  const role = policyRoleOf(via, lock);
-  if (role === null) return;
-  const verdict = decide(role, action, { lock, settings: settingsOf(lock), now, ...extra });
-  if (!verdict.allowed) throw new ApiError(verdict.code, verdict.message, verdict.code === 'unlock_not_allowed' ? { reasons: extra.holds ?? [] } : undefined);
-}
 
 export type EngineDeps = ServiceDeps & { dialect: DialectName };
 

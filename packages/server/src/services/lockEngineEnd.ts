@@ -3,8 +3,8 @@ import type { LockRow } from '../db/types.js';
 import type { AggregatedBlocker } from '@latch/protocol';
 import type { ServiceDeps } from './deps.js';
 import type { Actor } from './lockEffects.js';
-import type { Via } from './lockPolicy.js';
-import { activeOrThrow, authorize, empty, jobKey, type Change } from './lockEngineCore.js';
+import { authorize, type Via } from './lockPolicy.js';
+import { activeOrThrow, empty, jobKey, type Change } from './lockEngineCore.js';
 import { hasAcceptedKeyholder as hasKeyholder, sessionLockView, unlockHolds } from './lockRules.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 

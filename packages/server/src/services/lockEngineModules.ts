@@ -17,8 +17,8 @@ import {
 } from './lockActions.js';
 import { hasAcceptedKeyholder as hasKeyholder, inPillory, isFrozen, lockSettings as settingsOf, mergeSettings } from './lockRules.js';
 import type { Actor, Effects } from './lockEffects.js';
-import type { Via } from './lockPolicy.js';
-import { activeOrThrow, authorize, empty, formatDuration, jobKey, JOB, type Change } from './lockEngineCore.js';
+import { authorize, type Via } from './lockPolicy.js';
+import { activeOrThrow, empty, formatDuration, jobKey, JOB, type Change } from './lockEngineCore.js';
 import { addTime, freeze, removeTime, unfreeze } from './lockEngineTimer.js';
 
 /** The named actions and the modules behind them: pillory, hygienic opening, settings, tasks. */
@@ -93,11 +93,30 @@ export function pilloryEnd(lock: LockRow, runAt: number): Effects {
   return fx;
 }
 
+/** A task's verification picture, already in the blob store. */
+export interface VerificationPicture {
+  blobKey: string;
+  contentType: string;
+}
+
+/** Where the lock's participants read a task's verification picture. */
+export const verificationPictureUrl = (lockId: string, taskId: string) => `/api/locks/${lockId}/tasks/${taskId}/verification-picture`;
+
+/** A task that needs proof, reported done without it: the wearer is told to send the picture, anyone else that it is the wearer's to prove. */
+function proofMissing(via: Via, lock: LockRow): ApiError {
+  if (via.kind === 'first_party' && via.userId === lock.wearer_id) {
+    return new ApiError('verification_picture_required', `This task is marked done with a verification picture: send it to POST /api/locks/${lock.id}/task/verification`);
+  }
+  return new ApiError('task_verification_required', 'This task needs a verification picture; only the wearer can complete it');
+}
+
 export function createTaskDecision({ ids }: Pick<ServiceDeps, 'ids'>) {
-  async function decideTaskAction(lock: LockRow, name: 'task.assign' | 'task.start_timer' | 'task.complete', params: unknown, now: number, via: Via, actor: Actor, tx: Executor): Promise<{ fx: Effects; detail: Record<string, unknown> }> {
+  /** `proof`: the wearer's verification picture, which completes the open task successfully. */
+  async function decideTaskAction(lock: LockRow, name: 'task.assign' | 'task.start_timer' | 'task.complete', params: unknown, now: number, via: Via, actor: Actor, tx: Executor, proof?: VerificationPicture): Promise<{ fx: Effects; detail: Record<string, unknown> }> {
     activeOrThrow(lock);
     const open = await findOpenTask(tx, lock.id);
     authorize(via, name, lock, now, { params, openTask: !!open });
+    if (proof) authorize(via, 'task.verify', lock, now, { openTask: !!open });
     const settings = settingsOf(lock);
     // Parameter errors first (400), then the module and task-state preconditions.
     const assignment = name === 'task.assign' ? parseTaskAssignment(params) : null;
@@ -120,6 +139,8 @@ export function createTaskDecision({ ids }: Pick<ServiceDeps, 'ids'>) {
         reason: null,
         created_at: now,
         finished_at: null,
+        verification_blob_key: null,
+        verification_content_type: null,
       };
       fx.after = async (t) => {
         if (open) await updateTask(t, open.id, { status: 'replaced', finished_at: now });
@@ -140,15 +161,23 @@ export function createTaskDecision({ ids }: Pick<ServiceDeps, 'ids'>) {
       return { fx, detail: { taskId: open.id, timerEndsAt: new Date(endsAt).toISOString() } };
     }
     const { successful, reason } = completion!;
-    if (successful && bool(open.verification_required)) throw new ApiError('task_verification_required', 'This task needs a verification picture; only the wearer can complete it');
+    if (successful && bool(open.verification_required) && !proof) throw proofMissing(via, lock);
     if (successful && open.duration_seconds > 0 && (open.timer_ends_at === null || now < open.timer_ends_at)) {
       throw new ApiError('task_timer_not_finished', open.timer_ends_at === null ? 'Start the task timer first' : 'The task timer has not run out yet');
     }
-    fx.after = (t) => updateTask(t, open.id, { status: successful ? 'completed' : 'failed', reason, finished_at: now });
+    const picture = proof ? { verification_blob_key: proof.blobKey, verification_content_type: proof.contentType } : {};
+    fx.after = (t) => updateTask(t, open.id, { status: successful ? 'completed' : 'failed', reason, finished_at: now, ...picture });
     if (successful) fx.patch = { task_points: lock.task_points + open.points };
     fx.cancel.push(jobKey.task(open.id));
-    fx.history.push({ type: successful ? 'task_completed' : 'task_failed', title: successful ? `Task completed (+${open.points} points)` : 'Task failed', description: reason ?? '', payload: { taskId: open.id, points: successful ? open.points : 0 } });
-    return { fx, detail: { taskId: open.id, successful, pointsAwarded: successful ? open.points : 0, taskPoints: lock.task_points + (successful ? open.points : 0) } };
+    // The picture's address in the history: the keyholder (and the wearer) see it on the lock page.
+    const shown = proof ? { verificationPicture: verificationPictureUrl(lock.id, open.id) } : {};
+    fx.history.push({
+      type: successful ? 'task_completed' : 'task_failed',
+      title: successful ? `Task completed${proof ? ' with a verification picture' : ''} (+${open.points} points)` : 'Task failed',
+      description: reason ?? '',
+      payload: { taskId: open.id, points: successful ? open.points : 0, ...shown },
+    });
+    return { fx, detail: { taskId: open.id, successful, pointsAwarded: successful ? open.points : 0, taskPoints: lock.task_points + (successful ? open.points : 0), ...shown } };
   }
 
   return decideTaskAction;

@@ -1,10 +1,11 @@
 import type { LockRow } from '../db/types.js';
-import { capEndsAt, checkMaxLimitChange, checkMinLimitChange, checkVotesRequiredChange } from './lockLimits.js';
+import { capEndsAt, checkMaxLimitChange, checkMinLimitChange } from './lockLimits.js';
+import { authorize, type Via } from './lockPolicy.js';
 import type { Executor } from '../storage/executor.js';
 import type { Actor, Effects } from './lockEffects.js';
 import { activeOrThrow, empty, formatDuration, jobKey, JOB, type Change } from './lockEngineCore.js';
 import { ApiError } from '../errors.js';
-import { hasAcceptedKeyholder as hasKeyholder, inPillory, isFrozen, timerHiddenFrom, type LockRole } from './lockRules.js';
+import { inPillory, isFrozen, timerHiddenFrom, type LockRole } from './lockRules.js';
 
 /** The timer: time added and removed, freezes, the limits around it, visitor votes. */
 
@@ -79,11 +80,12 @@ export function createTimerOps(change: Change) {
      * wearer with a hidden timer can do without knowing the date) or removes it for good (null).
      * Freezes move it with the timer (see `unfreeze`). The answer hides the date as the lock view does.
      */
-    changeMaxLimit(lockId: string, actor: Actor, role: LockRole, to: { until: number } | { bySeconds: number } | null): Promise<{ maxLimitDate: string | null }> {
-      return change(lockId, actor, async (lock) => {
+    changeMaxLimit(lockId: string, actor: Actor & { role: LockRole }, via: Via, to: { until: number } | { bySeconds: number } | null): Promise<{ maxLimitDate: string | null }> {
+      return change(lockId, actor, async (lock, now) => {
         activeOrThrow(lock);
+        authorize(via, to === null ? 'max_limit.remove' : 'max_limit.extend', lock, now);
         const until = to === null ? null : 'until' in to ? to.until : (lock.max_ends_at ?? 0) + to.bySeconds * 1000;
-        checkMaxLimitChange(lock, role, until);
+        checkMaxLimitChange(lock, until);
         const fx = empty();
         fx.patch = { max_ends_at: until };
         fx.history.push(
@@ -91,16 +93,17 @@ export function createTimerOps(change: Change) {
             ? { type: 'max_limit_removed', title: 'Limit lock time removed', payload: { previous: lock.max_ends_at } }
             : { type: 'max_limit_extended', title: `Limit lock time moved ${formatDuration((until - lock.max_ends_at!) / 1000)} later`, payload: { previous: lock.max_ends_at, maxLimitDate: until } },
         );
-        const shown = until !== null && !timerHiddenFrom(lock, role);
+        const shown = until !== null && !timerHiddenFrom(lock, actor.role);
         return { fx, result: { maxLimitDate: shown ? new Date(until).toISOString() : null } };
       });
     },
 
     /** The floor (minimum lock time): the accepted keyholder sets, moves or removes it, never above the ceiling. */
-    changeMinLimit(lockId: string, actor: Actor, role: LockRole, until: number | null): Promise<{ minLimitDate: string | null }> {
-      return change(lockId, actor, async (lock) => {
+    changeMinLimit(lockId: string, actor: Actor, via: Via, until: number | null): Promise<{ minLimitDate: string | null }> {
+      return change(lockId, actor, async (lock, now) => {
         activeOrThrow(lock);
-        checkMinLimitChange(lock, role, hasKeyholder(lock), until);
+        authorize(via, 'min_limit.change', lock, now);
+        checkMinLimitChange(lock, until);
         const fx = empty();
         if (lock.min_limit_date === until) return { fx, result: { minLimitDate: until === null ? null : new Date(until).toISOString() } };
         fx.patch = { min_limit_date: until };
@@ -142,11 +145,12 @@ export function createTimerOps(change: Change) {
       });
     },
 
-    /** The number of visitor votes the lock needs before it can be unlocked (the lock's controller). */
-    setVisitorVotesRequired(lockId: string, actor: Actor, required: number): Promise<void> {
-      return change(lockId, actor, async (lock) => {
+    /** The number of visitor votes the lock needs before it can be unlocked (the lock's controller; lowering it, the keyholder). */
+    setVisitorVotesRequired(lockId: string, actor: Actor, via: Via, required: number): Promise<void> {
+      return change(lockId, actor, async (lock, now) => {
         activeOrThrow(lock);
-        checkVotesRequiredChange(lock, hasKeyholder(lock), required);
+        authorize(via, 'shared_link.configure', lock, now);
+        if (required < lock.visitor_votes_required) authorize(via, 'shared_link.lower_votes', lock, now);
         const fx = empty();
         if (required === lock.visitor_votes_required) return { fx, result: undefined };
         fx.patch = { visitor_votes_required: required };

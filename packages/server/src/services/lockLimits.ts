@@ -92,18 +92,16 @@ export function belowFloor(lock: Pick<LockRow, 'min_limit_date'>, now: number): 
   return lock.min_limit_date !== null && now < lock.min_limit_date;
 }
 
-/** Only the wearer moves the ceiling (Chaster: a safety measure the keyholder cannot change). */
-export function checkMaxLimitChange(lock: Pick<LockRow, 'max_ends_at'>, role: 'wearer' | 'keyholder', until: number | null): void {
-  if (role !== 'wearer') throw new ApiError('forbidden', 'Only the wearer can change the limit lock time');
+/** The ceiling only moves later, and only while there is one (who may move it: the policy table). */
+export function checkMaxLimitChange(lock: Pick<LockRow, 'max_ends_at'>, until: number | null): void {
   if (lock.max_ends_at === null) throw new ApiError('conflict', 'This lock has no limit lock time (once removed, it cannot be set again)');
   if (until !== null && until <= lock.max_ends_at) {
     throw new ApiError('invalid_request', 'The limit lock time can only be moved later', [{ in: 'body', path: '/maxLimitDate', message: 'is not later than the current limit' }]);
   }
 }
 
-/** The accepted keyholder moves the floor; never above the ceiling. */
-export function checkMinLimitChange(lock: Pick<LockRow, 'max_ends_at'>, role: 'wearer' | 'keyholder', keyholderAccepted: boolean, until: number | null): void {
-  if (role !== 'keyholder' || !keyholderAccepted) throw new ApiError('forbidden', 'Only the keyholder can change the minimum lock time');
+/** The floor is never above the ceiling (who may move it: the policy table). */
+export function checkMinLimitChange(lock: Pick<LockRow, 'max_ends_at'>, until: number | null): void {
   if (until !== null && lock.max_ends_at !== null && until > lock.max_ends_at) {
     throw new ApiError('invalid_request', 'The minimum lock time cannot be later than the limit lock time', [{ in: 'body', path: '/minLimitDate', message: 'is after the limit lock time' }]);
   }
@@ -114,14 +112,4 @@ export const TIME_LOG_TYPES = ['time_added', 'time_removed', 'visitor_vote'] as 
 
 export function timeLogsHiddenFrom(lock: Pick<LockRow, 'hide_time_logs'>, role: 'wearer' | 'keyholder' | null): boolean {
   return lock.hide_time_logs === 1 && role === 'wearer';
-}
-
-/**
- * Visitor votes required before unlocking: the accepted keyholder sets any number; the wearer of a
- * self-lock only raises it (lowering it would let them out sooner).
- */
-export function checkVotesRequiredChange(lock: Pick<LockRow, 'visitor_votes_required'>, keyholderControls: boolean, required: number): void {
-  if (!keyholderControls && required < lock.visitor_votes_required) {
-    throw new ApiError('forbidden', 'Only a keyholder can lower the number of votes required', [{ in: 'body', path: '/requiredVotes', message: `below ${lock.visitor_votes_required}` }]);
-  }
 }

@@ -1,7 +1,8 @@
 import type { ErrorCode, LockSettings } from '@latch/protocol';
 import type { LockRow } from '../db/types.js';
+import { ApiError } from '../errors.js';
 import { ACTION_NAMES, parseFreezeSeconds, type ActionName } from './lockActions.js';
-import { hasAcceptedKeyholder, inPillory, invitationPending, isFrozen, type LockRole, type UnlockHold } from './lockRules.js';
+import { hasAcceptedKeyholder, inPillory, invitationPending, isFrozen, lockSettings, type LockRole, type UnlockHold } from './lockRules.js';
 
 /**
  * Who may do what on a lock (issue 14, DECISIONS §4): one table, as data, that every route and
@@ -25,6 +26,12 @@ export const LOCK_ACTIONS = [
   'extension.install',
   'extension.configure',
   'extension.remove',
+  'max_limit.extend',
+  'max_limit.remove',
+  'min_limit.change',
+  'shared_link.configure',
+  'shared_link.lower_votes',
+  'task.verify',
   // Verification pictures (issue 13): asked for by the keyholder, an extension or (rarely) the wearer; sent by the wearer.
   'verification_picture.request',
   'verification_picture.submit',
@@ -114,6 +121,11 @@ const NOT_TRUSTED = 'The wearer has not trusted you with the extensions of this 
 const ONLY_INVITEE = 'Only the invited keyholder can answer the invitation';
 const NO_INVITATION = 'No invitation is waiting for an answer';
 const ONLY_WEARER = 'Only the wearer can do this';
+const ONLY_WEARER_CEILING = 'Only the wearer can change the limit lock time';
+const ONLY_KEYHOLDER_FLOOR = 'Only the keyholder can change the minimum lock time';
+const KEYHOLDER_LINK = 'The keyholder sets up the shared link of this lock';
+const KEYHOLDER_VOTES = 'Only a keyholder can lower the number of votes required';
+const WEARER_PROOF = 'The wearer sends the verification picture of their task';
 const SCRIPTS = (what: string) => `${what} favours the wearer: the keyholder has not allowed external programs to do it`;
 
 /** The keyholder's column values, trusted or not (extensions differ). */
@@ -144,6 +156,13 @@ function keyholderRow(trusted: boolean): Record<LockAction, Rule> {
     'extension.install': extensions,
     'extension.configure': extensions,
     'extension.remove': extensions,
+    // The ceiling is the wearer's safety measure (Chaster's "Lock settings").
+    'max_limit.extend': deny('forbidden', ONLY_WEARER_CEILING),
+    'max_limit.remove': deny('forbidden', ONLY_WEARER_CEILING),
+    'min_limit.change': allow,
+    'shared_link.configure': allow,
+    'shared_link.lower_votes': allow,
+    'task.verify': deny('forbidden', WEARER_PROOF),
     'verification_picture.request': allow,
     'verification_picture.submit': deny('forbidden', 'Only the wearer sends verification pictures'),
     'verification_picture.view': allow,
@@ -185,6 +204,13 @@ export const POLICY: Record<PolicyRole, Partial<Record<LockAction, Rule>>> = {
     'extension.install': allow,
     'extension.configure': allow,
     'extension.remove': allow,
+    'max_limit.extend': allow,
+    'max_limit.remove': allow,
+    'min_limit.change': deny('forbidden', ONLY_KEYHOLDER_FLOOR),
+    'shared_link.configure': allow,
+    // Fewer votes would let the wearer out sooner.
+    'shared_link.lower_votes': deny('forbidden', KEYHOLDER_VOTES),
+    'task.verify': allow,
     'verification_picture.request': allow,
     'verification_picture.submit': allow,
     'verification_picture.view': allow,
@@ -217,7 +243,14 @@ export const POLICY: Record<PolicyRole, Partial<Record<LockAction, Rule>>> = {
     'extension.install': when(['invitation_pending'], 'forbidden', 'Your keyholder manages the extensions of this lock'),
     'extension.configure': when(['invitation_pending'], 'forbidden', 'Your keyholder manages the extensions of this lock'),
     'extension.remove': when(['invitation_pending'], 'forbidden', 'Your keyholder manages the extensions of this lock'),
-
+    'max_limit.extend': allow,
+    'max_limit.remove': allow,
+    'min_limit.change': deny('forbidden', ONLY_KEYHOLDER_FLOOR),
+    // Until the keyholder accepts, the lock's shared link is the wearer's, as on a self-lock.
+    'shared_link.configure': when(['invitation_pending'], 'forbidden', KEYHOLDER_LINK),
+    'shared_link.lower_votes': deny('forbidden', KEYHOLDER_VOTES),
+    // The wearer proves their task done with a picture (the keyholder sees it).
+    'task.verify': allow,
     // Asking for a picture of oneself takes nothing away from the keyholder.
     'verification_picture.request': allow,
     'verification_picture.submit': allow,
@@ -290,6 +323,17 @@ export function policyRoleOf(via: Via, lock: Pick<LockRow, 'wearer_id' | 'keyhol
 }
 
 /**
+ * The table's verdict for `via` doing `action` on `lock` now; throws its error when denied.
+ * The scheduler (`system`) is not restricted.
+ */
+export function authorize(via: Via, action: LockAction, lock: LockRow, now: number, extra: Omit<PolicyContext, 'lock' | 'settings' | 'now'> = {}): void {
+  const role = policyRoleOf(via, lock);
+  if (role === null) return;
+  const verdict = decide(role, action, { lock, settings: lockSettings(lock), now, ...extra });
+  if (!verdict.allowed) throw new ApiError(verdict.code, verdict.message, verdict.code === 'unlock_not_allowed' ? { reasons: extra.holds ?? [] } : undefined);
+}
+
+/**
  * Whether the lock's state lets an action do anything now (running, module on, something to
  * end): not a matter of who asks, so not in the table, but the lock page shows only what would work.
  */
@@ -315,9 +359,15 @@ function stateAllows(action: LockAction, ctx: PolicyContext): boolean {
       return settings.verificationPicture.enabled;
     case 'task.start_timer':
     case 'task.complete':
+    case 'task.verify':
       return settings.tasks.enabled && ctx.openTask === true;
     case 'keyholder.trust':
       return lock.keyholder_trusted_at === null;
+    case 'max_limit.extend':
+    case 'max_limit.remove':
+      return lock.max_ends_at !== null;
+    case 'shared_link.lower_votes':
+      return lock.visitor_votes_required > 0;
     default:
       return true;
   }

@@ -10,7 +10,8 @@ import { countSharedLinkVote, findSharedLinkById, findSharedLinkOfLock, insertSh
 import { findUserById } from '../storage/users.js';
 import { iso, type ServiceDeps } from './deps.js';
 import type { LockEngine } from './lockEngine.js';
-import { controllerOf, remainingSeconds, roleOf } from './lockRules.js';
+import { authorize } from './lockPolicy.js';
+import { remainingSeconds, roleOf } from './lockRules.js';
 
 type SharedLinkSettings = Omit<SharedLinkView, 'id' | 'lockId' | 'votes' | 'createdAt' | 'updatedAt'>;
 
@@ -54,12 +55,13 @@ export function createSharedLinkService({ db, clock, ids }: ServiceDeps, engine:
       return row ? linkView(row, lock) : null;
     },
 
-    /** The lock's controller (its keyholder once accepted, else the wearer) sets the link up or changes it. */
+    /** The lock's controller (its keyholder once accepted, else the wearer) sets the link up or changes it: the policy table says who. */
     async configure(userId: string, lockId: string, patch: Partial<SharedLinkSettings>): Promise<SharedLinkView> {
       const { lock, role } = await participantLock(userId, lockId);
-      if (controllerOf(lock) !== userId) throw new ApiError('forbidden', 'The keyholder sets up the shared link of this lock');
-      if (lock.status !== 'locked') throw new ApiError('lock_ended', 'The lock is no longer active');
+      const via = { kind: 'first_party', userId } as const;
       const now = clock.now();
+      authorize(via, 'shared_link.configure', lock, now);
+      if (lock.status !== 'locked') throw new ApiError('lock_ended', 'The lock is no longer active');
       const current = await findSharedLinkOfLock(db, lockId);
       const { requiredVotes, ...settings } = patch;
       const s = { ...(current ? linkView(current, lock) : DEFAULT_SHARED_LINK), ...settings };
@@ -67,7 +69,7 @@ export function createSharedLinkService({ db, clock, ids }: ServiceDeps, engine:
         throw new ApiError('invalid_request', 'Visitors must be able to add or remove some time', [{ in: 'body', path: '/addSeconds', message: 'addSeconds and removeSeconds are both 0' }]);
       }
       // On the lock row: the unlock rules read it there (services/unlock.ts).
-      if (requiredVotes !== undefined) await engine.setVisitorVotesRequired(lockId, { role, userId }, requiredVotes);
+      if (requiredVotes !== undefined) await engine.setVisitorVotesRequired(lockId, { role, userId }, via, requiredVotes);
       const votesRequired = { visitor_votes_required: requiredVotes ?? lock.visitor_votes_required };
       const columns = { enabled: int(s.enabled), add_seconds: s.addSeconds, remove_seconds: s.removeSeconds, allow_random: int(s.allowRandom), period_seconds: s.periodSeconds, signed_in_only: int(s.signedInOnly), updated_at: now };
       if (current) {

@@ -7,10 +7,11 @@ import { ApiError, notFound } from '../errors.js';
 import { findLockById } from '../storage/locks.js';
 import { findOpenVerificationRequest, findVerificationPicture, insertVerificationPicture, listVerificationPictures, submitVerificationPicture } from '../storage/verificationPictures.js';
 import { iso, type ServiceDeps } from './deps.js';
-import { readCapped, sniffImage } from './files.js';
+import { readAll, readPicture } from './files.js';
 import { writeHistory } from './history.js';
 import type { Actor } from './lockEffects.js';
-import { activeOrThrow, authorize } from './lockEngineCore.js';
+import { activeOrThrow } from './lockEngineCore.js';
+import { authorize } from './lockPolicy.js';
 import type { Via } from './lockPolicy.js';
 import { lockSettings, roleOf } from './lockRules.js';
 
@@ -105,9 +106,7 @@ export function createVerificationPictureService({ db, clock, ids, store }: Serv
       enabledOrThrow(lock);
       const open = await findOpenVerificationRequest(db, lock.id);
       if (!open) throw new ApiError('conflict', 'No verification picture was requested');
-      const bytes = await readCapped(file, FILE_LIMITS.maxFileBytes);
-      const sniffed = sniffImage(bytes);
-      if (!sniffed) throw new ApiError('unsupported_media_type', bytes.length === 0 ? 'The file is empty' : `Only ${FILE_CONTENT_TYPES.join(', ')} are accepted; the bytes are none of them`);
+      const { bytes, ...sniffed } = await readPicture(file);
       const picture = { blob_key: `verification/${lock.id}/${open.id}.${sniffed.ext}`, content_type: sniffed.contentType, submitted_at: now };
       await store.write(picture.blob_key, Readable.from([bytes]));
       try {
@@ -137,7 +136,7 @@ export function createVerificationPictureService({ db, clock, ids, store }: Serv
       const row = await findVerificationPicture(db, lock.id, pictureId);
       const blob = row?.blob_key ? await store.read(row.blob_key) : null;
       if (!row || !blob) throw notFound('Verification picture');
-      return { bytes: await readCapped(blob.stream, Number.MAX_SAFE_INTEGER), contentType: row.content_type! };
+      return { bytes: await readAll(blob.stream, Number.MAX_SAFE_INTEGER), contentType: row.content_type! };
     },
   };
 }

@@ -20,3 +20,7 @@ export async function updateTask(db: Executor, id: string, patch: Partial<Omit<T
   const r = await db.updateTable('tasks').set(patch).where('id', '=', id).returning('lock_id').executeTakeFirst();
   if (r) noteLockChanged(db, r.lock_id);
 }
+
+export async function findTaskOfLock(db: Executor, lockId: string, taskId: string): Promise<TaskRow | undefined> {
+  return db.selectFrom('tasks').selectAll().where('id', '=', taskId).where('lock_id', '=', lockId).executeTakeFirst();
+}

@@ -15,8 +15,8 @@ export function LockTermsCard({ lock, onChanged }: { lock: Lock; onChanged: Chan
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const locked = lock.status === 'locked';
-  const wearer = lock.role === 'wearer';
+  // What the lock's policy table lets this user do now (the server's `allowedActions`).
+  const mayMoveCeiling = lock.allowedActions.includes('max_limit.extend');
   const ranged = lock.minDate && lock.maxDate && lock.minDate !== lock.maxDate;
 
   async function run(path: string, method: 'PUT' | 'DELETE', body: unknown, message: string) {
@@ -33,7 +33,7 @@ export function LockTermsCard({ lock, onChanged }: { lock: Lock; onChanged: Chan
     }
   }
 
-  const keyholderMaySetFloor = locked && lock.role === 'keyholder' && lock.keyholderStatus === 'accepted';
+  const keyholderMaySetFloor = lock.allowedActions.includes('min_limit.change');
   if (!ranged && !lock.minLimitDate && !lock.limitLockTime && !lock.isTestLock && !lock.hideTimeLogs && !keyholderMaySetFloor) return null;
   return (
     <section className="card stack" aria-labelledby="terms-h" data-testid="lock-terms">
@@ -53,7 +53,7 @@ export function LockTermsCard({ lock, onChanged }: { lock: Lock; onChanged: Chan
         {lock.hideTimeLogs ? <li>Time changes are hidden from the wearer’s history.</li> : null}
         {lock.isTestLock ? <li>Test lock: left out of statistics.</li> : null}
       </ul>
-      {locked && wearer && lock.limitLockTime ? (
+      {mayMoveCeiling ? (
         <div className="stack">
           <DurationInput legend="Move the limit later by" idPrefix="limit-later" value={later} onChange={setLater} hint={humanDuration(later)} />
           <div className="row wrap">

@@ -103,7 +103,7 @@ function TimeControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
           </button>
         ) : null}
         {may(lock, 'remove_time') ? (
-          <button type="button" disabled={!!busy || amount < 1} onClick={() => void run('remove_time', { seconds: amount }, `Removed ${humanDuration(amount)}.`)} data-testid="remove-time">
+          <button type="button" disabled={!!busy || amount < 1} onClick={() => window.confirm(`Remove ${humanDuration(amount)} from the timer?`) && void run('remove_time', { seconds: amount }, `Removed ${humanDuration(amount)}.`)} data-testid="remove-time">
             Remove time
           </button>
         ) : null}
@@ -396,6 +396,17 @@ function ExtensionCard({ lockId, ext, metadata }: { lockId: string; ext: Lock['e
   );
 }
 
+/** A task's verification picture, shown with the history entry that completed it (same-origin, cookie-protected). */
+function VerificationPicture({ entry }: { entry: HistoryEntry }) {
+  const src = (entry.payload as { verificationPicture?: unknown } | null)?.verificationPicture;
+  if (typeof src !== 'string' || !src.startsWith('/api/locks/')) return null;
+  return (
+    <a href={src} target="_blank" rel="noreferrer">
+      <img className="verification-picture" src={src} alt="Verification picture of the task" data-testid="verification-picture" />
+    </a>
+  );
+}
+
 function History({ lockId, version }: { lockId: string; version: number }) {
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
   const [hasMore, setHasMore] = useState(false);
@@ -457,6 +468,7 @@ function History({ lockId, version }: { lockId: string; version: number }) {
               </time>
             </div>
             {h.description ? <p className="small">{h.description}</p> : null}
+            <VerificationPicture entry={h} />
             <p className="muted small">
               {h.role}
               {h.actor?.username ? ` · ${h.actor.username}` : ''}
@@ -544,7 +556,9 @@ function LockView({ lockId }: { lockId: string }) {
     afterAction(await api<Lock>(`/api/locks/${lockId}/status`), message);
   };
 
+  /** Unlocking ends the lock for good: it asks first. */
   async function unlock() {
+    if (!window.confirm(`Unlock “${lock?.title ?? 'this lock'}” now? The lock ends for good.`)) return;
     setBusy('unlock');
     setUnlockError(null);
     try {
@@ -785,7 +799,7 @@ function LockView({ lockId }: { lockId: string }) {
       ) : null}
 
       <LockTermsCard lock={lock} onChanged={afterExtensionsChanged} />
-      <SharedLinkCard lock={lock} canControl={canControl} />
+      <SharedLinkCard lock={lock} canControl={may(lock, 'shared_link.configure')} />
       <TaskPanel lock={lock} onDone={afterAction} />
       <PilloryVotesPanel lock={lock} version={historyVersion} />
       <VerificationPanel lock={lock} version={historyVersion} onChanged={(message) => { setStatus(message); setHistoryVersion((v) => v + 1); }} />

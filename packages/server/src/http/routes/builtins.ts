@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import { FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, ObjectId, PilloryVotes, VerificationPicture } from '@latch/protocol';
 import { signedIn } from '../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, PUBLIC, route } from '../route.js';
-import { PICTURE_UPLOAD_LIMITS, sendPicture, withUploadedPicture } from '../uploadPart.js';
+import { ONE_PICTURE, sendPrivatePicture, withUploadedPicture } from '../uploadPart.js';
 import type { App, RouteContext } from '../types.js';
 
 const LockParams = Type.Object({ lockId: ObjectId });
@@ -39,7 +39,7 @@ export function builtinRoutes(app: App, ctx: Pick<RouteContext, 'verificationPic
   // Multipart is parsed for this one route only.
   app.register(async (scoped) => {
     const child = scoped as unknown as App;
-    await child.register(multipart, { limits: PICTURE_UPLOAD_LIMITS });
+    await child.register(multipart, ONE_PICTURE);
     child.post(
       '/api/locks/:lockId/verification-pictures',
       route({
@@ -69,7 +69,7 @@ export function builtinRoutes(app: App, ctx: Pick<RouteContext, 'verificationPic
       errors: ['not_found', 'forbidden'],
       schema: { tags: verificationTags, summary: 'The bytes of one verification picture (wearer and keyholder)', params: PictureParams },
     }),
-    async (req, reply) => sendPicture(reply, await ctx.verificationPictures.image(signedIn(req).user.id, req.params.lockId, req.params.pictureId)),
+    async (req, reply) => sendPrivatePicture(reply, await ctx.verificationPictures.image(signedIn(req).user.id, req.params.lockId, req.params.pictureId)),
   );
 
   app.get(

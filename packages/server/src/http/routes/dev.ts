@@ -50,6 +50,7 @@ const FixtureBody = Type.Object(
           keyholder: Type.Optional(Type.Boolean({ default: true, description: 'false: a self-lock' })),
           title: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
           durationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 * 365 * 86400 })),
+          maxDurationSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 * 365 * 86400, description: 'Limit lock time: start + this (none by default)' })),
           hiddenTimer: Type.Optional(Type.Boolean()),
           tasks: Type.Optional(Type.Boolean()),
           hygienicOpening: Type.Optional(Type.Boolean()),

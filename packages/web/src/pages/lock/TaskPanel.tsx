@@ -1,6 +1,35 @@
+import { useState } from 'react';
+import { api, upload } from '../../api.js';
 import { Badge, ErrorNote, formatDate, humanDuration } from '../../components/ui.js';
 import type { Lock } from '../../types.js';
 import { useAction, type Done } from './actions.js';
+
+/** The wearer marks a task that needs proof done by sending its verification picture (§11 image rules). */
+function VerificationUpload({ lock, onDone, disabled }: { lock: Lock; onDone: Done; disabled: boolean }) {
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function send(file: File | undefined) {
+    if (!file) return;
+    setSending(true);
+    setError(null);
+    try {
+      await upload(`/api/locks/${lock.id}/task/verification`, file, file.name);
+      onDone(await api<Lock>(`/api/locks/${lock.id}/status`), 'Task marked done with its verification picture.');
+    } catch (e) {
+      setError(e);
+    } finally {
+      setSending(false);
+    }
+  }
+  return (
+    <div className="field">
+      <label htmlFor="task-verification">Mark task done: verification picture</label>
+      <input id="task-verification" type="file" accept="image/png,image/jpeg,image/gif,image/webp" disabled={disabled || sending} onChange={(e) => void send(e.target.files?.[0])} data-testid="task-verification" />
+      {sending ? <p className="muted small">Sending…</p> : null}
+      <ErrorNote error={error} />
+    </div>
+  );
+}
 
 /**
  * The open task. The wearer does it: they start its timer and report it done or failed (the
@@ -13,6 +42,7 @@ export function TaskPanel({ lock, onDone }: { lock: Lock; onDone: Done }) {
   // What the lock's policy table lets this user do now (the server's `allowedActions`).
   const mayReport = lock.status === 'locked' && lock.allowedActions.includes('task.complete');
   const mayStart = lock.allowedActions.includes('task.start_timer');
+  const mayVerify = lock.allowedActions.includes('task.verify');
   return (
     <section className="card stack" aria-labelledby="task-h" data-testid="current-task">
       <h2 id="task-h">Current task</h2>
@@ -43,7 +73,7 @@ export function TaskPanel({ lock, onDone }: { lock: Lock; onDone: Done }) {
           </button>
         </div>
       ) : null}
-      {mayReport && t.verificationRequired ? <p className="muted small">This task is done with a verification picture; sending one from this page is not available yet.</p> : null}
+      {mayReport && mayVerify && t.verificationRequired ? <VerificationUpload lock={lock} onDone={onDone} disabled={!!busy} /> : null}
       <ErrorNote error={error} />
     </section>
   );

@@ -2,12 +2,13 @@ import { Type } from '@sinclair/typebox';
 import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ArchiveResult, CombinationPicture, CombinationReveal, DESERTION_RECOVERY_DAYS, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, IsoDate, ObjectId, type ErrorCode } from '@latch/protocol';
-import { signedIn } from '../auth.js';
-import { LOGIN_READ, LOGIN_WRITE, route } from '../route.js';
-import { PICTURE_UPLOAD_LIMITS, sendPicture, withUploadedPicture } from '../uploadPart.js';
-import type { App, RouteContext } from '../types.js';
+import { ApiError } from '../../../errors.js';
+import { signedIn } from '../../auth.js';
+import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
+import { ONE_PICTURE, sendPrivatePicture, withUploadedPicture } from '../../uploadPart.js';
+import type { App, RouteContext } from '../../types.js';
+import { LockParams } from '../schemas.js';
 
-const LockParams = Type.Object({ lockId: ObjectId });
 const REVEAL_ERRORS: ErrorCode[] = ['not_found', 'forbidden', 'lock_not_unlocked', 'combination_withheld'];
 
 const requester = (req: FastifyRequest) => ({ requestId: req.id, method: req.method, route: req.routeOptions.url ?? req.url });
@@ -19,7 +20,7 @@ const requester = (req: FastifyRequest) => ({ requestId: req.id, method: req.met
  */
 export function combinationRoutes(app: App, ctx: Pick<RouteContext, 'combinations' | 'locks' | 'devices'>) {
   app.register(async (child) => {
-    await child.register(multipart, { limits: PICTURE_UPLOAD_LIMITS });
+    await child.register(multipart, ONE_PICTURE);
     child.post(
       '/api/combinations/pictures',
       route({
@@ -74,7 +75,7 @@ export function combinationRoutes(app: App, ctx: Pick<RouteContext, 'combination
       },
     }),
     async (req, reply) => {
-      return sendPicture(reply, await ctx.combinations.picture(signedIn(req).user, req.params.lockId));
+      return sendPrivatePicture(reply as unknown as FastifyReply, await ctx.combinations.picture(signedIn(req).user, req.params.lockId));
     },
   );
 
