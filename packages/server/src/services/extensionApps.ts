@@ -7,9 +7,9 @@ import { fromJson, toJson } from '../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow } from '../db/types.js';
 import { acceptedKeyholderId, controllerOf, type LockRole } from './lockRules.js';
 import { findAppById, findAppBySlug, insertExtensionApp, listApps, listAppsOfOwner, updateExtensionApp } from '../storage/extensionApps.js';
-import { iso, type ServiceDeps } from './deps.js';
+import { iso, pageOf, type ServiceDeps } from './deps.js';
 import { EXTERNAL_APP_ID } from './builtinApps.js';
-import { appHasSessions, findRunningInstallsOfApp, searchSessionsOfApp } from '../storage/extensionSessions.js';
+import { appHasSessions, findRunningInstallsOfApp, countSessionsOfApp, listSessionsOfApp } from '../storage/extensionSessions.js';
 import { writeNotification } from './notifications.js';
 import { findLocksByIds } from '../storage/locks.js';
 import { findUsersByIds } from '../storage/users.js';
@@ -275,13 +275,14 @@ export function createAppConsoleService({ db, clock, ids }: ServiceDeps) {
     /** The app's sessions, for its developer: which locks run it, in what state (ascending ids). */
     async sessions(ownerId: string, appId: string, q: { status: 'locked' | 'unlocked' | 'deserted' | 'all'; limit: number; afterId?: string }) {
       const app = await owned(ownerId, appId);
-      const { rows, count } = await searchSessionsOfApp(db, { appId, status: q.status, limit: q.limit + 1, afterId: q.afterId ?? null });
-      const page = rows.slice(0, q.limit);
+      const filter = { appId, status: q.status };
+      const { rows: page, hasMore } = await pageOf(q.limit, (limit) => listSessionsOfApp(db, { ...filter, limit, afterId: q.afterId }));
+      const count = await countSessionsOfApp(db, filter);
       const locks = await findLocksByIds(db, page.map((r) => r.lock_id));
       const users = new Map((await findUsersByIds(db, [...new Set([...locks.values()].flatMap((l) => [l.wearer_id, l.keyholder_id].filter((x): x is string => !!x)))])).map((u) => [u.id, u.username]));
       return {
         count,
-        hasMore: rows.length > q.limit,
+        hasMore,
         results: page.map((r) => {
           const lock = locks.get(r.lock_id)!;
           return {
