@@ -13,7 +13,7 @@ import { iso, type ServiceDeps } from './deps.js';
 import { sniffImage } from './files.js';
 import { writeHistory } from './history.js';
 import type { LockEngine } from './lockEngine.js';
-import { lockSettings, roleOf } from './lockRules.js';
+import { roleOf } from './lockRules.js';
 import { decide, policyRoleOf } from './lockPolicy.js';
 
 /** Pictures uploaded for locks not created yet, per user (an abandoned creation form leaves one). */
@@ -39,7 +39,7 @@ export interface Requester {
 /** Whether the policy table lets `userId` archive the lock (the wearer: a running lock is deserted). */
 export function mayArchive(lock: LockRow, userId: string): boolean {
   const role = policyRoleOf({ kind: 'first_party', userId }, lock);
-  return role !== null && decide(role, 'archive', { lock, settings: lockSettings(lock), now: 0 }).allowed;
+  return role !== null && decide(role, 'archive', { lock, settings: lock.settings, now: 0 }).allowed;
 }
 
 /**

@@ -11,14 +11,14 @@ import { findLocksByIds } from '../storage/locks.js';
 import type { ViewUser } from '../storage/sessionView.js';
 import { iso, pageOf } from './deps.js';
 import { sessionConfigView } from './sessionConfig.js';
-import { acceptedKeyholderId, lockSettings, remainingSeconds, sessionLockView, timerHiddenFrom, unlockHolds, type LockRole } from './lockRules.js';
+import { acceptedKeyholderId, remainingSeconds, sessionLockView, timerHiddenFrom, unlockHolds, type LockRole } from './lockRules.js';
 import { backgroundRole, effectiveScopes } from './extensionApps.js';
 import type { SessionCore, SessionDeps, Viewer } from './extensionSessionCore.js';
 
 /** Reading sessions: their views, blockers, the app's search, the external programs' session. */
 
 export function lockData(lock: LockRow, users: Map<string, ViewUser>, blockers: AggregatedBlocker[], taskAssigned: boolean, viewer: Viewer, now: number): LockData {
-  const settings = lockSettings(lock);
+  const settings = lock.settings;
   const hidden = timerHiddenFrom(lock, viewer.role);
   const wearer = users.get(lock.wearer_id)!;
   const keyholder = acceptedKeyholderId(lock) ? users.get(acceptedKeyholderId(lock)!) : undefined;

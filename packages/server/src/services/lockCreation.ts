@@ -1,12 +1,12 @@
 import type { Lock, LockSettingsInput } from '@latch/protocol';
 import { ApiError } from '../errors.js';
-import { bool, int, toJson } from '../db/json.js';
+import { bool, int } from '../db/json.js';
 import type { LockRow, UserRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
 import { findAppsBySlugs } from '../storage/extensionApps.js';
 import { insertLock } from '../storage/locks.js';
 import { findUserByUsername } from '../storage/users.js';
-import { DEFAULT_LOCK_SETTINGS, mergeSettings } from './lockRules.js';
+import { DEFAULT_LOCK_SETTINGS, mergeSettings } from '../storage/rows.js';
 import { EXTERNAL_APP_ID } from './builtinApps.js';
 import { writeHistory } from './history.js';
 import { writeNotification } from './notifications.js';
@@ -72,7 +72,7 @@ export function createLockCreation({ db, clock, ids }: LockDeps, { installInTx, 
         frozen_at: null,
         hidden_timer: int(input.hiddenTimer ?? false),
         ended_at: null,
-        settings: toJson(mergeSettings(DEFAULT_LOCK_SETTINGS, input.settings)),
+        settings: mergeSettings(DEFAULT_LOCK_SETTINGS, input.settings),
         version: 1,
         created_at: now,
         updated_at: now,

@@ -6,7 +6,6 @@ import { cancelJob, scheduleJob } from '../storage/jobs.js';
 import { findLockForUpdate, updateLockIfVersion } from '../storage/locks.js';
 import type { ServiceDeps } from './deps.js';
 import { writeHistory } from './history.js';
-import { lockSettings as settingsOf } from './lockRules.js';
 import { writeNotification } from './notifications.js';
 import type { Actor, Effects } from './lockEffects.js';
 import { decide, policyRoleOf, type LockAction, type PolicyContext, type Via } from './lockPolicy.js';
@@ -42,7 +41,7 @@ export interface ActionResult {
 export function authorize(via: Via, action: LockAction, lock: LockRow, now: number, extra: Omit<PolicyContext, 'lock' | 'settings' | 'now'> = {}): void {
   const role = policyRoleOf(via, lock);
   if (role === null) return;
-  const verdict = decide(role, action, { lock, settings: settingsOf(lock), now, ...extra });
+  const verdict = decide(role, action, { lock, settings: lock.settings, now, ...extra });
   if (!verdict.allowed) throw new ApiError(verdict.code, verdict.message, verdict.code === 'unlock_not_allowed' ? { reasons: extra.holds ?? [] } : undefined);
 }
 
