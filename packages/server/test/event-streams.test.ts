@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createIdGenerator, type IdGenerator } from '../src/ids.js';
 import { writeNotification } from '../src/services/notifications.js';
-import { login, register, TEST_DB, testApp, type Session, type TestApp } from './helpers.js';
+import { login, readEventStream, register, TEST_DB, testApp, type Session, type TestApp } from './helpers.js';
 
 /**
  * Issue 16 item 5: an event stream (`GET /api/events`) belongs to the login session that opened
@@ -26,25 +26,11 @@ describe(`event streams end with their login session (${TEST_DB}, real port)`, (
     assert.equal(res.status, 200);
     const titles: string[] = [];
     let ended = false;
-    const reading = (async () => {
-      const decoder = new TextDecoder();
-      let buf = '';
-      try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buf += decoder.decode(chunk, { stream: true });
-          let cut;
-          while ((cut = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, cut);
-            buf = buf.slice(cut + 2);
-            const data = block.split('\n').find((l) => l.startsWith('data:'));
-            if (block.includes('event: notification') && data) titles.push(JSON.parse(data.slice(5)).title);
-          }
-        }
-        ended = true; // the server ended the response
-      } catch {
-        /* aborted by the test */
-      }
-    })();
+    const reading = readEventStream(res.body, (e) => {
+      if (e.event === 'notification' && e.data) titles.push(JSON.parse(e.data).title);
+    }).then((byServer) => {
+      ended = byServer;
+    });
     /** Waits (at most `ms`) for something to happen; the assertion is on what happened, not how fast. */
     const waitFor = async (what: () => boolean, ms = 10_000) => {
       const deadline = Date.now() + ms;

@@ -5,7 +5,7 @@ import { createIdGenerator, type IdGenerator } from '../src/ids.js';
 import { createNotificationFeed } from '../src/services/notificationFeed.js';
 import { writeNotification } from '../src/services/notifications.js';
 import type { Executor } from '../src/storage/executor.js';
-import { TEST_DB, call, expectError, register, testApp, type TestApp } from './helpers.js';
+import { TEST_DB, call, expectError, readEventStream, register, testApp, type TestApp } from './helpers.js';
 
 /**
  * The live notification feed behind `GET /api/events`: one read per tick for every open stream
@@ -198,25 +198,9 @@ describe(`GET /api/events (${TEST_DB})`, () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
     const events: Array<{ id: string; title: string }> = [];
-    const reading = (async () => {
-      const decoder = new TextDecoder();
-      let buf = '';
-      try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buf += decoder.decode(chunk, { stream: true });
-          let cut;
-          while ((cut = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, cut);
-            buf = buf.slice(cut + 2);
-            const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
-            if (field('event') !== 'notification') continue;
-            events.push({ id: field('id')!, title: JSON.parse(field('data')!).title });
-          }
-        }
-      } catch {
-        /* aborted */
-      }
-    })();
+    const reading = readEventStream(res.body, (e) => {
+      if (e.event === 'notification') events.push({ id: e.id!, title: JSON.parse(e.data!).title });
+    });
     return {
       events,
       async until(n: number) {
