@@ -467,11 +467,18 @@ export type DeveloperKeyRow = Selectable<DeveloperKeysTable>;
 export type MainTokenRow = Selectable<MainTokensTable>;
 export type AuditLogRow = Selectable<AuditLogsTable>;
 export type IdempotencyRecordRow = Selectable<IdempotencyRecordsTable>;
-/** A lock as storage hands it out (`storage/rows.ts`): `settings` decoded, defaults filled in. */
-export type LockRow = Omit<Selectable<LocksTable>, 'settings'> & { settings: LockSettings };
 export type CombinationRow = Selectable<CombinationsTable>;
 export type SharedLockRow = Selectable<SharedLocksTable>;
 export type SharedLinkRow = Selectable<SharedLinksTable>;
+export type ExtensionSessionRow = Selectable<ExtensionSessionsTable>;
+export type HistoryLogRow = Selectable<HistoryLogsTable>;
+export type NewHistoryLog = Insertable<HistoryLogsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type NewNotification = Insertable<NotificationsTable>;
+
+// Rows with JSON columns, as storage hands them out: decoded once by the mappers in `storage/rows.ts`.
+/** A lock as storage hands it out (`storage/rows.ts`): `settings` decoded, defaults filled in. */
+export type LockRow = Omit<Selectable<LocksTable>, 'settings'> & { settings: LockSettings };
 /** A change to a lock, `settings` decoded (storage encodes it). */
 export type LockUpdate = Omit<Updateable<LocksTable>, 'settings'> & { settings?: LockSettings };
 /** An extension app as storage hands it out (`storage/rows.ts`): its JSON columns decoded. */
@@ -484,10 +491,6 @@ export type ExtensionAppRow = Omit<Selectable<ExtensionAppsTable>, 'allowed_orig
   extension_requirements: unknown;
   attempt_limit: unknown;
 };
-export type ExtensionSessionRow = Selectable<ExtensionSessionsTable>;
-export type HistoryLogRow = Selectable<HistoryLogsTable>;
-export type NewHistoryLog = Insertable<HistoryLogsTable>;
-export type NotificationRow = Selectable<NotificationsTable>;
-export type NewNotification = Insertable<NotificationsTable>;
+
 // Kept for later tables with database-generated columns (none today: ids come from the app).
 export type { Generated };
