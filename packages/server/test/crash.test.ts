@@ -13,7 +13,8 @@ import type { DB } from '../src/db/types.js';
 import { createIdGenerator } from '../src/ids.js';
 import { createServices } from '../src/services/index.js';
 import { TEST_DB } from './helpers.js';
-import { DAILY_REQUIREMENT, hexId, jobRow, lockRow, seedRequirementApp, sessionRow } from './seedRows.js';
+import { newJobRow } from '../src/storage/jobs.js';
+import { DAILY_REQUIREMENT, hexId, lockRow, seedRequirementApp, sessionRow } from './seedRows.js';
 import { freePort, freshWorld, kill9, killAll, startServer, startWorker, stopGracefully, type Proc, type World } from './processes.js';
 
 /**
@@ -65,8 +66,8 @@ async function seedJobs(db: Kysely<DB>, now: number): Promise<Seeded> {
     await db
       .insertInto('jobs')
       .values([
-        jobRow('lock.unfreeze', `unfreeze:${lockId}`, frozenUntil, { lockId }, createdAt),
-        jobRow('requirement.evaluate', `req:${sessionId}`, frozenUntil + 250, { sessionId, metric: 'm', windowStart, windowEnd: todayStart }, createdAt),
+        newJobRow({ id: hexId(), kind: 'lock.unfreeze', key: `unfreeze:${lockId}`, runAt: frozenUntil, payload: { lockId }, now: createdAt }),
+        newJobRow({ id: hexId(), kind: 'requirement.evaluate', key: `req:${sessionId}`, runAt: frozenUntil + 250, payload: { sessionId, metric: 'm', windowStart, windowEnd: todayStart }, now: createdAt }),
       ])
       .execute();
   }

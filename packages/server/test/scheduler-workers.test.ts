@@ -8,7 +8,8 @@ import { dropPgSchema, openDatabase, type Database } from '../src/db/connect.js'
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { DB, ExtensionSessionsTable, JobsTable, LocksTable } from '../src/db/types.js';
 import { PG_URL, TEST_DB } from './helpers.js';
-import { DAILY_REQUIREMENT, hexId, jobRow, lockRow, seedRequirementApp, sessionRow } from './seedRows.js';
+import { newJobRow } from '../src/storage/jobs.js';
+import { DAILY_REQUIREMENT, hexId, lockRow, seedRequirementApp, sessionRow } from './seedRows.js';
 
 /**
  * DECISIONS §8 with real processes: several `npm run worker`s on one PostgreSQL database share
@@ -115,7 +116,7 @@ async function seed(db: Kysely<DB>, n: number, now: number): Promise<Seed> {
     sessionIds.push(sessionId);
     locks.push(lockRow({ id: lockId, wearer_id: userId, title: `Lock ${i}`, ends_at: endsAt, created_at: createdAt }));
     sessions.push(sessionRow({ id: sessionId, lock_id: lockId, app_id: appId, created_at: createdAt }));
-    jobs.push(jobRow(JOB_KIND, `req:${sessionId}`, windowEnd, { sessionId, metric: 'm', windowStart, windowEnd }, createdAt, uniqueId()));
+    jobs.push(newJobRow({ id: uniqueId(), kind: JOB_KIND, key: `req:${sessionId}`, runAt: windowEnd, payload: { sessionId, metric: 'm', windowStart, windowEnd }, now: createdAt }));
   }
   await insertChunks(db, 'locks', locks);
   await insertChunks(db, 'extension_sessions', sessions);

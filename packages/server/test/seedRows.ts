@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
-import type { DB, ExtensionSessionsTable, JobsTable, LocksTable } from '../src/db/types.js';
+import type { DB, ExtensionSessionsTable, LocksTable } from '../src/db/types.js';
 import { DEFAULT_LOCK_SETTINGS } from '../src/storage/rows.js';
 
 /**
@@ -85,9 +85,4 @@ export function sessionRow(r: Pick<Insertable<ExtensionSessionsTable>, 'id' | 'l
     background_role: null,
     ...r,
   };
-}
-
-/** A job due at `runAt`, never tried. */
-export function jobRow(kind: string, key: string, runAt: number, payload: unknown, createdAt: number, id = hexId()): Insertable<JobsTable> {
-  return { id, kind, key, run_at: runAt, payload: JSON.stringify(payload), attempts: 0, max_attempts: 10, locked_by: null, locked_until: null, last_error: null, failed_at: null, created_at: createdAt };
 }
