@@ -40,5 +40,5 @@ export async function updateExtensionApp(db: Executor, id: string, patch: Partia
 
 /** Every app's page URLs and allowed origins (the web UI's CSP `frame-src`). */
 export async function listAppFrameSources(db: Executor): Promise<Array<Pick<ExtensionAppRow, 'iframe_url' | 'setup_url' | 'allowed_origins'>>> {
-  return (await db.selectFrom('extension_apps').selectAll().execute()).map(appOf);
+  return (await db.selectFrom('extension_apps').select(['iframe_url', 'setup_url', 'allowed_origins']).execute()).map(appOf);
 }

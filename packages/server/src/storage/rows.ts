@@ -50,10 +50,11 @@ const APP_JSON = {
 export type AppJsonColumn = keyof typeof APP_JSON;
 const APP_JSON_COLUMNS = Object.keys(APP_JSON) as AppJsonColumn[];
 
-export function appOf(row: Selectable<ExtensionAppsTable>): ExtensionAppRow {
+/** A stored app, or the columns of one a query selected, with its JSON columns decoded. */
+export function appOf<K extends keyof ExtensionAppRow>(row: Pick<Selectable<ExtensionAppsTable>, K>): Pick<ExtensionAppRow, K> {
   const out: Record<string, unknown> = { ...row };
-  for (const c of APP_JSON_COLUMNS) out[c] = fromJson(row[c], APP_JSON[c]);
-  return out as ExtensionAppRow;
+  for (const c of APP_JSON_COLUMNS) if (c in row) out[c] = fromJson((row as Partial<Selectable<ExtensionAppsTable>>)[c], APP_JSON[c]);
+  return out as Pick<ExtensionAppRow, K>;
 }
 
 /** The columns to write for (part of) a decoded app: its JSON columns encoded, a null kept null. */
