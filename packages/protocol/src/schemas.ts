@@ -31,6 +31,24 @@ export const AppsErrorBody = Type.Object(
 );
 export type AppsErrorBody = Static<typeof AppsErrorBody>;
 
+/**
+ * Error body for Chaster-dialect callers (DECISIONS §14): NestJS's `statusCode`, `error` (the
+ * reason phrase) and `message`, plus latch's `code` and `requestId`. Some routes add their own
+ * fields (the regular-actions 422 adds `nbActionsRemaining`, `nextActionDate`, …).
+ */
+export const ChasterErrorBody = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    error: Type.String({ description: 'The HTTP reason phrase, e.g. "Not Found"' }),
+    message: Type.String(),
+    code: Type.String(),
+    requestId: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  },
+  { $id: 'ChasterErrorBody', description: 'Error (Chaster-dialect apps on /api/extensions)', additionalProperties: true },
+);
+export type ChasterErrorBody = Static<typeof ChasterErrorBody>;
+
 export const Username = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$' });
 export const Password = Type.String({ minLength: 8, maxLength: 256 });
 

@@ -3,10 +3,8 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { sql } from 'kysely';
-import { AppsErrorBody, ErrorBody, MAIN_TOKEN_HEADER } from '@latch/protocol';
+import { AppsErrorBody, ChasterErrorBody, ErrorBody, MAIN_TOKEN_HEADER } from '@latch/protocol';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connect.js';
@@ -49,9 +47,8 @@ import { fileRoutes } from './http/routes/extensions/files.js';
 import { deviceRoutes } from './http/routes/locks/devices.js';
 import { combinationRoutes } from './http/routes/combination.js';
 import { chasterRoutes } from './http/routes/extensions/chaster/index.js';
+import { validators } from './http/validation.js';
 import { webhookRoutes } from './http/routes/developer/webhooks.js';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export interface AppDeps {
   config: Config;
@@ -65,14 +62,6 @@ export interface AppDeps {
   runScheduler?: boolean;
   /** Shared limits (Redis) for several processes; default: in memory, closed with the app. */
   rateLimiter?: RateLimiter;
-}
-
-function validators() {
-  const base = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
-  // Bodies are JSON and must carry the right types; query strings and path params are text.
-  const body = addFormats(new Ajv({ ...base, coerceTypes: false }));
-  const text = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
 }
 
 /** Longest path parameter the router accepts (ids are 24 characters, slugs far shorter). */
@@ -95,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(lazyValidatorCompiler(validators()));
   app.addSchema(ErrorBody);
   app.addSchema(AppsErrorBody);
+  app.addSchema(ChasterErrorBody);
 
   registerRequestPlumbing(app);
   registerErrorHandling(app);

@@ -3,11 +3,13 @@ import { ApiError } from '../errors.js';
 import type { ExtensionSessionRow, LockRow } from '../db/types.js';
 import { rateLimitHeaders, type RateBucket, type RateLimiter } from '../ratelimit.js';
 import {
+  CHASTER_CLIENT_ID_HEADER,
   MAIN_TOKEN_HEADER,
   credentialKey,
   resolveActingLock,
   resolveCaller,
   scopeRefusal,
+  type ApiDialect,
   type Caller,
   type CallerDeps,
   type CredentialNeeds,
@@ -23,6 +25,8 @@ export const LOCK_ID_HEADER = 'x-chastify-lock-id';
 declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller | null;
+    /** The extension dialect whose wire shapes this request gets (errors included), once known. */
+    apiDialect: ApiDialect | null;
   }
   interface FastifyContextConfig {
     credentials?: CredentialNeeds;
@@ -67,6 +71,7 @@ function requestFacts(req: FastifyRequest, needs: CredentialNeeds): RequestFacts
     sessionId: needs.sessionBound ? ((req.params as { sessionId?: string }).sessionId ?? null) : null,
     userId: req.user?.user.id ?? null,
     route: `${req.method} ${req.routeOptions.url ?? req.url}`,
+    chasterClientId: headerValue(req, CHASTER_CLIENT_ID_HEADER),
   };
 }
 
@@ -78,10 +83,12 @@ function requestFacts(req: FastifyRequest, needs: CredentialNeeds): RequestFacts
  */
 export function registerCredentialGuard(app: FastifyInstance, deps: GuardDeps): void {
   app.decorateRequest('caller', null);
+  app.decorateRequest('apiDialect', null);
   app.addHook('onRequest', async (req, reply) => {
     const needs = req.routeOptions.config.credentials;
     if (!needs) return;
     const who = await resolveCaller(deps, requestFacts(req, needs));
+    req.apiDialect = who.dialect;
     if (who.refusal) throw who.refusal;
     req.caller = who.caller;
     const scope = scopeRefusal(who.caller, needs);

@@ -82,12 +82,11 @@ export function routerErrorHandler(maxParamLength: number) {
 }
 
 /**
- * Chaster-dialect errors are NestJS-style (DECISIONS §14). Only on Chaster-only routes for now:
- * the shared routes' error schema (`ErrorBody`) has `error` as an object, so they switch by the
- * caller's app once their responses admit both bodies (docs/chaster-dialect.md).
+ * Chaster-dialect errors are NestJS-style (DECISIONS §14): on Chaster-only routes, and on shared
+ * paths once the caller's app is known to speak Chaster.
  */
 function speaksChaster(req: FastifyRequest): boolean {
-  return req.routeOptions.config?.dialect === 'chaster';
+  return req.apiDialect === 'chaster' || req.routeOptions.config?.credentials?.dialect === 'chaster';
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -105,6 +104,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (apiError.status >= 500) req.log.error({ err }, apiError.message);
     if (apiError.headers) reply.headers(apiError.headers);
+    // A shared path's error schema lists both bodies; the Chaster one is written as it is.
+    if (speaksChaster(req)) reply.serializer(JSON.stringify);
     return reply
       .code(apiError.status)
       .type('application/json')

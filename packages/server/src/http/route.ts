@@ -1,8 +1,11 @@
-import type { FastifyContextConfig, FastifySchema } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyContextConfig, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import type { ErrorCode, Scope } from '@latch/protocol';
+import { ApiError } from '../errors.js';
 import type { RateBucket } from '../ratelimit.js';
 import type { CredentialNeeds } from '../services/callers.js';
-import { errorResponses } from './openapi.js';
+import { errorResponses, type ErrorBodyKind } from './openapi.js';
+import { bodyErrors } from './validation.js';
 
 /**
  * Who may call a route, declared once per route (DECISIONS §3). `route()` derives from it what
@@ -55,6 +58,8 @@ const SESSION_READ_ERRORS: ErrorCode[] = [
 ];
 /** … and a session mutation, before the route's own codes. */
 const SESSION_WRITE_ERRORS: ErrorCode[] = [...SESSION_READ_ERRORS, 'server_credentials_required', 'insufficient_scope', 'lock_ended', 'idempotency_key_reused', 'conflict'];
+/** … and where the caller's app decides the dialect (DECISIONS §14). */
+const DIALECT_ERRORS: ErrorCode[] = ['not_found', 'forbidden'];
 /** Codes the guard can answer on /api/apps/v1. */
 const APPS_ERRORS: ErrorCode[] = ['missing_credentials', 'invalid_credentials', 'user_wide_dev_key_required', 'rate_limited', 'no_active_lock_session'];
 
@@ -62,7 +67,14 @@ interface Derived {
   config: FastifyContextConfig;
   security: Security | undefined;
   errors: ErrorCode[];
-  body: 'ErrorBody' | 'AppsErrorBody';
+  body: ErrorBodyKind;
+}
+
+/** A Chaster backend sends its developer token alone (DECISIONS §14). */
+function extensionSecurity(access: CredentialNeeds): Security {
+  if (access.dialect === 'chaster') return KEY_ALONE;
+  const chastify = access.mutation ? BACKEND : access.sessionBound ? BROWSER_SAFE : KEY_ALONE;
+  return access.dialect === 'both' && chastify !== KEY_ALONE ? [...chastify, ...KEY_ALONE] : chastify;
 }
 
 function derive(access: Access): Derived {
@@ -74,9 +86,9 @@ function derive(access: Access): Derived {
     case 'extension':
       return {
         config: { credentials: access },
-        security: access.mutation ? BACKEND : access.sessionBound ? BROWSER_SAFE : KEY_ALONE,
-        errors: access.mutation ? SESSION_WRITE_ERRORS : SESSION_READ_ERRORS,
-        body: 'ErrorBody',
+        security: extensionSecurity(access),
+        errors: [...(access.mutation ? SESSION_WRITE_ERRORS : SESSION_READ_ERRORS), ...(access.dialect ? DIALECT_ERRORS : [])],
+        body: access.dialect === 'chaster' ? 'ChasterErrorBody' : access.dialect === 'both' ? 'dialects' : 'ErrorBody',
       };
     case 'apps':
       return { config: { credentials: access }, security: KEY_ALONE, errors: APPS_ERRORS, body: 'AppsErrorBody' };
@@ -91,6 +103,36 @@ export interface RouteDeclaration<S extends FastifySchema> {
   config?: Omit<FastifyContextConfig, 'auth' | 'credentials'>;
   /** The schema without `security` and without error responses: both are derived from `access`. */
   schema: S & { security?: never };
+  /**
+   * On a path both dialects share (`access.dialect: 'both'`): the Chaster arm's body and answers.
+   * Its body joins the validated union (each arm is then checked by `byDialect`); its answers are
+   * listed in the OpenAPI document beside Chastify's, which keep the fast serializer.
+   */
+  chaster?: ChasterArm;
+}
+
+export interface ChasterArm {
+  body?: TSchema;
+  response?: Record<number, TSchema>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The body schema of each dialect on a shared path, checked by `byDialect`. */
+    dialectBodies?: { chastify?: TSchema; chaster?: TSchema };
+  }
+}
+
+/** Lists the Chaster arm's answers in the OpenAPI document (`@fastify/swagger`'s per-route transform). */
+function documentChasterArm(arm: ChasterArm) {
+  return ({ schema, url }: { schema: FastifySchema; url: string }) => {
+    const response: Record<string, unknown> = { ...(schema.response as Record<string, unknown> | undefined) };
+    for (const [status, answer] of Object.entries(arm.response ?? {})) {
+      const chastify = response[status];
+      response[status] = chastify ? { description: 'Chastify app | Chaster app', anyOf: [chastify, answer] } : answer;
+    }
+    return { schema: { ...schema, response }, url };
+  };
 }
 
 /**
@@ -101,8 +143,44 @@ export function route<S extends FastifySchema>(decl: RouteDeclaration<S>): { con
   const { config, security, errors, body } = derive(decl.access);
   const codes = [...new Set([...errors, ...(decl.errors ?? [])])];
   const response = codes.length === 0 ? decl.schema.response : { ...(decl.schema.response as Record<number, unknown> | undefined), ...errorResponses(codes, body) };
+  const arm = decl.chaster;
+  const chastifyBody = decl.schema.body as TSchema | undefined;
+  const requestBody = arm?.body && chastifyBody ? Type.Union([chastifyBody, arm.body]) : (arm?.body ?? chastifyBody);
   return {
-    config: { ...config, ...decl.config },
-    schema: { ...decl.schema, ...(security ? { security } : {}), ...(response ? { response } : {}) } as S,
+    config: {
+      ...config,
+      ...decl.config,
+      ...(arm ? { swaggerTransform: documentChasterArm(arm), dialectBodies: { chastify: chastifyBody, chaster: arm.body } } : {}),
+    },
+    schema: { ...decl.schema, ...(requestBody ? { body: requestBody } : {}), ...(security ? { security } : {}), ...(response ? { response } : {}) } as S,
+  };
+}
+
+
+/** The caller's arm of a shared path must get its own dialect's body (the route validated their union). */
+function checkArmBody(schema: TSchema | undefined, body: unknown): void {
+  if (!schema) return;
+  const errors = bodyErrors(schema, body);
+  if (errors.length === 0) return;
+  const first = errors[0]!;
+  throw new ApiError('invalid_request', `body${first.path === '/' ? '' : first.path} ${first.message}`, errors.map((e) => ({ in: 'body', ...e })));
+}
+
+/**
+ * The handler of a path both dialects share (DECISIONS §14): the caller's app picks the arm, after
+ * the credential guard resolved it. The Chaster arm's answers are written as they are (the route's
+ * response schema is Chastify's, kept for its fast serializer).
+ */
+export function byDialect<Req extends FastifyRequest, Rep extends FastifyReply, R>(arms: { chastify: (req: Req, reply: Rep) => R; chaster: (req: Req, reply: Rep) => unknown }): (req: Req, reply: Rep) => R {
+  return (req, reply) => {
+    const bodies = req.routeOptions.config.dialectBodies;
+    if (req.apiDialect === 'chaster') {
+      checkArmBody(bodies?.chaster, req.body);
+      reply.serializer(JSON.stringify);
+      // Its answer is Chaster's, not the route's (Chastify) response type.
+      return arms.chaster(req, reply) as R;
+    }
+    checkArmBody(bodies?.chastify, req.body);
+    return arms.chastify(req, reply);
   };
 }

@@ -24,7 +24,18 @@ export interface CredentialNeeds {
   sessionBound: boolean;
   /** The app key may call it without a main token (search, GET session). */
   appKeyAlone?: boolean;
+  /**
+   * Which extension dialect has this route (DECISIONS §14): absent = Chastify's API only,
+   * `chaster` = Chaster's only, `both` = a path both share (the caller's app picks the shapes).
+   * Another dialect's app finds no such route (404).
+   */
+  dialect?: 'chaster' | 'both';
 }
+
+export type ApiDialect = ExtensionAppRow['dialect'];
+
+/** The Chaster client id header: when sent, it must be the app's client id (DECISIONS §14). */
+export const CHASTER_CLIENT_ID_HEADER = 'x-chaster-client-id';
 
 /** `app_key+background`: the app key alone on a session whose controller granted `sessions:background` (DECISIONS §10). */
 export type CredentialKind = 'app_key+main_token' | 'app_key+background' | 'app_key' | 'main_token' | 'cookie' | 'user_key';
@@ -60,9 +71,12 @@ export type Caller = ExtensionCaller | ExternalCaller;
 /** A caller, or the refusal the first failing check of DECISIONS §3 gives (its code is in the catalog). */
 export type CallerResolution = { caller: Caller; refusal?: never } | { refusal: ApiError; caller?: never };
 
+/** `resolveCaller`'s answer, with the dialect the caller's app speaks once it is known (errors take its shape). */
+export type CallerIdentification = CallerResolution & { dialect: ApiDialect | null };
+
 /** Credentials that may change a session: a backend with a launch, or with the lock's background grant. */
 export function credentialMayMutate(c: ExtensionCaller): boolean {
-  return c.credential === 'app_key+main_token' || c.credential === 'app_key+background';
+  return c.credential === 'app_key+main_token' || c.credential === 'app_key+background' || (c.credential === 'app_key' && c.app.dialect === 'chaster');
 }
 
 /**
@@ -97,6 +111,8 @@ export interface RequestFacts {
   userId: string | null;
   /** `METHOD /route/pattern`, for the message of `server_credentials_required`. */
   route: string;
+  /** `X-Chaster-Client-Id` as sent, if any. */
+  chasterClientId: string | undefined;
 }
 
 export { MAIN_TOKEN_HEADER };
@@ -109,13 +125,25 @@ const BEARER = /^Bearer\s+([A-Za-z0-9_\-]{8,200})\s*$/i;
  * unique-index look-ups (`findRequestCredentials`), fresh on every request: a revoked key or a
  * replaced main token is refused at once by every process (docs/decisions.md).
  */
-export async function resolveCaller(deps: CallerDeps, facts: RequestFacts): Promise<CallerResolution> {
+export async function resolveCaller(deps: CallerDeps, facts: RequestFacts): Promise<CallerIdentification> {
+  const seen: { dialect: ApiDialect | null } = { dialect: facts.needs.dialect === 'chaster' ? 'chaster' : null };
   try {
-    return { caller: await identify(deps, facts) };
+    const caller = await identify(deps, facts, seen);
+    if (caller.surface === 'extension') {
+      seen.dialect = caller.app.dialect;
+      checkDialect(caller.app, facts);
+    }
+    return { caller, dialect: seen.dialect };
   } catch (err) {
-    if (err instanceof ApiError) return { refusal: err };
+    if (err instanceof ApiError) return { refusal: err, dialect: seen.dialect };
     throw err;
   }
+}
+
+/** Each app speaks its own dialect's routes only; a route of the other dialect is not there for it. */
+function checkDialect(app: ExtensionAppRow, facts: RequestFacts): void {
+  const has = facts.needs.dialect === 'both' || (facts.needs.dialect === 'chaster') === (app.dialect === 'chaster');
+  if (!has) throw new ApiError('not_found', `No route ${facts.route} in the ${app.dialect === 'chaster' ? 'Chaster' : 'Chastify'} API, which ${app.slug} speaks`);
 }
 
 /** The scopes approved for this installation (issue 16: new scopes wait for the lock's controller); null when the route needs none or has it. */
@@ -147,7 +175,7 @@ export async function resolveActingLock(deps: Pick<CallerDeps, 'db'>, caller: Ca
   return { caller: { ...caller, lock } };
 }
 
-async function identify(deps: CallerDeps, facts: RequestFacts): Promise<Caller> {
+async function identify(deps: CallerDeps, facts: RequestFacts, seen: { dialect: ApiDialect | null }): Promise<Caller> {
   const { needs } = facts;
   if (facts.authorization === undefined && needs.surface === 'extension') return browserCaller(deps, facts);
   const m = facts.authorization === undefined ? null : BEARER.exec(facts.authorization);
@@ -160,6 +188,10 @@ async function identify(deps: CallerDeps, facts: RequestFacts): Promise<Caller> 
   await deps.keys.noteUse(key);
   if (extension) {
     if (!key.app_id) throw new ApiError('app_scoped_key_required', 'Extension session routes need an app-scoped key (lk_app_…); user-wide keys are for /api/apps/v1');
+    if (c.keyApp?.dialect === 'chaster') {
+      seen.dialect = 'chaster';
+      return chasterBackendCaller(deps, facts, key, c);
+    }
     return extensionBackendCaller(deps, facts, key, c);
   }
   if (key.app_id) throw new ApiError('user_wide_dev_key_required', '/api/apps/v1 needs a user-wide key (lk_usr_…)');
@@ -239,6 +271,23 @@ function backgroundCaller(c: RequestCredentials, key: DeveloperKeyRow): Extensio
   if (!role) return null;
   enabled(session);
   return { surface: 'extension', credential: 'app_key+background', keyId: key.id, tokenId: null, userId: null, role, app, session, lock };
+}
+
+/**
+ * A Chaster-dialect backend (DECISIONS §14): the developer token alone may call every route of its
+ * own app's sessions, changes included; `X-Chaster-Client-Id`, when sent, must be the app's; another
+ * app's session is not there for it (404). A main token it sends is not needed and not consulted.
+ */
+async function chasterBackendCaller(deps: CallerDeps, facts: RequestFacts, key: DeveloperKeyRow, c: RequestCredentials): Promise<ExtensionCaller> {
+  if (facts.chasterClientId !== undefined && facts.chasterClientId !== c.keyApp!.client_id) {
+    throw new ApiError('forbidden', `${CHASTER_CLIENT_ID_HEADER} is not the client id of this developer token's app`);
+  }
+  const base = { surface: 'extension', credential: 'app_key', keyId: key.id, tokenId: null, userId: null, role: null } as const;
+  if (!facts.needs.sessionBound) return { ...base, app: (await findAppById(deps.db, key.app_id!))!, session: null, lock: null };
+  const { session, lock, app } = loaded(c);
+  if (session.app_id !== key.app_id) throw notFound('Extension session');
+  enabled(session);
+  return { ...base, app, session, lock };
 }
 
 async function extensionBackendCaller(deps: CallerDeps, facts: RequestFacts, key: DeveloperKeyRow, c: RequestCredentials): Promise<ExtensionCaller> {

@@ -53,6 +53,8 @@ const APP = aliased('a', APP_COLUMNS);
 const CREDENTIAL_COLUMNS = [
   select('k', KEY_COLUMNS),
   'ku.persona as k_owner_persona',
+  'ka.dialect as k_app_dialect',
+  'ka.client_id as k_app_client_id',
   select('t', TOKEN_COLUMNS),
   select('tl', TOKEN_LOCK_COLUMNS),
   select('s', SESSION_COLUMNS),
@@ -73,6 +75,8 @@ export interface RequestCredentials {
   key: DeveloperKeyRow | null;
   /** The key belongs to a sandbox account (persona or fixture world): usable in dev mode only. */
   keyOfSandboxAccount: boolean;
+  /** The dialect and client id of the key's app (DECISIONS §14); null for a user-wide or unknown key. */
+  keyApp: Pick<ExtensionAppRow, 'dialect' | 'client_id'> | null;
   /** The main token (revoked and expired ones too); null when unknown or none was presented. */
   token: MainTokenRow | null;
   /** Who holds which role on the lock of the token's session, as it is now. */
@@ -98,6 +102,7 @@ export async function findRequestCredentials(db: Executor, q: { keyHash: string 
   return {
     key: pick<DeveloperKeyRow>(row, KEY),
     keyOfSandboxAccount: Number(row.k_owner_persona) === 1,
+    keyApp: row.k_app_dialect == null ? null : { dialect: row.k_app_dialect as ExtensionAppRow['dialect'], client_id: (row.k_app_client_id as string | null) ?? null },
     token: pick<MainTokenRow>(row, TOKEN),
     tokenLock: pick<TokenLockRoles>(row, TOKEN_LOCK),
     session,
@@ -113,6 +118,7 @@ const REQUEST_CREDENTIALS = fixedStatement(
     from (select 1 as one) x
     left join developer_keys k on k.key_hash = ?
     left join users ku on ku.id = k.owner_id
+    left join extension_apps ka on ka.id = k.app_id
     left join main_tokens t on t.token_hash = ?
     left join extension_sessions ts on ts.id = t.session_id
     left join locks tl on tl.id = ts.lock_id

@@ -62,11 +62,28 @@ describe('chaster-js against latch (issue 13)', () => {
     assert.deepEqual([status, body.code, body.statusCode, body.error], [401, 'invalid_credentials', 401, 'Unauthorized']);
   });
 
-  it('not yet: GET …/sessions/:id with the developer token answers in Chastify’s shape, not {session}', async () => {
-    const res = await h.api.getExtensionSession(h.world.session.id);
+  it('GET …/sessions/:id with the developer token alone answers {session}; another app’s session is 404, a wrong client id 403', async () => {
+    const { data } = await h.api.getExtensionSession(h.world.session.id);
+    assert.equal(data.session.sessionId, h.world.session.id);
+    assert.equal(data.session.lock._id, h.world.lock.id);
+    assert.equal(typeof data.session.lock.endDate, 'string', 'a partner backend reads the complete lock');
+    const other = await fixtureWorld(h.t.app, { extension: { dialect: 'chaster' } });
+    const foreign = await failure(h.apiWith(other.app.appKey).getExtensionSession(h.world.session.id));
+    assert.deepEqual([foreign.status, foreign.body.code, foreign.body.error, foreign.body.statusCode], [404, 'not_found', 'Not Found', 404]);
+    const res = await fetch(`${h.baseUrl}/api/extensions/sessions/${h.world.session.id}`, { headers: { authorization: `Bearer ${h.world.app.appKey}`, 'x-chaster-client-id': 'cid_wrong' } });
+    assert.equal(res.status, 403);
+    assert.equal(((await res.json()) as { error: string }).error, 'Forbidden');
+  });
+
+  it('the same path still answers a Chastify app in Chastify’s shape, and each app finds only its own dialect’s routes', async () => {
+    const chastify = await fixtureWorld(h.t.app);
+    const res = await fetch(`${h.baseUrl}/api/extensions/sessions/${chastify.session.id}`, { headers: { authorization: `Bearer ${chastify.app.appKey}`, 'x-chastify-main-token': chastify.mainTokens.wearer } });
+    const body = (await res.json()) as Record<string, unknown>;
     assert.equal(res.status, 200);
-    const body = res.data as unknown as Record<string, unknown>;
-    assert.equal(body.sessionId, h.world.session.id);
-    assert.equal(body.session, undefined, 'the dialect-dispatched GET is the next step (docs/chaster-dialect.md)');
+    assert.deepEqual([body.sessionId, body.session], [chastify.session.id, undefined]);
+    // Chastify's state route is not part of Chaster's API: a Chaster app does not find it.
+    const state = await fetch(`${h.baseUrl}/api/extensions/sessions/${h.world.session.id}/state`, { headers: { authorization: `Bearer ${h.world.app.appKey}` } });
+    const refused = (await state.json()) as Record<string, unknown>;
+    assert.deepEqual([state.status, refused.code, refused.error], [404, 'not_found', 'Not Found']);
   });
 });

@@ -13,7 +13,10 @@ import type { Executor } from '../../storage/executor.js';
 import { findUsersByIds } from '../../storage/users.js';
 import { chasterLock, type ChasterLockInput } from './locks.js';
 import { chasterSession, type ChasterInstall } from './sessions.js';
-import type { ChasterAuth, ChasterRole } from './wire.js';
+import type { ChasterAuth, ChasterRole, ChasterSession } from './wire.js';
+
+/** The lock as a partner backend reads it: from its controller's side (the keyholder, else the wearer of a self-lock). */
+const partnerRole = (lock: LockRow): ChasterRole => (lock.keyholder_id && lock.keyholder_status === 'accepted' ? 'keyholder' : 'wearer');
 
 /**
  * The Chaster dialect's reads over the shared services: each loads latch's domain values and
@@ -37,6 +40,13 @@ export function createChasterService({ db, clock }: { db: Executor; clock: Clock
   }
 
   return {
+    /** `GET /api/extensions/sessions/:id` for a Chaster app: `{session}` with its complete lock. */
+    async session(session: ExtensionSessionRow, lock: LockRow, app: ExtensionAppRow): Promise<{ session: ChasterSession }> {
+      const input = await lockInput(lock);
+      const install = input.installs.find((i) => i.session.id === session.id) ?? installOf(session, app);
+      return { session: chasterSession(install, chasterLock(input, { role: partnerRole(lock), hideTimer: false })) };
+    },
+
     /**
      * `GET /api/extensions/auth/sessions/:mainToken` (main page): who opened the extension and
      * on which session. The token must be one of this app's; another app's is not found.

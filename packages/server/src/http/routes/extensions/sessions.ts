@@ -5,7 +5,8 @@ import { etagOf } from '../../../services/extensionSessions.js';
 import { signedIn } from '../../auth.js';
 import { credentialMayMutate, enforceRateLimit, extensionCaller, sessionCaller } from '../../credentials.js';
 import { fromAnotherSite } from '../../requests.js';
-import { LOGIN_READ, LOGIN_WRITE, route, sessionRead as read, sessionWrite as write } from '../../route.js';
+import { LOGIN_READ, LOGIN_WRITE, byDialect, route, sessionRead as read, sessionWrite as write } from '../../route.js';
+import { ChasterSessionEnvelope } from './chaster/schemas.js';
 import { SessionParams } from '../schemas.js';
 import type { App, RouteContext } from '../../types.js';
 
@@ -13,7 +14,7 @@ import type { App, RouteContext } from '../../types.js';
  * The extension session API (`/api/extensions/sessions/*`), wire-compatible with Chastify
  * (spec 000/001/002) and Chaster (spec 004).
  */
-export function extensionSessionRoutes(app: App, ctx: Pick<RouteContext, 'sessions' | 'mainTokens' | 'rateLimiter'>) {
+export function extensionSessionRoutes(app: App, ctx: Pick<RouteContext, 'sessions' | 'mainTokens' | 'rateLimiter' | 'chaster'>) {
   for (const rotate of [false, true]) {
     app.route({
       method: rotate ? 'POST' : 'GET',
@@ -66,18 +67,25 @@ export function extensionSessionRoutes(app: App, ctx: Pick<RouteContext, 'sessio
   app.get(
     '/api/extensions/sessions/:sessionId',
     route({
-      access: read('read', { appKeyAlone: true }),
+      access: read('read', { appKeyAlone: true, dialect: 'both' }),
       schema: {
         tags: ['extension sessions'],
-        summary: 'The session: config, metadata, lock and lockData (bridge: session.get)',
+        summary: 'The session: config, metadata, lock and lockData (bridge: session.get); a Chaster app gets `{session}`',
         params: SessionParams,
         response: { 200: ExtensionSession },
       },
+      chaster: { response: { 200: ChasterSessionEnvelope } },
     }),
-    async (req) => {
-      const c = sessionCaller(req);
-      return ctx.sessions.get(c.session, c.lock, c.app, { role: c.role, credentialMayMutate: credentialMayMutate(c) });
-    },
+    byDialect({
+      chastify: async (req) => {
+        const c = sessionCaller(req);
+        return ctx.sessions.get(c.session, c.lock, c.app, { role: c.role, credentialMayMutate: credentialMayMutate(c) });
+      },
+      chaster: async (req) => {
+        const c = sessionCaller(req);
+        return ctx.chaster.session(c.session, c.lock, c.app);
+      },
+    }),
   );
 
   app.get(
