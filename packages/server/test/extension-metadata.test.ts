@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ManualClock } from '../src/clock.js';
-import { TEST_DB, call, expectError, login, register, testApp, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, TEST_DB, testApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 import { SPEC_INITIAL_METADATA, SPEC_REQUIREMENTS } from './spec001Bodies.js';
 
@@ -26,9 +26,7 @@ const backendOf = (w: World): Backend => ({ sessionId: w.session.id, appKey: w.a
 
 function harness(getT: () => TestApp) {
   async function world(body: Record<string, unknown> = {}): Promise<World> {
-    const res = await getT().app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: body });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json() as World;
+    return fixtureWorld(getT().app, body);
   }
 
   /** A backend call. A string payload is sent as-is (verbatim JSON from the spec). */

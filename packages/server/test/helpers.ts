@@ -144,7 +144,7 @@ export async function snapshot(database: Database): Promise<Record<string, numbe
 }
 
 /** A sandbox world (`POST /api/dev/fixtures`, the app must be in dev mode): every account, key and token in one call. */
-export async function fixtureWorld(app: App, body: Record<string, unknown> = {}): Promise<FixtureWorld> {
+export async function fixtureWorld(app: App, body: object = {}): Promise<FixtureWorld> {
   const res = await app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: body });
   if (res.statusCode !== 201) throw new Error(`fixtures: ${res.statusCode} ${res.body}`);
   return res.json() as FixtureWorld;
