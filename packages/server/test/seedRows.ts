@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import type { DB, ExtensionSessionsTable, LocksTable } from '../src/db/types.js';
+import { UNTOUCHED_LOCK } from '../src/services/lockCreation.js';
 import { DEFAULT_LOCK_SETTINGS } from '../src/storage/rows.js';
 
 /**
@@ -52,18 +53,10 @@ export function lockRow(r: Pick<Insertable<LocksTable>, 'id' | 'wearer_id' | 'ti
     status: 'locked',
     started_at: r.created_at,
     max_ends_at: null,
-    frozen_at: null,
     hidden_timer: 0,
-    ended_at: null,
     settings: JSON.stringify(DEFAULT_LOCK_SETTINGS),
-    version: 1,
     updated_at: r.created_at,
-    pillory_until: null,
-    pillory_reason: null,
-    hygienic_until: null,
-    task_points: 0,
-    frozen_until: null,
-    hygienic_started_at: null,
+    ...UNTOUCHED_LOCK,
     ...r,
   };
 }
