@@ -129,6 +129,7 @@ export function extensionSummary(row: ExtensionAppRow, inList = false): Extensio
     defaultConfig: row.default_config,
     requestsBackground: requestsBackground(row),
     scopes: requestedScopes(row),
+    dialect: row.dialect,
   };
 }
 
