@@ -14,6 +14,7 @@ export const DEFAULT_LOCK_SETTINGS: LockSettings = {
   pillory: { enabled: false, maxDurationSeconds: 86400 },
   requiredTaskPoints: 0,
   trustExternalPrograms: false,
+  verificationPicture: { enabled: false },
 };
 
 export function mergeSettings(base: LockSettings, patch: LockSettingsInput = {}): LockSettings {
@@ -23,6 +24,7 @@ export function mergeSettings(base: LockSettings, patch: LockSettingsInput = {})
     pillory: { ...base.pillory, ...patch.pillory },
     requiredTaskPoints: patch.requiredTaskPoints ?? base.requiredTaskPoints,
     trustExternalPrograms: patch.trustExternalPrograms ?? base.trustExternalPrograms,
+    verificationPicture: { ...base.verificationPicture, ...patch.verificationPicture },
   };
 }
 
