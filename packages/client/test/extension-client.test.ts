@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createExtensionClient, LatchApiError, type ExtensionSessionClient } from '../src/index.js';
-import { startServer, type TestServer, type World } from './server.js';
+import { createExtensionClient, type ExtensionSessionClient } from '../src/index.js';
+import { rejectsWith, startServer, type TestServer, type World } from './server.js';
 
 /**
  * Every method of the extension client against the real server over HTTP: each one round-trips
@@ -21,17 +21,6 @@ const WORLD = {
 
 /** A 1×1 PNG. */
 const PNG = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
-
-async function rejectsWith(p: Promise<unknown>, status: number, code: string): Promise<LatchApiError> {
-  const err = await p.then(
-    () => assert.fail(`expected ${status} ${code}`),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof LatchApiError, `a LatchApiError, got ${String(err)}`);
-  assert.equal(err.status, status, err.message);
-  assert.equal(err.code, code, err.message);
-  return err;
-}
 
 describe('@latch/client: extension session API (real server)', () => {
   let srv: TestServer;

@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createExternalClient, LatchApiError, type ExternalClient, type FetchLike } from '../src/index.js';
-import { startServer, type TestServer, type World } from './server.js';
+import { createExternalClient, type ExternalClient, type FetchLike } from '../src/index.js';
+import { rejectsWith, startServer, type TestServer, type World } from './server.js';
 
 /** Every method of the External API client (`/api/apps/v1/*`) against the real server over HTTP. */
-
-async function rejectsWith(p: Promise<unknown>, status: number, code: string): Promise<LatchApiError> {
-  const err = await p.then(
-    () => assert.fail(`expected ${status} ${code}`),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof LatchApiError, `a LatchApiError, got ${String(err)}`);
-  assert.equal(err.status, status, err.message);
-  assert.equal(err.code, code, err.message);
-  return err;
-}
 
 describe('@latch/client: External API (real server)', () => {
   let srv: TestServer;

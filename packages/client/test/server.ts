@@ -3,6 +3,7 @@
  * tests of the client over real HTTP. SQLite in a temp dir, or PostgreSQL (a fresh schema) when
  * the suite runs with LATCH_TEST_DB=postgres.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { buildApp, createIdGenerator, dropPgSchema, ManualClock, migrateToLatest, openDatabase, testConfig, type AppDeps, type Database } from '@latch/server';
+import { LatchApiError } from '../src/index.js';
 
 const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -91,4 +93,16 @@ export async function startServer(opts: { rateLimitMultiplier?: number; rateLimi
       await cleanup();
     },
   };
+}
+
+/** Awaits `p`, which must reject with a LatchApiError of this status and code; returns the error. */
+export async function rejectsWith(p: Promise<unknown>, status: number, code: string): Promise<LatchApiError> {
+  const err = await p.then(
+    () => assert.fail(`expected ${status} ${code}`),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof LatchApiError, `a LatchApiError, got ${String(err)}`);
+  assert.equal(err.status, status, err.message);
+  assert.equal(err.code, code, err.message);
+  return err;
 }

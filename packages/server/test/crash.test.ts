@@ -13,6 +13,8 @@ import type { DB } from '../src/db/types.js';
 import { createIdGenerator } from '../src/ids.js';
 import { createServices } from '../src/services/index.js';
 import { TEST_DB } from './helpers.js';
+import { newJobRow } from '../src/storage/jobs.js';
+import { DAILY_REQUIREMENT, hexId, lockRow, seedRequirementApp, sessionRow } from './seedRows.js';
 import { freePort, freshWorld, kill9, killAll, startServer, startWorker, stopGracefully, type Proc, type World } from './processes.js';
 
 /**
@@ -29,7 +31,7 @@ import { freePort, freshWorld, kill9, killAll, startServer, startWorker, stopGra
 const TIMEOUT = 180_000;
 const CLIENTS = 4;
 const N_LOCKS = 30;
-const PUNISH_MS = 60_000;
+const PUNISH_MS = DAILY_REQUIREMENT.punishment.seconds * 1000;
 const FREEZE_SPAN_MS = 60_000;
 const DAY = 86_400_000;
 
@@ -40,7 +42,6 @@ after(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const hexId = () => randomBytes(12).toString('hex');
 
 interface Seeded {
   locks: Array<{ lockId: string; sessionId: string; endsAt: number; frozenAt: number; frozenUntil: number }>;
@@ -51,30 +52,7 @@ async function seedJobs(db: Kysely<DB>, now: number): Promise<Seeded> {
   const todayStart = Math.floor(now / DAY) * DAY;
   const windowStart = todayStart - DAY;
   const createdAt = windowStart - DAY;
-  const userId = hexId();
-  const appId = hexId();
-  await db.insertInto('users').values({ id: userId, username: `cr_${userId.slice(0, 8)}`, username_key: `cr_${userId.slice(0, 8)}`, password_hash: '!', profile: '{}', show_online_status: 0, last_seen_at: null, created_at: createdAt, updated_at: createdAt }).execute();
-  await db
-    .insertInto('extension_apps')
-    .values({
-      id: appId,
-      owner_id: userId,
-      slug: `cr-${appId}`,
-      name: 'Daily requirement',
-      description: '',
-      iframe_url: null,
-      setup_url: null,
-      allowed_origins: '[]',
-      scopes: '[]',
-      default_config: '{}',
-      initial_metadata: '{}',
-      regular_actions: null,
-      extension_requirements: JSON.stringify({ enabled: true, metric: 'm', requiredCount: 1, cadence: { every: 1, unit: 'day', timezone: 'UTC' }, punishment: { type: 'add_time', seconds: PUNISH_MS / 1000 } }),
-      attempt_limit: null,
-      created_at: createdAt,
-      updated_at: createdAt,
-    })
-    .execute();
+  const { userId, appId } = await seedRequirementApp(db, 'cr', createdAt);
   const seeded: Seeded = { locks: [] };
   for (let i = 0; i < N_LOCKS; i++) {
     const lockId = hexId();
@@ -83,43 +61,13 @@ async function seedJobs(db: Kysely<DB>, now: number): Promise<Seeded> {
     const frozenUntil = now + 300 + Math.floor((i * 6_000) / N_LOCKS);
     const frozenAt = frozenUntil - FREEZE_SPAN_MS;
     seeded.locks.push({ lockId, sessionId, endsAt, frozenAt, frozenUntil });
-    await db
-      .insertInto('locks')
-      .values({
-        id: lockId,
-        wearer_id: userId,
-        keyholder_id: null,
-        keyholder_status: null,
-        title: `Crash ${i}`,
-        status: 'locked',
-        started_at: createdAt,
-        ends_at: endsAt,
-        max_ends_at: null,
-        frozen_at: frozenAt,
-        hidden_timer: 0,
-        ended_at: null,
-        settings: JSON.stringify({ tasks: { enabled: false }, hygienicOpening: { enabled: false, durationSeconds: 900 }, pillory: { enabled: false, maxDurationSeconds: 86400 }, requiredTaskPoints: 0, trustExternalPrograms: false }),
-        version: 1,
-        created_at: createdAt,
-        updated_at: createdAt,
-        pillory_until: null,
-        pillory_reason: null,
-        hygienic_until: null,
-        task_points: 0,
-        frozen_until: frozenUntil,
-        hygienic_started_at: null,
-      })
-      .execute();
-    await db
-      .insertInto('extension_sessions')
-      .values({ id: sessionId, lock_id: lockId, app_id: appId, config: '{}', metadata: '{}', state: '{}', version: 1, state_version: 1, regular_actions_config: null, regular_actions_state: null, created_at: createdAt, updated_at: createdAt, removed_at: null, background_granted_at: null, background_granted_by: null, background_role: null })
-      .execute();
-    const job = (kind: string, key: string, runAt: number, payload: unknown) => ({ id: hexId(), kind, key, run_at: runAt, payload: JSON.stringify(payload), attempts: 0, max_attempts: 10, locked_by: null, locked_until: null, last_error: null, failed_at: null, created_at: createdAt });
+    await db.insertInto('locks').values(lockRow({ id: lockId, wearer_id: userId, title: `Crash ${i}`, ends_at: endsAt, frozen_at: frozenAt, frozen_until: frozenUntil, created_at: createdAt })).execute();
+    await db.insertInto('extension_sessions').values(sessionRow({ id: sessionId, lock_id: lockId, app_id: appId, created_at: createdAt })).execute();
     await db
       .insertInto('jobs')
       .values([
-        job('lock.unfreeze', `unfreeze:${lockId}`, frozenUntil, { lockId }),
-        job('requirement.evaluate', `req:${sessionId}`, frozenUntil + 250, { sessionId, metric: 'm', windowStart, windowEnd: todayStart }),
+        newJobRow({ id: hexId(), kind: 'lock.unfreeze', key: `unfreeze:${lockId}`, runAt: frozenUntil, payload: { lockId }, now: createdAt }),
+        newJobRow({ id: hexId(), kind: 'requirement.evaluate', key: `req:${sessionId}`, runAt: frozenUntil + 250, payload: { sessionId, metric: 'm', windowStart, windowEnd: todayStart }, now: createdAt }),
       ])
       .execute();
   }

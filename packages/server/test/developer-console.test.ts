@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { DEFAULT_SCOPES } from '@latch/protocol';
-import { call, expectError, login, register, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, type Session, snapshot, testApp, type TestApp } from './helpers.js';
 
 const HEX24 = /^[0-9a-f]{24}$/;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -20,9 +20,7 @@ interface World {
 }
 
 async function fixture(t: TestApp, payload: object = {}): Promise<World> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json() as World;
+  return fixtureWorld(t.app, payload);
 }
 
 /** GET the extension session with an app key (and optionally a main token). */

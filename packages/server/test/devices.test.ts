@@ -7,16 +7,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { call, expectError, login, testApp, type Session, type TestApp } from './helpers.js';
-
-interface World {
-  wearer: { id: string; username: string; password: string; userKey: string };
-  keyholder: { id: string; username: string; password: string; userKey: string } | null;
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
+import type { FixtureWorld as World } from '../src/services/fixtures.js';
+import { call, expectError, fixtureWorld, login, testApp, type Session, type TestApp } from './helpers.js';
 
 interface Active {
   shocking: boolean;
@@ -29,11 +21,7 @@ const BASIC = ['shock.start', 'shock.stop', 'vibration.start', 'vibration.stop',
 const LOCKINK = ['shock.start', 'shock.stop', 'vibration.start', 'vibration.stop', 'all.stop', 'shock.random.set', 'shock.berserk.set'];
 const NOTHING: Active = { shocking: false, vibrating: false, random: false, berserk: false };
 
-async function fixture(t: TestApp, body: Record<string, unknown> = {}): Promise<World> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: body });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json() as World;
-}
+const fixture = (t: TestApp, body?: Record<string, unknown>) => fixtureWorld(t.app, body);
 
 const backend = (w: World) => ({ authorization: `Bearer ${w.app.appKey}`, 'x-chastify-main-token': w.mainTokens.wearer });
 

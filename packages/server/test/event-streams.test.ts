@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createIdGenerator, type IdGenerator } from '../src/ids.js';
 import { writeNotification } from '../src/services/notifications.js';
-import { login, register, TEST_DB, testApp, type Session, type TestApp } from './helpers.js';
+import { login, openNotificationStream, register, TEST_DB, testApp, type Session, type TestApp } from './helpers.js';
 
 /**
  * Issue 16 item 5: an event stream (`GET /api/events`) belongs to the login session that opened
@@ -20,49 +20,7 @@ describe(`event streams end with their login session (${TEST_DB}, real port)`, (
   });
   after(() => t.close());
 
-  async function open(cookie: string) {
-    const ac = new AbortController();
-    const res = await fetch(`${base}/api/events`, { headers: { cookie }, signal: ac.signal });
-    assert.equal(res.status, 200);
-    const titles: string[] = [];
-    let ended = false;
-    const reading = (async () => {
-      const decoder = new TextDecoder();
-      let buf = '';
-      try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buf += decoder.decode(chunk, { stream: true });
-          let cut;
-          while ((cut = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, cut);
-            buf = buf.slice(cut + 2);
-            const data = block.split('\n').find((l) => l.startsWith('data:'));
-            if (block.includes('event: notification') && data) titles.push(JSON.parse(data.slice(5)).title);
-          }
-        }
-        ended = true; // the server ended the response
-      } catch {
-        /* aborted by the test */
-      }
-    })();
-    /** Waits (at most `ms`) for something to happen; the assertion is on what happened, not how fast. */
-    const waitFor = async (what: () => boolean, ms = 10_000) => {
-      const deadline = Date.now() + ms;
-      while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      return what();
-    };
-    return {
-      titles,
-      get ended() {
-        return ended;
-      },
-      waitFor,
-      async close() {
-        ac.abort();
-        await reading;
-      },
-    };
-  }
+  const open = (cookie: string) => openNotificationStream(base, cookie);
 
   const notify = (userId: string, title: string) => writeNotification(t.db.database.db, ids, t.clock.now(), { userId, type: 'test', title });
 
@@ -77,15 +35,15 @@ describe(`event streams end with their login session (${TEST_DB}, real port)`, (
     const mine = await open(u.cookie);
     const other = await open(elsewhere.cookie);
     await notify(u.userId, 'before logout');
-    assert.ok(await mine.waitFor(() => mine.titles.length === 1), 'the stream works before logout');
-    assert.ok(await other.waitFor(() => other.titles.length === 1));
+    assert.ok(await mine.waitFor(() => mine.events.length === 1), 'the stream works before logout');
+    assert.ok(await other.waitFor(() => other.events.length === 1));
 
     await logout(u);
     assert.ok(await mine.waitFor(() => mine.ended), 'the stream of the signed-out session ended');
     await notify(u.userId, 'after logout');
-    assert.ok(await other.waitFor(() => other.titles.length === 2), 'the other session still gets notifications');
-    assert.deepEqual(mine.titles, ['before logout']);
-    assert.deepEqual(other.titles, ['before logout', 'after logout']);
+    assert.ok(await other.waitFor(() => other.events.length === 2), 'the other session still gets notifications');
+    assert.deepEqual(mine.titles(), ['before logout']);
+    assert.deepEqual(other.titles(), ['before logout', 'after logout']);
     assert.equal(other.ended, false);
     await mine.close();
     await other.close();
@@ -102,8 +60,8 @@ describe(`event streams end with their login session (${TEST_DB}, real port)`, (
     assert.ok(await s.waitFor(() => s.ended), 'the expired session’s stream ended');
     await notify(u.userId, 'after expiry');
     await notify(keep.userId, 'for the live one');
-    assert.ok(await staying.waitFor(() => staying.titles.length === 1));
-    assert.deepEqual(s.titles, []);
+    assert.ok(await staying.waitFor(() => staying.events.length === 1));
+    assert.deepEqual(s.titles(), []);
     assert.equal(staying.ended, false);
     await s.close();
     await staying.close();

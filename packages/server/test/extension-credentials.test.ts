@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { call, expectError, login, register, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, type Session, snapshot, testApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -24,9 +24,7 @@ const TEN_HOURS_MS = 10 * 3600_000;
 const MAIN_TOKEN = 'x-chastify-main-token';
 
 async function fixture(t: TestApp, extension: Record<string, unknown> = WINS): Promise<World> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: { extension } });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json() as World;
+  return fixtureWorld(t.app, { extension });
 }
 
 /** A fresh launch token for `user` (rotates that user's previous one), as the web UI gets it. */

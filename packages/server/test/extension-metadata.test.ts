@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ManualClock } from '../src/clock.js';
-import { TEST_DB, call, expectError, login, register, testApp, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, TEST_DB, testApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
+import { SPEC_INITIAL_METADATA, SPEC_REQUIREMENTS } from './spec001Bodies.js';
 
 /**
  * Extension metadata, requirements progress, custom logs and notifications, and the audit trail
@@ -25,9 +26,7 @@ const backendOf = (w: World): Backend => ({ sessionId: w.session.id, appKey: w.a
 
 function harness(getT: () => TestApp) {
   async function world(body: Record<string, unknown> = {}): Promise<World> {
-    const res = await getT().app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: body });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json() as World;
+    return fixtureWorld(getT().app, body);
   }
 
   /** A backend call. A string payload is sent as-is (verbatim JSON from the spec). */
@@ -450,46 +449,6 @@ describe(`spec 001 curl examples, replayed verbatim (${TEST_DB})`, () => {
   after(() => t.close());
   const { world, ext, ok, metadata, session } = harness(() => t);
 
-  // Spec 001, "Progress-based blockers": the lock-start config, verbatim.
-  const initialMetadataDoc = `{
-"initialMetadata": {
-"unlockRequirements": [
-{
-"metric": "memory_win",
-"requiredCount": 3,
-"blocker": "Complete 3 memory challenge wins to unlock"
-}
-],
-"homeActions": [
-{
-"slug": "play-memory-challenge",
-"title": "Play memory challenge",
-"description": "Complete the extension challenge to satisfy the unlock requirement.",
-"icon": "gamepad-2",
-"badge": "Required"
-}
-]
-}
-}`;
-  // Spec 001, "Custom Required Actions": the session config, verbatim.
-  const requirementsDoc = `{
-"extensionRequirements": {
-"enabled": true,
-"metric": "completion",
-"requiredCount": 4,
-"cadence": {
-"every": 1,
-"unit": "day",
-"timezone": "UTC"
-},
-"punishment": {
-"type": "add_time",
-"seconds": 1800,
-"reason": "Daily extension requirement missed"
-}
-}
-}`;
-
   it('PATCH metadata: set blockers + a home action with intent, then clear', async () => {
     const w = await world();
     const set = await ext(
@@ -591,11 +550,11 @@ describe(`spec 001 curl examples, replayed verbatim (${TEST_DB})`, () => {
     (t.clock as unknown as ManualClock).set(Date.parse('2026-06-01T00:00:00Z'));
     const w = await world({
       extension: {
-        initialMetadata: JSON.parse(initialMetadataDoc).initialMetadata,
-        config: JSON.parse(requirementsDoc),
+        initialMetadata: JSON.parse(SPEC_INITIAL_METADATA).initialMetadata,
+        config: JSON.parse(SPEC_REQUIREMENTS),
       },
     });
-    assert.deepEqual((await session(w)).config, JSON.parse(requirementsDoc));
+    assert.deepEqual((await session(w)).config, JSON.parse(SPEC_REQUIREMENTS));
 
     const memory = await ok(
       await ext(

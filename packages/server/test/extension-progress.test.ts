@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../src/clock.js';
 import { TEST_DB, expectError, login, testApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
+import { SPEC_REGULAR_CONFIG, SPEC_REGULAR_ACTION, SPEC_REQUIREMENTS, SPEC_PROGRESS_COMPLETION, SPEC_PROGRESS_MEMORY, SPEC_INITIAL_METADATA, SPEC_ATTEMPT_LIMIT, SPEC_ATTEMPT_START, SPEC_ATTEMPT_FAIL } from './spec001Bodies.js';
 
 /**
  * Regular actions, required progress (DST-correct windows), progress-based unlock requirements
@@ -20,80 +21,6 @@ const DAY = 86400;
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (s: string) => Date.parse(s);
 
-// Verbatim request bodies from spec 001.
-const SPEC_REGULAR_CONFIG = `{
-"mode": "cumulative",
-"regularitySeconds": 86400,
-"maxActions": 4
-}`;
-const SPEC_REGULAR_ACTION = `{
-"payload": {
-"kind": "checkin",
-"score": 92
-}
-}`;
-const SPEC_REQUIREMENTS = `{
-"extensionRequirements": {
-"enabled": true,
-"metric": "completion",
-"requiredCount": 4,
-"cadence": {
-"every": 1,
-"unit": "day",
-"timezone": "UTC"
-},
-"punishment": {
-"type": "add_time",
-"seconds": 1800,
-"reason": "Daily extension requirement missed"
-}
-}
-}`;
-const SPEC_PROGRESS_COMPLETION = `{
-"metric": "completion",
-"amount": 1,
-"occurredAt": "2026-05-31T18:42:41.715Z"
-}`;
-const SPEC_PROGRESS_MEMORY = `{
-"metric": "memory_win",
-"amount": 1
-}`;
-const SPEC_INITIAL_METADATA = `{
-"initialMetadata": {
-"unlockRequirements": [
-{
-"metric": "memory_win",
-"requiredCount": 3,
-"blocker": "Complete 3 memory challenge wins to unlock"
-}
-],
-"homeActions": [
-{
-"slug": "play-memory-challenge",
-"title": "Play memory challenge",
-"description": "Complete the extension challenge to satisfy the unlock requirement.",
-"icon": "gamepad-2",
-"badge": "Required"
-}
-]
-}
-}`;
-const SPEC_ATTEMPT_LIMIT = `{
-"attemptLimit": {
-"enabled": true,
-"metric": "memory_win",
-"durationSeconds": 300,
-"startPolicy": "activity"
-}
-}`;
-const SPEC_ATTEMPT_START = `{
-"metric": "memory_win",
-"attemptId": "memory-run-123"
-}`;
-const SPEC_ATTEMPT_FAIL = `{
-"metric": "memory_win",
-"attemptId": "memory-run-123"
-}`;
 
 /** The spec 001 requirement with another cadence / punishment. */
 function requirement(cadence: Json, punishment?: Json): Json {

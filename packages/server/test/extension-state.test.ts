@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, expectError, login, testApp, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, TEST_DB, testApp, type TestApp } from './helpers.js';
+import type { FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
  * Extension state (DECISIONS §6, spec 002 state.get/put/patch): `{data}` bodies, PUT replaces,
@@ -8,16 +9,6 @@ import { TEST_DB, call, expectError, login, testApp, type TestApp } from './help
  * If-Match, no lost updates under concurrency, and Idempotency-Key replay.
  * Runs on SQLite, or on PostgreSQL with LATCH_TEST_DB=postgres.
  */
-
-interface World {
-  wearer: { id: string; username: string; password: string };
-  keyholder: { id: string; username: string; password: string } | null;
-  developer: { id: string; username: string; password: string };
-  app: { id: string; slug: string; appKey: string };
-  lock: { id: string };
-  session: { id: string };
-  mainTokens: { wearer: string; keyholder: string | null };
-}
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
@@ -29,11 +20,7 @@ describe(`extension state (${TEST_DB})`, () => {
   before(async () => (t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } })));
   after(() => t.close());
 
-  async function world(body: Record<string, unknown> = {}): Promise<World> {
-    const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: body });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json() as World;
-  }
+  const world = (body?: Record<string, unknown>) => fixtureWorld(t.app, body);
 
   /** A backend call: app-scoped key + the wearer's main token. */
   function ext(w: World, method: Method, path: string, payload?: unknown, headers: Record<string, string> = {}) {

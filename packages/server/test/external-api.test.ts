@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, expectError, login, register, testApp, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, TEST_DB, testApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -19,11 +19,7 @@ describe(`External API /api/apps/v1 (${TEST_DB})`, () => {
   before(async () => (t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } })));
   after(() => t.close());
 
-  async function world(body: Record<string, unknown> = {}): Promise<World> {
-    const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: body });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json() as World;
-  }
+  const world = (body?: Record<string, unknown>) => fixtureWorld(t.app, body);
 
   /** A script's call: `Authorization: Bearer <key>` (none with key null); a string payload is sent as-is. */
   function v1(key: string | null, method: Method, path: string, payload?: unknown, headers: Record<string, string> = {}) {

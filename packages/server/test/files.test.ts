@@ -14,7 +14,7 @@ import S3rver from 's3rver';
 import { FILE_LIMITS } from '@latch/protocol';
 import { createBlobStore, type BlobStore } from '../src/blobs/index.js';
 import type { Config, FilesConfig } from '../src/config.js';
-import { expectError, testApp, type TestApp } from './helpers.js';
+import { expectError, fixtureWorld, testApp, type TestApp } from './helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // Bytes
@@ -88,9 +88,7 @@ interface World {
 }
 
 async function fixture(t: TestApp, extension: Record<string, unknown> = {}): Promise<World> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: { extension } });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json() as World;
+  return fixtureWorld(t.app, { extension });
 }
 
 const backend = (w: World) => ({ authorization: `Bearer ${w.app.appKey}`, 'x-chastify-main-token': w.mainTokens.wearer });

@@ -144,7 +144,7 @@ export async function snapshot(database: Database): Promise<Record<string, numbe
 }
 
 /** A sandbox world (`POST /api/dev/fixtures`, the app must be in dev mode): every account, key and token in one call. */
-export async function fixtureWorld(app: App, body: Record<string, unknown> = {}): Promise<FixtureWorld> {
+export async function fixtureWorld(app: App, body: object = {}): Promise<FixtureWorld> {
   const res = await app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: body });
   if (res.statusCode !== 201) throw new Error(`fixtures: ${res.statusCode} ${res.body}`);
   return res.json() as FixtureWorld;
@@ -179,4 +179,46 @@ export async function readEventStream(body: ReadableStream<Uint8Array> | null, o
   } catch {
     return false;
   }
+}
+
+/**
+ * `GET /api/events` over a real port as `cookie`'s session, resuming after `lastEventId` when
+ * given: collects its `notification` events until `close()`.
+ */
+export async function openNotificationStream(baseUrl: string, cookie: string, lastEventId?: string) {
+  const ac = new AbortController();
+  const res = await fetch(`${baseUrl}/api/events`, { headers: { cookie, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: ac.signal });
+  if (res.status !== 200 || !/^text\/event-stream/.test(res.headers.get('content-type') ?? '')) throw new Error(`events: ${res.status} ${await res.text()}`);
+  const events: Array<{ id: string; title: string }> = [];
+  let ended = false;
+  const reading = readEventStream(res.body, (e) => {
+    if (e.event === 'notification') events.push({ id: e.id!, title: JSON.parse(e.data!).title });
+  }).then((byServer) => {
+    ended = byServer;
+  });
+  /** Waits (at most `ms`) until `what()` holds and says whether it does: tests assert on what happened, not how fast. */
+  const waitFor = async (what: () => boolean, ms = 10_000) => {
+    const deadline = Date.now() + ms;
+    while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return what();
+  };
+  const titles = () => events.map((e) => e.title);
+  return {
+    events,
+    titles,
+    /** The server ended the response. */
+    get ended() {
+      return ended;
+    },
+    waitFor,
+    /** The titles once `n` events arrived (or what arrived in 10 s). */
+    async until(n: number) {
+      await waitFor(() => events.length >= n);
+      return titles();
+    },
+    async close() {
+      ac.abort();
+      await reading;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ACTION_NAMES } from '../src/services/lockActions.js';
-import { call, expectError, login, register, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, type Session, snapshot, testApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -38,9 +38,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const sorted = (xs: string[]) => [...xs].sort();
 
 async function fixture(t: TestApp, payload: object = {}): Promise<World> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json() as World;
+  return fixtureWorld(t.app, payload);
 }
 
 /** The world's wearer and keyholder, signed in to the web UI. */

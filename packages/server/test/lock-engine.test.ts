@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import { buildApp } from '../src/app.js';
 import { createIdGenerator } from '../src/ids.js';
-import { TEST_DB, call, expectError, login, register, testApp, type Session, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, type Session, TEST_DB, testApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -139,9 +139,7 @@ function harness(getT: () => TestApp) {
   const inject = (opts: InjectOptions) => getT().app.inject(opts);
 
   async function world(lock: Record<string, unknown> = {}): Promise<World> {
-    const res = await getT().app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: { lock } });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json() as World;
+    return fixtureWorld(getT().app, { lock });
   }
 
   function actRaw(w: World, name: string, params?: unknown) {

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import { ERROR_CATALOG } from '@latch/protocol';
 import { ACTION_NAMES, type ActionName } from '../src/services/lockActions.js';
 import { decide, FIRST_PARTY_ROLES, LOCK_ACTIONS, POLICY, POLICY_ROLES, type LockAction, type PolicyRole } from '../src/services/lockPolicy.js';
-import { lockSettings } from '../src/services/lockRules.js';
 import { findLockById } from '../src/storage/locks.js';
 import { findOpenTask } from '../src/storage/tasks.js';
 import { markSessionRemoved } from '../src/storage/extensionSessions.js';
@@ -232,7 +231,7 @@ describe(`the lock policy walked over the routes (${TEST_DB})`, () => {
           const lock = (await findLockById(db, w.lock.id))!;
           const holds = (await t.app.ctx.sessions.unlockInfo(lock)).reasons;
           const params = PARAMS[action];
-          const expected = decide(role, action, { lock, settings: lockSettings(lock), now: t.clock.now(), params, openTask: !!(await findOpenTask(db, lock.id)), holds });
+          const expected = decide(role, action, { lock, settings: lock.settings, now: t.clock.now(), params, openTask: !!(await findOpenTask(db, lock.id)), holds });
           const res = await ch.call(t, w, role, action, params);
           const body = res.body ? (JSON.parse(res.body) as { code?: string }) : {};
           const got = `${res.statusCode} ${body.code ?? ''}`.trim();

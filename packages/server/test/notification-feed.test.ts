@@ -5,7 +5,7 @@ import { createIdGenerator, type IdGenerator } from '../src/ids.js';
 import { createNotificationFeed } from '../src/services/notificationFeed.js';
 import { writeNotification } from '../src/services/notifications.js';
 import type { Executor } from '../src/storage/executor.js';
-import { TEST_DB, call, expectError, register, testApp, type TestApp } from './helpers.js';
+import { TEST_DB, call, expectError, openNotificationStream, register, testApp, type TestApp } from './helpers.js';
 
 /**
  * The live notification feed behind `GET /api/events`: one read per tick for every open stream
@@ -191,45 +191,7 @@ describe(`GET /api/events (${TEST_DB})`, () => {
   });
   after(() => t.close());
 
-  /** Opens the stream and collects its `notification` events until `close()`. */
-  async function open(cookie: string, lastEventId?: string) {
-    const ac = new AbortController();
-    const res = await fetch(`${base}/api/events`, { headers: { cookie, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: ac.signal });
-    assert.equal(res.status, 200);
-    assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
-    const events: Array<{ id: string; title: string }> = [];
-    const reading = (async () => {
-      const decoder = new TextDecoder();
-      let buf = '';
-      try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buf += decoder.decode(chunk, { stream: true });
-          let cut;
-          while ((cut = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, cut);
-            buf = buf.slice(cut + 2);
-            const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
-            if (field('event') !== 'notification') continue;
-            events.push({ id: field('id')!, title: JSON.parse(field('data')!).title });
-          }
-        }
-      } catch {
-        /* aborted */
-      }
-    })();
-    return {
-      events,
-      async until(n: number) {
-        const deadline = Date.now() + 10_000;
-        while (events.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-        return events.map((e) => e.title);
-      },
-      async close() {
-        ac.abort();
-        await reading;
-      },
-    };
-  }
+  const open = (cookie: string, lastEventId?: string) => openNotificationStream(base, cookie, lastEventId);
 
   it('needs a login', async () => {
     expectError(await call(t.app, null, 'GET', '/api/events'), 401, 'login_required');

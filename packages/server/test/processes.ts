@@ -69,20 +69,28 @@ export async function adminQuery(text: string, url = PG_URL): Promise<pg.QueryRe
   }
 }
 
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface Proc {
   proc: ChildProcess;
   url: string;
   stdout(): string;
   stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  done: boolean;
+  exited: Promise<Exit>;
+  /** How it ended; null while it runs. */
+  exit: Exit | null;
 }
 
 const live = new Set<Proc>();
 
-/** Kills whatever a test left running (call from `after`). */
-export function killAll(): void {
-  for (const p of live) p.proc.kill('SIGKILL');
+/** Kills whatever a test left running (call from `after`); resolves once all are gone. */
+export async function killAll(): Promise<void> {
+  const left = [...live];
+  for (const p of left) p.proc.kill('SIGKILL');
+  await Promise.all(left.map((p) => p.exited));
 }
 
 const INHERITED_OUT = ['LATCH_DEV', 'NODE_ENV', 'LOG_LEVEL', 'PUBLIC_URL', 'HOST', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'RATE_LIMIT_MULTIPLIER', 'AUTH_RATE_LIMIT_MULTIPLIER', 'BODY_LIMIT_BYTES', 'SESSION_TTL_HOURS', 'NODE_TEST_CONTEXT', 'RUN_SCHEDULER', 'FILES_DIR'];
@@ -90,16 +98,19 @@ const INHERITED_OUT = ['LATCH_DEV', 'NODE_ENV', 'LOG_LEVEL', 'PUBLIC_URL', 'HOST
 /** The combination master key of spawned processes (a server without one refuses to start). */
 export const TEST_COMBINATION_KEY = Buffer.alloc(32, 7).toString('base64');
 
-export function spawnEntry(entry: string, world: World, env: Record<string, string>, args: string[] = []): Proc {
+/** Environment for a child process; a variable set to undefined is left out (as `npm start` without it). */
+export type ChildEnv = Record<string, string | undefined>;
+
+export function spawnEntry(entry: string, world: World, env: ChildEnv, args: string[] = []): Proc {
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const k of INHERITED_OUT) delete base[k];
+  // Nothing of the test runner's TypeScript loader reaches the child.
+  delete base.NODE_OPTIONS;
   ensureBuilt();
-  const proc = spawn(process.execPath, [entry, ...args], {
-    cwd: world.dir,
-    // Every test client comes from one address: the sign-in limits per address would bite.
-    env: { ...base, DATABASE_URL: world.databaseUrl, LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_MULTIPLIER: '1000', COMBINATION_KEY: TEST_COMBINATION_KEY, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Every test client comes from one address: the sign-in limits per address would bite.
+  const childEnv: ChildEnv = { ...base, DATABASE_URL: world.databaseUrl, LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_MULTIPLIER: '1000', COMBINATION_KEY: TEST_COMBINATION_KEY, ...env };
+  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
+  const proc = spawn(process.execPath, [entry, ...args], { cwd: world.dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -109,12 +120,13 @@ export function spawnEntry(entry: string, world: World, env: Record<string, stri
     url: '',
     stdout: () => out,
     stderr: () => err,
-    done: false,
+    exit: null,
     exited: new Promise((resolve) => {
+      // 'close': the process is gone and its output is fully read.
       proc.on('close', (code, signal) => {
-        p.done = true;
+        p.exit = { code, signal };
         live.delete(p);
-        resolve({ code, signal });
+        resolve(p.exit);
       });
     }),
   };
@@ -126,15 +138,19 @@ export function transcript(p: Proc): string {
   return `--- stdout ---\n${p.stdout().slice(-4000)}\n--- stderr ---\n${p.stderr().slice(-4000)}`;
 }
 
-async function waitFor(p: Proc, re: RegExp, what: string): Promise<RegExpExecArray> {
-  const deadline = Date.now() + START_TIMEOUT;
-  for (;;) {
-    const m = re.exec(p.stdout());
-    if (m) return m;
-    if (p.done) throw new Error(`process exited before ${what}\n${transcript(p)}`);
+/** Waits until `done()` holds; fails when the process exits first or `timeoutMs` passes. */
+export async function waitUntil(p: Proc, done: () => boolean, what: string, timeoutMs = START_TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (p.exit) throw new Error(`process exited (${JSON.stringify(p.exit)}) before ${what}\n${transcript(p)}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${transcript(p)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+async function waitFor(p: Proc, re: RegExp, what: string): Promise<RegExpExecArray> {
+  await waitUntil(p, () => re.test(p.stdout()), what);
+  return re.exec(p.stdout())!;
 }
 
 export async function freePort(): Promise<number> {
@@ -151,7 +167,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the server entry and waits for its banner (retries when the port was taken meanwhile). */
-export async function startServer(world: World, env: Record<string, string> = {}): Promise<Proc> {
+export async function startServer(world: World, env: ChildEnv = {}): Promise<Proc> {
   for (let attempt = 0; ; attempt++) {
     const p = spawnEntry(SERVER_ENTRY, world, { PORT: String(await freePort()), ...env });
     try {
@@ -165,7 +181,7 @@ export async function startServer(world: World, env: Record<string, string> = {}
   }
 }
 
-export async function startWorker(world: World, env: Record<string, string> = {}): Promise<Proc> {
+export async function startWorker(world: World, env: ChildEnv = {}): Promise<Proc> {
   const p = spawnEntry(WORKER_ENTRY, world, env);
   await waitFor(p, /latch worker \S+ running/, 'the worker banner');
   return p;

@@ -3,11 +3,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
 import { dropPgSchema, openDatabase, type Database } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import type { DB } from '../src/db/types.js';
+import type { DB, ExtensionSessionsTable, JobsTable, LocksTable } from '../src/db/types.js';
 import { PG_URL, TEST_DB } from './helpers.js';
+import { newJobRow } from '../src/storage/jobs.js';
+import { DAILY_REQUIREMENT, hexId, lockRow, seedRequirementApp, sessionRow } from './seedRows.js';
 
 /**
  * DECISIONS §8 with real processes: several `npm run worker`s on one PostgreSQL database share
@@ -23,24 +25,8 @@ const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 // Absolute loader URL, as in start.test.ts.
 const TSX = import.meta.resolve('tsx');
 const DAY = 86_400_000;
-const PUNISH_MS = 60_000;
+const PUNISH_MS = DAILY_REQUIREMENT.punishment.seconds * 1000;
 const JOB_KIND = 'requirement.evaluate';
-const LOCK_SETTINGS = JSON.stringify({
-  tasks: { enabled: false },
-  hygienicOpening: { enabled: false, durationSeconds: 900 },
-  pillory: { enabled: false, maxDurationSeconds: 86400 },
-  requiredTaskPoints: 0,
-  trustExternalPrograms: false,
-});
-const REQUIREMENTS = JSON.stringify({
-  enabled: true,
-  metric: 'm',
-  requiredCount: 1,
-  cadence: { every: 1, unit: 'day', timezone: 'UTC' },
-  punishment: { type: 'add_time', seconds: 60 },
-});
-
-const hexId = () => randomBytes(12).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The 5 per-process random bytes of an ObjectId-shaped id (src/ids.ts): which process wrote a row. */
 const processPartOf = (id: string) => id.slice(8, 18);
@@ -102,33 +88,7 @@ async function seed(db: Kysely<DB>, n: number, now: number): Promise<Seed> {
   const windowStart = todayStart - DAY;
   const windowEnd = todayStart;
   const createdAt = windowStart - DAY;
-  const userId = hexId();
-  const appId = hexId();
-  await db
-    .insertInto('users')
-    .values({ id: userId, username: `sw_${userId.slice(0, 8)}`, username_key: `sw_${userId.slice(0, 8)}`, password_hash: '!', profile: '{}', show_online_status: 0, last_seen_at: null, created_at: createdAt, updated_at: createdAt })
-    .execute();
-  await db
-    .insertInto('extension_apps')
-    .values({
-      id: appId,
-      owner_id: userId,
-      slug: `sw-${appId}`,
-      name: 'Daily requirement',
-      description: '',
-      iframe_url: null,
-      setup_url: null,
-      allowed_origins: '[]',
-      scopes: '[]',
-      default_config: '{}',
-      initial_metadata: '{}',
-      regular_actions: null,
-      extension_requirements: REQUIREMENTS,
-      attempt_limit: null,
-      created_at: createdAt,
-      updated_at: createdAt,
-    })
-    .execute();
+  const { userId, appId } = await seedRequirementApp(db, 'sw', createdAt);
 
   const seen = new Set<string>();
   const uniqueId = () => {
@@ -141,9 +101,9 @@ async function seed(db: Kysely<DB>, n: number, now: number): Promise<Seed> {
     }
   };
   const endsBase = now + 30 * DAY;
-  const locks: Array<Record<string, unknown>> = [];
-  const sessions: Array<Record<string, unknown>> = [];
-  const jobs: Array<Record<string, unknown>> = [];
+  const locks: Array<Insertable<LocksTable>> = [];
+  const sessions: Array<Insertable<ExtensionSessionsTable>> = [];
+  const jobs: Array<Insertable<JobsTable>> = [];
   const sessionIds: string[] = [];
   const initialEnds = new Map<string, number>();
   let initialEndsSum = 0;
@@ -154,62 +114,9 @@ async function seed(db: Kysely<DB>, n: number, now: number): Promise<Seed> {
     initialEnds.set(lockId, endsAt);
     initialEndsSum += endsAt;
     sessionIds.push(sessionId);
-    locks.push({
-      id: lockId,
-      wearer_id: userId,
-      keyholder_id: null,
-      keyholder_status: null,
-      title: `Lock ${i}`,
-      status: 'locked',
-      started_at: createdAt,
-      ends_at: endsAt,
-      max_ends_at: null,
-      frozen_at: null,
-      hidden_timer: 0,
-      ended_at: null,
-      settings: LOCK_SETTINGS,
-      version: 1,
-      created_at: createdAt,
-      updated_at: createdAt,
-      pillory_until: null,
-      pillory_reason: null,
-      hygienic_until: null,
-      task_points: 0,
-      frozen_until: null,
-      hygienic_started_at: null,
-    });
-    sessions.push({
-      id: sessionId,
-      lock_id: lockId,
-      app_id: appId,
-      config: '{}',
-      metadata: '{}',
-      state: '{}',
-      version: 1,
-      state_version: 1,
-      regular_actions_config: null,
-      regular_actions_state: null,
-      created_at: createdAt,
-      updated_at: createdAt,
-      removed_at: null,
-      background_granted_at: null,
-      background_granted_by: null,
-      background_role: null,
-    });
-    jobs.push({
-      id: uniqueId(),
-      kind: JOB_KIND,
-      key: `req:${sessionId}`,
-      run_at: windowEnd,
-      payload: JSON.stringify({ sessionId, metric: 'm', windowStart, windowEnd }),
-      attempts: 0,
-      max_attempts: 10,
-      locked_by: null,
-      locked_until: null,
-      last_error: null,
-      failed_at: null,
-      created_at: createdAt,
-    });
+    locks.push(lockRow({ id: lockId, wearer_id: userId, title: `Lock ${i}`, ends_at: endsAt, created_at: createdAt }));
+    sessions.push(sessionRow({ id: sessionId, lock_id: lockId, app_id: appId, created_at: createdAt }));
+    jobs.push(newJobRow({ id: uniqueId(), kind: JOB_KIND, key: `req:${sessionId}`, runAt: windowEnd, payload: { sessionId, metric: 'm', windowStart, windowEnd }, now: createdAt }));
   }
   await insertChunks(db, 'locks', locks);
   await insertChunks(db, 'extension_sessions', sessions);

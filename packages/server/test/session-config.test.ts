@@ -2,19 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TEST_DB, call, fixtureWorld, login, testApp, type TestApp } from './helpers.js';
 import type { FixtureWorld as World } from '../src/services/fixtures.js';
+import { SPEC_REQUIREMENTS } from './spec001Bodies.js';
 
 /**
  * DECISIONS §6: an installed session's `config` is what the setup page saved plus the keys the
  * platform schedules from (`extensionRequirements`, and `regularActions`/`attemptLimit` when set),
  * so `config.extensionRequirements` reads back exactly as spec 001 shows it.
  */
-const REQUIREMENTS = {
-  enabled: true,
-  metric: 'completion',
-  requiredCount: 4,
-  cadence: { every: 1, unit: 'day', timezone: 'UTC' },
-  punishment: { type: 'add_time', seconds: 1800, reason: 'Daily extension requirement missed' },
-};
+const REQUIREMENTS = JSON.parse(SPEC_REQUIREMENTS).extensionRequirements;
 const REGULAR = { mode: 'cumulative', regularitySeconds: 3600, maxActions: 3 };
 const ATTEMPTS = { enabled: true, metric: 'completion', durationSeconds: 300 };
 

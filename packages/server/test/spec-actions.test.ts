@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, expectError, login, testApp, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, TEST_DB, testApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -19,11 +19,7 @@ describe(`spec lock actions (${TEST_DB})`, () => {
   before(async () => (t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } })));
   after(() => t.close());
 
-  async function world(body: Record<string, unknown> = {}): Promise<World> {
-    const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: body });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json() as World;
-  }
+  const world = (body?: Record<string, unknown>) => fixtureWorld(t.app, body);
 
   /** A backend call with app key + main token; a string payload is sent as-is (verbatim spec JSON). */
   function ext(w: World, method: 'GET' | 'POST', path: string, payload?: unknown, who: Who = 'wearer') {

@@ -1,16 +1,27 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
-import { PG_URL, TEST_DB } from './helpers.js';
-import { TEST_COMBINATION_KEY } from './processes.js';
+import { TEST_DB } from './helpers.js';
+import {
+  freePort,
+  freshWorld as processWorld,
+  killAll,
+  SERVER_ENTRY,
+  spawnEntry,
+  startServer as startProcessServer,
+  transcript,
+  waitUntil,
+  WORKER_ENTRY,
+  type ChildEnv,
+  type Exit,
+  type Proc,
+  type World,
+} from './processes.js';
 
 /**
  * The real `start` entry, as `npm start` runs it: the compiled JavaScript under plain `node` (no
@@ -20,95 +31,22 @@ import { TEST_COMBINATION_KEY } from './processes.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUILD = path.join(ROOT, 'scripts/build.mjs');
-const START = path.join(ROOT, 'packages/server/dist/start.js');
-const WORKER = path.join(ROOT, 'packages/server/dist/worker.js');
 const TEST_TIMEOUT = 60_000;
 const START_TIMEOUT = 30_000;
 // Longer than the 10 s grace, so a hung shutdown shows as exit code 1 (grace ran out), not as our timeout.
 const EXIT_TIMEOUT = 15_000;
 
-// ---------------------------------------------------------------------------------------------
-// A place for the data: a SQLite file in a temp dir, or a dedicated fresh PostgreSQL database.
-
-interface World {
-  dir: string;
-  databaseUrl: string;
-  destroy(): Promise<void>;
-}
+/** The process as `npm start` runs it: the log level and sign-in limits the test processes lower are left at their defaults. */
+const AS_CONFIGURED = { LOG_LEVEL: undefined, AUTH_RATE_LIMIT_MULTIPLIER: undefined };
 
 const worlds: World[] = [];
 
+/** A place for the data, dropped by `finish` (or by the safety net when a test failed). */
 async function freshWorld(): Promise<World> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-start-'));
-  let world: World;
-  if (TEST_DB === 'postgres') {
-    const name = `latch_start_${randomBytes(6).toString('hex')}`;
-    await adminQuery(`CREATE DATABASE ${name}`);
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    world = {
-      dir,
-      databaseUrl: url.toString(),
-      async destroy() {
-        await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  } else {
-    world = {
-      dir,
-      databaseUrl: `sqlite:${path.join(dir, 'latch.db')}`,
-      destroy: async () => fs.rmSync(dir, { recursive: true, force: true }),
-    };
-  }
+  const world = await processWorld();
   worlds.push(world);
   return world;
 }
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The server process.
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface Server {
-  proc: ChildProcess;
-  url: string;
-  /** Everything written so far. */
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<Exit>;
-  exit: Exit | null;
-}
-
-const servers = new Set<Server>();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const INHERITED_OUT = ['LATCH_DEV', 'NODE_ENV', 'LOG_LEVEL', 'PUBLIC_URL', 'HOST', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'RATE_LIMIT_MULTIPLIER', 'AUTH_RATE_LIMIT_MULTIPLIER', 'BODY_LIMIT_BYTES', 'SESSION_TTL_HOURS', 'NODE_TEST_CONTEXT'];
 
 /** `npm run build` of the server (a no-op when dist is current), as `npm start` does first. */
 function buildServer(): { status: number | null; output: string } {
@@ -121,76 +59,23 @@ before(() => {
   assert.equal(r.status, 0, `npm run build failed:\n${r.output}`);
 });
 
-/** Spawns the compiled start entry with plain `node`; does not wait for it. */
-function spawnServer(world: World, port: number, env: Record<string, string>, entry = START): Server {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of INHERITED_OUT) delete base[k];
-  // Nothing of the test runner's TypeScript loader reaches the child.
-  delete base.NODE_OPTIONS;
-  const proc = spawn(process.execPath, [entry], {
-    cwd: world.dir,
-    env: { ...base, DATABASE_URL: world.databaseUrl, PORT: String(port), COMBINATION_KEY: TEST_COMBINATION_KEY, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const server: Server = {
-    proc,
-    url: '',
-    stdout: () => out,
-    stderr: () => err,
-    exit: null,
-    exited: new Promise((resolve) => {
-      // 'close': the process is gone and its output is fully read.
-      proc.on('close', (code, signal) => {
-        server.exit = { code, signal };
-        servers.delete(server);
-        resolve(server.exit);
-      });
-    }),
-  };
-  servers.add(server);
-  return server;
+/** Spawns an entry (the server by default) as configured; does not wait for it. */
+function spawnServer(world: World, env: ChildEnv, entry = SERVER_ENTRY): Proc {
+  return spawnEntry(entry, world, { ...AS_CONFIGURED, PORT: '0', ...env });
 }
 
-async function waitUntil(server: Server, done: () => boolean, what: string, timeoutMs = START_TIMEOUT): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (server.exit) throw new Error(`server exited (${JSON.stringify(server.exit)}) before ${what}\n${transcript(server)}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${transcript(server)}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-function transcript(server: Server): string {
-  return `--- stdout ---\n${server.stdout()}\n--- stderr ---\n${server.stderr()}`;
-}
-
-/** Starts the server and waits for its "running" banner; retries if the chosen port was taken meanwhile. */
-async function startServer(world: World, env: Record<string, string> = {}): Promise<Server> {
-  for (let attempt = 0; ; attempt++) {
-    const server = spawnServer(world, await freePort(), env);
-    try {
-      await waitUntil(server, () => /latch is running at (\S+)/.test(server.stdout()), 'the "latch is running at" banner');
-    } catch (e) {
-      if (attempt < 2 && /EADDRINUSE/.test(server.stderr() + server.stdout())) continue;
-      server.proc.kill('SIGKILL');
-      throw e;
-    }
-    server.url = /latch is running at (\S+)/.exec(server.stdout())![1]!;
-    return server;
-  }
+/** Starts the server as configured and waits for its "running" banner. */
+function startServer(world: World, env: ChildEnv = {}): Promise<Proc> {
+  return startProcessServer(world, { ...AS_CONFIGURED, ...env });
 }
 
 /** SIGTERM, then the exit (code 0 expected) within a few seconds. */
-async function stopServer(server: Server): Promise<Exit> {
+async function stopServer(server: Proc): Promise<Exit> {
   server.proc.kill('SIGTERM');
   return exitWithin(server, EXIT_TIMEOUT);
 }
 
-async function exitWithin(server: Server, ms: number): Promise<Exit> {
+async function exitWithin(server: Proc, ms: number): Promise<Exit> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`server did not exit within ${ms} ms\n${transcript(server)}`)), ms);
@@ -202,12 +87,12 @@ async function exitWithin(server: Server, ms: number): Promise<Exit> {
   }
 }
 
-function assertCleanExit(server: Server, exit: Exit) {
+function assertCleanExit(server: Proc, exit: Exit) {
   assert.deepEqual(exit, { code: 0, signal: null }, `expected exit code 0\n${transcript(server)}`);
 }
 
 /** The JSON log lines (pino) the server wrote to stdout. */
-function logLines(server: Server): Array<Record<string, unknown>> {
+function logLines(server: Proc): Array<Record<string, unknown>> {
   return server
     .stdout()
     .split('\n')
@@ -222,7 +107,7 @@ function logLines(server: Server): Array<Record<string, unknown>> {
 }
 
 /** End of a test: kill whatever still runs, then drop the world's data. */
-async function finish(world: World, ...started: Array<Server | undefined>): Promise<void> {
+async function finish(world: World, ...started: Array<Proc | undefined>): Promise<void> {
   for (const s of started) {
     if (!s || s.exit) continue;
     s.proc.kill('SIGKILL');
@@ -235,8 +120,7 @@ async function finish(world: World, ...started: Array<Server | undefined>): Prom
 
 // A safety net for anything a failing test left behind.
 after(async () => {
-  for (const s of servers) s.proc.kill('SIGKILL');
-  await Promise.all([...servers].map((s) => s.exited));
+  await killAll();
   for (const w of worlds.splice(0)) await w.destroy();
 });
 
@@ -251,7 +135,7 @@ interface Res {
   cookie: string | null;
 }
 
-async function request(server: Server, method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+async function request(server: Proc, method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
   const res = await fetch(server.url + urlPath, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -282,9 +166,9 @@ describe(`start entry as a process (${TEST_DB})`, () => {
     const again = buildServer();
     assert.equal(again.status, 0, again.output);
     assert.match(again.output, /server: up to date/);
-    assert.ok(fs.existsSync(START), 'the compiled entry exists');
+    assert.ok(fs.existsSync(SERVER_ENTRY), 'the compiled entry exists');
     // Plain JavaScript: no import of a TypeScript file is left in the bundle.
-    const code = fs.readdirSync(path.dirname(START)).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(path.dirname(START), f), 'utf8'));
+    const code = fs.readdirSync(path.dirname(SERVER_ENTRY)).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(path.dirname(SERVER_ENTRY), f), 'utf8'));
     assert.ok(code.length > 0 && code.every((c) => !/from\s+["'][^"']+\.ts["']/.test(c) && !c.includes('tsx')), 'the bundle imports no .ts file and no tsx');
   });
 
@@ -366,8 +250,8 @@ describe(`start entry as a process (${TEST_DB})`, () => {
     const world = await freshWorld();
     const username = newName('keeper');
     const password = 'restart survives this';
-    let first: Server | undefined;
-    let second: Server | undefined;
+    let first: Proc | undefined;
+    let second: Proc | undefined;
     try {
       first = await startServer(world);
       const reg = await request(first, 'POST', '/api/auth/register', { username, password });
@@ -405,8 +289,8 @@ describe(`start entry as a process (${TEST_DB})`, () => {
       username: newName(`inflight${i}`),
       password: `in flight password ${i}`,
     }));
-    let server: Server | undefined;
-    let again: Server | undefined;
+    let server: Proc | undefined;
+    let again: Proc | undefined;
     try {
       server = await startServer(world, { LOG_LEVEL: 'info', AUTH_RATE_LIMIT_MULTIPLIER: '100' }); // several sign-ups from one address
       const s = server;
@@ -502,7 +386,7 @@ describe(`start entry as a process (${TEST_DB})`, () => {
   it('the compiled worker runs under plain node and serves its metrics on METRICS_PORT', { timeout: TEST_TIMEOUT }, async () => {
     const world = await freshWorld();
     const metricsPort = await freePort();
-    const worker = spawnServer(world, 0, { METRICS_PORT: String(metricsPort) }, WORKER);
+    const worker = spawnServer(world, { METRICS_PORT: String(metricsPort) }, WORKER_ENTRY);
     try {
       await waitUntil(worker, () => /latch worker \S+ running on/.test(worker.stdout()), 'the worker banner');
       const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
@@ -519,7 +403,7 @@ describe(`start entry as a process (${TEST_DB})`, () => {
 
   it('refuses LATCH_DEV=1 with NODE_ENV=production: exit code 2 and a message', { timeout: TEST_TIMEOUT }, async () => {
     const world = await freshWorld();
-    const server = spawnServer(world, await freePort(), { LATCH_DEV: '1', NODE_ENV: 'production' });
+    const server = spawnServer(world, { LATCH_DEV: '1', NODE_ENV: 'production' });
     try {
       const exit = await exitWithin(server, START_TIMEOUT);
       assert.deepEqual(exit, { code: 2, signal: null }, transcript(server));
@@ -533,7 +417,7 @@ describe(`start entry as a process (${TEST_DB})`, () => {
 
   it('refuses to start without COMBINATION_KEY in production (NODE_ENV=production): exit code 2 and a message', { timeout: TEST_TIMEOUT }, async () => {
     const world = await freshWorld();
-    const server = spawnServer(world, await freePort(), { COMBINATION_KEY: '', NODE_ENV: 'production' });
+    const server = spawnServer(world, { COMBINATION_KEY: '', NODE_ENV: 'production' });
     try {
       const exit = await exitWithin(server, START_TIMEOUT);
       assert.deepEqual(exit, { code: 2, signal: null }, transcript(server));

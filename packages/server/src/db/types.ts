@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { LockSettings } from '@latch/protocol';
 
 /**
  * Table shapes, identical on SQLite and PostgreSQL (portability rules, DECISIONS §2):
@@ -513,17 +514,30 @@ export type MainTokenRow = Selectable<MainTokensTable>;
 export type PartnerConfigurationRow = Selectable<PartnerConfigurationsTable>;
 export type AuditLogRow = Selectable<AuditLogsTable>;
 export type IdempotencyRecordRow = Selectable<IdempotencyRecordsTable>;
-export type LockRow = Selectable<LocksTable>;
 export type CombinationRow = Selectable<CombinationsTable>;
 export type SharedLockRow = Selectable<SharedLocksTable>;
 export type SharedLinkRow = Selectable<SharedLinksTable>;
-export type LockUpdate = Updateable<LocksTable>;
-export type ExtensionAppRow = Selectable<ExtensionAppsTable>;
-export type NewExtensionApp = Insertable<ExtensionAppsTable>;
 export type ExtensionSessionRow = Selectable<ExtensionSessionsTable>;
 export type HistoryLogRow = Selectable<HistoryLogsTable>;
 export type NewHistoryLog = Insertable<HistoryLogsTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type NewNotification = Insertable<NotificationsTable>;
+
+// Rows with JSON columns, as storage hands them out: decoded once by the mappers in `storage/rows.ts`.
+/** A lock as storage hands it out (`storage/rows.ts`): `settings` decoded, defaults filled in. */
+export type LockRow = Omit<Selectable<LocksTable>, 'settings'> & { settings: LockSettings };
+/** A change to a lock, `settings` decoded (storage encodes it). */
+export type LockUpdate = Omit<Updateable<LocksTable>, 'settings'> & { settings?: LockSettings };
+/** An extension app as storage hands it out (`storage/rows.ts`): its JSON columns decoded. */
+export type ExtensionAppRow = Omit<Selectable<ExtensionAppsTable>, 'allowed_origins' | 'scopes' | 'default_config' | 'initial_metadata' | 'regular_actions' | 'extension_requirements' | 'attempt_limit'> & {
+  allowed_origins: string[];
+  scopes: string[];
+  default_config: Record<string, unknown>;
+  initial_metadata: { unlockRequirements?: unknown[]; homeActions?: unknown[] };
+  regular_actions: unknown;
+  extension_requirements: unknown;
+  attempt_limit: unknown;
+};
+
 // Kept for later tables with database-generated columns (none today: ids come from the app).
 export type { Generated };

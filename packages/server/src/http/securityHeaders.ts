@@ -1,7 +1,6 @@
 import helmet from 'helmet';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { fromJson } from '../db/json.js';
 import type { Executor } from '../storage/executor.js';
 import { listAppFrameSources } from '../storage/extensionApps.js';
 import { isHttpUrl } from '../services/extensionApps.js';
@@ -13,7 +12,7 @@ type WithFrameOrigins = IncomingMessage & { [FRAME_ORIGINS]?: string[] };
 export async function registeredAppOrigins(db: Executor): Promise<string[]> {
   const origins = new Set<string>();
   for (const row of await listAppFrameSources(db)) {
-    for (const url of [row.iframe_url, row.setup_url, ...fromJson<string[]>(row.allowed_origins, [])]) {
+    for (const url of [row.iframe_url, row.setup_url, ...row.allowed_origins]) {
       // `new URL().origin` normalizes: no path, no quotes, no `;` can reach the header.
       if (url && isHttpUrl(url)) origins.add(new URL(url).origin);
     }

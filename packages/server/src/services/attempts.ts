@@ -32,7 +32,7 @@ export const JOB_ATTEMPT_EXPIRE = 'attempt.expire';
 export const JOB_ATTEMPT_AUTOSTART = 'attempt.autostart';
 
 export function attemptConfigOf(session: ExtensionSessionRow, app: ExtensionAppRow): AttemptLimitConfig | null {
-  const raw = (fromJson<{ attemptLimit?: unknown }>(session.config, {}).attemptLimit ?? fromJson(app.attempt_limit, null)) as Record<string, unknown> | null;
+  const raw = (fromJson<{ attemptLimit?: unknown }>(session.config, {}).attemptLimit ?? app.attempt_limit) as Record<string, unknown> | null;
   if (!raw || typeof raw !== 'object' || raw.enabled === false || typeof raw.metric !== 'string') return null;
   const durationSeconds = Number(raw.durationSeconds);
   if (!Number.isInteger(durationSeconds) || durationSeconds < 1 || durationSeconds > 7 * 86400) return null;

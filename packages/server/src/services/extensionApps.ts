@@ -7,9 +7,9 @@ import { fromJson, toJson } from '../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow } from '../db/types.js';
 import { acceptedKeyholderId, controllerOf, type LockRole } from './lockRules.js';
 import { findAppById, findAppBySlug, insertExtensionApp, listApps, listAppsOfOwner, updateExtensionApp } from '../storage/extensionApps.js';
-import { iso, type ServiceDeps } from './deps.js';
+import { iso, pageOf, type ServiceDeps } from './deps.js';
 import { EXTERNAL_APP_ID } from './builtinApps.js';
-import { appHasSessions, findRunningInstallsOfApp, searchSessionsOfApp } from '../storage/extensionSessions.js';
+import { appHasSessions, findRunningInstallsOfApp, countSessionsOfApp, listSessionsOfApp } from '../storage/extensionSessions.js';
 import { writeNotification } from './notifications.js';
 import { findLocksByIds } from '../storage/locks.js';
 import { findUsersByIds } from '../storage/users.js';
@@ -71,8 +71,8 @@ export const BACKGROUND_SCOPE = 'sessions:background';
 function newClientId(ids: ServiceDeps['ids']): string {
   return ids.secret('cid_', 16);
 }
-/** The scopes the app asks for, decoded from its row (the one place that does). */
-export const requestedScopes = (app: Pick<ExtensionAppRow, 'scopes'>): string[] => fromJson<string[]>(app.scopes, []);
+/** The scopes the app asks for. */
+export const requestedScopes = (app: Pick<ExtensionAppRow, 'scopes'>): string[] => app.scopes;
 
 /** The scopes the lock's controller approved for this installation; null for rows without a record (built-ins). */
 export const grantedScopes = (session: Pick<ExtensionSessionRow, 'granted_scopes'>): string[] | null => (session.granted_scopes === null ? null : fromJson<string[]>(session.granted_scopes, []));
@@ -116,7 +116,7 @@ export function backgroundRole(session: ExtensionSessionRow, app: ExtensionAppRo
 export const CATALOG_INLINE_CONFIG_BYTES = 4 * 1024;
 
 export function extensionSummary(row: ExtensionAppRow, inList = false): ExtensionSummary {
-  if (inList && Buffer.byteLength(row.default_config) > CATALOG_INLINE_CONFIG_BYTES) {
+  if (inList && Buffer.byteLength(toJson(row.default_config)) > CATALOG_INLINE_CONFIG_BYTES) {
     return { ...extensionSummary(row), defaultConfig: null, defaultConfigOmitted: true };
   }
   return {
@@ -126,7 +126,7 @@ export function extensionSummary(row: ExtensionAppRow, inList = false): Extensio
     description: row.description,
     iframeUrl: row.iframe_url,
     setupUrl: row.setup_url,
-    defaultConfig: fromJson(row.default_config, {}),
+    defaultConfig: row.default_config,
     requestsBackground: requestsBackground(row),
     scopes: requestedScopes(row),
     dialect: row.dialect,
@@ -158,13 +158,13 @@ export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
         description: input.description ?? '',
         iframe_url: input.iframeUrl ?? null,
         setup_url: input.setupUrl ?? null,
-        allowed_origins: toJson(originsOf(input)),
-        scopes: toJson(input.scopes ?? DEFAULT_SCOPES),
-        default_config: toJson(input.defaultConfig ?? {}),
-        initial_metadata: toJson(input.initialMetadata ?? {}),
-        regular_actions: input.regularActions ? toJson(input.regularActions) : null,
-        extension_requirements: input.extensionRequirements ? toJson(input.extensionRequirements) : null,
-        attempt_limit: input.attemptLimit ? toJson(input.attemptLimit) : null,
+        allowed_origins: originsOf(input),
+        scopes: input.scopes ?? DEFAULT_SCOPES,
+        default_config: input.defaultConfig ?? {},
+        initial_metadata: input.initialMetadata ?? {},
+        regular_actions: input.regularActions || null,
+        extension_requirements: input.extensionRequirements || null,
+        attempt_limit: input.attemptLimit || null,
         created_at: now,
         updated_at: now,
         dialect: input.dialect ?? 'chastify',
@@ -223,12 +223,12 @@ export function appOwnerView(row: ExtensionAppRow): AppOwnerView {
     ownerId: row.owner_id,
     dialect: row.dialect,
     clientId: row.client_id,
-    allowedOrigins: fromJson<string[]>(row.allowed_origins, []),
+    allowedOrigins: row.allowed_origins,
     scopes: requestedScopes(row),
-    initialMetadata: fromJson(row.initial_metadata, {}),
-    regularActions: fromJson(row.regular_actions, null),
-    extensionRequirements: fromJson(row.extension_requirements, null),
-    attemptLimit: fromJson(row.attempt_limit, null),
+    initialMetadata: row.initial_metadata,
+    regularActions: row.regular_actions,
+    extensionRequirements: row.extension_requirements,
+    attemptLimit: row.attempt_limit,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -276,13 +276,14 @@ export function createAppConsoleService({ db, clock, ids }: ServiceDeps) {
     /** The app's sessions, for its developer: which locks run it, in what state (ascending ids). */
     async sessions(ownerId: string, appId: string, q: { status: 'locked' | 'unlocked' | 'deserted' | 'all'; limit: number; afterId?: string }) {
       const app = await owned(ownerId, appId);
-      const { rows, count } = await searchSessionsOfApp(db, { appId, status: q.status, limit: q.limit + 1, afterId: q.afterId ?? null });
-      const page = rows.slice(0, q.limit);
+      const filter = { appId, status: q.status };
+      const { rows: page, hasMore } = await pageOf(q.limit, (limit) => listSessionsOfApp(db, { ...filter, limit, afterId: q.afterId }));
+      const count = await countSessionsOfApp(db, filter);
       const locks = await findLocksByIds(db, page.map((r) => r.lock_id));
       const users = new Map((await findUsersByIds(db, [...new Set([...locks.values()].flatMap((l) => [l.wearer_id, l.keyholder_id].filter((x): x is string => !!x)))])).map((u) => [u.id, u.username]));
       return {
         count,
-        hasMore: rows.length > q.limit,
+        hasMore,
         results: page.map((r) => {
           const lock = locks.get(r.lock_id)!;
           return {
@@ -312,7 +313,7 @@ export function createAppConsoleService({ db, clock, ids }: ServiceDeps) {
       const iframeUrl = patch.iframeUrl !== undefined ? patch.iframeUrl : row.iframe_url;
       const setupUrl = patch.setupUrl !== undefined ? patch.setupUrl : row.setup_url;
       // Origins that were derived from the old URLs follow the new URLs; hand-set ones stay.
-      const stored = fromJson<string[]>(row.allowed_origins, []);
+      const stored = row.allowed_origins;
       const derived = JSON.stringify(stored) === JSON.stringify(originsOf({ iframeUrl: row.iframe_url, setupUrl: row.setup_url }));
       const origins =
         patch.allowedOrigins !== undefined
@@ -326,13 +327,13 @@ export function createAppConsoleService({ db, clock, ids }: ServiceDeps) {
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         ...(patch.iframeUrl !== undefined ? { iframe_url: patch.iframeUrl } : {}),
         ...(patch.setupUrl !== undefined ? { setup_url: patch.setupUrl } : {}),
-        ...(origins !== undefined ? { allowed_origins: toJson(origins) } : {}),
-        ...(patch.scopes !== undefined ? { scopes: toJson(patch.scopes) } : {}),
-        ...(patch.defaultConfig !== undefined ? { default_config: toJson(patch.defaultConfig) } : {}),
-        ...(patch.initialMetadata !== undefined ? { initial_metadata: toJson(patch.initialMetadata) } : {}),
-        ...(patch.regularActions !== undefined ? { regular_actions: patch.regularActions ? toJson(patch.regularActions) : null } : {}),
-        ...(patch.extensionRequirements !== undefined ? { extension_requirements: patch.extensionRequirements ? toJson(patch.extensionRequirements) : null } : {}),
-        ...(patch.attemptLimit !== undefined ? { attempt_limit: patch.attemptLimit ? toJson(patch.attemptLimit) : null } : {}),
+        ...(origins !== undefined ? { allowed_origins: origins } : {}),
+        ...(patch.scopes !== undefined ? { scopes: patch.scopes } : {}),
+        ...(patch.defaultConfig !== undefined ? { default_config: patch.defaultConfig } : {}),
+        ...(patch.initialMetadata !== undefined ? { initial_metadata: patch.initialMetadata } : {}),
+        ...(patch.regularActions !== undefined ? { regular_actions: patch.regularActions || null } : {}),
+        ...(patch.extensionRequirements !== undefined ? { extension_requirements: patch.extensionRequirements || null } : {}),
+        ...(patch.attemptLimit !== undefined ? { attempt_limit: patch.attemptLimit || null } : {}),
         updated_at: clock.now(),
       });
       if (patch.scopes !== undefined) await askForNewScopes(row, patch.scopes);

@@ -4,21 +4,21 @@ import { ApiError } from '../errors.js';
 import { bool, fromJson, toJson } from '../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow, LockRow } from '../db/types.js';
 import { findAppsByIds } from '../storage/extensionApps.js';
-import { findActiveSessionOfApp, findExtensionSession, insertExtensionSession, searchSessionsOfApp } from '../storage/extensionSessions.js';
+import { findActiveSessionOfApp, findExtensionSession, insertExtensionSession, countSessionsOfApp, listSessionsOfApp } from '../storage/extensionSessions.js';
 import { EXTERNAL_APP_ID } from './builtinApps.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { findLocksByIds } from '../storage/locks.js';
 import type { ViewUser } from '../storage/sessionView.js';
-import { iso } from './deps.js';
+import { iso, pageOf } from './deps.js';
 import { sessionConfigView } from './sessionConfig.js';
-import { acceptedKeyholderId, lockSettings, remainingSeconds, sessionLockView, timerHiddenFrom, unlockHolds, type LockRole } from './lockRules.js';
+import { acceptedKeyholderId, remainingSeconds, sessionLockView, timerHiddenFrom, unlockHolds, type LockRole } from './lockRules.js';
 import { backgroundRole, effectiveScopes } from './extensionApps.js';
 import type { SessionCore, SessionDeps, Viewer } from './extensionSessionCore.js';
 
 /** Reading sessions: their views, blockers, the app's search, the external programs' session. */
 
 export function lockData(lock: LockRow, users: Map<string, ViewUser>, blockers: AggregatedBlocker[], taskAssigned: boolean, viewer: Viewer, now: number): LockData {
-  const settings = lockSettings(lock);
+  const settings = lock.settings;
   const hidden = timerHiddenFrom(lock, viewer.role);
   const wearer = users.get(lock.wearer_id)!;
   const keyholder = acceptedKeyholderId(lock) ? users.get(acceptedKeyholderId(lock)!) : undefined;
@@ -140,8 +140,9 @@ export function createSessionReads({ db, clock, ids, regularActions, devices }: 
      * mutate); any other as the backend without a launch (no role, read only).
      */
     async search(app: ExtensionAppRow, q: { status: 'locked' | 'unlocked' | 'deserted' | 'all'; limit: number; paginationLastId?: string | null }, searcher: { launchSessionId: string | null; role: LockRole | null }) {
-      const { rows, count } = await searchSessionsOfApp(db, { appId: app.id, status: q.status, limit: q.limit + 1, afterId: q.paginationLastId ?? null });
-      const page = rows.slice(0, q.limit);
+      const filter = { appId: app.id, status: q.status };
+      const { rows: page, hasMore } = await pageOf(q.limit, (limit) => listSessionsOfApp(db, { ...filter, limit, afterId: q.paginationLastId }));
+      const count = await countSessionsOfApp(db, filter);
       const locks = await findLocksByIds(db, page.map((r) => r.lock_id));
       const withLocks = page.map((session) => ({ session, lock: locks.get(session.lock_id)!, app }));
       const viewerOf = (session: ExtensionSessionRow): Viewer => {
@@ -152,7 +153,7 @@ export function createSessionReads({ db, clock, ids, regularActions, devices }: 
         return granted ? { role: granted, credentialMayMutate: true } : { role: null, credentialMayMutate: false };
       };
       const views = await sessionViews(withLocks, viewerOf);
-      return { count, hasMore: rows.length > q.limit, results: views.map((v) => ({ ...v, paginationId: v.sessionId })) };
+      return { count, hasMore, results: views.map((v) => ({ ...v, paginationId: v.sessionId })) };
     },
   };
 }

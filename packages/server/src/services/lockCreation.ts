@@ -1,12 +1,12 @@
 import type { Lock, LockSettingsInput } from '@latch/protocol';
 import { ApiError } from '../errors.js';
-import { bool, int, toJson } from '../db/json.js';
+import { bool, int } from '../db/json.js';
 import type { LockRow, UserRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
 import { findAppsBySlugs } from '../storage/extensionApps.js';
 import { insertLock } from '../storage/locks.js';
 import { findUserByUsername } from '../storage/users.js';
-import { DEFAULT_LOCK_SETTINGS, mergeSettings } from './lockRules.js';
+import { DEFAULT_LOCK_SETTINGS, mergeSettings } from '../storage/rows.js';
 import { EXTERNAL_APP_ID } from './builtinApps.js';
 import { writeHistory } from './history.js';
 import { writeNotification } from './notifications.js';
@@ -25,6 +25,20 @@ export interface CreateLockInput extends DurationInput {
 }
 
 /** Creating a lock: its terms drawn, its extensions installed, its keyholder invited, in one transaction. */
+/** What a lock starts without: no freeze, pillory, hygienic opening, task points, end or archive; first version. */
+export const UNTOUCHED_LOCK = {
+  frozen_at: null,
+  frozen_until: null,
+  pillory_until: null,
+  pillory_reason: null,
+  hygienic_until: null,
+  hygienic_started_at: null,
+  task_points: 0,
+  ended_at: null,
+  archived_at: null,
+  version: 1,
+} as const;
+
 export function createLockCreation({ db, clock, ids }: LockDeps, { installInTx, loadViews }: LockCore) {
   return {
     /**
@@ -69,20 +83,11 @@ export function createLockCreation({ db, clock, ids }: LockDeps, { installInTx, 
         visitor_votes_required: 0,
         visitor_votes: 0,
         shared_lock_id: from?.sharedLockId ?? null,
-        frozen_at: null,
         hidden_timer: int(input.hiddenTimer ?? false),
-        ended_at: null,
-        settings: toJson(mergeSettings(DEFAULT_LOCK_SETTINGS, input.settings)),
-        version: 1,
+        settings: mergeSettings(DEFAULT_LOCK_SETTINGS, input.settings),
         created_at: now,
         updated_at: now,
-        pillory_until: null,
-        pillory_reason: null,
-        hygienic_until: null,
-        task_points: 0,
-        frozen_until: null,
-        hygienic_started_at: null,
-        archived_at: null,
+        ...UNTOUCHED_LOCK,
       };
       await db.transaction().execute(async (tx) => {
         await insertLock(tx, lock);

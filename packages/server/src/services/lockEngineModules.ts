@@ -1,5 +1,5 @@
 import { ApiError } from '../errors.js';
-import { bool, int, toJson } from '../db/json.js';
+import { bool, int } from '../db/json.js';
 import type { LockRow, TaskRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
 import { findOpenTask, insertTask, updateTask } from '../storage/tasks.js';
@@ -15,7 +15,8 @@ import {
   parseTaskCompletion,
   type ActionName,
 } from './lockActions.js';
-import { hasAcceptedKeyholder as hasKeyholder, inPillory, isFrozen, lockSettings as settingsOf, mergeSettings } from './lockRules.js';
+import { hasAcceptedKeyholder as hasKeyholder, inPillory, isFrozen } from './lockRules.js';
+import { mergeSettings } from '../storage/rows.js';
 import type { Actor, Effects } from './lockEffects.js';
 import { authorize, type Via } from './lockPolicy.js';
 import { activeOrThrow, empty, formatDuration, jobKey, JOB, type Change } from './lockEngineCore.js';
@@ -26,7 +27,7 @@ import { addTime, freeze, removeTime, unfreeze } from './lockEngineTimer.js';
 export function decideAction(lock: LockRow, name: ActionName, params: unknown, now: number, via: Via): Effects {
   activeOrThrow(lock);
   authorize(via, name, lock, now, { params });
-  const settings = settingsOf(lock);
+  const settings = lock.settings;
   switch (name) {
     case 'add_time':
       return addTime(lock, parseSeconds(params), now);
@@ -75,7 +76,7 @@ export function decideAction(lock: LockRow, name: ActionName, params: unknown, n
       const patch = parseSettingsPatch(params, via.kind === 'first_party');
       const { hiddenTimer, ...rest } = patch;
       const fx = empty();
-      fx.patch = { settings: toJson(mergeSettings(settings, rest)), ...(hiddenTimer !== undefined ? { hidden_timer: int(hiddenTimer) } : {}) };
+      fx.patch = { settings: mergeSettings(settings, rest), ...(hiddenTimer !== undefined ? { hidden_timer: int(hiddenTimer) } : {}) };
       fx.history.push({ type: 'settings_changed', title: 'Settings changed', payload: { changes: patch } });
       return fx;
     }
@@ -117,7 +118,7 @@ export function createTaskDecision({ ids }: Pick<ServiceDeps, 'ids'>) {
     const open = await findOpenTask(tx, lock.id);
     authorize(via, name, lock, now, { params, openTask: !!open });
     if (proof) authorize(via, 'task.verify', lock, now, { openTask: !!open });
-    const settings = settingsOf(lock);
+    const settings = lock.settings;
     // Parameter errors first (400), then the module and task-state preconditions.
     const assignment = name === 'task.assign' ? parseTaskAssignment(params) : null;
     const completion = name === 'task.complete' ? parseTaskCompletion(params) : null;

@@ -2,7 +2,7 @@ import type { ErrorCode, LockSettings } from '@latch/protocol';
 import type { LockRow } from '../db/types.js';
 import { ApiError } from '../errors.js';
 import { ACTION_NAMES, parseFreezeSeconds, type ActionName } from './lockActions.js';
-import { hasAcceptedKeyholder, inPillory, invitationPending, isFrozen, lockSettings, type LockRole, type UnlockHold } from './lockRules.js';
+import { hasAcceptedKeyholder, inPillory, invitationPending, isFrozen, type LockRole, type UnlockHold } from './lockRules.js';
 
 /**
  * Who may do what on a lock (issue 14, DECISIONS §4): one table, as data, that every route and
@@ -329,7 +329,7 @@ export function policyRoleOf(via: Via, lock: Pick<LockRow, 'wearer_id' | 'keyhol
 export function authorize(via: Via, action: LockAction, lock: LockRow, now: number, extra: Omit<PolicyContext, 'lock' | 'settings' | 'now'> = {}): void {
   const role = policyRoleOf(via, lock);
   if (role === null) return;
-  const verdict = decide(role, action, { lock, settings: lockSettings(lock), now, ...extra });
+  const verdict = decide(role, action, { lock, settings: lock.settings, now, ...extra });
   if (!verdict.allowed) throw new ApiError(verdict.code, verdict.message, verdict.code === 'unlock_not_allowed' ? { reasons: extra.holds ?? [] } : undefined);
 }
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LockRow } from '../db/types.js';
-import { controllerOf, DEFAULT_LOCK_SETTINGS, hasAcceptedKeyholder, invitationPending, lockSettings, remainingSeconds, roleOf, sessionLockView, timerHiddenFrom, unlockHolds } from './lockRules.js';
+import { DEFAULT_LOCK_SETTINGS, lockOf } from '../storage/rows.js';
+import { controllerOf, hasAcceptedKeyholder, invitationPending, remainingSeconds, roleOf, sessionLockView, timerHiddenFrom, unlockHolds } from './lockRules.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -9,7 +10,7 @@ function lock(over: Partial<LockRow> = {}): LockRow {
   return {
     id: 'l1', wearer_id: 'w', keyholder_id: null, keyholder_status: null, title: 'Test', status: 'locked',
     started_at: T0, ends_at: T0 + 3600_000, max_ends_at: null, frozen_at: null, frozen_until: null, hidden_timer: 0, ended_at: null,
-    settings: JSON.stringify(DEFAULT_LOCK_SETTINGS), version: 1, created_at: T0, updated_at: T0,
+    settings: DEFAULT_LOCK_SETTINGS, version: 1, created_at: T0, updated_at: T0,
     pillory_until: null, pillory_reason: null, hygienic_started_at: null, hygienic_until: null, task_points: 0,
     ...over,
   } as LockRow;
@@ -48,14 +49,14 @@ test('a hidden timer is hidden from the wearer only', () => {
   assert.equal(timerHiddenFrom(lock(), 'wearer'), false);
 });
 
-test('settings decode with defaults for what the row lacks', () => {
-  const settings = lockSettings(lock({ settings: JSON.stringify({ tasks: { enabled: true } }) }));
+test('stored settings decode with defaults for what the row lacks', () => {
+  const { settings } = lockOf({ ...lock(), settings: JSON.stringify({ tasks: { enabled: true } }) });
   assert.equal(settings.tasks.enabled, true);
   assert.equal(settings.pillory.maxDurationSeconds, DEFAULT_LOCK_SETTINGS.pillory.maxDurationSeconds);
 });
 
 test('unlock holds name every reason at once', () => {
-  const held = lock({ frozen_at: T0, pillory_until: T0 + 60_000, task_points: 1, settings: JSON.stringify({ ...DEFAULT_LOCK_SETTINGS, requiredTaskPoints: 5 }) });
+  const held = lock({ frozen_at: T0, pillory_until: T0 + 60_000, task_points: 1, settings: { ...DEFAULT_LOCK_SETTINGS, requiredTaskPoints: 5 } });
   const blockers = [{ kind: 'manual' }, { kind: 'requirement' }] as Parameters<typeof unlockHolds>[1];
   assert.deepEqual(unlockHolds(held, blockers, T0 + 1000).sort(), ['extension_blocker', 'frozen', 'pillory', 'requirement_unsatisfied', 'task_points', 'time_remaining']);
   assert.deepEqual(unlockHolds(lock(), [], T0 + 3600_000), []);

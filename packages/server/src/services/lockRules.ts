@@ -1,11 +1,11 @@
-import type { AggregatedBlocker, LockSettings, LockSettingsInput, SessionLock } from '@latch/protocol';
-import { bool, fromJson } from '../db/json.js';
+import type { AggregatedBlocker, SessionLock } from '@latch/protocol';
+import { bool } from '../db/json.js';
 import type { LockRow } from '../db/types.js';
 import { iso, isoOrNull } from './deps.js';
 import { belowFloor } from './lockLimits.js';
 
 /**
- * The lock's rules that need no storage: who a user is on a lock, its settings, its timer and
+ * The lock's rules that need no storage: who a user is on a lock, its timer and
  * what holds it back (DECISIONS §4, §5). Services and the policy table read locks through these.
  */
 
@@ -38,31 +38,6 @@ export function controllerOf(lock: Parties): string {
 /** A hidden timer is hidden from the wearer only (DECISIONS §4), on a self-lock too. */
 export function timerHiddenFrom(lock: Pick<LockRow, 'hidden_timer'>, role: LockRole | null): boolean {
   return bool(lock.hidden_timer) && role === 'wearer';
-}
-
-export const DEFAULT_LOCK_SETTINGS: LockSettings = {
-  tasks: { enabled: false },
-  hygienicOpening: { enabled: false, durationSeconds: 900 },
-  pillory: { enabled: false, maxDurationSeconds: 86400 },
-  requiredTaskPoints: 0,
-  trustExternalPrograms: false,
-  verificationPicture: { enabled: false },
-};
-
-export function mergeSettings(base: LockSettings, patch: LockSettingsInput = {}): LockSettings {
-  return {
-    tasks: { ...base.tasks, ...patch.tasks },
-    hygienicOpening: { ...base.hygienicOpening, ...patch.hygienicOpening },
-    pillory: { ...base.pillory, ...patch.pillory },
-    requiredTaskPoints: patch.requiredTaskPoints ?? base.requiredTaskPoints,
-    trustExternalPrograms: patch.trustExternalPrograms ?? base.trustExternalPrograms,
-    verificationPicture: { ...base.verificationPicture, ...patch.verificationPicture },
-  };
-}
-
-/** The lock's settings, decoded from its row (the one place that does). Missing keys take their defaults. */
-export function lockSettings(lock: Pick<LockRow, 'settings'>): LockSettings {
-  return mergeSettings(DEFAULT_LOCK_SETTINGS, fromJson<LockSettingsInput>(lock.settings, {}));
 }
 
 export const isFrozen = (lock: Pick<LockRow, 'frozen_at'>): boolean => lock.frozen_at !== null;
@@ -110,7 +85,7 @@ export function unlockHolds(lock: LockRow, blockers: AggregatedBlocker[], now: n
   if ((remainingSeconds(lock, now) ?? 0) > 0) holds.push('time_remaining');
   if (blockers.some((b) => b.kind === 'manual')) holds.push('extension_blocker');
   if (blockers.some((b) => b.kind === 'requirement')) holds.push('requirement_unsatisfied');
-  if (lock.task_points < lockSettings(lock).requiredTaskPoints) holds.push('task_points');
+  if (lock.task_points < lock.settings.requiredTaskPoints) holds.push('task_points');
   if (inPillory(lock, now)) holds.push('pillory');
   if (belowFloor(lock, now)) holds.push('min_lock_time');
   if (lock.visitor_votes < lock.visitor_votes_required) holds.push('visitor_votes');

@@ -2,7 +2,7 @@ import type { DialectName } from '../db/connect.js';
 import type { AggregatedBlocker, InstalledExtension, Lock } from '@latch/protocol';
 import { ApiError, notFound } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { bool, fromJson, toJson } from '../db/json.js';
+import { bool, toJson } from '../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow, LockRow, TaskRow, UserRow } from '../db/types.js';
 import { findOpenTasksOfLocks } from '../storage/tasks.js';
 import type { Executor } from '../storage/executor.js';
@@ -11,7 +11,7 @@ import { findActiveSessionOfApp, findActiveSessionsOfLocks, insertExtensionSessi
 import { findLockById } from '../storage/locks.js';
 import { findUsersByIds } from '../storage/users.js';
 import { publicUser } from './accounts.js';
-import { lockSettings, remainingSeconds, roleOf, timerHiddenFrom, unlockHolds, type LockRole } from './lockRules.js';
+import { remainingSeconds, roleOf, timerHiddenFrom, unlockHolds, type LockRole } from './lockRules.js';
 import { allowedActions, decide, policyRoleOf, type LockAction } from './lockPolicy.js';
 import { EXTERNAL_APP_ID } from './builtinApps.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
@@ -70,7 +70,7 @@ export interface PreparedInstall {
  * where the config sits in the request body, for the error details.
  */
 export function prepareInstall(app: ExtensionAppRow, config: Record<string, unknown> | undefined, pointer: string): PreparedInstall {
-  const effective = config ?? fromJson<Record<string, unknown>>(app.default_config, {});
+  const effective = config ?? app.default_config;
   checkJsonDepth(effective, pointer, config ? `Config for ${app.slug}` : `Default config of ${app.slug}`);
   const text = toJson(effective);
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
@@ -78,7 +78,7 @@ export function prepareInstall(app: ExtensionAppRow, config: Record<string, unkn
   }
   const label = config ? `Config for ${app.slug}` : `Default config of ${app.slug}`;
   const override = effective && typeof effective === 'object' && !Array.isArray(effective) ? configUnlockRequirements(effective, pointer, label) : undefined;
-  const initial = fromJson<{ unlockRequirements?: unknown[]; homeActions?: unknown[] }>(app.initial_metadata, {});
+  const initial = app.initial_metadata;
   return {
     config: text,
     metadata: toJson({
@@ -120,7 +120,7 @@ export function createLockCore({ db, clock, ids }: LockDeps, hooks: LockHooks = 
       background_granted_by: background ? actorId : null,
       background_role: background ? actorRole : null,
       // What the installer approved: the scopes the app asks for now (shown at install).
-      granted_scopes: app.scopes,
+      granted_scopes: toJson(app.scopes),
     };
     try {
       await insertExtensionSession(tx, row);
@@ -158,7 +158,7 @@ export function createLockCore({ db, clock, ids }: LockDeps, hooks: LockHooks = 
         .map((s) => installedView(s, apps.get(s.app_id)!));
       const task = tasks.get(lock.id) ?? null;
       const policyRole = policyRoleOf({ kind: 'first_party', userId: viewerId }, lock) ?? 'stranger';
-      const allowed = allowedActions(policyRole, { lock, settings: lockSettings(lock), now, openTask: task !== null, holds: unlockHolds(lock, blockers.get(lock.id) ?? [], now) });
+      const allowed = allowedActions(policyRole, { lock, settings: lock.settings, now, openTask: task !== null, holds: unlockHolds(lock, blockers.get(lock.id) ?? [], now) });
       return lockView(lock, role, users, extensions, now, task, allowed);
     });
   }
@@ -192,7 +192,7 @@ export function createLockCore({ db, clock, ids }: LockDeps, hooks: LockHooks = 
   async function lockFor(userId: string, lockId: string, action: LockAction): Promise<{ lock: LockRow; role: LockRole }> {
     const lock = await findLockById(db, lockId);
     if (!lock) throw notFound('Lock');
-    const verdict = decide(policyRoleOf({ kind: 'first_party', userId }, lock)!, action, { lock, settings: lockSettings(lock), now: clock.now() });
+    const verdict = decide(policyRoleOf({ kind: 'first_party', userId }, lock)!, action, { lock, settings: lock.settings, now: clock.now() });
     if (!verdict.allowed) throw new ApiError(verdict.code, verdict.message);
     if (action !== 'archive' && lock.status !== 'locked') throw new ApiError('lock_ended', 'The lock is no longer active');
     return { lock, role: roleOf(lock, userId)! };
@@ -230,7 +230,7 @@ export function lockView(lock: LockRow, role: LockRole, users: Map<string, UserR
     hideTimeLogs: bool(lock.hide_time_logs),
     isTestLock: bool(lock.is_test_lock),
     sharedLockId: lock.shared_lock_id,
-    settings: lockSettings(lock),
+    settings: lock.settings,
     frozenUntil: isoOrNull(lock.frozen_until),
     pillory: lock.pillory_until !== null && lock.pillory_until > now ? { until: iso(lock.pillory_until), reason: lock.pillory_reason } : null,
     hygienicOpening:

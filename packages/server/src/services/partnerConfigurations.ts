@@ -85,7 +85,7 @@ export function createPartnerConfigurationService({ db, clock, ids }: ServiceDep
         lockId: row.lock_id,
         expiresAt: iso(row.expires_at),
         configurationUrl: app.setup_url,
-        allowedOrigins: fromJson<string[]>(app.allowed_origins, []),
+        allowedOrigins: app.allowed_origins,
       };
     },
 

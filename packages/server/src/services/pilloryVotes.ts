@@ -7,7 +7,7 @@ import { findHistoryEntry, findPilloriedLockIds, findPilloryStarts, insertPillor
 import { findUsersByIds } from '../storage/users.js';
 import { iso, type ServiceDeps } from './deps.js';
 import type { LockEngine } from './lockEngine.js';
-import { inPillory, lockSettings, roleOf } from './lockRules.js';
+import { inPillory, roleOf } from './lockRules.js';
 
 /** Time one vote adds to the lock (DECISIONS, issue 13: a fixed amount, like Chaster's pillory). */
 export const PILLORY_VOTE_SECONDS = 600;
@@ -55,7 +55,7 @@ export function createPilloryVoteService({ db, clock, ids }: ServiceDeps, engine
   return {
     /** The lock's running pillory with its votes (empty when the wearer is not in the pillory); the module must be on. */
     async ofLock(lock: LockRow): Promise<PilloryVotes[]> {
-      if (!lockSettings(lock).pillory.enabled) throw new ApiError('pillory_not_enabled', 'Pillory is not enabled on this lock');
+      if (!lock.settings.pillory.enabled) throw new ApiError('pillory_not_enabled', 'Pillory is not enabled on this lock');
       return views([lock]);
     },
 

@@ -39,7 +39,7 @@ export function regularConfigOf(session: ExtensionSessionRow, app: ExtensionAppR
   return (
     parseRegularConfig(fromJson(session.regular_actions_config, null)) ??
     parseRegularConfig(fromJson<{ regularActions?: unknown }>(session.config, {}).regularActions) ??
-    parseRegularConfig(fromJson(app.regular_actions, null)) ??
+    parseRegularConfig(app.regular_actions) ??
     UNLIMITED
   );
 }

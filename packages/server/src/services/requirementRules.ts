@@ -71,7 +71,7 @@ export function configUnlockRequirements(config: Record<string, unknown>, pointe
 
 /** `extensionRequirements` from the installed config, else the app's default (spec 001). */
 export function requirementConfigOf(session: ExtensionSessionRow, app: ExtensionAppRow): RequirementConfig | null {
-  const raw = fromJson<{ extensionRequirements?: unknown }>(session.config, {}).extensionRequirements ?? fromJson(app.extension_requirements, null);
+  const raw = fromJson<{ extensionRequirements?: unknown }>(session.config, {}).extensionRequirements ?? app.extension_requirements;
   return parseRequirementConfig(raw);
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { objectIdFloor } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
-import { findJobByKey } from '../storage/jobs.js';
+import { ensureJob, findJobByKey, insertJob } from '../storage/jobs.js';
 import {
   deleteExpiredIdempotencyBatch,
   deleteExpiredMainTokenBatch,
@@ -68,24 +68,7 @@ export function createRetentionService(deps: ServiceDeps & { logger: FastifyBase
      */
     async ensureScheduled(): Promise<void> {
       const now = clock.now();
-      await db
-        .insertInto('jobs')
-        .values({
-          id: ids.objectId(),
-          kind: RETENTION_JOB_KIND,
-          key: RETENTION_JOB_KEY,
-          run_at: now,
-          payload: '{}',
-          attempts: 0,
-          max_attempts: 10,
-          locked_by: null,
-          locked_until: null,
-          last_error: null,
-          failed_at: null,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ run_at: now, attempts: 0, failed_at: null, last_error: null }).where('jobs.failed_at', 'is not', null))
-        .execute();
+      await ensureJob(db, { id: ids.objectId(), kind: RETENTION_JOB_KIND, key: RETENTION_JOB_KEY, runAt: now, payload: {}, now });
     },
 
     /** When the next sweep is due (null: not scheduled). */
@@ -103,23 +86,7 @@ export function createRetentionService(deps: ServiceDeps & { logger: FastifyBase
       [RETENTION_JOB_KIND]: async (_job: JobContext, tx: Executor) => {
         const now = clock.now();
         const run = await sweep(tx, now);
-        await tx
-          .insertInto('jobs')
-          .values({
-            id: ids.objectId(),
-            kind: RETENTION_JOB_KIND,
-            key: RETENTION_JOB_KEY,
-            run_at: run.more ? now : now + RETENTION_INTERVAL_MS,
-            payload: '{}',
-            attempts: 0,
-            max_attempts: 10,
-            locked_by: null,
-            locked_until: null,
-            last_error: null,
-            failed_at: null,
-            created_at: now,
-          })
-          .execute();
+        await insertJob(tx, { id: ids.objectId(), kind: RETENTION_JOB_KIND, key: RETENTION_JOB_KEY, runAt: run.more ? now : now + RETENTION_INTERVAL_MS, payload: {}, now });
         runs++;
         for (const [k, n] of Object.entries(run.removed)) totals[k as keyof RetentionCounts] += n;
         logger.info({ removed: run.removed, total: run.total, more: run.more }, 'retention sweep');

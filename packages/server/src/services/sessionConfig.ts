@@ -13,7 +13,7 @@ const APP_DEFAULT: Record<ScheduledConfigKey, 'extension_requirements' | 'attemp
 
 /** The app's default for a scheduled key (null when the app sets none). */
 export function appScheduledDefault(app: ExtensionAppRow, key: ScheduledConfigKey): unknown {
-  return fromJson<unknown>(app[APP_DEFAULT[key]], null);
+  return app[APP_DEFAULT[key]] ?? null;
 }
 
 /**

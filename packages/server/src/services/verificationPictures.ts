@@ -13,7 +13,7 @@ import type { Actor } from './lockEffects.js';
 import { activeOrThrow } from './lockEngineCore.js';
 import { authorize } from './lockPolicy.js';
 import type { Via } from './lockPolicy.js';
-import { lockSettings, roleOf } from './lockRules.js';
+import { roleOf } from './lockRules.js';
 
 /** Letters and digits that cannot be mistaken for one another on a handwritten note. */
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -52,7 +52,7 @@ export function createVerificationPictureService({ db, clock, ids, store }: Serv
 
   function enabledOrThrow(lock: LockRow) {
     activeOrThrow(lock);
-    if (!lockSettings(lock).verificationPicture.enabled) throw new ApiError('verification_picture_not_enabled', 'Verification pictures are not enabled on this lock');
+    if (!lock.settings.verificationPicture.enabled) throw new ApiError('verification_picture_not_enabled', 'Verification pictures are not enabled on this lock');
   }
 
   async function request(lock: LockRow, requester: VerificationRequester, via: Via): Promise<VerificationPicture> {

@@ -4,6 +4,7 @@ import type { DB, ExtensionAppRow, ExtensionSessionRow, JobRow, LockRow, Require
 import type { Executor } from './executor.js';
 import { noteLockChanged } from '../db/lockChanges.js';
 import { newJobRow, type NewJob } from './jobs.js';
+import { appOf, lockOf } from './rows.js';
 
 /**
  * Set-based reads and writes for the scheduler's batch handlers (DECISIONS §8, "set-based
@@ -59,7 +60,7 @@ export async function findSessionsByIds(db: Executor, ids: readonly string[]): P
 
 export async function findAppsByIds(db: Executor, ids: readonly string[]): Promise<ExtensionAppRow[]> {
   const out: ExtensionAppRow[] = [];
-  for (const part of chunks(ids, 1)) if (part.length) out.push(...(await db.selectFrom('extension_apps').selectAll().where('id', 'in', part).execute()));
+  for (const part of chunks(ids, 1)) if (part.length) out.push(...(await db.selectFrom('extension_apps').selectAll().where('id', 'in', part).execute()).map(appOf));
   return out;
 }
 
@@ -70,7 +71,7 @@ export async function findLocksForUpdate(db: Executor, ids: readonly string[], d
     if (part.length === 0) continue;
     let q = db.selectFrom('locks').selectAll().where('id', 'in', part).orderBy('id');
     if (dialect === 'postgres') q = q.forUpdate();
-    out.push(...(await q.execute()));
+    out.push(...(await q.execute()).map(lockOf));
   }
   return out;
 }

@@ -1,6 +1,8 @@
 import { fixedStatement, runFixed } from '../db/prepared.js';
-import type { DeveloperKeyRow, ExtensionAppRow, ExtensionSessionRow, LockRow, MainTokenRow } from '../db/types.js';
+import type { DeveloperKeyRow, ExtensionAppRow, ExtensionAppsTable, ExtensionSessionRow, LockRow, LocksTable, MainTokenRow } from '../db/types.js';
 import type { Executor } from './executor.js';
+import { appOf, lockOf } from './rows.js';
+import type { Selectable } from 'kysely';
 
 
 /** Every column of each table, so a row read under prefixed aliases comes back whole (compile-time complete). */
@@ -95,6 +97,8 @@ export async function findRequestCredentials(db: Executor, q: { keyHash: string 
   const { rows } = await runFixed<Record<string, unknown>>(db, REQUEST_CREDENTIALS, [q.keyHash, q.tokenHash, q.sessionId]);
   const row = rows[0]!;
   const session = pick<ExtensionSessionRow>(row, SESSION);
+  const lock = session && pick<Selectable<LocksTable>>(row, LOCK);
+  const app = session && pick<Selectable<ExtensionAppsTable>>(row, APP);
   return {
     key: pick<DeveloperKeyRow>(row, KEY),
     keyOfSandboxAccount: Number(row.k_owner_persona) === 1,
@@ -102,8 +106,8 @@ export async function findRequestCredentials(db: Executor, q: { keyHash: string 
     token: pick<MainTokenRow>(row, TOKEN),
     tokenLock: pick<TokenLockRoles>(row, TOKEN_LOCK),
     session,
-    lock: session ? pick<LockRow>(row, LOCK) : null,
-    app: session ? pick<ExtensionAppRow>(row, APP) : null,
+    lock: lock ? lockOf(lock) : null,
+    app: app ? appOf(app) : null,
   };
 }
 

@@ -66,26 +66,31 @@ export async function appHasSessions(db: Executor, appId: string): Promise<boole
   return (await db.selectFrom('extension_sessions').select('id').where('app_id', '=', appId).limit(1).executeTakeFirst()) !== undefined;
 }
 
-export interface SessionSearch {
+export interface SessionFilter {
   appId: string;
   status: 'locked' | 'unlocked' | 'deserted' | 'all';
-  limit: number;
-  afterId?: string | null;
 }
 
-/** One page of an app's running sessions (ascending ids) and the total that match. */
-export async function searchSessionsOfApp(db: Executor, s: SessionSearch): Promise<{ rows: ExtensionSessionRow[]; count: number }> {
-  let base = db
+function sessionsOfApp(db: Executor, f: SessionFilter) {
+  const base = db
     .selectFrom('extension_sessions')
     .innerJoin('locks', 'locks.id', 'extension_sessions.lock_id')
-    .where('extension_sessions.app_id', '=', s.appId)
+    .where('extension_sessions.app_id', '=', f.appId)
     .where('extension_sessions.removed_at', 'is', null);
-  if (s.status !== 'all') base = base.where('locks.status', '=', s.status);
-  const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  let page = base.selectAll('extension_sessions');
-  if (s.afterId) page = page.where('extension_sessions.id', '>', s.afterId);
-  const rows = await page.orderBy('extension_sessions.id', 'asc').limit(s.limit).execute();
-  return { rows, count: Number(countRow.n) };
+  return f.status === 'all' ? base : base.where('locks.status', '=', f.status);
+}
+
+/** How many of an app's running sessions match. */
+export async function countSessionsOfApp(db: Executor, f: SessionFilter): Promise<number> {
+  const row = await sessionsOfApp(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Up to `limit` of an app's running sessions, ascending ids after `afterId`. */
+export async function listSessionsOfApp(db: Executor, f: SessionFilter & { limit: number; afterId?: string | null }): Promise<ExtensionSessionRow[]> {
+  let page = sessionsOfApp(db, f).selectAll('extension_sessions');
+  if (f.afterId) page = page.where('extension_sessions.id', '>', f.afterId);
+  return page.orderBy('extension_sessions.id', 'asc').limit(f.limit).execute();
 }
 
 /** The scopes the lock's controller approved for this installation (JSON list). */

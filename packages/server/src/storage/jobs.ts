@@ -51,6 +51,20 @@ export async function scheduleJob(db: Executor, job: NewJob): Promise<void> {
     .execute();
 }
 
+/** Adds a job; the key must be free (a handler re-scheduling its own kind after its row is gone). */
+export async function insertJob(db: Executor, job: NewJob): Promise<void> {
+  await db.insertInto('jobs').values(newJobRow(job)).execute();
+}
+
+/** Adds a job unless one with its key is pending; a failed one with the key is revived to run now. */
+export async function ensureJob(db: Executor, job: NewJob): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values(newJobRow(job))
+    .onConflict((oc) => oc.column('key').doUpdateSet({ run_at: job.runAt, attempts: 0, failed_at: null, last_error: null }).where('jobs.failed_at', 'is not', null))
+    .execute();
+}
+
 export async function cancelJob(db: Executor, key: string): Promise<void> {
   await db.deleteFrom('jobs').where('key', '=', key).execute();
 }

@@ -3,13 +3,15 @@ import type { Insertable } from 'kysely';
 import type { LockRow, LocksTable, LockUpdate } from '../db/types.js';
 import type { Executor } from './executor.js';
 import { noteLockChanged } from '../db/lockChanges.js';
+import { lockColumns, lockOf } from './rows.js';
 
-export async function insertLock(db: Executor, row: Insertable<LocksTable>): Promise<void> {
-  await db.insertInto('locks').values(row).execute();
+export async function insertLock(db: Executor, lock: LockRow): Promise<void> {
+  await db.insertInto('locks').values(lockColumns(lock) as Insertable<LocksTable>).execute();
 }
 
 export async function findLockById(db: Executor, id: string): Promise<LockRow | undefined> {
-  return db.selectFrom('locks').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('locks').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && lockOf(row);
 }
 
 export interface LockListFilter {
@@ -33,7 +35,7 @@ export async function listLocksForUser(db: Executor, f: LockListFilter): Promise
   });
   if (f.status) q = q.where('status', '=', f.status);
   if (f.before) q = q.where('id', '<', f.before);
-  return q.orderBy('id', 'desc').limit(f.limit).execute();
+  return (await q.orderBy('id', 'desc').limit(f.limit).execute()).map(lockOf);
 }
 
 /**
@@ -43,7 +45,7 @@ export async function listLocksForUser(db: Executor, f: LockListFilter): Promise
 export async function updateLockIfVersion(db: Executor, id: string, version: number, patch: LockUpdate): Promise<boolean> {
   const r = await db
     .updateTable('locks')
-    .set({ ...patch, version: version + 1 })
+    .set({ ...lockColumns(patch), version: version + 1 })
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();
@@ -56,16 +58,17 @@ export async function updateLockIfVersion(db: Executor, id: string, version: num
 export async function findLockForUpdate(db: Executor, id: string, dialect: DialectName): Promise<LockRow | undefined> {
   let q = db.selectFrom('locks').selectAll().where('id', '=', id);
   if (dialect === 'postgres') q = q.forUpdate();
-  return q.executeTakeFirst();
+  const row = await q.executeTakeFirst();
+  return row && lockOf(row);
 }
 
 /** The user's active locks as wearer, newest first (the External API acts on the first). */
 export async function findActiveLocksOfWearer(db: Executor, userId: string): Promise<LockRow[]> {
-  return db.selectFrom('locks').selectAll().where('wearer_id', '=', userId).where('status', '=', 'locked').orderBy('id', 'desc').execute();
+  return (await db.selectFrom('locks').selectAll().where('wearer_id', '=', userId).where('status', '=', 'locked').orderBy('id', 'desc').execute()).map(lockOf);
 }
 
 export async function findLocksByIds(db: Executor, ids: string[]): Promise<Map<string, LockRow>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('locks').selectAll().where('id', 'in', [...new Set(ids)]).execute();
-  return new Map(rows.map((l) => [l.id, l]));
+  return new Map(rows.map((l) => [l.id, lockOf(l)]));
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExtensionSessionRow, HistoryLogRow, LockRow } from '../../src/db/types.js';
 import { ApiError } from '../../src/errors.js';
+import { DEFAULT_LOCK_SETTINGS } from '../../src/storage/rows.js';
 import type { ViewUser } from '../../src/storage/sessionView.js';
 import {
   chasterActionLog,
@@ -27,7 +28,7 @@ const SESSION = '665b0000aaaaaaaaaa000004';
 function lockRow(over: Partial<LockRow> = {}): LockRow {
   return {
     id: LOCK, wearer_id: WEARER, keyholder_id: KEYHOLDER, keyholder_status: 'accepted', title: 'Weekend', status: 'locked',
-    started_at: NOW - 2 * H, ends_at: NOW + 5 * H, max_ends_at: null, frozen_at: null, hidden_timer: 0, ended_at: null, settings: '{}',
+    started_at: NOW - 2 * H, ends_at: NOW + 5 * H, max_ends_at: null, frozen_at: null, hidden_timer: 0, ended_at: null, settings: DEFAULT_LOCK_SETTINGS,
     version: 3, created_at: NOW - 2 * H, updated_at: NOW - H, pillory_until: null, pillory_reason: null, hygienic_until: null, task_points: 0,
     frozen_until: null, hygienic_started_at: null, archived_at: null, min_date: null, max_date: null, min_limit_date: null,
     hide_time_logs: 0, is_test_lock: 0, visitor_votes_required: 0, visitor_votes: 0, shared_lock_id: null, keyholder_trusted_at: null, ...over,

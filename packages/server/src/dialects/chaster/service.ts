@@ -10,7 +10,8 @@ import { mainTokenProblem } from '../../services/mainTokens.js';
 import type { RegularActionService } from '../../services/regularActions.js';
 import type { Clock } from '../../clock.js';
 import { findRequestCredentials } from '../../storage/credentials.js';
-import { searchSessionsOfApp } from '../../storage/extensionSessions.js';
+import { pageOf } from '../../services/deps.js';
+import { countSessionsOfApp, listSessionsOfApp } from '../../storage/extensionSessions.js';
 import { findAppsBySlugs } from '../../storage/extensionApps.js';
 import type { Executor } from '../../storage/executor.js';
 import { countHistoryLogs, pageOfHistory, type HistoryFilter } from '../../storage/historyLogs.js';
@@ -55,12 +56,13 @@ export function createChasterService({ db, clock, dialect }: { db: Executor; clo
      * ascending by id after `paginationLastId`; each result's `paginationId` is its id.
      */
     async search(app: ExtensionAppRow, q: { status: 'locked' | 'unlocked' | 'deserted' | 'all'; limit: number; paginationLastId: string | null }): Promise<ChasterSessionSearch> {
-      const { rows, count } = await searchSessionsOfApp(db, { appId: app.id, status: q.status, limit: q.limit + 1, afterId: q.paginationLastId });
-      const page = rows.slice(0, q.limit);
+      const filter = { appId: app.id, status: q.status };
+      const { rows: page, hasMore } = await pageOf(q.limit, (limit) => listSessionsOfApp(db, { ...filter, limit, afterId: q.paginationLastId }));
+      const count = await countSessionsOfApp(db, filter);
       const locks = await findLocksByIds(db, [...new Set(page.map((r) => r.lock_id))]);
       const inputs = await lockInputs([...locks.values()]);
       const results = page.map((session) => ({ ...partnerSession(inputs.get(session.lock_id)!, session, app), paginationId: session.id }));
-      return { count, hasMore: rows.length > q.limit, results } satisfies ChasterSessionSearch;
+      return { count, hasMore, results } satisfies ChasterSessionSearch;
     },
 
     /** `GET …/regular-actions` in Chaster's shape. */

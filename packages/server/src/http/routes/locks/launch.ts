@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { AppDialect, HomeAction, ObjectId, Role } from '@latch/protocol';
 import { notFound } from '../../../errors.js';
-import { fromJson } from '../../../db/json.js';
 import { signedIn } from '../../auth.js';
 import { enforceRateLimit } from '../../credentials.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
@@ -58,7 +57,7 @@ export function launchRoutes(app: App, ctx: Pick<RouteContext, 'sessions' | 'app
         const token = await ctx.mainTokens.issue(user.id, session.id, { rotate });
         return {
           ...token,
-          extension: { slug: extApp.slug, name: extApp.name, iframeUrl: extApp.iframe_url, allowedOrigins: fromJson<string[]>(extApp.allowed_origins, []), dialect: extApp.dialect },
+          extension: { slug: extApp.slug, name: extApp.name, iframeUrl: extApp.iframe_url, allowedOrigins: extApp.allowed_origins, dialect: extApp.dialect },
           homeActions: metadata.homeActions,
           homeAction,
           regularActionsSummary: ctx.regularActions.summary(session, extApp),
