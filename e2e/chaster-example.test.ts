@@ -19,7 +19,9 @@ import { playMemoryGame } from './memory-game.js';
  */
 const tid = (id: string) => `[data-testid="${id}"]`;
 const NEEDS_SESSIONS = 'needs PATCH /api/extensions/sessions/:id, POST …/action and POST …/logs/custom in the Chaster dialect';
-const NEEDS_CONFIG_MODAL = 'needs the Chaster configuration modal (Manage extensions → Configure, Save button) and GET/PUT /api/extensions/configurations/:token';
+// latch's history keeps the custom log's title as sent; Chaster renders %USER% for the reader (DECISIONS §14).
+const NEEDS_USER_PLACEHOLDER = 'needs the lock page’s history to render %USER% (the role’s name, "You" for that user) in Chaster custom logs';
+const NEEDS_CONFIG_MODAL = 'needs the Chaster configuration modal opened from the lock page by its controller (`chaster-configure-<slug>`, modal `chaster-config-<slug>`, Save `chaster-config-save`) and GET/PUT /api/extensions/configurations/:token';
 
 interface Account {
   username: string;
@@ -119,7 +121,7 @@ describe('a Chaster extension beside a Chastify one on one lock (Chromium)', { s
     assert.doesNotMatch(blockers, /memory game/);
   });
 
-  it('the dice acts: three rolls add time ("Dice tax added time"), log "You rolled a N", and clear its reason; then nothing but time holds the lock', { todo: NEEDS_SESSIONS }, async () => {
+  it('the dice acts: three rolls add time (history: "Dice tax added time") and clear its reason; then nothing but time holds the lock', { todo: NEEDS_SESSIONS }, async () => {
     const frame = await openExtension(`open-extension-${DICE}`);
     await diceReady(frame);
     for (let i = 1; i <= 3; i++) {
@@ -129,25 +131,33 @@ describe('a Chaster extension beside a Chastify one on one lock (Chromium)', { s
     await frame.waitForSelector('html[data-state="complete"]');
     assert.equal(await frame.locator(tid('roll')).isDisabled(), true);
     assert.deepEqual(await lockPageBlockers(), []);
+    assert.equal(await page.locator(tid('unlock')).isDisabled(), true, 'the timer still runs');
     const history = (await (await context.request.get(`/api/locks/${lockId}/history?limit=100`)).json()) as { results: Array<{ title: string }> };
     const titles = history.results.map((h) => h.title);
     assert.equal(titles.filter((t) => t === 'Dice tax added time').length, 3, titles.join(' | '));
-    assert.equal(titles.filter((t) => /^You rolled a [1-6]$/.test(t)).length, 3, titles.join(' | '));
-    assert.equal(await page.locator(tid('unlock')).isDisabled(), true, 'the timer still runs');
+  });
+
+  it('the lock page shows the wearer the dice’s custom logs with %USER% rendered: "You rolled a N"', { todo: NEEDS_USER_PLACEHOLDER }, async () => {
+    await page.goto(`/locks/${lockId}`);
+    await page.waitForSelector(`${tid('history')} .history-title`);
+    const titles = await page.locator(`${tid('history')} .history-title`).allTextContents();
+    assert.equal(titles.filter((t) => /^You rolled a [1-6]$/.test(t.trim())).length, 3, titles.join(' | '));
   });
 
   it('the dice’s configuration page saves through the modal’s Save button; a post from another origin is ignored', { todo: NEEDS_CONFIG_MODAL }, async () => {
     await page.goto(`/locks/${lockId}`);
-    await page.click(tid(`configure-extension-${DICE}`));
-    const modal = page.locator(tid('configuration-modal'));
-    const frame = (await (await page.waitForSelector(`${tid('configuration-modal')} iframe`)).contentFrame())!;
+    await page.click(tid(`chaster-configure-${DICE}`));
+    const modal = page.locator(tid(`chaster-config-${DICE}`));
+    const frame = (await (await page.waitForSelector(tid(`chaster-config-iframe-${DICE}`))).contentFrame())!;
     assert.equal(new URL(frame.url()).origin, diceOrigin);
     await frame.waitForSelector('html[data-state="ready"]');
     // A page of another origin cannot close the modal with the page's message.
     await page.evaluate(() => window.postMessage(JSON.stringify({ type: 'partner_configuration', event: 'save_success' }), '*'));
     await frame.fill('#rollsRequired', '2');
     assert.equal(await modal.isVisible(), true, 'the modal ignored the forged save_success');
-    await page.click(tid('configuration-save'));
+    // The page announced its save capability: the modal's button says Save.
+    await page.waitForSelector(`${tid('chaster-config-save')}:has-text("Save")`);
+    await page.click(tid('chaster-config-save'));
     await modal.waitFor({ state: 'detached' });
     const lock = (await (await context.request.get(`/api/locks/${lockId}`)).json()) as { extensions: Array<{ slug: string; config: unknown }> };
     assert.deepEqual(lock.extensions.find((x) => x.slug === DICE)?.config, { rollsRequired: 2, secondsPerPip: 600 });
