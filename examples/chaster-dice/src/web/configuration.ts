@@ -6,6 +6,8 @@
  * write `"*"`, which would hand them to whatever page framed this one), and only the platform's
  * messages from the parent window are listened to.
  */
+// The docs recommend iframe-resizer's page side: it reports this page's height to the modal's frame.
+import '@iframe-resizer/child';
 import { describeConfig, normalizeConfig, type DiceConfig } from '../config.js';
 import { backend, hashParams, platformOrigin } from './page.js';
 
