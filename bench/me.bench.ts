@@ -18,7 +18,7 @@ import { assertAll2xx, compare, startBareFastify, type Benchmark, type RunningSe
 const SESSION_COOKIE = 'latch_session';
 
 /** The real app on a temporary SQLite file, one registered user, listening on a free port. */
-async function startLatch(): Promise<RunningServer & { cookie: string }> {
+export async function startSignedIn(): Promise<RunningServer & { cookie: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-bench-'));
   const database = await openDatabase(`sqlite:${path.join(dir, 'latch.db')}`);
   try {
@@ -64,9 +64,9 @@ export const meBench: Benchmark = {
   name: 'me',
   async run({ settings, log }) {
     const bare = await startBareFastify();
-    let latch: Awaited<ReturnType<typeof startLatch>> | undefined;
+    let latch: Awaited<ReturnType<typeof startSignedIn>> | undefined;
     try {
-      latch = await startLatch();
+      latch = await startSignedIn();
       log(`  latch ${latch.url}, bare Fastify ${bare.url}`);
       const comparison = await compare(
         { label: 'bare Fastify GET /hello', url: bare.url + bare.path },

@@ -1,12 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IsoDate, Nullable, ObjectId } from './schemas.js';
+import { AppDialect, IsoDate, Nullable, ObjectId } from './schemas.js';
 
 /** Wire shapes of the developer console (`/api/developer/*`) and the sandbox clock (`/api/dev/clock`). */
 
-/** Which extension API an app speaks (DECISIONS §14). */
-export const AppDialect = Type.Union([Type.Literal('chastify'), Type.Literal('chaster')], {
-  description: 'The wire shapes of /api/extensions/* for this app (DECISIONS §14; default chastify); fixed once the app is installed on a lock',
-});
 
 export const AppView = Type.Object({
   id: ObjectId,
@@ -150,6 +146,7 @@ export const SandboxWorld = Type.Object({
   }),
   lock: Type.Object({ id: ObjectId }),
   session: Type.Object({ id: ObjectId }),
-  mainTokens: Type.Object({ wearer: Type.String(), keyholder: Nullable(Type.String()) }),
+  mainTokens: Type.Object({ wearer: Type.String(), keyholder: Nullable(Type.String()) }, { description: 'Launch tokens; a Chaster app’s are main page tokens (12 h)' }),
+  configurationToken: Type.Optional(Type.String({ description: 'Chaster apps: a configuration page token (`partnerConfigurationToken`, 1 h) for the running session, as its controller opens it (the keyholder when there is one)' })),
 });
 export type SandboxWorld = Static<typeof SandboxWorld>;

@@ -258,6 +258,11 @@ export const Notification = Type.Object({
 });
 export type Notification = Static<typeof Notification>;
 
+/** Which extension API an app speaks (DECISIONS §14). */
+export const AppDialect = Type.Union([Type.Literal('chastify'), Type.Literal('chaster')], {
+  description: 'The wire shapes of /api/extensions/* for this app (DECISIONS §14; default chastify); fixed once the app is installed on a lock',
+});
+
 export const ExtensionSummary = Type.Object({
   id: ObjectId,
   slug: Type.String(),
@@ -269,5 +274,6 @@ export const ExtensionSummary = Type.Object({
   defaultConfigOmitted: Type.Optional(Type.Boolean({ description: 'The catalog left a large defaultConfig out: read it from `GET /api/extensions/{slug}`' })),
   requestsBackground: Type.Boolean({ description: 'The app asks for `sessions:background` (act while nobody has it open); granting it is a choice at install' }),
   scopes: Type.Array(Type.String(), { description: 'What the app asks to do (shown at install; installing approves them)' }),
+  dialect: AppDialect,
 });
 export type ExtensionSummary = Static<typeof ExtensionSummary>;

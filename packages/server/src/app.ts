@@ -47,6 +47,7 @@ import { fileRoutes } from './http/routes/extensions/files.js';
 import { deviceRoutes } from './http/routes/locks/devices.js';
 import { combinationRoutes } from './http/routes/combination.js';
 import { chasterRoutes } from './http/routes/extensions/chaster/index.js';
+import { partnerConfigurationRoutes } from './http/routes/partnerConfigurations.js';
 import { validators } from './http/validation.js';
 import { webhookRoutes } from './http/routes/developer/webhooks.js';
 
@@ -189,6 +190,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   deviceRoutes(app, ctx);
   combinationRoutes(app, ctx);
   chasterRoutes(app, ctx);
+  partnerConfigurationRoutes(app, ctx);
   if (config.dev) devRoutes(app, ctx);
 
   await registerWebApp(app);

@@ -14,6 +14,8 @@ export const REDACTED_PATHS = [
   '*.password',
   '*.mainToken',
   '*.appKey',
+  '*.partnerConfigurationToken',
+  '*.configurationToken',
   '*.userKey',
   // Webhook signing secrets (whsec_…).
   '*.secret',
@@ -29,11 +31,16 @@ export const REDACTED_PATHS = [
 /** Query parameters whose value is a credential (signed file URLs: `signature`; tokens, keys…). */
 const CREDENTIAL_PARAM = /sig|token|key|secret|pass|auth|code|credential/i;
 
+/** Chaster's routes that take a token in the path (main page token, configuration token). */
+const CREDENTIAL_PATH = /^(\/api\/extensions\/(?:auth\/sessions|configurations)\/)[^/?#]+/;
+
 /**
- * A URL as it may be logged: the value of every query parameter that can carry a credential
+ * A URL as it may be logged: a token in the path of Chaster's token routes becomes `[redacted]`, and
+ * the value of every query parameter that can carry a credential
  * becomes `[redacted]` (`/api/files/…?expires=…&signature=[redacted]`); the rest stays readable.
  */
 export function redactUrl(url: string): string {
+  url = url.replace(CREDENTIAL_PATH, '$1[redacted]');
   const q = url.indexOf('?');
   if (q === -1) return url;
   const query = url.slice(q + 1).split('&').map((pair) => {

@@ -15,6 +15,7 @@ import { safeCombination } from './migrations/0012_safe_combination.js';
 import { termsLimitsShared } from './migrations/0013_terms_limits_shared.js';
 import { chasterDialect } from './migrations/0014_chaster_dialect.js';
 import { keyholderTrust } from './migrations/0015_rules_keyholder_trust.js';
+import { partnerConfigurations } from './migrations/0016_partner_configurations.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013_terms_limits_shared': termsLimitsShared,
   '0014_chaster_dialect': chasterDialect,
   '0015_rules_keyholder_trust': keyholderTrust,
+  '0016_partner_configurations': partnerConfigurations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

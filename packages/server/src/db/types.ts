@@ -212,6 +212,21 @@ export interface MainTokensTable {
   revoked_at: number | null;
 }
 
+/** A Chaster configuration page's token (DECISIONS §14); no session/lock yet at self-lock creation. */
+export interface PartnerConfigurationsTable {
+  id: string;
+  token_hash: string;
+  app_id: string;
+  session_id: string | null;
+  lock_id: string | null;
+  role: 'wearer' | 'keyholder';
+  user_id: string;
+  /** JSON: the pending config (self-lock creation); for a running session, the session's config is the truth. */
+  config: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface AuditLogsTable {
   id: string;
   app_id: string | null;
@@ -439,6 +454,7 @@ export interface DB {
   tasks: TasksTable;
   developer_keys: DeveloperKeysTable;
   main_tokens: MainTokensTable;
+  partner_configurations: PartnerConfigurationsTable;
   audit_logs: AuditLogsTable;
   idempotency_records: IdempotencyRecordsTable;
   requirement_progress: RequirementProgressTable;
@@ -464,6 +480,7 @@ export type JobRow = Selectable<JobsTable>;
 export type TaskRow = Selectable<TasksTable>;
 export type DeveloperKeyRow = Selectable<DeveloperKeysTable>;
 export type MainTokenRow = Selectable<MainTokensTable>;
+export type PartnerConfigurationRow = Selectable<PartnerConfigurationsTable>;
 export type AuditLogRow = Selectable<AuditLogsTable>;
 export type IdempotencyRecordRow = Selectable<IdempotencyRecordsTable>;
 export type LockRow = Selectable<LocksTable>;

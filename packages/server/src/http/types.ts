@@ -24,6 +24,7 @@ import type { LockEngine } from '../services/lockEngine.js';
 import type { Scheduler } from '../services/scheduler.js';
 import type { RegularActionService } from '../services/regularActions.js';
 import type { ChasterService } from '../dialects/chaster/service.js';
+import type { PartnerConfigurationService } from '../services/partnerConfigurations.js';
 import type { AttemptService } from '../services/attempts.js';
 import type { RequirementService } from '../services/requirements.js';
 import type { FileService } from '../services/files.js';
@@ -66,6 +67,8 @@ export interface RouteContext {
   regularActions: RegularActionService;
   /** The Chaster dialect's reads (dialects/chaster). */
   chaster: ChasterService;
+  /** Chaster configuration pages' tokens. */
+  partnerConfigurations: PartnerConfigurationService;
   attempts: AttemptService;
   requirements: RequirementService;
   files: FileService;

@@ -6,7 +6,7 @@ import { bool, fromJson, int, toJson } from '../db/json.js';
 import type { UserRow } from '../db/types.js';
 import { hashSecret } from '../ids.js';
 import { findUserById, findUserByUsername, insertUser, touchUserLastSeen, updateUserProfile } from '../storage/users.js';
-import { deleteUserSession, findLiveUserSession, insertUserSession } from '../storage/userSessions.js';
+import { deleteUserSession, findLiveSessionUser, insertUserSession } from '../storage/userSessions.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 import { checkNewPassword, hashPassword, verifyPassword } from './passwords.js';
 
@@ -109,15 +109,15 @@ export function createAccountService(deps: ServiceDeps & { sessionTtlMs: number;
     async authenticate(sessionToken: string): Promise<AuthenticatedUser | null> {
       const now = clock.now();
       const tokenHash = hashSecret(sessionToken);
-      const session = await findLiveUserSession(db, tokenHash, now);
-      if (!session) return null;
-      const user = await findUserById(db, session.user_id);
-      if (!user || (user.persona && !deps.dev)) return null;
+      const live = await findLiveSessionUser(db, tokenHash, now);
+      if (!live) return null;
+      const { user, csrfToken } = live;
+      if (user.persona && !deps.dev) return null;
       if (user.last_seen_at === null || user.last_seen_at < now - 60_000) {
         await touchUserLastSeen(db, user.id, now);
         user.last_seen_at = now;
       }
-      return { user, sessionTokenHash: tokenHash, csrfToken: session.csrf_token };
+      return { user, sessionTokenHash: tokenHash, csrfToken };
     },
 
     async updateMe(userId: string, patch: { profile?: Profile; showOnlineStatus?: boolean }): Promise<UserRow> {

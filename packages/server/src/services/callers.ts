@@ -129,7 +129,8 @@ export async function resolveCaller(deps: CallerDeps, facts: RequestFacts): Prom
   const seen: { dialect: ApiDialect | null } = { dialect: facts.needs.dialect === 'chaster' ? 'chaster' : null };
   try {
     const caller = await identify(deps, facts, seen);
-    if (caller.surface === 'extension') {
+    // latch's own web UI (cookie) reads every installed extension's session the same way, whatever the app speaks.
+    if (caller.surface === 'extension' && caller.credential !== 'cookie') {
       seen.dialect = caller.app.dialect;
       checkDialect(caller.app, facts);
     }

@@ -129,6 +129,7 @@ export function extensionSummary(row: ExtensionAppRow, inList = false): Extensio
     defaultConfig: fromJson(row.default_config, {}),
     requestsBackground: requestsBackground(row),
     scopes: requestedScopes(row),
+    dialect: row.dialect,
   };
 }
 

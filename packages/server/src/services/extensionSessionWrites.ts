@@ -6,6 +6,7 @@ import type { Executor } from '../storage/executor.js';
 import { mutateSessionRow, type SessionChange } from './sessionRows.js';
 import { checkJsonDepth } from './freeFormJson.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
+import { updateStateIfUnwatched } from '../storage/extensionSessionState.js';
 import { checkStateKeys, etagOf, ifMatchHolds, MAX_STATE_BYTES, mergePatch, RESERVED_STATE_KEYS, storedMetadata, type SessionCore, type SessionDeps, type StoredMetadata } from './extensionSessionCore.js';
 
 /** Writing a session: its state (ETag-guarded) and its metadata. */
@@ -33,34 +34,51 @@ export function createSessionWrites({ db, clock, ids, dialect }: SessionDeps, { 
     return emitWebhookEvent(tx, ids, clock.now(), 'extension_session.updated', { session: row }, () => ({ change: 'state', state: { data, etag: etagOf(version) } }));
   }
 
+  /**
+   * A state write (`nextOf` gives the new state from the row). With `read`, the row as this
+   * request's credential check read it, the write is first tried as one compare-and-swap statement
+   * decided on that row (no transaction, no locked re-read), which holds when nothing changed the
+   * session since and no webhook endpoint listens. Otherwise the locked read-modify-write with the
+   * outbox runs on the fresh row. An `If-Match` refused on `read` was refused on what the session
+   * was after the request arrived.
+   */
+  async function writeState(sessionId: string, ifMatch: string | undefined, read: ExtensionSessionRow | undefined, nextOf: (row: ExtensionSessionRow) => Record<string, unknown>) {
+    const decide = (row: ExtensionSessionRow) => {
+      if (!ifMatchHolds(ifMatch, row.state_version)) throw new ApiError('precondition_failed', `If-Match does not match the current ETag ${etagOf(row.state_version)}`);
+      const data = nextOf(row);
+      return { data, version: row.state_version + 1, state: checkedState(data) };
+    };
+    if (read) {
+      const { data, version, state } = decide(read);
+      if (await updateStateIfUnwatched(db, read.id, read.version, state, version, clock.now())) return { data, version };
+    }
+    return mutateSession(sessionId, async (row) => {
+      const { data, version, state } = decide(row);
+      return { patch: { state, state_version: version }, result: { data, version }, after: (tx) => stateUpdated(tx, row, data, version) };
+    });
+  }
+
   return {
     getState(session: ExtensionSessionRow) {
       return { data: stateOf(session), version: session.state_version };
     },
 
-    async putState(sessionId: string, data: Record<string, unknown>, ifMatch?: string) {
+    async putState(sessionId: string, data: Record<string, unknown>, ifMatch?: string, read?: ExtensionSessionRow) {
       checkStateKeys(data);
       refuseReserved(data);
-      return mutateSession(sessionId, async (row) => {
-        if (!ifMatchHolds(ifMatch, row.state_version)) throw new ApiError('precondition_failed', `If-Match does not match the current ETag ${etagOf(row.state_version)}`);
+      return writeState(sessionId, ifMatch, read, (row) => {
         const current = stateOf(row);
         // PUT replaces everything the extension owns; platform-managed keys stay.
         const next: Record<string, unknown> = { ...data };
         for (const k of RESERVED_STATE_KEYS) if (Object.hasOwn(current, k)) next[k] = current[k];
-        const version = row.state_version + 1;
-        return { patch: { state: checkedState(next), state_version: version }, result: { data: next, version }, after: (tx) => stateUpdated(tx, row, next, version) };
+        return next;
       });
     },
 
-    async patchState(sessionId: string, patch: Record<string, unknown>, ifMatch?: string) {
+    async patchState(sessionId: string, patch: Record<string, unknown>, ifMatch?: string, read?: ExtensionSessionRow) {
       checkStateKeys(patch);
       refuseReserved(patch);
-      return mutateSession(sessionId, async (row) => {
-        if (!ifMatchHolds(ifMatch, row.state_version)) throw new ApiError('precondition_failed', `If-Match does not match the current ETag ${etagOf(row.state_version)}`);
-        const next = mergePatch(stateOf(row), patch) as Record<string, unknown>;
-        const version = row.state_version + 1;
-        return { patch: { state: checkedState(next), state_version: version }, result: { data: next, version }, after: (tx) => stateUpdated(tx, row, next, version) };
-      });
+      return writeState(sessionId, ifMatch, read, (row) => mergePatch(stateOf(row), patch) as Record<string, unknown>);
     },
 
     async getMetadata(session: ExtensionSessionRow): Promise<Metadata> {

@@ -7,6 +7,7 @@ import type { ServiceDeps } from './deps.js';
 import type { DeveloperKeyService } from './developerKeys.js';
 import type { ExtensionAppService } from './extensionApps.js';
 import type { MainTokenService } from './mainTokens.js';
+import type { PartnerConfigurationService } from './partnerConfigurations.js';
 import type { LockService } from './locks.js';
 import type { DeviceService } from './devices.js';
 import type { CombinationService } from './combinations.js';
@@ -69,6 +70,8 @@ export interface FixtureWorld {
   lock: { id: string };
   session: { id: string };
   mainTokens: { wearer: string; keyholder: string | null };
+  /** Chaster apps: a configuration page token for the running session, as its controller opens it. */
+  configurationToken?: string;
 }
 
 export const PERSONA_PASSWORD = 'latch-sandbox';
@@ -80,6 +83,7 @@ interface FixtureServices {
   apps: ExtensionAppService;
   keys: DeveloperKeyService;
   mainTokens: MainTokenService;
+  partnerConfigurations: PartnerConfigurationService;
   devices: DeviceService;
   combinations: CombinationService;
 }
@@ -158,6 +162,9 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       password,
       userKey: (await svc.keys.create(u.id, { name: 'sandbox user-wide key' })).key,
     });
+    // Opened as the lock's controller opens it from Manage extensions (keyholder context when there is one).
+    const controller = keyholder && accepts ? keyholder : wearer;
+    const configurationToken = app.dialect === 'chaster' ? (await svc.partnerConfigurations.issue(controller, { slug: app.slug, lockId: lock.id })).partnerConfigurationToken : undefined;
     return {
       baseUrl: deps.baseUrl,
       wearer: await account(wearer),
@@ -170,6 +177,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
         wearer: (await svc.mainTokens.issue(wearer.id, sessionId)).mainToken,
         keyholder: keyholder ? (await svc.mainTokens.issue(keyholder.id, sessionId)).mainToken : null,
       },
+      ...(configurationToken ? { configurationToken } : {}),
     };
   }
 

@@ -16,6 +16,7 @@ import { createLockTermsService } from './lockTerms.js';
 import { createSharedLinkService } from './sharedLinks.js';
 import { createSharedLockService } from './sharedLocks.js';
 import { createMainTokenService } from './mainTokens.js';
+import { createPartnerConfigurationService } from './partnerConfigurations.js';
 import { createNotificationService } from './notifications.js';
 import { createNotificationFeed } from './notificationFeed.js';
 import { createLockChanges } from './lockChanges.js';
@@ -73,6 +74,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const apps = createExtensionAppService(base);
   const keys = createDeveloperKeyService(base);
   const mainTokens = createMainTokenService(base);
+  const partnerConfigurations = createPartnerConfigurationService(base, { locks });
   const devices = createDeviceService({ ...base, logger, buttplugAllowedHosts: config.buttplugAllowedHosts });
   const blobs = createBlobStore(config.files);
   const files = createFileService({ ...base, dialect, store: blobs, signer: createUrlSigner(config.files.urlSecret, config.publicUrl), logger });
@@ -118,6 +120,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     webhooks,
     combinations,
     chaster,
+    partnerConfigurations,
     /** Releases what the services hold open (device connections, the blob store's client, the live feed). */
     async close() {
       await audit.settled();
@@ -132,7 +135,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
     sandboxClock: createSandboxClockService(base),
-    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, devices, combinations }),
+    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, partnerConfigurations, devices, combinations }),
   };
 }
 

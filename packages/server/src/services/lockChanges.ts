@@ -158,10 +158,20 @@ export function createLockChanges(opts: LockChangeOptions) {
     }
   }
 
+  // What commits in one turn of the event loop goes out as one message (one NOTIFY, one round trip
+  // on a pooled connection), not one per write: under load a turn often finishes several requests.
+  let outgoing: Set<string> | null = null;
   function publish(lockIds: readonly string[]) {
     deliver(lockIds);
     if (transport === 'sqlite' || closed) return;
-    send(lockIds).catch((err: unknown) => logger.warn({ err }, 'lock changes: could not tell the other processes'));
+    if (!outgoing) {
+      const ids = (outgoing = new Set());
+      setImmediate(() => {
+        outgoing = null;
+        if (!closed) send([...ids]).catch((err: unknown) => logger.warn({ err }, 'lock changes: could not tell the other processes'));
+      });
+    }
+    for (const id of lockIds) outgoing.add(id);
   }
   const stopReporting = reportLockChanges(database.db, publish);
 

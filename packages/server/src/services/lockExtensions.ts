@@ -97,6 +97,15 @@ export function createLockExtensions({ db, clock, ids, dialect }: LockDeps, { in
     },
 
     /**
+     * An installed extension its controller may configure (the keyholder, or the wearer of a
+     * self-lock): what a configuration page's token is issued for (DECISIONS §14).
+     */
+    async configurable(user: UserRow, lockId: string, slug: string) {
+      const { lock, role } = await lockFor(user.id, lockId, 'extension.configure');
+      return { lock, role, ...(await installedOn(lock, slug)) };
+    },
+
+    /**
      * Replaces an installed extension's config (the lock's controller, through the app's setup
      * page). Its `unlockRequirements` take effect at once (progress so far counts against the new
      * numbers). The keys latch schedules work from (`extensionRequirements`, `attemptLimit`,

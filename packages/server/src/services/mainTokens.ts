@@ -1,6 +1,7 @@
 import { ApiError, notFound } from '../errors.js';
 import type { LockRow, MainTokenRow } from '../db/types.js';
 import { hashSecret } from '../ids.js';
+import { findAppById } from '../storage/extensionApps.js';
 import { findExtensionSession } from '../storage/extensionSessions.js';
 import { findLockById } from '../storage/locks.js';
 import { insertMainToken, revokeMainTokensOf } from '../storage/mainTokens.js';
@@ -9,11 +10,13 @@ import { roleOf } from './lockRules.js';
 
 /** Launch tokens live 10 hours (spec 000). */
 export const MAIN_TOKEN_TTL_MS = 10 * 3600_000;
+/** A Chaster app's main page tokens live 12 hours (Chaster's main page docs, DECISIONS §14). */
+export const CHASTER_MAIN_TOKEN_TTL_MS = 12 * 3600_000;
 export const MAIN_TOKEN_PREFIX = 'mt_';
 
 /**
  * Why a presented main token does not work, or null when it does: unknown; revoked or past its
- * 10 hours; or issued for a role its user no longer holds on the lock (a declined keyholder
+ * lifetime; or issued for a role its user no longer holds on the lock (a declined keyholder
  * invitation, issue 16). `lock` is the token's lock as it is now.
  */
 export function mainTokenProblem(
@@ -41,6 +44,8 @@ export function createMainTokenService({ db, clock, ids }: ServiceDeps) {
       const role = lock ? roleOf(lock, userId) : null;
       if (!session || !lock || !role) throw notFound('Extension session');
       if (session.removed_at !== null) throw new ApiError('extension_not_enabled', 'The extension was removed from this lock');
+      const app = await findAppById(db, session.app_id);
+      const ttl = app?.dialect === 'chaster' ? CHASTER_MAIN_TOKEN_TTL_MS : MAIN_TOKEN_TTL_MS;
       const now = clock.now();
       const mainToken = ids.secret(MAIN_TOKEN_PREFIX);
       const row: MainTokenRow = {
@@ -51,7 +56,7 @@ export function createMainTokenService({ db, clock, ids }: ServiceDeps) {
         user_id: userId,
         role,
         created_at: now,
-        expires_at: now + MAIN_TOKEN_TTL_MS,
+        expires_at: now + ttl,
         revoked_at: null,
       };
       await db.transaction().execute(async (tx) => {

@@ -171,11 +171,14 @@ export async function updateLocksBulk(db: Executor, rows: readonly BulkLockUpdat
           sql`(CAST(${r.id} AS VARCHAR(24)), CAST(${r.version} AS INTEGER), CAST(${r.changes} AS INTEGER), CAST(${r.ends_at} AS BIGINT), CAST(${r.max_ends_at} AS BIGINT), CAST(${r.frozen_at} AS BIGINT), CAST(${r.frozen_until} AS BIGINT), CAST(${r.pillory_until} AS BIGINT), CAST(${r.pillory_reason} AS TEXT))`,
       ),
     );
+    // `+v.…`: no automatic index on v, so the plan walks v and finds each lock by its key. Without
+    // that (and without table statistics) SQLite chose to scan all of locks once a batch had a few
+    // hundred rows: a cost per window that grew with the number of locks.
     const result = await sql<{ id: string }>`
       WITH v(id, version, changes, ends_at, max_ends_at, frozen_at, frozen_until, pillory_until, pillory_reason) AS (VALUES ${values})
       UPDATE locks SET ends_at = v.ends_at, max_ends_at = v.max_ends_at, frozen_at = v.frozen_at, frozen_until = v.frozen_until, pillory_until = v.pillory_until,
         pillory_reason = v.pillory_reason, version = locks.version + v.changes, updated_at = ${now}
-      FROM v WHERE locks.id = v.id AND locks.version = v.version
+      FROM v WHERE locks.id = +v.id AND locks.version = +v.version
       RETURNING locks.id`.execute(db);
     noteLockChanged(db, ...result.rows.map((r) => r.id));
     n += result.rows.length;

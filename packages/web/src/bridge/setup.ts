@@ -1,3 +1,4 @@
+import { FrameMessageHost } from './frameHost.js';
 import { RESIZE, SETUP_CONFIG, SETUP_GET_CONFIG, SETUP_INIT, SETUP_READY, isPlainObject } from './protocol.js';
 
 export interface SetupHostOptions {
@@ -30,23 +31,16 @@ export const SETUP_MAX_HEIGHT = 2000;
  */
 export const SETUP_LOAD_INIT_GRACE_MS = 250;
 
-export class SetupHost {
+export class SetupHost extends FrameMessageHost {
   private readySinceLoad = false;
   private loadInitTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: SetupHostOptions) {
-    // The opaque origin "null" (javascript:, data:, sandboxed frames) is never an app's origin.
-    if (opts.origin === 'null' || !/^https?:\/\//.test(opts.origin)) throw new Error(`Not an http(s) origin: ${opts.origin}`);
-    this.onMessage = this.onMessage.bind(this);
+    super(opts.origin);
   }
 
-  start(): this {
-    window.addEventListener('message', this.onMessage);
-    return this;
-  }
-
-  stop() {
-    window.removeEventListener('message', this.onMessage);
+  override stop() {
+    super.stop();
     this.cancelLoadInit();
   }
 
@@ -93,7 +87,7 @@ export class SetupHost {
     this.opts.iframe.contentWindow?.postMessage({ type: SETUP_GET_CONFIG }, this.opts.origin);
   }
 
-  private onMessage(event: MessageEvent) {
+  protected onMessage(event: MessageEvent) {
     if (event.source !== this.opts.iframe.contentWindow || event.source === null) return;
     if (event.origin === 'null' || event.origin !== this.opts.origin) return this.opts.onLog?.(`dropped setup message from ${event.origin}`);
     const msg: unknown = event.data;

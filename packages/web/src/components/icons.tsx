@@ -26,3 +26,20 @@ export function BellIcon() {
     </svg>
   );
 }
+
+const FA_STYLES = new Set(['fas', 'far', 'fab']);
+
+/**
+ * A home action's icon (Chaster's docs: a FontAwesome 5 name, e.g. `spade` or `fa-spade`; `far
+ * fa-x`/`fab fa-x` pick the regular or brands style) drawn with FontAwesome Free 5's icon font.
+ * Anything that is not an icon name (an emoji) is shown as it is.
+ */
+export function HomeActionIcon({ icon }: { icon: string }) {
+  const words = icon.trim().split(/\s+/);
+  const style = words.find((w) => FA_STYLES.has(w)) ?? 'fas';
+  const names = words.filter((w) => !FA_STYLES.has(w)).map((w) => w.replace(/^fa-/, ''));
+  if (names.length === 1 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(names[0]!)) {
+    return <i className={`${style} fa-${names[0]} fa-icon`} aria-hidden="true" data-icon={names[0]} />;
+  }
+  return <span aria-hidden="true">{icon}</span>;
+}

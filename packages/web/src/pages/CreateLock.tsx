@@ -6,6 +6,7 @@ import { DurationInput, ErrorNote, JsonView, humanDuration, useTitle } from '../
 import { DEFAULT_TERMS, DurationFields, termsBody, termsProblem, type DurationTermsValue } from '../components/DurationFields.js';
 import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../components/SetupFrame.js';
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
+import { ChasterConfigureButton } from '../components/ChasterConfigModal.js';
 import { Permissions } from '../components/Permissions.js';
 import { CombinationStep, GeneratedCombination, combinationBody, initialCombination } from '../components/CombinationStep.js';
 
@@ -163,6 +164,10 @@ export function CreateLock() {
                       <div className="stack ext-setup">
                         {ext.defaultConfigOmitted ? (
                           <p className="muted small">Loading its default configuration…</p>
+                        ) : ext.setupUrl && ext.dialect === 'chaster' ? (
+                          <div className="row">
+                            <ChasterConfigureButton ext={ext} config={configs[ext.slug] ?? asConfig(ext.defaultConfig)} onSaved={(c) => c && setConfigs((all) => ({ ...all, [ext.slug]: c }))} />
+                          </div>
                         ) : ext.setupUrl ? (
                           <SetupFrame ext={ext} role="wearer" onConfig={(c) => setConfigs((all) => ({ ...all, [ext.slug]: c }))} />
                         ) : (

@@ -5,6 +5,7 @@ import { useTitle } from '../components/ui.js';
 import { BridgeHost } from '../bridge/parent.js';
 import { createNonce, frameableOrigin, launchUrl, type LaunchPayload } from '../bridge/protocol.js';
 import { logBridge } from '../bridgeLog.js';
+import { chasterMainPageUrl } from '../bridge/chasterConfiguration.js';
 import { Link, useLocation } from '../router.js';
 import { bridgeUi, useTheme } from '../theme.js';
 import type { HomeAction } from '../types.js';
@@ -16,7 +17,7 @@ interface Launch {
   role: 'wearer' | 'keyholder';
   mainToken: string;
   expiresAt: string;
-  extension: { slug: string; name: string; iframeUrl: string | null; allowedOrigins: string[] };
+  extension: { slug: string; name: string; iframeUrl: string | null; allowedOrigins: string[]; dialect: 'chastify' | 'chaster' };
   homeActions: HomeAction[];
   homeAction: HomeAction | null;
   regularActionsSummary: unknown;
@@ -73,6 +74,10 @@ export function ExtensionHostPage({ lockId, sessionId }: { lockId: string; sessi
   const src = useMemo(() => {
     if (!frameableOrigin(launch?.extension.iframeUrl)) return null;
     if (!launch?.extension.iframeUrl) return null;
+    // A Chaster main page reads `{mainToken, extensionSlug}` from its hash and speaks no bridge (DECISIONS §14).
+    if (launch.extension.dialect === 'chaster') {
+      return chasterMainPageUrl(launch.extension.iframeUrl, { mainToken: launch.mainToken, extensionSlug: launch.extension.slug, ...(launch.homeAction ? { homeActionSlug: launch.homeAction.slug } : {}) });
+    }
     const payload: LaunchPayload = {
       bridge: { v: 1, nonce, parentOrigin: location.origin },
       sessionId: launch.sessionId,
@@ -89,7 +94,7 @@ export function ExtensionHostPage({ lockId, sessionId }: { lockId: string; sessi
   useEffect(() => {
     const iframe = iframeRef.current;
     const origin = frameableOrigin(launch?.extension.iframeUrl);
-    if (!launch || !origin || !iframe) return;
+    if (!launch || !origin || !iframe || launch.extension.dialect === 'chaster') return;
     const host = new BridgeHost({
       iframe,
       origin,

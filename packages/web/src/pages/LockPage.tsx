@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { Link, navigate } from '../router.js';
 import type { HistoryEntry, Lock, Metadata } from '../types.js';
+import { HomeActionIcon } from '../components/icons.js';
 import { Badge, DurationInput, ErrorNote, NavLink, formatDate, formatDuration, humanDuration, remainingNow, useTick, useTitle } from '../components/ui.js';
 import { ManageExtensions } from './ManageExtensions.js';
 import { useAction, type Done } from './lock/actions.js';
@@ -367,7 +368,7 @@ function ExtensionCard({ lockId, ext, metadata }: { lockId: string; ext: Lock['e
                 <li key={a.slug}>
                   <NavLink to={`${base}?action=${encodeURIComponent(a.slug)}`} className="menu-item" testId={`home-action-${a.slug}`}>
                     <span className="menu-title">
-                      {a.icon && !/^[a-z0-9_-]+$/i.test(a.icon) ? <span aria-hidden="true">{a.icon} </span> : null}
+                      {a.icon ? <HomeActionIcon icon={a.icon} /> : null}
                       {a.title}
                     </span>
                     {req ? (

@@ -4,6 +4,7 @@ import type { ExtensionSummary, Lock } from '../types.js';
 import { Badge, ErrorNote, JsonView } from '../components/ui.js';
 import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../components/SetupFrame.js';
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
+import { ChasterConfigureButton } from '../components/ChasterConfigModal.js';
 import { Permissions } from '../components/Permissions.js';
 
 /**
@@ -108,7 +109,9 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
                   </span>
                 ) : null}
               </span>
-              {catalogEntry(x.slug)?.setupUrl && editing !== x.slug && confirming !== x.slug ? (
+              {catalogEntry(x.slug)?.setupUrl && catalogEntry(x.slug)?.dialect === 'chaster' && confirming !== x.slug ? (
+                <ChasterConfigureButton ext={x} lockId={lock.id} label="Configure…" onSaved={() => void onChanged(`${x.name} settings saved.`)} />
+              ) : catalogEntry(x.slug)?.setupUrl && editing !== x.slug && confirming !== x.slug ? (
                 <button type="button" className="small-btn" disabled={busy} onClick={() => edit(x)} data-testid={`edit-${x.slug}`}>
                   Change settings…
                 </button>
@@ -189,6 +192,10 @@ export function ManageExtensions({ lock, onChanged }: { lock: Lock; onChanged: (
               <p className="muted small">{ext.description || ext.slug}</p>
               {ext.defaultConfigOmitted ? (
                 <p className="muted small">Loading its default configuration…</p>
+              ) : ext.setupUrl && ext.dialect === 'chaster' ? (
+                <div className="row">
+                  <ChasterConfigureButton ext={ext} config={config} onSaved={(c) => c && setConfig(c)} />
+                </div>
               ) : ext.setupUrl ? (
                 <SetupFrame key={ext.slug} ext={ext} role={role} onConfig={setConfig} />
               ) : (

@@ -1,4 +1,5 @@
 /** The Chaster dialect's wire layer (DECISIONS §14): pure mappers and parsers over latch's services. */
+export * from './configurations.js';
 export * from './errors.js';
 export * from './locks.js';
 export * from './logs.js';

@@ -122,13 +122,15 @@ export function extensionSessionRoutes(app: App, ctx: Pick<RouteContext, 'sessio
     });
 
   app.put('/api/extensions/sessions/:sessionId/state', stateWrite('PUT'), async (req, reply) => {
-    const state = await ctx.sessions.putState(sessionCaller(req).session.id, req.body.data, req.headers['if-match']);
+    const { session } = sessionCaller(req);
+    const state = await ctx.sessions.putState(session.id, req.body.data, req.headers['if-match'], session);
     reply.header('etag', etagOf(state.version));
     return state;
   });
 
   app.patch('/api/extensions/sessions/:sessionId/state', stateWrite('PATCH'), async (req, reply) => {
-    const state = await ctx.sessions.patchState(sessionCaller(req).session.id, req.body.data, req.headers['if-match']);
+    const { session } = sessionCaller(req);
+    const state = await ctx.sessions.patchState(session.id, req.body.data, req.headers['if-match'], session);
     reply.header('etag', etagOf(state.version));
     return state;
   });

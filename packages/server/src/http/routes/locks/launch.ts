@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { HomeAction, ObjectId, Role } from '@latch/protocol';
+import { AppDialect, HomeAction, ObjectId, Role } from '@latch/protocol';
 import { notFound } from '../../../errors.js';
 import { fromJson } from '../../../db/json.js';
 import { signedIn } from '../../auth.js';
@@ -18,7 +18,7 @@ const LaunchBody = Type.Object({
   role: Role,
   mainToken: Type.String(),
   expiresAt: Type.String({ format: 'date-time' }),
-  extension: Type.Object({ slug: Type.String(), name: Type.String(), iframeUrl: Type.Union([Type.String(), Type.Null()]), allowedOrigins: Type.Array(Type.String()) }),
+  extension: Type.Object({ slug: Type.String(), name: Type.String(), iframeUrl: Type.Union([Type.String(), Type.Null()]), allowedOrigins: Type.Array(Type.String()), dialect: AppDialect }),
   homeActions: Type.Array(HomeAction),
   homeAction: Type.Union([HomeAction, Type.Null()]),
   regularActionsSummary: Type.Unknown(),
@@ -58,7 +58,7 @@ export function launchRoutes(app: App, ctx: Pick<RouteContext, 'sessions' | 'app
         const token = await ctx.mainTokens.issue(user.id, session.id, { rotate });
         return {
           ...token,
-          extension: { slug: extApp.slug, name: extApp.name, iframeUrl: extApp.iframe_url, allowedOrigins: fromJson<string[]>(extApp.allowed_origins, []) },
+          extension: { slug: extApp.slug, name: extApp.name, iframeUrl: extApp.iframe_url, allowedOrigins: fromJson<string[]>(extApp.allowed_origins, []), dialect: extApp.dialect },
           homeActions: metadata.homeActions,
           homeAction,
           regularActionsSummary: ctx.regularActions.summary(session, extApp),

@@ -3,6 +3,7 @@ import { CHASTER_CLIENT_ID_HEADER } from '../../../../services/callers.js';
 import { extensionCaller } from '../../../credentials.js';
 import { route, type Access } from '../../../route.js';
 import type { App, RouteContext } from '../../../types.js';
+import { chasterConfigurationRoutes } from './configurations.js';
 
 /** A Chaster backend's read with its developer token alone, on a route only Chaster has. */
 const chasterRead: Access = { surface: 'extension', mutation: false, bucket: 'read', sessionBound: false, appKeyAlone: true, dialect: 'chaster' };
@@ -11,8 +12,9 @@ const tags = ['extension sessions (Chaster)'];
 const ClientIdHeaders = Type.Object({ [CHASTER_CLIENT_ID_HEADER]: Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** Routes that exist only in the Chaster dialect (`/api/extensions/*` of Chaster's docs). */
-export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster'>) {
+export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'partnerConfigurations'>) {
   const { chaster } = ctx;
+  chasterConfigurationRoutes(app, ctx);
 
   app.get(
     '/api/extensions/auth/sessions/:mainToken',
