@@ -6,8 +6,8 @@
  * write `"*"`, which would hand them to whatever page framed this one), and only the platform's
  * messages from the parent window are listened to.
  */
-// The docs recommend iframe-resizer's page side: it reports this page's height to the modal's frame.
-import '@iframe-resizer/child';
+// The docs recommend iframe-resizer's page side (4.x, as their CDN link): it reports this page's height to the modal's frame.
+import 'iframe-resizer/js/iframeResizer.contentWindow.js';
 import { describeConfig, normalizeConfig, type DiceConfig } from '../config.js';
 import { backend, hashParams, platformOrigin } from './page.js';
 
