@@ -10,7 +10,7 @@ import { createDiceBackend } from '../src/backend.js';
  */
 const NEEDS_PATCH = 'needs PATCH /api/extensions/sessions/:id (Chaster dialect)';
 const NEEDS_ACTIONS = 'needs POST …/action, POST …/logs/custom and PATCH …/sessions/:id (Chaster dialect)';
-const NEEDS_CONFIGURATIONS = 'needs GET/PUT /api/extensions/configurations/:token and fixtures configurationToken';
+const NEEDS_CONFIGURATIONS = 'needs PATCH /api/extensions/sessions/:id (saving a running session’s configuration brings its reason in line)';
 
 describe('chaster-dice backend (chaster-js against latch)', () => {
   let p: TestPlatform;
