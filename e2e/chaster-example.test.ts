@@ -21,7 +21,7 @@ const tid = (id: string) => `[data-testid="${id}"]`;
 const NEEDS_SESSIONS = 'needs PATCH /api/extensions/sessions/:id, POST …/action and POST …/logs/custom in the Chaster dialect';
 // latch's history keeps the custom log's title as sent; Chaster renders %USER% for the reader (DECISIONS §14).
 const NEEDS_USER_PLACEHOLDER = 'needs the lock page’s history to render %USER% (the role’s name, "You" for that user) in Chaster custom logs';
-const NEEDS_CONFIG_MODAL = 'needs the Chaster configuration modal opened from the lock page by its controller (`chaster-configure-<slug>`, modal `chaster-config-<slug>`, Save `chaster-config-save`) and GET/PUT /api/extensions/configurations/:token';
+const NEEDS_CONFIG_MODAL = 'needs PATCH /api/extensions/sessions/:id in the Chaster dialect (after saving, the backend brings the running session’s reason in line; until then the page says save_failed and the modal stays open)';
 
 interface Account {
   username: string;
