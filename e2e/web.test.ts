@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { WEBHOOK_EVENT_TYPES } from '@latch/protocol';
+import { CHASTER_WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '@latch/protocol';
 import { browserSkipReason, fixtureWorld, observe, signedInPage, startPlatform, type Platform, type World } from './harness.js';
 
 /**
@@ -22,6 +22,32 @@ type ExtAnswer = { type?: string; id?: string; ok?: boolean; data?: any; error?:
 
 const PHONE = { width: 375, height: 812 };
 const tid = (id: string) => `[data-testid="${id}"]`;
+
+/** A webhook receiver on 127.0.0.1 that answers 204; `firstDelivery()` waits for the first request (failing after 120 s). */
+async function deliveryReceiver() {
+  const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
+  let delivered!: () => void;
+  const arrived = new Promise<void>((r) => (delivered = r));
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(204).end();
+      delivered();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    received,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    firstDelivery: () => Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error('no webhook delivery within 120 s')), 120_000).unref())]),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 
 /** `1d 02:03:04` / `02:03:04` → seconds. */
@@ -603,21 +629,8 @@ describe('web UI (Chromium)', { skip }, () => {
     });
 
     it('adds a webhook endpoint (secret shown once), sends a signed test event and shows it delivered', async () => {
-      const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
-      let delivered!: () => void;
-      const firstDelivery = new Promise<void>((r) => (delivered = r));
-      const receiver = http.createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-          res.writeHead(204).end();
-          delivered();
-        });
-      });
-      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      const { received, firstDelivery, url, close } = await deliveryReceiver();
       try {
-        const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
         const { page } = await userPage(w.developer);
         await page.goto(`/developer/apps/${w.app.id}`);
         const section = page.locator(tid('webhooks'));
@@ -643,7 +656,7 @@ describe('web UI (Chromium)', { skip }, () => {
 
         await section.locator(tid(`webhook-test-${endpointId}`)).click();
         // The in-process scheduler sends it; the receiver checks the Standard Webhooks signature.
-        await Promise.race([firstDelivery, new Promise((_, reject) => setTimeout(() => reject(new Error('no webhook delivery within 120 s')), 120_000).unref())]);
+        await firstDelivery();
         assert.equal(received.length, 1, 'one delivery');
         const [got] = received;
         const verified = new Webhook(secret).verify(got!.body, {
@@ -668,8 +681,34 @@ describe('web UI (Chromium)', { skip }, () => {
         await detail.waitFor();
         assert.match((await detail.textContent()) ?? '', new RegExp(`webhook-id: ${String(got!.headers['webhook-id'])}.*delivered · HTTP 204`, 's'));
       } finally {
-        receiver.closeAllConnections();
-        await new Promise<void>((resolve) => receiver.close(() => resolve()));
+        await close();
+      }
+    });
+
+    it('a Chaster app’s webhook form offers Chaster’s four events and Basic auth, sent with every delivery', async () => {
+      const cw = (await fixtureWorld(p, { extension: { dialect: 'chaster' } })) as FullWorld;
+      const { received, firstDelivery, url, close } = await deliveryReceiver();
+      try {
+        const { page } = await userPage(cw.developer);
+        await page.goto(`/developer/apps/${cw.app.id}`);
+        const section = page.locator(tid('webhooks'));
+        await section.waitFor();
+        const offered = await section.locator('input[type="checkbox"][id^="webhook-event-"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+        assert.deepEqual(offered, CHASTER_WEBHOOK_EVENT_TYPES);
+        await section.getByLabel('URL').fill(url);
+        await section.getByLabel('Description (optional)').fill('chaster receiver');
+        await section.getByLabel('Username').fill('hook-user');
+        await section.getByLabel('Password').fill('hook-pass-e2e');
+        await section.locator(tid('webhook-add')).click();
+        const endpointRow = section.locator('li[data-testid^="webhook-"]:has-text("chaster receiver")');
+        await endpointRow.locator('.badge:has-text("Basic auth")').waitFor();
+        const endpointId = (await endpointRow.getAttribute('data-testid'))!.slice('webhook-'.length);
+        await section.locator(tid(`webhook-test-${endpointId}`)).click();
+        await firstDelivery();
+        assert.equal(received[0]!.headers.authorization, `Basic ${Buffer.from('hook-user:hook-pass-e2e').toString('base64')}`);
+        assert.ok(!(await page.content()).includes('hook-pass-e2e'), 'the password is not shown again');
+      } finally {
+        await close();
       }
     });
   });

@@ -78,6 +78,13 @@ export const ClockView = Type.Object({
 });
 export type ClockView = Static<typeof ClockView>;
 
+/** Basic auth latch sends to a Chaster app's webhook receiver (Chaster's webhooks page); a colon ends the user-id in Basic auth, so none in it. */
+export const WebhookBasicAuth = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^:]*$' }), password: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+export type WebhookBasicAuth = Static<typeof WebhookBasicAuth>;
+
 export const WebhookEndpointView = Type.Object({
   id: ObjectId,
   appId: ObjectId,
@@ -88,6 +95,7 @@ export const WebhookEndpointView = Type.Object({
   previousSecretExpiresAt: Type.Union([IsoDate, Type.Null()], { description: 'Until then deliveries also carry a signature made with the secret before the last rotation' }),
   failingSince: Type.Union([IsoDate, Type.Null()], { description: 'Since when every delivery has ended failed; null while healthy. After 5 days latch turns the endpoint off' }),
   disabledReason: Type.Union([Type.String(), Type.Null()], { description: 'Why latch turned the endpoint off by itself; null when on or turned off by a person' }),
+  hasBasicAuth: Type.Boolean({ description: 'Whether attempts carry the Basic auth given for the receiver (Chaster apps; the credentials are never shown)' }),
   createdAt: IsoDate,
   updatedAt: IsoDate,
 });
@@ -148,5 +156,10 @@ export const SandboxWorld = Type.Object({
   session: Type.Object({ id: ObjectId }),
   mainTokens: Type.Object({ wearer: Type.String(), keyholder: Nullable(Type.String()) }, { description: 'Launch tokens; a Chaster app’s are main page tokens (12 h)' }),
   configurationToken: Type.Optional(Type.String({ description: 'Chaster apps: a configuration page token (`partnerConfigurationToken`, 1 h) for the running session, as its controller opens it (the keyholder when there is one)' })),
+  webhooks: Type.Optional(
+    Type.Array(Type.Object({ id: ObjectId, url: Type.String(), events: Type.Array(Type.String()), secret: Type.String({ description: 'The Standard Webhooks signing secret' }) }), {
+      description: 'The endpoints `extension.webhooks` asked for, created before the lock (so its `extension_session.created` is delivered)',
+    }),
+  ),
 });
 export type SandboxWorld = Static<typeof SandboxWorld>;

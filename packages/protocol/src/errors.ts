@@ -52,6 +52,7 @@ export const ERROR_CATALOG = {
   pillory_not_enabled: { status: 422, description: 'Pillory is not enabled on this lock.' },
   pillory_active: { status: 409, description: 'The wearer is already in the pillory.' },
   pillory_not_active: { status: 409, description: 'The wearer is not in the pillory.' },
+  verification_picture_not_enabled: { status: 422, description: 'Verification pictures are not enabled on this lock.' },
   tasks_not_enabled: { status: 422, description: 'Tasks are not enabled on this lock.' },
   no_active_task: { status: 409, description: 'There is no open task.' },
   task_has_no_duration: { status: 409, description: 'The open task has no timer.' },

@@ -7,3 +7,4 @@ export * from './devices.js';
 export * from './developer.js';
 export * from './combination.js';
 export * from './sharedLocks.js';
+export * from './builtins.js';

@@ -111,6 +111,7 @@ export const LockSettings = Type.Object(
     ),
     requiredTaskPoints: Type.Integer({ minimum: 0, maximum: 100000 }),
     trustExternalPrograms: Type.Boolean({ description: 'Keyholder lets /api/apps/v1 scripts take wearer-favouring actions' }),
+    verificationPicture: Type.Object({ enabled: Type.Boolean({ description: 'The keyholder (or an extension) may ask the wearer for verification pictures' }) }, { additionalProperties: false }),
   },
   { additionalProperties: false },
 );
@@ -123,6 +124,7 @@ export const LockSettingsInput = Type.Object(
     pillory: Type.Optional(Type.Partial(LockSettings.properties.pillory, { additionalProperties: false })),
     requiredTaskPoints: Type.Optional(LockSettings.properties.requiredTaskPoints),
     trustExternalPrograms: Type.Optional(LockSettings.properties.trustExternalPrograms),
+    verificationPicture: Type.Optional(Type.Partial(LockSettings.properties.verificationPicture, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -16,5 +16,10 @@ export const WEBHOOK_EVENTS = {
 
 export type WebhookEventType = keyof typeof WEBHOOK_EVENTS;
 export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENTS) as WebhookEventType[];
+/**
+ * The events of Chaster's webhooks page (DECISIONS §14): what a Chaster-dialect app's endpoints
+ * subscribe to (all by default), with bodies as chaster-js `WebhookEventForPublic`.
+ */
+export const CHASTER_WEBHOOK_EVENT_TYPES = ['extension_session.created', 'extension_session.updated', 'extension_session.deleted', 'action_log.created'] as const satisfies readonly WebhookEventType[];
 /** Sent only by `POST …/webhooks/:endpointId/test`, whatever the endpoint subscribes to. */
 export const WEBHOOK_TEST_EVENT = 'webhook.test';

@@ -35,6 +35,7 @@ import { extensionProgressRoutes } from './http/routes/extensions/progress.js';
 import { launchRoutes } from './http/routes/locks/launch.js';
 import { lockTermsRoutes } from './http/routes/lockTerms.js';
 import { sharedLinkRoutes } from './http/routes/sharedLinks.js';
+import { builtinRoutes } from './http/routes/builtins.js';
 import { sharedLockRoutes } from './http/routes/sharedLocks.js';
 import { eventRoutes } from './http/routes/events.js';
 import { registerWebApp } from './http/web.js';
@@ -184,6 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   lockTermsRoutes(app, ctx);
   sharedLockRoutes(app, ctx);
   sharedLinkRoutes(app, ctx);
+  builtinRoutes(app, ctx);
   launchRoutes(app, ctx);
   eventRoutes(app, ctx);
   fileRoutes(app, ctx);

@@ -14,15 +14,15 @@ export function markedPng(marker: string): Buffer {
   return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('tEXt', Buffer.from(`Comment\0${marker}`, 'latin1')), chunk('IEND', Buffer.alloc(0))]);
 }
 
-/** `POST /api/combinations/pictures` as `who`, the bytes in the multipart field `field`. */
-export function uploadPicture(app: App, who: Session, bytes: Buffer, field = 'file') {
+/** `POST /api/combinations/pictures` (or another picture upload `url`) as `who`, the bytes in the multipart field `field`. */
+export function uploadPicture(app: App, who: Session, bytes: Buffer, field = 'file', url = '/api/combinations/pictures') {
   const boundary = `----latch${Date.now().toString(16)}`;
   const payload = Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="combo.png"\r\nContent-Type: image/png\r\n\r\n`),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return app.inject({ method: 'POST', url: '/api/combinations/pictures', headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+  return app.inject({ method: 'POST', url, headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
 }
 
 /** Every form a secret could leak in: as is, base64, base64url, hex. */

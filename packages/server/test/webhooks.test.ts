@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { Webhook } from 'standardwebhooks';
 import { WEBHOOK_EVENT_TYPES } from '@latch/protocol';
 import { loadConfig } from '../src/config.js';
 import { createIdGenerator } from '../src/ids.js';
@@ -24,64 +21,7 @@ import type { FixtureAccount as Account, FixtureWorld as World } from '../src/se
  * once; only the owner sees an app's webhooks. Runs on SQLite, or PostgreSQL with LATCH_TEST_DB=postgres.
  */
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-interface Received {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  json: Json;
-}
-
-/** What the receiver answers: a status (and body), or `hang` to never answer. */
-type Answer = { status: number; body?: string } | 'hang';
-
-/** A real webhook receiver on 127.0.0.1 (port 0). Each path answers as `answer` says. */
-async function receiver() {
-  const received: Received[] = [];
-  const answers = new Map<string, (n: number) => Answer>();
-  const hanging = new Set<http.ServerResponse>();
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const path = req.url ?? '/';
-      received.push({ path, headers: req.headers as Record<string, string>, body, json: JSON.parse(body) as Json });
-      const n = received.filter((r) => r.path === path).length;
-      const answer = answers.get(path)?.(n) ?? { status: 200, body: 'ok' };
-      if (answer === 'hang') {
-        hanging.add(res);
-        return;
-      }
-      res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body ?? '');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    url: (path: string) => `http://127.0.0.1:${port}${path}`,
-    received,
-    on: (path: string, answer: (n: number) => Answer) => answers.set(path, answer),
-    at: (path: string) => received.filter((r) => r.path === path),
-    async close() {
-      for (const res of hanging) res.destroy();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-type Receiver = Awaited<ReturnType<typeof receiver>>;
-
-/** Verifies a delivery as a receiver would (throws on a bad signature or a stale timestamp). */
-function verify(secret: string, r: Received): Json {
-  return new Webhook(secret).verify(r.body, {
-    'webhook-id': r.headers['webhook-id']!,
-    'webhook-timestamp': r.headers['webhook-timestamp']!,
-    'webhook-signature': r.headers['webhook-signature']!,
-  }) as Json;
-}
+import { receiver, verify, type Json, type Receiver } from './webhookReceiver.js';
 
 async function fixture(t: TestApp, body: Json = {}): Promise<World> {
   const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: body });

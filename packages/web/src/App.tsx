@@ -1,3 +1,4 @@
+import { PilloryPage } from './components/BuiltinPanels.js';
 import { useEffect, useState } from 'react';
 import { api } from './api.js';
 import { Link, match, navigate, useLocation } from './router.js';
@@ -26,6 +27,7 @@ const ROUTES: Array<{ pattern: string; auth: boolean; render: (p: Record<string,
   { pattern: '/shared-locks', auth: true, render: () => <SharedLocks /> },
   { pattern: '/shared/:sharedLockId', auth: true, render: (p) => <SharedLockLoad id={p.sharedLockId!} /> },
   { pattern: '/link/:linkId', auth: false, render: (p) => <PublicLinkPage id={p.linkId!} /> },
+  { pattern: '/pillory', auth: false, render: () => <PilloryPage /> },
   { pattern: '/developer', auth: true, render: () => <DeveloperConsole /> },
   { pattern: '/developer/apps/:appId', auth: true, render: (p) => <DeveloperApp appId={p.appId!} /> },
   { pattern: '/developer/inspector', auth: true, render: () => <Inspector /> },

@@ -43,6 +43,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   pillory_not_enabled: 'The pillory is off for this lock.',
   pillory_active: 'The wearer is already in the pillory.',
   pillory_not_active: 'The wearer is not in the pillory.',
+  verification_picture_not_enabled: 'Verification pictures are not enabled on this lock.',
   tasks_not_enabled: 'Tasks are off for this lock.',
   no_active_task: 'There is no open task any more.',
   task_has_no_duration: 'This task has no timer.',

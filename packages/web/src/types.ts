@@ -24,4 +24,6 @@ export type {
   WebhookDeliveryDetail,
   WebhookDeliveryView,
   WebhookEndpointView,
+  PilloryVotes,
+  VerificationPicture,
 } from '@latch/protocol';

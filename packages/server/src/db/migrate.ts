@@ -16,6 +16,8 @@ import { termsLimitsShared } from './migrations/0013_terms_limits_shared.js';
 import { chasterDialect } from './migrations/0014_chaster_dialect.js';
 import { keyholderTrust } from './migrations/0015_rules_keyholder_trust.js';
 import { partnerConfigurations } from './migrations/0016_partner_configurations.js';
+import { chasterWebhookAuth } from './migrations/0017_chaster_webhook_auth.js';
+import { verificationPilloryVotes } from './migrations/0018_verification_pillory_votes.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -35,6 +37,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_chaster_dialect': chasterDialect,
   '0015_rules_keyholder_trust': keyholderTrust,
   '0016_partner_configurations': partnerConfigurations,
+  '0017_chaster_webhook_auth': chasterWebhookAuth,
+  '0018_verification_pillory_votes': verificationPilloryVotes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -111,6 +111,29 @@ export interface SharedLinkVotesTable {
   created_at: number;
 }
 
+export interface VerificationPicturesTable {
+  id: string;
+  lock_id: string;
+  code: string;
+  requested_role: 'wearer' | 'keyholder' | 'extension';
+  requested_user_id: string | null;
+  requested_extension: string | null;
+  requested_at: number;
+  blob_key: string | null;
+  content_type: string | null;
+  submitted_at: number | null;
+}
+export type VerificationPictureRow = Selectable<VerificationPicturesTable>;
+
+export interface PilloryVotesTable {
+  id: string;
+  lock_id: string;
+  pillory_id: string;
+  voter_id: string;
+  seconds: number;
+  created_at: number;
+}
+
 export interface ExtensionAppsTable {
   id: string;
   owner_id: string;
@@ -382,6 +405,8 @@ export interface WebhookEndpointsTable {
   failing_since: number | null;
   /** Why latch turned the endpoint off by itself; null when on or turned off by a person. */
   disabled_reason: string | null;
+  /** JSON `{username, keyId, wrappedKey, password}`, the password sealed (services/webhookBasicAuth.ts); null: none. */
+  basic_auth: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -441,6 +466,8 @@ export interface DB {
   shared_locks: SharedLocksTable;
   shared_links: SharedLinksTable;
   shared_link_votes: SharedLinkVotesTable;
+  verification_pictures: VerificationPicturesTable;
+  pillory_votes: PilloryVotesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

@@ -11,6 +11,8 @@ import type { FixtureService } from '../services/fixtures.js';
 import type { LockService } from '../services/locks.js';
 import type { LockTermsService } from '../services/lockTerms.js';
 import type { SharedLinkService } from '../services/sharedLinks.js';
+import type { PilloryVoteService } from '../services/pilloryVotes.js';
+import type { VerificationPictureService } from '../services/verificationPictures.js';
 import type { SharedLockService } from '../services/sharedLocks.js';
 import type { NotificationService } from '../services/notifications.js';
 import type { registerFirstPartyAuth } from './auth.js';
@@ -51,6 +53,8 @@ export interface RouteContext {
   lockTerms: LockTermsService;
   sharedLocks: SharedLockService;
   sharedLinks: SharedLinkService;
+  pilloryVotes: PilloryVoteService;
+  verificationPictures: VerificationPictureService;
   notifications: NotificationService;
   notificationFeed: NotificationFeed;
   lockChanges: LockChanges;

@@ -1,6 +1,6 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FILE_UPLOAD_FIELD } from '@latch/protocol';
+import { FILE_LIMITS, FILE_UPLOAD_FIELD } from '@latch/protocol';
 import { ApiError } from '../errors.js';
 
 /**
@@ -24,4 +24,28 @@ export async function withUploadedFile<T>(req: FastifyRequest, reply: FastifyRep
     reply.header('connection', 'close');
     throw err;
   }
+}
+
+/** `@fastify/multipart` limits for a route taking one picture (first-party uploads). */
+export const PICTURE_UPLOAD_LIMITS = { fileSize: FILE_LIMITS.maxFileBytes + 1024, files: 1, fields: 5, fieldSize: 1024, parts: 10, headerPairs: 100 };
+
+/** The picture of a first-party upload, which must come in the field "file". */
+export function withUploadedPicture<T>(req: FastifyRequest, reply: FastifyReply, what: string, handle: (file: NodeJS.ReadableStream) => Promise<T>): Promise<T> {
+  return withUploadedFile(req, reply, what, async (part) => {
+    if (part.fieldname !== FILE_UPLOAD_FIELD) throw new ApiError('invalid_request', `Send the ${what} in the multipart field "${FILE_UPLOAD_FIELD}" (got "${part.fieldname}")`);
+    return handle(part.file);
+  });
+}
+
+/** A private picture's bytes to a participant: never cached, never sniffed or run as a document. */
+export function sendPicture(reply: FastifyReply, { bytes, contentType }: { bytes: Buffer; contentType: string }) {
+  reply.headers({
+    'content-type': contentType,
+    'content-length': String(bytes.length),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+    'referrer-policy': 'no-referrer',
+  });
+  return reply.code(200).send(bytes);
 }

@@ -10,7 +10,7 @@ import { bindPicture, countUnboundPictures, findCombinationOfLock, findUnboundPi
 import { findLockById } from '../storage/locks.js';
 import type { CombinationVault } from './combinationVault.js';
 import { iso, type ServiceDeps } from './deps.js';
-import { sniffImage } from './files.js';
+import { readCapped, sniffImage } from './files.js';
 import { writeHistory } from './history.js';
 import type { LockEngine } from './lockEngine.js';
 import { lockSettings, roleOf } from './lockRules.js';
@@ -49,17 +49,6 @@ export function mayArchive(lock: LockRow, userId: string): boolean {
  * DESERTION_RECOVERY_DAYS, and that recovery is recorded for good.
  */
 export function createCombinationService({ db, clock, ids, store, vault, engine }: ServiceDeps & { store: BlobStore; vault: CombinationVault; engine: LockEngine }) {
-  async function readAll(stream: NodeJS.ReadableStream, cap: number): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > cap) throw new ApiError('payload_too_large', `A picture may be at most ${cap} bytes`, { maxFileBytes: cap });
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-  }
-
   function sealedRow(ownerId: string, kind: 'code' | 'picture', secret: Buffer, now: number): { row: CombinationRow; sealed: Buffer } {
     const id = ids.objectId();
     const key = vault.newKey(id);
@@ -101,7 +90,7 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
       if ((await countUnboundPictures(db, owner.id)) >= MAX_UNBOUND_PICTURES) {
         throw new ApiError('quota_exceeded', `At most ${MAX_UNBOUND_PICTURES} combination pictures may wait for a lock; create a lock with one of them first`);
       }
-      const bytes = await readAll(file, FILE_LIMITS.maxFileBytes);
+      const bytes = await readCapped(file, FILE_LIMITS.maxFileBytes);
       const sniffed = sniffImage(bytes);
       if (!sniffed) throw new ApiError('unsupported_media_type', bytes.length === 0 ? 'The file is empty' : `Only ${FILE_CONTENT_TYPES.join(', ')} are accepted; the bytes are none of them`);
       const now = clock.now();
@@ -156,7 +145,7 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
       if (combination.kind !== 'picture' || !combination.blob_key) throw notFound('Combination picture');
       const blob = await store.read(combination.blob_key);
       if (!blob) throw notFound('Combination picture');
-      const sealed = await readAll(blob.stream, Number.MAX_SAFE_INTEGER);
+      const sealed = await readCapped(blob.stream, Number.MAX_SAFE_INTEGER);
       return { bytes: vault.decrypt(combination.id, { keyId: combination.key_id, wrappedKey: combination.wrapped_key }, sealed), contentType: combination.content_type ?? 'application/octet-stream' };
     },
 

@@ -1,24 +1,19 @@
 import type { DialectName } from '../db/connect.js';
-import type { AggregatedBlocker, DeviceControl, HomeAction, Metadata, UnlockRequirementStatus } from '@latch/protocol';
+import type { DeviceControl, Metadata } from '@latch/protocol';
 import { ApiError } from '../errors.js';
-import { fromJson } from '../db/json.js';
 import type { ExtensionSessionRow } from '../db/types.js';
 import type { AttemptService } from './attempts.js';
 import type { RegularActionService } from './regularActions.js';
 import type { RequirementService } from './requirements.js';
-import { findLockViewRows } from '../storage/sessionView.js';
+import { loadLockContext, storedMetadata, requirementStatuses } from './lockContext.js';
 import type { ServiceDeps } from './deps.js';
 import { checkJsonDepth } from './freeFormJson.js';
 import type { LockRole } from './lockRules.js';
 
 /** What the extension session service's parts share (services/extensionSessions.ts composes them). */
 
-/** Stored per session: the extension's own metadata. */
-export interface StoredMetadata {
-  unlockBlockers: string[];
-  homeActions: HomeAction[];
-  unlockRequirements: Array<{ metric: string; requiredCount: number; blocker?: string }>;
-}
+// The storage-only reads moved to lockContext.ts (the Chaster webhook payloads read them in a transaction).
+export * from './lockContext.js';
 
 export const MAX_STATE_BYTES = 64 * 1024;
 export const RESERVED_STATE_KEYS = ['attemptLimits'] as const;
@@ -28,28 +23,6 @@ export interface Viewer {
   role: LockRole | null;
   credentialMayMutate: boolean;
 }
-export function storedMetadata(session: Pick<ExtensionSessionRow, 'metadata'>): StoredMetadata {
-  const m = fromJson<Partial<StoredMetadata>>(session.metadata, {});
-  return {
-    unlockBlockers: Array.isArray(m.unlockBlockers) ? m.unlockBlockers : [],
-    homeActions: Array.isArray(m.homeActions) ? m.homeActions : [],
-    unlockRequirements: Array.isArray(m.unlockRequirements) ? m.unlockRequirements.filter((r) => r && typeof r.metric === 'string') : [],
-  };
-}
-export function requirementStatuses(meta: StoredMetadata, totals: Map<string, number>): UnlockRequirementStatus[] {
-  return meta.unlockRequirements.map((r) => {
-    const requiredCount = Math.max(1, Math.floor(Number(r.requiredCount) || 1));
-    const count = totals.get(r.metric) ?? 0;
-    return {
-      metric: r.metric,
-      requiredCount,
-      blocker: r.blocker || `${r.metric}: ${requiredCount} required`,
-      count,
-      satisfied: count >= requiredCount,
-    };
-  });
-}
-
 /** Rejects keys MongoDB-era clients cannot store (`$…`, `a.b`) and pathological nesting. */
 export function checkStateKeys(value: unknown, path = 'data', depth = 0): void {
   // The one free-form depth limit, checked once without recursion; the walk below then stays shallow.
@@ -100,30 +73,7 @@ export type SessionDeps = ServiceDeps & {
 
 /** The reads every part needs: blockers and requirement progress of locks, and a session's metadata view. */
 export function createSessionCore({ db, dialect }: SessionDeps) {
-  /**
-   * Blockers of every enabled extension on these locks, with requirement progress, which locks
-   * have an open task, and (`userIds`) those users: one statement (storage/sessionView.ts).
-   */
-  async function lockContext(lockIds: string[], userIds: string[] = []) {
-    const rows = await findLockViewRows(db, dialect, lockIds, userIds);
-    const totals = new Map<string, Map<string, number>>();
-    for (const r of rows.progress) {
-      if (!totals.has(r.session_id)) totals.set(r.session_id, new Map());
-      totals.get(r.session_id)!.set(r.metric, r.total);
-    }
-    const openTasks = new Set(rows.openTaskLockIds);
-    const blockersByLock = new Map<string, AggregatedBlocker[]>();
-    for (const s of rows.sessions) {
-      const meta = storedMetadata(s);
-      const list = blockersByLock.get(s.lock_id) ?? [];
-      for (const b of meta.unlockBlockers) list.push({ sessionId: s.id, extensionSlug: s.slug, extensionName: s.name, kind: 'manual', blocker: b });
-      for (const r of requirementStatuses(meta, totals.get(s.id) ?? new Map())) {
-        if (!r.satisfied) list.push({ sessionId: s.id, extensionSlug: s.slug, extensionName: s.name, kind: 'requirement', blocker: r.blocker, metric: r.metric, count: r.count, requiredCount: r.requiredCount });
-      }
-      blockersByLock.set(s.lock_id, list);
-    }
-    return { blockersByLock, totals, openTasks, users: new Map(rows.users.map((u) => [u.id, u])) };
-  }
+  const lockContext = (lockIds: string[], userIds: string[] = []) => loadLockContext(db, dialect, lockIds, userIds);
 
   function metadataView(session: ExtensionSessionRow, ctx: Awaited<ReturnType<typeof lockContext>>): Metadata {
     const meta = storedMetadata(session);

@@ -85,6 +85,18 @@ class UploadGate extends Transform {
   }
 }
 
+/** A whole small upload in memory: 413 `payload_too_large` past `cap` bytes. */
+export async function readCapped(stream: NodeJS.ReadableStream, cap: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > cap) throw new ApiError('payload_too_large', `A picture may be at most ${cap} bytes`, { maxFileBytes: cap });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** `[A-Za-z0-9._-]`, at most 80 characters, with the extension of the sniffed type. */
 export function safeFilename(original: string | undefined, ext: string): string {
   const last = (original ?? '').split(/[\\/]/).pop() ?? '';

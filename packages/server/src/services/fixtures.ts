@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ALL_SCOPES, type Scope } from '@latch/protocol';
+import { ALL_SCOPES, type Scope, type WebhookEventType } from '@latch/protocol';
 import type { UserRow } from '../db/types.js';
 import { findUserByUsername } from '../storage/users.js';
 import type { AccountService } from './accounts.js';
@@ -15,6 +15,8 @@ import { configUnlockRequirements } from './requirementRules.js';
 import { ApiError } from '../errors.js';
 import { checkedJson } from './freeFormJson.js';
 import { BACKGROUND_SCOPE, checkAppUrls, type AppDialect } from './extensionApps.js';
+import type { BasicAuth } from './webhookBasicAuth.js';
+import type { WebhookService } from './webhooks.js';
 
 /** Body of `POST /api/dev/fixtures` (DECISIONS §13); every field optional. */
 export interface FixtureInput {
@@ -32,6 +34,8 @@ export interface FixtureInput {
     regularActions?: Record<string, unknown>;
     extensionRequirements?: unknown;
     attemptLimit?: Record<string, unknown>;
+    /** Chaster apps: endpoints created before the lock, so they receive its `extension_session.created`. */
+    webhooks?: Array<{ url: string; events?: WebhookEventType[]; basicAuth?: BasicAuth }>;
   };
   lock?: {
     keyholder?: boolean;
@@ -41,6 +45,8 @@ export interface FixtureInput {
     tasks?: boolean;
     hygienicOpening?: boolean;
     pillory?: boolean;
+    /** Verification pictures (default false, DECISIONS §14). */
+    verificationPicture?: boolean;
     virtualDevice?: boolean;
     /** The lock's controller grants the app background access. */
     background?: boolean;
@@ -72,6 +78,7 @@ export interface FixtureWorld {
   mainTokens: { wearer: string; keyholder: string | null };
   /** Chaster apps: a configuration page token for the running session, as its controller opens it. */
   configurationToken?: string;
+  webhooks?: Array<{ id: string; url: string; events: string[]; secret: string }>;
 }
 
 export const PERSONA_PASSWORD = 'latch-sandbox';
@@ -86,6 +93,7 @@ interface FixtureServices {
   partnerConfigurations: PartnerConfigurationService;
   devices: DeviceService;
   combinations: CombinationService;
+  webhooks: WebhookService;
 }
 
 /**
@@ -109,6 +117,10 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       if (ext[field] !== undefined && ext[field] !== null) checkedJson(ext[field], `/extension/${field}`, `extension.${field}`);
     }
     if (ext.config) configUnlockRequirements(ext.config, '/extension/config', 'extension.config');
+    if (ext.webhooks?.length && ext.dialect !== 'chaster') {
+      throw new ApiError('invalid_request', 'extension.webhooks is for Chaster-dialect fixture apps (extension.dialect: "chaster")', [{ in: 'body', path: '/extension/webhooks', message: 'needs extension.dialect "chaster"' }]);
+    }
+    for (const w of ext.webhooks ?? []) svc.webhooks.checkNew('chaster', w);
     if (lk.background && ext.scopes && !ext.scopes.includes(BACKGROUND_SCOPE)) {
       throw new ApiError('invalid_request', 'lock.background needs the app to request sessions:background', [{ in: 'body', path: '/lock/background', message: 'extension.scopes lacks sessions:background' }]);
     }
@@ -131,6 +143,8 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       extensionRequirements: ext.extensionRequirements ?? null,
       attemptLimit: ext.attemptLimit ?? null,
     });
+    const webhooks = [];
+    for (const w of ext.webhooks ?? []) webhooks.push(await svc.webhooks.create(developer.id, app.id, w));
     const on = (v: boolean | undefined) => v ?? true;
     const combination = await svc.combinations.prepare(wearer, lk.combination !== undefined ? { type: 'code', code: lk.combination } : { type: 'generate' });
     const lock = await svc.locks.create(wearer, {
@@ -142,6 +156,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
         tasks: { enabled: on(lk.tasks) },
         hygienicOpening: { enabled: on(lk.hygienicOpening) },
         pillory: { enabled: on(lk.pillory) },
+        verificationPicture: { enabled: lk.verificationPicture ?? false },
       },
       extensions: [{ slug: app.slug, ...(ext.config ? { config: ext.config } : {}) }],
     }, (tx, lockId) => svc.combinations.bind(tx, combination, lockId));
@@ -178,6 +193,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
         keyholder: keyholder ? (await svc.mainTokens.issue(keyholder.id, sessionId)).mainToken : null,
       },
       ...(configurationToken ? { configurationToken } : {}),
+      ...(webhooks.length ? { webhooks: webhooks.map(({ id, url, events, secret }) => ({ id, url, events, secret })) } : {}),
     };
   }
 

@@ -6,7 +6,7 @@ import { insertHistoryLog } from '../storage/historyLogs.js';
 import type { Executor } from '../storage/executor.js';
 import { findUserById } from '../storage/users.js';
 import { iso } from './deps.js';
-import { emitWebhookEvent, type PendingEvent } from './webhookOutbox.js';
+import { emitWebhookEvents, type PendingEvent } from './webhookOutbox.js';
 
 export interface HistoryInput {
   lockId: string;
@@ -28,8 +28,7 @@ export interface HistoryInput {
 export async function writeHistory(db: Executor, ids: IdGenerator, now: number, entry: HistoryInput): Promise<string> {
   const row = historyRow(ids, now, entry);
   await insertHistoryLog(db, row);
-  const event = historyEvent(row);
-  await emitWebhookEvent(db, ids, now, event.type, event.target, event.data);
+  await emitWebhookEvents(db, ids, now, [historyEvent(row)]);
   return row.id;
 }
 
@@ -56,6 +55,7 @@ export function historyEvent(row: HistoryLogRow): PendingEvent {
   return {
     type: 'action_log.created',
     target: { lockId: row.lock_id },
+    log: row,
     data: async (_to, tx) => {
       const actor = row.actor_user_id ? await findUserById(tx, row.actor_user_id) : undefined;
       // The entry as GET /api/locks/:lockId/history shows it.

@@ -14,6 +14,8 @@ import { createLockEngine } from './lockEngine.js';
 import { createLockService } from './locks.js';
 import { createLockTermsService } from './lockTerms.js';
 import { createSharedLinkService } from './sharedLinks.js';
+import { createPilloryVoteService } from './pilloryVotes.js';
+import { createVerificationPictureService } from './verificationPictures.js';
 import { createSharedLockService } from './sharedLocks.js';
 import { createMainTokenService } from './mainTokens.js';
 import { createPartnerConfigurationService } from './partnerConfigurations.js';
@@ -78,14 +80,15 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   const devices = createDeviceService({ ...base, logger, buttplugAllowedHosts: config.buttplugAllowedHosts });
   const blobs = createBlobStore(config.files);
   const files = createFileService({ ...base, dialect, store: blobs, signer: createUrlSigner(config.files.urlSecret, config.publicUrl), logger });
-  const combinations = createCombinationService({ ...base, store: blobs, vault: createCombinationVault(config.combination), engine });
+  const vault = createCombinationVault(config.combination);
+  const combinations = createCombinationService({ ...base, store: blobs, vault, engine });
   const sessions = createExtensionSessionService({ ...base, dialect, requirements, attempts, regularActions, devices });
-  const chaster = createChasterService(base, { sessions, regularActions });
+  const chaster = createChasterService({ ...base, dialect });
   const lease = leaseMs ?? config.jobLeaseMs;
   // A delivery attempt must end well inside its job's lease, or another worker could send it again.
   const webhookTimeoutMs = Math.min(config.webhooks.timeoutMs, Math.floor(lease / 2));
   if (webhookTimeoutMs < config.webhooks.timeoutMs) logger.warn({ webhookTimeoutMs, leaseMs: lease }, 'webhook timeout shortened to half the job lease (JOB_LEASE_SECONDS)');
-  const webhooks = createWebhookService({ ...base, dialect, wallClock, policy: webhookUrlPolicy(config), timeoutMs: webhookTimeoutMs, logger });
+  const webhooks = createWebhookService({ ...base, dialect, wallClock, policy: webhookUrlPolicy(config), timeoutMs: webhookTimeoutMs, attemptLimitMs: Math.floor(lease / 2), vault, logger });
   const retention = createRetentionService({ ...base, logger });
   const scheduler = createScheduler({
     db: database.db,
@@ -103,6 +106,8 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     lockTerms: createLockTermsService(base, engine),
     sharedLocks: createSharedLockService(base, locks),
     sharedLinks: createSharedLinkService(base, engine),
+    pilloryVotes: createPilloryVoteService(base, engine),
+    verificationPictures: createVerificationPictureService({ ...base, store: blobs }),
     apps,
     keys,
     mainTokens,
@@ -135,7 +140,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
     sandboxClock: createSandboxClockService(base),
-    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, partnerConfigurations, devices, combinations }),
+    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, partnerConfigurations, devices, combinations, webhooks }),
   };
 }
 

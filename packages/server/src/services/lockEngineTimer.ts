@@ -3,7 +3,8 @@ import { capEndsAt, checkMaxLimitChange, checkMinLimitChange, checkVotesRequired
 import type { Executor } from '../storage/executor.js';
 import type { Actor, Effects } from './lockEffects.js';
 import { activeOrThrow, empty, formatDuration, jobKey, JOB, type Change } from './lockEngineCore.js';
-import { hasAcceptedKeyholder as hasKeyholder, isFrozen, timerHiddenFrom, type LockRole } from './lockRules.js';
+import { ApiError } from '../errors.js';
+import { hasAcceptedKeyholder as hasKeyholder, inPillory, isFrozen, timerHiddenFrom, type LockRole } from './lockRules.js';
 
 /** The timer: time added and removed, freezes, the limits around it, visitor votes. */
 
@@ -120,6 +121,21 @@ export function createTimerOps(change: Change) {
         fx.patch = { ...fx.patch, visitor_votes: lock.visitor_votes + 1 };
         fx.after = (tx) => record(tx, lock);
         return { fx, result: { choice, seconds } };
+      });
+    },
+
+    /**
+     * A vote on the wearer's pillory adds time (issue 13). `record` writes the vote in the same
+     * transaction, so a refused vote (pillory over, lock ended) leaves no trace.
+     */
+    pilloryVote(lockId: string, seconds: number, record: (tx: Executor, lock: LockRow) => Promise<void>): Promise<void> {
+      return change(lockId, { role: 'system' }, async (lock, now) => {
+        activeOrThrow(lock);
+        if (!inPillory(lock, now)) throw new ApiError('pillory_not_active', 'The wearer is not in the pillory (any more)');
+        const fx = addTime(lock, seconds, now);
+        fx.history = fx.history.map((entry) => ({ ...entry, type: 'pillory_vote', title: `A pillory vote added ${formatDuration(seconds)}`, payload: { ...(entry.payload as object), via: 'pillory' } }));
+        fx.after = (tx) => record(tx, lock);
+        return { fx, result: undefined };
       });
     },
 

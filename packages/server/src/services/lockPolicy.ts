@@ -25,6 +25,10 @@ export const LOCK_ACTIONS = [
   'extension.install',
   'extension.configure',
   'extension.remove',
+  // Verification pictures (issue 13): asked for by the keyholder, an extension or (rarely) the wearer; sent by the wearer.
+  'verification_picture.request',
+  'verification_picture.submit',
+  'verification_picture.view',
 ] as const;
 export type LockAction = (typeof LOCK_ACTIONS)[number];
 
@@ -138,12 +142,16 @@ function keyholderRow(trusted: boolean): Record<LockAction, Rule> {
     'extension.install': extensions,
     'extension.configure': extensions,
     'extension.remove': extensions,
+    'verification_picture.request': allow,
+    'verification_picture.submit': deny('forbidden', 'Only the wearer sends verification pictures'),
+    'verification_picture.view': allow,
   };
 }
 
 /** An extension launch: every engine action (DECISIONS §4 restricts only a wearer launch's settings.patch); the rest is not on its API. */
 function extensionRow(launch: LockRole): Partial<Record<LockAction, Rule>> {
-  const engine = Object.fromEntries(ACTION_NAMES.map((a) => [a, allow])) as Record<ActionName, Rule>;
+  const engine: Partial<Record<LockAction, Rule>> = Object.fromEntries(ACTION_NAMES.map((a) => [a, allow])) as Record<ActionName, Rule>;
+  engine['verification_picture.request'] = allow;
   if (launch === 'wearer') engine['settings.patch'] = when(['no_accepted_keyholder'], 'role_not_allowed', 'A wearer launch may not change the settings of a lock that has a keyholder');
   return engine;
 }
@@ -175,6 +183,9 @@ export const POLICY: Record<PolicyRole, Partial<Record<LockAction, Rule>>> = {
     'extension.install': allow,
     'extension.configure': allow,
     'extension.remove': allow,
+    'verification_picture.request': allow,
+    'verification_picture.submit': allow,
+    'verification_picture.view': allow,
   },
   wearer: {
     // While the invitation waits, the lock is still the wearer's alone: what does not favour them stays theirs.
@@ -204,6 +215,11 @@ export const POLICY: Record<PolicyRole, Partial<Record<LockAction, Rule>>> = {
     'extension.install': when(['invitation_pending'], 'forbidden', 'Your keyholder manages the extensions of this lock'),
     'extension.configure': when(['invitation_pending'], 'forbidden', 'Your keyholder manages the extensions of this lock'),
     'extension.remove': when(['invitation_pending'], 'forbidden', 'Your keyholder manages the extensions of this lock'),
+
+    // Asking for a picture of oneself takes nothing away from the keyholder.
+    'verification_picture.request': allow,
+    'verification_picture.submit': allow,
+    'verification_picture.view': allow,
   },
   invitee: {
     ...(Object.fromEntries(LOCK_ACTIONS.map((a) => [a, deny('forbidden', ACCEPT_FIRST)])) as Record<LockAction, Rule>),
@@ -292,6 +308,9 @@ function stateAllows(action: LockAction, ctx: PolicyContext): boolean {
       return lock.hygienic_started_at !== null;
     case 'task.assign':
       return settings.tasks.enabled;
+    case 'verification_picture.request':
+    case 'verification_picture.submit':
+      return settings.verificationPicture.enabled;
     case 'task.start_timer':
     case 'task.complete':
       return settings.tasks.enabled && ctx.openTask === true;

@@ -46,6 +46,7 @@ export const DEFAULT_LOCK_SETTINGS: LockSettings = {
   pillory: { enabled: false, maxDurationSeconds: 86400 },
   requiredTaskPoints: 0,
   trustExternalPrograms: false,
+  verificationPicture: { enabled: false },
 };
 
 export function mergeSettings(base: LockSettings, patch: LockSettingsInput = {}): LockSettings {
@@ -55,6 +56,7 @@ export function mergeSettings(base: LockSettings, patch: LockSettingsInput = {})
     pillory: { ...base.pillory, ...patch.pillory },
     requiredTaskPoints: patch.requiredTaskPoints ?? base.requiredTaskPoints,
     trustExternalPrograms: patch.trustExternalPrograms ?? base.trustExternalPrograms,
+    verificationPicture: { ...base.verificationPicture, ...patch.verificationPicture },
   };
 }
 

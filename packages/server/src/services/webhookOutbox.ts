@@ -1,35 +1,19 @@
 import type { WebhookEventType } from '@latch/protocol';
 import { fromJson, toJson } from '../db/json.js';
-import type { WebhookDeliveryRow } from '../db/types.js';
+import type { HistoryLogRow, WebhookDeliveryRow } from '../db/types.js';
 import type { IdGenerator } from '../ids.js';
 import type { Executor } from '../storage/executor.js';
 import { scheduleJob } from '../storage/jobs.js';
 import { insertWebhookDelivery } from '../storage/webhookDeliveries.js';
 import { findEnabledEndpointsOfApps, findEnabledEndpointsOfLocks, type EventEndpoint } from '../storage/webhookEndpoints.js';
-import { iso } from './deps.js';
+import { WEBHOOK_DIALECTS, type EventData, type Recipient } from './webhookDialects.js';
 
 export const JOB_WEBHOOK_DELIVER = 'webhook.deliver';
 /** One pending job per delivery: a redelivery moves it instead of adding a second one. */
 export const webhookJobKey = (deliveryId: string) => `webhook:${deliveryId}`;
 
-/** Whom an event is for: one app's session on one lock. */
-export interface Recipient {
-  appId: string;
-  extensionSlug: string;
-  sessionId: string;
-  lockId: string;
-}
-
 /** The app owning this session, or every app with an active session on this lock. */
 export type EventTarget = { session: { id: string; lock_id: string; app_id: string } } | { lockId: string };
-
-/** Builds the event's `data` for one recipient; runs only when someone subscribed, inside the effect's transaction. */
-export type EventData = (recipient: Recipient, tx: Executor) => Promise<Record<string, unknown>> | Record<string, unknown>;
-
-/** The Standard Webhooks payload, serialized once: every attempt sends (and signs) these bytes. */
-export function webhookPayload(type: string, now: number, data: Record<string, unknown>): string {
-  return toJson({ type, timestamp: iso(now), data });
-}
 
 /** Puts the delivery's next attempt on the schedule (`step` = how many attempts this chain has made). */
 export async function scheduleDeliveryAttempt(tx: Executor, ids: IdGenerator, now: number, deliveryId: string, step: number, runAt: number): Promise<void> {
@@ -76,8 +60,9 @@ export async function emitWebhookEvent(tx: Executor, ids: IdGenerator, now: numb
   await emitWebhookEvents(tx, ids, now, [{ type, target, data }]);
 }
 
-/** The outbox write for one event whose candidate endpoints are already known. */
-async function deliverToEndpoints(tx: Executor, ids: IdGenerator, now: number, type: WebhookEventType, endpoints: EventEndpoint[], data: EventData): Promise<void> {
+/** The outbox write for one event whose candidate endpoints are already known: each app's dialect builds its body. */
+async function deliverToEndpoints(tx: Executor, ids: IdGenerator, now: number, event: PendingEvent, endpoints: EventEndpoint[]): Promise<void> {
+  const { type, data, log } = event;
   const subscribed = endpoints.filter((e) => fromJson<string[]>(e.events, []).includes(type));
   if (subscribed.length === 0) return;
   const byApp = new Map<string, EventEndpoint[]>();
@@ -85,10 +70,10 @@ async function deliverToEndpoints(tx: Executor, ids: IdGenerator, now: number, t
   for (const group of byApp.values()) {
     const first = group[0]!;
     const recipient: Recipient = { appId: first.app_id, extensionSlug: first.app_slug, sessionId: first.session_id, lockId: first.lock_id };
-    const body = await data(recipient, tx);
-    const payload = webhookPayload(type, now, { sessionId: recipient.sessionId, lockId: recipient.lockId, extensionSlug: recipient.extensionSlug, ...body });
     // One message per event and app: its endpoints share the webhook-id.
     const messageId = newMessageId(ids);
+    const payload = await WEBHOOK_DIALECTS[first.app_dialect].body(tx, { type, recipient, data, ...(log ? { log } : {}), messageId, now });
+    if (payload === null) continue;
     for (const e of group) await enqueueDelivery(tx, ids, now, { endpointId: e.id, messageId, type, payload });
   }
 }
@@ -97,6 +82,8 @@ export interface PendingEvent {
   type: WebhookEventType;
   target: EventTarget;
   data: EventData;
+  /** The history entry an `action_log.created` announces (dialects other than Chastify's build their own view of it). */
+  log?: HistoryLogRow;
 }
 
 /**
@@ -117,7 +104,8 @@ export async function emitWebhookEvents(tx: Executor, ids: IdGenerator, now: num
   const ofLock = new Map<string, EventEndpoint[]>();
   for (const e of await findEnabledEndpointsOfLocks(tx, [...lockIds])) ofLock.set(e.lock_id, [...(ofLock.get(e.lock_id) ?? []), e]);
   if (ofApp.size === 0 && ofLock.size === 0) return;
-  for (const { type, target, data } of events) {
+  for (const event of events) {
+    const { target } = event;
     let endpoints: EventEndpoint[];
     if ('session' in target) {
       const { session } = target;
@@ -125,6 +113,6 @@ export async function emitWebhookEvents(tx: Executor, ids: IdGenerator, now: num
     } else {
       endpoints = ofLock.get(target.lockId) ?? [];
     }
-    if (endpoints.length) await deliverToEndpoints(tx, ids, now, type, endpoints, data);
+    if (endpoints.length) await deliverToEndpoints(tx, ids, now, event, endpoints);
   }
 }

@@ -131,6 +131,8 @@ export interface SendOptions {
   secrets: string[];
   policy: WebhookUrlPolicy;
   timeoutMs: number;
+  /** The `Authorization` header the receiver asked for (Basic auth), if any. */
+  authorization?: string | null;
   /** Real time: the signature's timestamp and the duration (receivers compare it with their own clock). */
   wallClock: Clock;
 }
@@ -166,6 +168,7 @@ export function sendWebhook(o: SendOptions): Promise<AttemptResult> {
     'webhook-id': o.messageId,
     'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
     'webhook-signature': signatureHeader(o.secrets, o.messageId, timestamp, o.payload),
+    ...(o.authorization ? { authorization: o.authorization } : {}),
   };
   return new Promise((resolve) => {
     let settled = false;

@@ -1,7 +1,7 @@
 import type { DialectName } from '../db/connect.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import { WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT, type WebhookEventType } from '@latch/protocol';
+import { WEBHOOK_TEST_EVENT, type WebhookEventType } from '@latch/protocol';
 import type { Clock } from '../clock.js';
 import { bool, fromJson, int, toJson } from '../db/json.js';
 import type { ExtensionAppRow, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../db/types.js';
@@ -36,11 +36,13 @@ import {
 import { iso, isoOrNull, pageOf, type ServiceDeps } from './deps.js';
 import { writeNotification } from './notifications.js';
 import type { ExternalJobHandler, JobContext } from './scheduler.js';
-import { enqueueDelivery, JOB_WEBHOOK_DELIVER, newMessageId, scheduleDeliveryAttempt, webhookPayload } from './webhookOutbox.js';
+import type { CombinationVault } from './combinationVault.js';
+import { basicAuthHeader, sealBasicAuth, type BasicAuth } from './webhookBasicAuth.js';
+import { WEBHOOK_DIALECTS, webhookPayload } from './webhookDialects.js';
+import { enqueueDelivery, JOB_WEBHOOK_DELIVER, newMessageId, scheduleDeliveryAttempt } from './webhookOutbox.js';
 import { sendWebhook, webhookUrlProblem, type AttemptResult, type WebhookUrlPolicy } from './webhookTransport.js';
 
-/** After a failed attempt, the next one waits this long; after the last, the delivery has failed (7 attempts in about 17.6 h). */
-export const WEBHOOK_RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5 * 3600_000, 10 * 3600_000];
+export { WEBHOOK_RETRY_DELAYS_MS } from './webhookDialects.js';
 export const MAX_ENDPOINTS_PER_APP = 10;
 /** After a rotation, deliveries are signed with the old secret too for this long. */
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600_000;
@@ -65,6 +67,8 @@ export interface EndpointView {
   failingSince: string | null;
   /** Why latch turned the endpoint off by itself (null otherwise). */
   disabledReason: string | null;
+  /** Whether attempts carry Basic auth (the credentials are never shown again). */
+  hasBasicAuth: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -106,6 +110,7 @@ function endpointView(row: WebhookEndpointRow, now: number): EndpointView {
     previousSecretExpiresAt: row.previous_secret && row.previous_secret_until !== null && row.previous_secret_until > now ? iso(row.previous_secret_until) : null,
     failingSince: isoOrNull(row.failing_since),
     disabledReason: row.disabled_reason,
+    hasBasicAuth: row.basic_auth !== null,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -149,10 +154,12 @@ export interface NewEndpointInput {
   events?: WebhookEventType[];
   enabled?: boolean;
   description?: string;
+  /** Chaster apps: credentials sent to the receiver; null removes them. */
+  basicAuth?: BasicAuth | null;
 }
 
 /** What one delivery job did outside the database, for `record` to commit. */
-type SendOutcome = { kind: 'skip' } | { kind: 'disabled' } | { kind: 'sent'; attemptedAt: number; result: AttemptResult };
+type SendOutcome = { kind: 'skip' } | { kind: 'disabled' } | { kind: 'sent'; attemptedAt: number; result: AttemptResult; retryDelaysMs: readonly number[] };
 
 /**
  * Webhooks per app (DECISIONS §10): the developer console's endpoints, delivery log and
@@ -166,8 +173,21 @@ export function createWebhookService({
   wallClock,
   policy,
   timeoutMs,
+  attemptLimitMs,
+  vault,
   logger,
-}: ServiceDeps & { dialect: DialectName; wallClock: Clock; policy: WebhookUrlPolicy; timeoutMs: number; logger: FastifyBaseLogger }) {
+}: ServiceDeps & {
+  dialect: DialectName;
+  wallClock: Clock;
+  policy: WebhookUrlPolicy;
+  /** The platform's attempt timeout (a dialect may have its own). */
+  timeoutMs: number;
+  /** No attempt, whatever its dialect's timeout, may last longer (half the job lease). */
+  attemptLimitMs: number;
+  /** Seals Basic auth passwords at rest. */
+  vault: CombinationVault;
+  logger: FastifyBaseLogger;
+}) {
   async function ownedApp(ownerId: string, appId: string): Promise<ExtensionAppRow> {
     const app = await findAppById(db, appId);
     // Another developer's app is indistinguishable from a missing one.
@@ -192,6 +212,18 @@ export function createWebhookService({
   function checkUrl(url: string) {
     const problem = webhookUrlProblem(url, policy);
     if (problem) throw new ApiError('invalid_request', `The webhook URL ${problem}`, [{ in: 'body', path: '/url', message: problem }]);
+  }
+
+  /** What the app's dialect lets an endpoint subscribe to and carry; the 400s change nothing. */
+  function checkForDialect(dialect: ExtensionAppRow['dialect'], input: Partial<NewEndpointInput>) {
+    const allowed = WEBHOOK_DIALECTS[dialect].events;
+    const foreign = (input.events ?? []).filter((e) => !allowed.includes(e));
+    if (foreign.length) {
+      throw new ApiError('invalid_request', `A ${dialect} app's endpoint may subscribe to ${allowed.join(', ')} only`, [{ in: 'body', path: '/events', message: `not a ${dialect} event: ${foreign.join(', ')}` }]);
+    }
+    if (input.basicAuth && dialect !== 'chaster') {
+      throw new ApiError('invalid_request', 'Basic auth is for Chaster-dialect apps (Chastify receivers verify the signature)', [{ in: 'body', path: '/basicAuth', message: 'only for chaster apps' }]);
+    }
   }
 
   function refuseDisabled(endpoint: WebhookEndpointRow) {
@@ -236,6 +268,9 @@ export function createWebhookService({
       const endpoint = await findWebhookEndpointById(db, delivery.endpoint_id);
       if (!endpoint) return { kind: 'skip' };
       if (!bool(endpoint.enabled)) return { kind: 'disabled' };
+      const app = await findAppById(db, endpoint.app_id);
+      if (!app) return { kind: 'skip' };
+      const rules = WEBHOOK_DIALECTS[app.dialect];
       const attemptedAt = clock.now();
       const result = await sendWebhook({
         url: endpoint.url,
@@ -243,11 +278,12 @@ export function createWebhookService({
         messageId: delivery.message_id,
         secrets: secretsOf(endpoint, attemptedAt),
         policy,
-        timeoutMs,
+        timeoutMs: Math.min(rules.timeoutMs ?? timeoutMs, attemptLimitMs),
+        authorization: basicAuthHeader(vault, endpoint.id, endpoint.basic_auth),
         wallClock,
       });
       logger.debug({ deliveryId: delivery.id, endpointId: endpoint.id, eventType: delivery.event_type, statusCode: result.statusCode, ok: result.ok }, 'webhook attempt');
-      return { kind: 'sent', attemptedAt, result };
+      return { kind: 'sent', attemptedAt, result, retryDelaysMs: rules.retryDelaysMs };
     },
 
     async record(job: JobContext, tx: Executor, outcome: SendOutcome): Promise<void> {
@@ -262,7 +298,7 @@ export function createWebhookService({
         await updateWebhookDelivery(tx, delivery.id, { status: 'failed', next_attempt_at: null, last_error: 'not sent: the endpoint is disabled' });
         return;
       }
-      const { result, attemptedAt } = outcome;
+      const { result, attemptedAt, retryDelaysMs } = outcome;
       const attempt = delivery.attempts + 1;
       await insertWebhookAttempt(tx, {
         id: ids.objectId(),
@@ -284,9 +320,9 @@ export function createWebhookService({
         last_response: result.response,
       };
       const step = Math.max(0, Math.floor(Number(job.payload.step) || 0));
-      if (step < WEBHOOK_RETRY_DELAYS_MS.length && !result.ok) {
+      if (step < retryDelaysMs.length && !result.ok) {
         const now = clock.now();
-        const next = now + WEBHOOK_RETRY_DELAYS_MS[step]!;
+        const next = now + retryDelaysMs[step]!;
         await updateWebhookDelivery(tx, delivery.id, { ...last, next_attempt_at: next });
         await scheduleDeliveryAttempt(tx, ids, now, delivery.id, step + 1, next);
         return;
@@ -302,6 +338,12 @@ export function createWebhookService({
   };
 
   return {
+    /** What `create` would refuse for an app of this dialect (400), checked before anything is written (fixtures). */
+    checkNew(dialect: ExtensionAppRow['dialect'], input: NewEndpointInput): void {
+      checkUrl(input.url);
+      checkForDialect(dialect, input);
+    },
+
     async list(ownerId: string, appId: string): Promise<{ results: EndpointView[] }> {
       await ownedApp(ownerId, appId);
       const now = clock.now();
@@ -314,21 +356,24 @@ export function createWebhookService({
 
     /** The secret is in this answer (and a rotation's) only. */
     async create(ownerId: string, appId: string, input: NewEndpointInput): Promise<EndpointView & { secret: string }> {
-      await ownedApp(ownerId, appId);
+      const app = await ownedApp(ownerId, appId);
       checkUrl(input.url);
+      checkForDialect(app.dialect, input);
       const now = clock.now();
+      const id = ids.objectId();
       const row: WebhookEndpointRow = {
-        id: ids.objectId(),
+        id,
         app_id: appId,
         url: input.url,
         secret: newSecret(),
         previous_secret: null,
         previous_secret_until: null,
-        events: toJson(input.events ?? WEBHOOK_EVENT_TYPES),
+        events: toJson(input.events ?? WEBHOOK_DIALECTS[app.dialect].events),
         enabled: int(input.enabled ?? true),
         description: input.description ?? '',
         failing_since: null,
         disabled_reason: null,
+        basic_auth: input.basicAuth ? sealBasicAuth(vault, id, input.basicAuth) : null,
         created_at: now,
         updated_at: now,
       };
@@ -343,14 +388,16 @@ export function createWebhookService({
     },
 
     async update(ownerId: string, appId: string, endpointId: string, patch: Partial<NewEndpointInput>): Promise<EndpointView> {
-      await ownedEndpoint(ownerId, appId, endpointId);
+      const { app } = await ownedEndpoint(ownerId, appId, endpointId);
       if (patch.url !== undefined) checkUrl(patch.url);
+      checkForDialect(app.dialect, patch);
       await updateWebhookEndpoint(db, endpointId, {
         ...(patch.url !== undefined ? { url: patch.url } : {}),
         ...(patch.events !== undefined ? { events: toJson(patch.events) } : {}),
         // Turning it on (or off) by hand starts afresh: no streak, no automatic reason.
         ...(patch.enabled !== undefined ? { enabled: int(patch.enabled), failing_since: null, disabled_reason: null } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.basicAuth !== undefined ? { basic_auth: patch.basicAuth ? sealBasicAuth(vault, endpointId, patch.basicAuth) : null } : {}),
         updated_at: clock.now(),
       });
       return endpointView((await ownedEndpoint(ownerId, appId, endpointId)).endpoint, clock.now());

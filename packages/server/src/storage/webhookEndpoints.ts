@@ -39,6 +39,8 @@ export interface EventEndpoint {
   app_id: string;
   events: string;
   app_slug: string;
+  /** The app's dialect: which body its endpoints get (services/webhookDialects.ts). */
+  app_dialect: 'chastify' | 'chaster';
   session_id: string;
   lock_id: string;
 }
@@ -93,7 +95,7 @@ export async function findEnabledEndpointsOfApps(db: Executor, appIds: readonly 
   return db
     .selectFrom('webhook_endpoints')
     .innerJoin('extension_apps', 'extension_apps.id', 'webhook_endpoints.app_id')
-    .select(['webhook_endpoints.id', 'webhook_endpoints.app_id', 'webhook_endpoints.events', 'extension_apps.slug as app_slug'])
+    .select(['webhook_endpoints.id', 'webhook_endpoints.app_id', 'webhook_endpoints.events', 'extension_apps.slug as app_slug', 'extension_apps.dialect as app_dialect'])
     .where('webhook_endpoints.app_id', 'in', [...appIds])
     .where('webhook_endpoints.enabled', '=', 1)
     .orderBy('webhook_endpoints.id')
@@ -112,6 +114,7 @@ export async function findEnabledEndpointsOfLocks(db: Executor, lockIds: readonl
       'webhook_endpoints.app_id',
       'webhook_endpoints.events',
       'extension_apps.slug as app_slug',
+      'extension_apps.dialect as app_dialect',
       'extension_sessions.id as session_id',
       'extension_sessions.lock_id',
     ])

@@ -20,6 +20,7 @@ export function CreateLock() {
   const [hygienic, setHygienic] = useState(false);
   const [hygienicDuration, setHygienicDuration] = useState(900);
   const [pillory, setPillory] = useState(false);
+  const [verification, setVerification] = useState(false);
   const [pilloryMax, setPilloryMax] = useState(86400);
   const [requiredPoints, setRequiredPoints] = useState(0);
   const [catalog, setCatalog] = useState<ExtensionSummary[] | null>(null);
@@ -75,6 +76,7 @@ export function CreateLock() {
             tasks: { enabled: tasks },
             hygienicOpening: hygienic ? { enabled: true, durationSeconds: hygienicDuration } : { enabled: false },
             pillory: pillory ? { enabled: true, maxDurationSeconds: pilloryMax } : { enabled: false },
+            verificationPicture: { enabled: verification },
             requiredTaskPoints: requiredPoints,
           },
           extensions: exts.map((x) => ({ slug: x.slug, ...(configs[x.slug] || !x.defaultConfigOmitted ? { config: configs[x.slug] ?? asConfig(x.defaultConfig) } : {}), ...(x.requestsBackground && background[x.slug] ? { background: true } : {}) })),
@@ -140,6 +142,10 @@ export function CreateLock() {
             <label htmlFor="mod-pillory">Pillory</label>
           </div>
           {pillory ? <DurationInput legend="Longest pillory" idPrefix="mod-pillory-max" value={pilloryMax} onChange={setPilloryMax} hint="1 minute to 7 days" /> : null}
+          <div className="check">
+            <input id="mod-verification" type="checkbox" checked={verification} onChange={(e) => setVerification(e.target.checked)} />
+            <label htmlFor="mod-verification">Verification pictures</label>
+          </div>
         </div>
 
         <div className="card stack">

@@ -518,7 +518,7 @@ export function DeveloperApp({ appId }: { appId: string }) {
         </section>
       ) : null}
       <AppSessions appId={appId} />
-      <AppWebhooks appId={appId} />
+      <AppWebhooks appId={appId} dialect={app?.dialect ?? 'chastify'} />
       <section className="card stack" aria-labelledby="audit-h">
         <div className="page-head">
           <h2 id="audit-h">Audit trail</h2>

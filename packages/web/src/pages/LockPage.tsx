@@ -9,6 +9,7 @@ import { useAction, type Done } from './lock/actions.js';
 import { coalesce, useLockLive } from './lock/LockLive.js';
 import { TaskPanel } from './lock/TaskPanel.js';
 import { CombinationPanel } from '../components/CombinationPanel.js';
+import { PilloryVotesPanel, VerificationPanel } from '../components/BuiltinPanels.js';
 import { LockTermsCard, SharedLinkCard } from '../components/LockTermsCard.js';
 
 /** A sentence for each reason the server gives for holding the lock. */
@@ -252,6 +253,7 @@ function SettingsControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
   const [hidden, setHidden] = useState(lock.hiddenTimer);
   const [hygienic, setHygienic] = useState(s.hygienicOpening.enabled);
   const [pillory, setPillory] = useState(s.pillory.enabled);
+  const [verification, setVerification] = useState(s.verificationPicture.enabled);
   const { busy, error, run } = useAction(lock.id, onDone);
   const trust = useAction(lock.id, onDone);
   // Follow the server when someone else changes the settings.
@@ -261,8 +263,9 @@ function SettingsControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
     setHidden(lock.hiddenTimer);
     setHygienic(s.hygienicOpening.enabled);
     setPillory(s.pillory.enabled);
-  }, [s.tasks.enabled, s.requiredTaskPoints, lock.hiddenTimer, s.hygienicOpening.enabled, s.pillory.enabled]);
-  const dirty = tasks !== s.tasks.enabled || points !== s.requiredTaskPoints || hidden !== lock.hiddenTimer || hygienic !== s.hygienicOpening.enabled || pillory !== s.pillory.enabled;
+    setVerification(s.verificationPicture.enabled);
+  }, [s.tasks.enabled, s.requiredTaskPoints, lock.hiddenTimer, s.hygienicOpening.enabled, s.pillory.enabled, s.verificationPicture.enabled]);
+  const dirty = tasks !== s.tasks.enabled || points !== s.requiredTaskPoints || hidden !== lock.hiddenTimer || hygienic !== s.hygienicOpening.enabled || pillory !== s.pillory.enabled || verification !== s.verificationPicture.enabled;
   return (
     <ControlCard title="Settings" error={error ?? trust.error}>
       <form
@@ -271,7 +274,7 @@ function SettingsControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
           e.preventDefault();
           void run(
             'settings.patch',
-            { tasks: { enabled: tasks }, requiredTaskPoints: points, hiddenTimer: hidden, hygienicOpening: { enabled: hygienic }, pillory: { enabled: pillory } },
+            { tasks: { enabled: tasks }, requiredTaskPoints: points, hiddenTimer: hidden, hygienicOpening: { enabled: hygienic }, pillory: { enabled: pillory }, verificationPicture: { enabled: verification } },
             'Settings saved.',
           );
         }}
@@ -295,6 +298,10 @@ function SettingsControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
         <div className="check">
           <input id="set-pillory" type="checkbox" checked={pillory} onChange={(e) => setPillory(e.target.checked)} />
           <label htmlFor="set-pillory">Pillory</label>
+        </div>
+        <div className="check">
+          <input id="set-verification" type="checkbox" checked={verification} onChange={(e) => setVerification(e.target.checked)} />
+          <label htmlFor="set-verification">Verification pictures</label>
         </div>
         <button type="submit" disabled={!!busy || !dirty} data-testid="save-settings">
           Save settings
@@ -780,6 +787,8 @@ function LockView({ lockId }: { lockId: string }) {
       <LockTermsCard lock={lock} onChanged={afterExtensionsChanged} />
       <SharedLinkCard lock={lock} canControl={canControl} />
       <TaskPanel lock={lock} onDone={afterAction} />
+      <PilloryVotesPanel lock={lock} version={historyVersion} />
+      <VerificationPanel lock={lock} version={historyVersion} onChanged={(message) => { setStatus(message); setHistoryVersion((v) => v + 1); }} />
 
       {lock.extensions.length ? (
         <section aria-labelledby="ext-h">

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { Badge, ErrorNote, JsonView, copyText, formatDate } from '../components/ui.js';
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol/wire';
+import { CHASTER_WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol/wire';
 import { Table } from '../components/Table.js';
 import type { WebhookDeliveryDetail, WebhookDeliveryView, WebhookEndpointView } from '../types.js';
 
@@ -17,6 +17,8 @@ const EVENT_LABELS: Record<WebhookEventType, string> = {
   'lock.unlocked': 'a lock it runs on unlocked',
 };
 export const WEBHOOK_EVENTS: Array<[type: WebhookEventType, what: string]> = WEBHOOK_EVENT_TYPES.map((t) => [t, EVENT_LABELS[t]]);
+/** A Chaster app's endpoints take Chaster's four events (DECISIONS §14), with Chaster's bodies. */
+const CHASTER_EVENTS: Array<[type: WebhookEventType, what: string]> = CHASTER_WEBHOOK_EVENT_TYPES.map((t) => [t, EVENT_LABELS[t]]);
 
 type Endpoint = WebhookEndpointView;
 type Delivery = WebhookDeliveryView;
@@ -179,13 +181,20 @@ function Deliveries({ appId, endpoint, version }: { appId: string; endpoint: End
   );
 }
 
-/** An app's webhook endpoints (DECISIONS §10): add, turn on/off, rotate the secret, test, delete, and each one's delivery log. */
-export function AppWebhooks({ appId }: { appId: string }) {
+/**
+ * An app's webhook endpoints (DECISIONS §10): add, turn on/off, rotate the secret, test, delete,
+ * and each one's delivery log. A Chaster app's endpoints take Chaster's events and Basic auth (§14).
+ */
+export function AppWebhooks({ appId, dialect }: { appId: string; dialect: 'chastify' | 'chaster' }) {
   const base = `/api/developer/apps/${appId}/webhooks`;
+  const chaster = dialect === 'chaster';
+  const offered = chaster ? CHASTER_EVENTS : WEBHOOK_EVENTS;
   const [endpoints, setEndpoints] = useState<Endpoint[] | null>(null);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
-  const [events, setEvents] = useState<string[]>(WEBHOOK_EVENTS.map(([t]) => t));
+  const [events, setEvents] = useState<string[]>(offered.map(([t]) => t));
+  const [authUser, setAuthUser] = useState('');
+  const [authPassword, setAuthPassword] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -204,6 +213,8 @@ export function AppWebhooks({ appId }: { appId: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // The dialect is known once the app has loaded: offer its events.
+  useEffect(() => setEvents(offered.map(([t]) => t)), [offered]);
 
   async function run(work: () => Promise<string>) {
     setBusy(true);
@@ -224,12 +235,19 @@ export function AppWebhooks({ appId }: { appId: string }) {
     void run(async () => {
       const created = await api<Endpoint & { secret: string }>(base, {
         method: 'POST',
-        body: { url: url.trim(), events, ...(description.trim() ? { description: description.trim() } : {}) },
+        body: {
+          url: url.trim(),
+          events,
+          ...(description.trim() ? { description: description.trim() } : {}),
+          ...(chaster && authUser ? { basicAuth: { username: authUser, password: authPassword } } : {}),
+        },
       });
       setSecret(created.secret);
       setSelected(created.id);
       setUrl('');
       setDescription('');
+      setAuthUser('');
+      setAuthPassword('');
       return `Endpoint ${created.url} added.`;
     });
   };
@@ -249,6 +267,11 @@ export function AppWebhooks({ appId }: { appId: string }) {
       await api(`${base}/${ep.id}/test`, { method: 'POST', body: {} });
       setSelected(ep.id);
       return `Test event queued for ${ep.url}.`;
+    });
+  const removeBasicAuth = (ep: Endpoint) =>
+    run(async () => {
+      await api(`${base}/${ep.id}`, { method: 'PATCH', body: { basicAuth: null } });
+      return `Basic auth removed from ${ep.url}.`;
     });
   const remove = (ep: Endpoint) =>
     run(async () => {
@@ -281,8 +304,9 @@ export function AppWebhooks({ appId }: { appId: string }) {
                 <code className="grow break">{ep.url}</code>
                 {ep.enabled ? <Badge tone="ok">on</Badge> : <Badge>off</Badge>}
                 {ep.enabled && ep.failingSince ? <Badge tone="danger">failing since {formatDate(ep.failingSince)}</Badge> : null}
+                {ep.hasBasicAuth ? <Badge tone="info">Basic auth</Badge> : null}
                 <span className="muted small">
-                  {ep.events.length === WEBHOOK_EVENTS.length ? 'all events' : `${ep.events.length} event${ep.events.length === 1 ? '' : 's'}`}
+                  {ep.events.length === offered.length ? 'all events' : `${ep.events.length} event${ep.events.length === 1 ? '' : 's'}`}
                 </span>
               </div>
               {ep.description ? <p className="muted small">{ep.description}</p> : null}
@@ -304,6 +328,11 @@ export function AppWebhooks({ appId }: { appId: string }) {
                 <button type="button" className="small-btn" disabled={busy} onClick={() => void rotate(ep)}>
                   Rotate secret
                 </button>
+                {ep.hasBasicAuth ? (
+                  <button type="button" className="small-btn" disabled={busy} onClick={() => void removeBasicAuth(ep)}>
+                    Remove Basic auth
+                  </button>
+                ) : null}
                 {confirming === ep.id ? (
                   <>
                     <button type="button" className="small-btn danger" disabled={busy} onClick={() => void remove(ep)}>
@@ -338,9 +367,25 @@ export function AppWebhooks({ appId }: { appId: string }) {
           <label htmlFor="webhook-description">Description (optional)</label>
           <input id="webhook-description" maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />
         </div>
+        {chaster ? (
+          <fieldset className="stack" aria-describedby="webhook-auth-hint">
+            <legend>Basic auth (optional)</legend>
+            <p id="webhook-auth-hint" className="muted small">
+              Sent as <code>Authorization: Basic …</code> with every delivery, as Chaster does. Stored encrypted and never shown again.
+            </p>
+            <div className="field">
+              <label htmlFor="webhook-auth-user">Username</label>
+              <input id="webhook-auth-user" maxLength={200} pattern="[^:]*" autoComplete="off" value={authUser} onChange={(e) => setAuthUser(e.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor="webhook-auth-password">Password</label>
+              <input id="webhook-auth-password" type="password" maxLength={500} autoComplete="new-password" required={authUser !== ''} value={authPassword} onChange={(e) => setAuthPassword(e.target.value)} />
+            </div>
+          </fieldset>
+        ) : null}
         <fieldset className="stack">
           <legend>Events</legend>
-          {WEBHOOK_EVENTS.map(([type, what]) => (
+          {offered.map(([type, what]) => (
             <div key={type} className="check">
               <input
                 id={`webhook-event-${type}`}

@@ -1,5 +1,6 @@
 /** The Chaster dialect's wire layer (DECISIONS §14): pure mappers and parsers over latch's services. */
 export * from './configurations.js';
+export * from './builtins.js';
 export * from './errors.js';
 export * from './locks.js';
 export * from './logs.js';

@@ -35,6 +35,9 @@ export interface ChasterLockViewer {
   hideTimer: boolean;
 }
 
+/** The lock as a partner backend reads it (no user: `GET …/sessions/:id`, webhooks): from its controller's side (the keyholder, else the wearer of a self-lock). */
+export const partnerRole = (lock: LockRow): ChasterRole => (lock.keyholder_id && lock.keyholder_status === 'accepted' ? 'keyholder' : 'wearer');
+
 /** A lock as Chaster's `LockForPublic`. `totalDuration` is milliseconds locked so far, as Chaster counts it. */
 export function chasterLock(input: ChasterLockInput, viewer: ChasterLockViewer): ChasterLock {
   const { lock, users, installs, blockers, now } = input;

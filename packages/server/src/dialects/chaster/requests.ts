@@ -46,6 +46,19 @@ export const ChasterActorBody = Type.Object({
   actor: Type.Union([Type.Literal('wearer'), Type.Literal('keyholder'), Type.Literal('extension')]),
 });
 
+const ActorField = ChasterActorBody.properties.actor;
+
+/** `POST …/tasks/assign` (tasks page): the task and who assigns it. */
+export const ChasterTask = Type.Object({
+  task: Type.String({ minLength: 1, maxLength: 2000 }),
+  points: Type.Number(),
+  verificationRequired: Type.Optional(Type.Boolean()),
+  duration: Type.Optional(Type.Integer({ description: '0 (no timer) or 60–86400 seconds' })),
+});
+export const ChasterTaskAssignBody = Type.Object({ task: ChasterTask, actor: ActorField });
+/** `POST …/tasks/complete`: done or failed, and by whom. */
+export const ChasterTaskCompleteBody = Type.Object({ actor: ActorField, isCompleted: Type.Boolean() });
+
 /** 400 `invalid_request` listing each problem, as the routes' schema validation would (services may be called without it). */
 function checked<T extends TSchema>(schema: T, body: unknown): Static<T> {
   if (Value.Check(schema, body)) return body;

@@ -1,49 +1,29 @@
 import { ApiError, notFound } from '../../errors.js';
+import type { DialectName } from '../../db/connect.js';
 import type { ExtensionAppRow, ExtensionSessionRow, LockRow } from '../../db/types.js';
 import { hashSecret } from '../../ids.js';
-import type { ExtensionSessionService } from '../../services/extensionSessions.js';
 import { timerHiddenFrom } from '../../services/lockRules.js';
 import { mainTokenProblem } from '../../services/mainTokens.js';
-import { regularConfigOf, type RegularActionService } from '../../services/regularActions.js';
 import type { Clock } from '../../clock.js';
 import { findRequestCredentials } from '../../storage/credentials.js';
-import { findActiveSessionsOfLocks } from '../../storage/extensionSessions.js';
-import { findAppsByIds } from '../../storage/extensionApps.js';
 import type { Executor } from '../../storage/executor.js';
-import { findUsersByIds } from '../../storage/users.js';
-import { chasterLock, type ChasterLockInput } from './locks.js';
-import { chasterSession, type ChasterInstall } from './sessions.js';
+import { chasterInstall, loadChasterLockInput } from './lockInput.js';
+import { chasterLock, partnerRole } from './locks.js';
+import { chasterSession } from './sessions.js';
 import type { ChasterAuth, ChasterRole, ChasterSession } from './wire.js';
-
-/** The lock as a partner backend reads it: from its controller's side (the keyholder, else the wearer of a self-lock). */
-const partnerRole = (lock: LockRow): ChasterRole => (lock.keyholder_id && lock.keyholder_status === 'accepted' ? 'keyholder' : 'wearer');
 
 /**
  * The Chaster dialect's reads over the shared services: each loads latch's domain values and
  * hands them to the pure mappers of this folder.
  */
-export function createChasterService({ db, clock }: { db: Executor; clock: Clock }, svc: { sessions: ExtensionSessionService; regularActions: RegularActionService }) {
-  function installOf(session: ExtensionSessionRow, app: ExtensionAppRow): ChasterInstall {
-    const { regularitySeconds } = regularConfigOf(session, app);
-    const { mode, nbActionsRemaining, nextActionDate } = svc.regularActions.summary(session, app);
-    return { session, app, regular: { mode, regularity: mode === 'unlimited' ? null : regularitySeconds, nbActionsRemaining, nextActionDate } };
-  }
-
-  /** Everything `chasterLock` reads about one lock. */
-  async function lockInput(lock: LockRow): Promise<ChasterLockInput> {
-    const sessions = await findActiveSessionsOfLocks(db, [lock.id]);
-    const apps = new Map((await findAppsByIds(db, [...new Set(sessions.map((s) => s.app_id))])).map((a) => [a.id, a]));
-    const installs = sessions.filter((s) => apps.has(s.app_id)).map((s) => installOf(s, apps.get(s.app_id)!));
-    const users = new Map((await findUsersByIds(db, [lock.wearer_id, ...(lock.keyholder_id ? [lock.keyholder_id] : [])])).map((u) => [u.id, u]));
-    const unlock = await svc.sessions.unlockInfo(lock);
-    return { lock, users, installs, blockers: unlock.blockers, canBeUnlocked: unlock.unlockable, now: clock.now() };
-  }
+export function createChasterService({ db, clock, dialect }: { db: Executor; clock: Clock; dialect: DialectName }) {
+  const lockInput = (lock: LockRow) => loadChasterLockInput(db, dialect, lock, clock.now());
 
   return {
     /** `GET /api/extensions/sessions/:id` for a Chaster app: `{session}` with its complete lock. */
     async session(session: ExtensionSessionRow, lock: LockRow, app: ExtensionAppRow): Promise<{ session: ChasterSession }> {
       const input = await lockInput(lock);
-      const install = input.installs.find((i) => i.session.id === session.id) ?? installOf(session, app);
+      const install = input.installs.find((i) => i.session.id === session.id) ?? chasterInstall(session, app, clock.now());
       return { session: chasterSession(install, chasterLock(input, { role: partnerRole(lock), hideTimer: false })) };
     },
 
@@ -62,7 +42,7 @@ export function createChasterService({ db, clock }: { db: Executor; clock: Clock
       if (session.removed_at !== null) throw new ApiError('extension_not_enabled', 'The extension is not enabled on this lock');
       const input = await lockInput(lock);
       const role: ChasterRole = token!.role;
-      const install = input.installs.find((i) => i.session.id === session.id) ?? installOf(session, app);
+      const install = input.installs.find((i) => i.session.id === session.id) ?? chasterInstall(session, app, clock.now());
       return {
         role,
         userId: token!.user_id,

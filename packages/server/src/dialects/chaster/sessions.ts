@@ -2,7 +2,7 @@ import type { HomeAction } from '@latch/protocol';
 import { fromJson } from '../../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow } from '../../db/types.js';
 import { iso } from '../../services/deps.js';
-import type { RegularMode } from '../../services/regularActions.js';
+import type { RegularMode } from '../../services/regularActionRules.js';
 import type { ChasterHomeAction, ChasterLock, ChasterMetadata, ChasterParty, ChasterRegularActions, ChasterSession } from './wire.js';
 
 /** The icon Chaster shows for an extension; latch apps have none of their own yet. */

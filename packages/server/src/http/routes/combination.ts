@@ -2,10 +2,9 @@ import { Type } from '@sinclair/typebox';
 import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ArchiveResult, CombinationPicture, CombinationReveal, DESERTION_RECOVERY_DAYS, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, IsoDate, ObjectId, type ErrorCode } from '@latch/protocol';
-import { ApiError } from '../../errors.js';
 import { signedIn } from '../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../route.js';
-import { withUploadedFile } from '../uploadPart.js';
+import { PICTURE_UPLOAD_LIMITS, sendPicture, withUploadedPicture } from '../uploadPart.js';
 import type { App, RouteContext } from '../types.js';
 
 const LockParams = Type.Object({ lockId: ObjectId });
@@ -20,7 +19,7 @@ const requester = (req: FastifyRequest) => ({ requestId: req.id, method: req.met
  */
 export function combinationRoutes(app: App, ctx: Pick<RouteContext, 'combinations' | 'locks' | 'devices'>) {
   app.register(async (child) => {
-    await child.register(multipart, { limits: { fileSize: FILE_LIMITS.maxFileBytes + 1024, files: 1, fields: 5, fieldSize: 1024, parts: 10, headerPairs: 100 } });
+    await child.register(multipart, { limits: PICTURE_UPLOAD_LIMITS });
     child.post(
       '/api/combinations/pictures',
       route({
@@ -36,10 +35,7 @@ export function combinationRoutes(app: App, ctx: Pick<RouteContext, 'combination
       }),
       async (req, reply) => {
         const user = signedIn(req).user;
-        const picture = await withUploadedFile(req, reply, 'picture', async (part) => {
-          if (part.fieldname !== FILE_UPLOAD_FIELD) throw new ApiError('invalid_request', `Send the picture in the multipart field "${FILE_UPLOAD_FIELD}" (got "${part.fieldname}")`);
-          return ctx.combinations.uploadPicture(user, part.file);
-        });
+        const picture = await withUploadedPicture(req, reply, 'picture', (file) => ctx.combinations.uploadPicture(user, file));
         return reply.code(201).send(picture);
       },
     );
@@ -78,17 +74,7 @@ export function combinationRoutes(app: App, ctx: Pick<RouteContext, 'combination
       },
     }),
     async (req, reply) => {
-      const { bytes, contentType } = await ctx.combinations.picture(signedIn(req).user, req.params.lockId);
-      const raw = reply as unknown as FastifyReply;
-      raw.headers({
-        'content-type': contentType,
-        'content-length': String(bytes.length),
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-        'content-security-policy': "default-src 'none'; sandbox",
-        'referrer-policy': 'no-referrer',
-      });
-      return raw.code(200).send(bytes);
+      return sendPicture(reply, await ctx.combinations.picture(signedIn(req).user, req.params.lockId));
     },
   );
 

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, ClockView, HttpUrl, ObjectId, SandboxWorld as World } from '@latch/protocol';
+import { ALL_SCOPES, ClockView, HttpUrl, ObjectId, SandboxWorld as World, WebhookBasicAuth } from '@latch/protocol';
+import { CHASTER_WEBHOOK_EVENTS } from '../../dialects/chaster/webhooks.js';
 import { isAdvanceable } from '../../clock.js';
 import { ApiError } from '../../errors.js';
 import { registerInspector } from '../inspector.js';
@@ -26,6 +27,19 @@ const FixtureBody = Type.Object(
           regularActions: Type.Optional(ConfigObject),
           extensionRequirements: Type.Optional(Type.Unknown()),
           attemptLimit: Type.Optional(ConfigObject),
+          webhooks: Type.Optional(
+            Type.Array(
+              Type.Object(
+                {
+                  url: Url,
+                  events: Type.Optional(Type.Array(Type.Union(CHASTER_WEBHOOK_EVENTS.map((e) => Type.Literal(e))), { minItems: 1, maxItems: CHASTER_WEBHOOK_EVENTS.length, uniqueItems: true })),
+                  basicAuth: Type.Optional(WebhookBasicAuth),
+                },
+                { additionalProperties: false },
+              ),
+              { maxItems: 10, description: 'Chaster apps: webhook endpoints (DECISIONS §14 Sandbox), created before the lock; loopback URLs work in the sandbox' },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -40,6 +54,7 @@ const FixtureBody = Type.Object(
           tasks: Type.Optional(Type.Boolean()),
           hygienicOpening: Type.Optional(Type.Boolean()),
           pillory: Type.Optional(Type.Boolean()),
+          verificationPicture: Type.Optional(Type.Boolean({ default: false, description: 'The lock takes verification pictures (DECISIONS §14 Sandbox)' })),
           virtualDevice: Type.Optional(Type.Boolean()),
           combination: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The lock’s combination code (default: 6 random digits); never in the answer' })),
           background: Type.Optional(

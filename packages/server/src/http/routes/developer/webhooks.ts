@@ -5,6 +5,7 @@ import {
   WEBHOOK_EVENTS,
   WebhookDeliveryDetail as DeliveryDetail,
   WebhookDeliveryView as DeliveryView,
+  WebhookBasicAuth,
   WebhookEndpointView as EndpointView,
 } from '@latch/protocol';
 import { signedIn } from '../../auth.js';
@@ -24,9 +25,18 @@ const Fields = {
     pattern: '^https?://',
     description: 'Where deliveries are POSTed. Outside the sandbox: https, and no loopback, private, link-local or other non-public address (checked again at every connection), unless the operator set WEBHOOK_ALLOW_PRIVATE_NETWORKS=1.',
   }),
-  events: Type.Array(EventType, { minItems: 1, maxItems: WEBHOOK_EVENT_TYPES.length, uniqueItems: true, description: 'The event types to send (default: all)' }),
+  events: Type.Array(EventType, {
+    minItems: 1,
+    maxItems: WEBHOOK_EVENT_TYPES.length,
+    uniqueItems: true,
+    description: 'The event types to send (default: all of the app’s dialect). A Chaster app’s endpoints take Chaster’s four: `extension_session.created|updated|deleted`, `action_log.created`',
+  }),
   enabled: Type.Boolean({ description: 'A disabled endpoint receives nothing (default true)' }),
   description: Type.String({ maxLength: 500 }),
+  basicAuth: Type.Union(
+    [WebhookBasicAuth, Type.Null()],
+    { description: 'Chaster apps: sent as `Authorization: Basic` with every attempt (stored encrypted, never shown again; see `hasBasicAuth`). null removes it.' },
+  ),
 };
 
 const Status = DeliveryView.properties.status;
@@ -63,7 +73,10 @@ export function webhookRoutes(app: App, ctx: Pick<RouteContext, 'webhooks'>) {
         summary: 'Add a webhook endpoint (at most 10 per app)',
         description: 'Deliveries are signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the `secret` of this response, which is not shown again (rotate it to get a new one).',
         params: AppParams,
-        body: Type.Object({ url: Fields.url, events: Type.Optional(Fields.events), enabled: Type.Optional(Fields.enabled), description: Type.Optional(Fields.description) }, { additionalProperties: false }),
+        body: Type.Object(
+          { url: Fields.url, events: Type.Optional(Fields.events), enabled: Type.Optional(Fields.enabled), description: Type.Optional(Fields.description), basicAuth: Type.Optional(Fields.basicAuth) },
+          { additionalProperties: false },
+        ),
         response: { 201: WithSecret },
       },
     }),
@@ -83,7 +96,7 @@ export function webhookRoutes(app: App, ctx: Pick<RouteContext, 'webhooks'>) {
       errors: ['not_found'],
       schema: {
         tags,
-        summary: 'Change a webhook endpoint’s URL, events, description, or turn it on or off',
+        summary: 'Change a webhook endpoint’s URL, events, description, Basic auth, or turn it on or off',
         params: EndpointParams,
         body: Type.Partial(Type.Object(Fields), { additionalProperties: false }),
         response: { 200: EndpointView },

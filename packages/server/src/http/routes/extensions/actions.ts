@@ -3,12 +3,20 @@ import { DeviceCommandBody, DeviceCommandResponse } from '@latch/protocol';
 import { ApiError } from '../../../errors.js';
 import { ACTION_NAMES, isActionName, type ActionName } from '../../../services/lockActions.js';
 import type { Actor, Via } from '../../../services/lockEngine.js';
+import { ChasterActorBody, ChasterTask, ChasterTaskAssignBody, ChasterTaskCompleteBody, parseActor } from '../../../dialects/chaster/index.js';
 import { sessionCaller } from '../../credentials.js';
-import { route, sessionWrite } from '../../route.js';
+import { byDialect, route, sessionWrite } from '../../route.js';
 import { ActionResponse, COMMAND_DOC, DEVICE_ERRORS, ENGINE_ERRORS, SessionParams } from '../schemas.js';
 import type { App, RouteContext } from '../../types.js';
+import type { FastifyReply } from 'fastify';
+import { created } from './chaster/actors.js';
+
+/** Chaster's interaction routes answer 201 with no body. */
+const ChasterNoContent = Type.Null({ description: 'No body (Chaster app)' });
 
 const needs = sessionWrite('locks:write', 'action');
+/** A task route both dialects share: a Chaster app's arm names its actor (DECISIONS §14). */
+const taskNeeds = { ...needs, dialect: 'both' as const };
 
 /** Lock actions from an extension backend: `POST …/action` (Chastify), the Chaster task routes and device commands. */
 export function extensionActionRoutes(app: App, ctx: Pick<RouteContext, 'engine' | 'sessions' | 'locks' | 'devices'>) {
@@ -19,6 +27,14 @@ export function extensionActionRoutes(app: App, ctx: Pick<RouteContext, 'engine'
     const result = await ctx.engine.action(c.lock.id, actor, via, name, params);
     const session = await ctx.sessions.get(c.session, (await ctx.locks.row(c.lock.id))!, c.app, { role: c.role, credentialMayMutate: true });
     return { ok: true as const, ...result, lockData: session.lockData };
+  }
+
+  /** A Chaster interaction with a built-in: the engine acts as the body's `actor`; Chaster answers 201 with no body. */
+  async function runAsActor(req: Parameters<typeof sessionCaller>[0], reply: FastifyReply, name: ActionName, params: unknown) {
+    const c = sessionCaller(req);
+    const { actor, launchRole } = parseActor(req.body, c.lock, c.app.slug);
+    await ctx.engine.action(c.lock.id, actor, { kind: 'extension', launchRole }, name, params);
+    return created(reply);
   }
 
   app.post(
@@ -46,7 +62,7 @@ export function extensionActionRoutes(app: App, ctx: Pick<RouteContext, 'engine'
   app.post(
     '/api/extensions/sessions/:sessionId/tasks/assign',
     route({
-      access: needs,
+      access: taskNeeds,
       errors: ENGINE_ERRORS,
       schema: {
         tags: ['extension sessions'],
@@ -54,29 +70,25 @@ export function extensionActionRoutes(app: App, ctx: Pick<RouteContext, 'engine'
         params: SessionParams,
         body: Type.Object(
           {
-            task: Type.Object(
-              {
-                task: Type.String({ minLength: 1, maxLength: 2000 }),
-                points: Type.Number(),
-                verificationRequired: Type.Optional(Type.Boolean()),
-                duration: Type.Optional(Type.Integer({ description: '0 (no timer) or 60–86400 seconds' })),
-              },
-              { additionalProperties: false },
-            ),
+            task: Type.Object(ChasterTask.properties, { additionalProperties: false }),
             actor: Actor,
           },
           { additionalProperties: false },
         ),
         response: { 200: ActionResponse },
       },
+      chaster: { body: ChasterTaskAssignBody, response: { 201: ChasterNoContent } },
     }),
-    async (req) => run(req, 'task.assign', req.body),
+    byDialect({
+      chastify: async (req) => run(req, 'task.assign', req.body),
+      chaster: async (req, reply) => runAsActor(req, reply, 'task.assign', req.body),
+    }),
   );
 
   app.post(
     '/api/extensions/sessions/:sessionId/tasks/start-timer',
     route({
-      access: needs,
+      access: taskNeeds,
       errors: ENGINE_ERRORS,
       schema: {
         tags: ['extension sessions'],
@@ -85,14 +97,18 @@ export function extensionActionRoutes(app: App, ctx: Pick<RouteContext, 'engine'
         body: Type.Object({ actor: Actor }, { additionalProperties: false }),
         response: { 200: ActionResponse },
       },
+      chaster: { body: ChasterActorBody, response: { 201: ChasterNoContent } },
     }),
-    async (req) => run(req, 'task.start_timer', req.body),
+    byDialect({
+      chastify: async (req) => run(req, 'task.start_timer', req.body),
+      chaster: async (req, reply) => runAsActor(req, reply, 'task.start_timer', req.body),
+    }),
   );
 
   app.post(
     '/api/extensions/sessions/:sessionId/tasks/complete',
     route({
-      access: needs,
+      access: taskNeeds,
       errors: ENGINE_ERRORS,
       schema: {
         tags: ['extension sessions'],
@@ -101,8 +117,12 @@ export function extensionActionRoutes(app: App, ctx: Pick<RouteContext, 'engine'
         body: Type.Object({ isCompleted: Type.Boolean(), actor: Actor, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
         response: { 200: ActionResponse },
       },
+      chaster: { body: ChasterTaskCompleteBody, response: { 201: ChasterNoContent } },
     }),
-    async (req) => run(req, 'task.complete', req.body),
+    byDialect({
+      chastify: async (req) => run(req, 'task.complete', req.body),
+      chaster: async (req, reply) => runAsActor(req, reply, 'task.complete', req.body),
+    }),
   );
 
   app.post(

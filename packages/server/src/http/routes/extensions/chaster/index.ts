@@ -4,6 +4,7 @@ import { extensionCaller } from '../../../credentials.js';
 import { route, type Access } from '../../../route.js';
 import type { App, RouteContext } from '../../../types.js';
 import { chasterConfigurationRoutes } from './configurations.js';
+import { chasterActorRoutes } from './actors.js';
 
 /** A Chaster backend's read with its developer token alone, on a route only Chaster has. */
 const chasterRead: Access = { surface: 'extension', mutation: false, bucket: 'read', sessionBound: false, appKeyAlone: true, dialect: 'chaster' };
@@ -12,9 +13,10 @@ const tags = ['extension sessions (Chaster)'];
 const ClientIdHeaders = Type.Object({ [CHASTER_CLIENT_ID_HEADER]: Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** Routes that exist only in the Chaster dialect (`/api/extensions/*` of Chaster's docs). */
-export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'partnerConfigurations'>) {
+export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'partnerConfigurations' | 'engine' | 'verificationPictures' | 'pilloryVotes'>) {
   const { chaster } = ctx;
   chasterConfigurationRoutes(app, ctx);
+  chasterActorRoutes(app, ctx);
 
   app.get(
     '/api/extensions/auth/sessions/:mainToken',

@@ -1,0 +1,63 @@
+import type { AggregatedBlocker, HomeAction, UnlockRequirementStatus } from '@latch/protocol';
+import type { DialectName } from '../db/connect.js';
+import { fromJson } from '../db/json.js';
+import type { ExtensionSessionRow } from '../db/types.js';
+import type { Executor } from '../storage/executor.js';
+import { findLockViewRows } from '../storage/sessionView.js';
+
+/** Extensions' blockers and requirement progress on locks, read from storage (no service needed). */
+
+/** Stored per session: the extension's own metadata. */
+export interface StoredMetadata {
+  unlockBlockers: string[];
+  homeActions: HomeAction[];
+  unlockRequirements: Array<{ metric: string; requiredCount: number; blocker?: string }>;
+}
+
+export function storedMetadata(session: Pick<ExtensionSessionRow, 'metadata'>): StoredMetadata {
+  const m = fromJson<Partial<StoredMetadata>>(session.metadata, {});
+  return {
+    unlockBlockers: Array.isArray(m.unlockBlockers) ? m.unlockBlockers : [],
+    homeActions: Array.isArray(m.homeActions) ? m.homeActions : [],
+    unlockRequirements: Array.isArray(m.unlockRequirements) ? m.unlockRequirements.filter((r) => r && typeof r.metric === 'string') : [],
+  };
+}
+export function requirementStatuses(meta: StoredMetadata, totals: Map<string, number>): UnlockRequirementStatus[] {
+  return meta.unlockRequirements.map((r) => {
+    const requiredCount = Math.max(1, Math.floor(Number(r.requiredCount) || 1));
+    const count = totals.get(r.metric) ?? 0;
+    return {
+      metric: r.metric,
+      requiredCount,
+      blocker: r.blocker || `${r.metric}: ${requiredCount} required`,
+      count,
+      satisfied: count >= requiredCount,
+    };
+  });
+}
+
+/**
+ * Blockers of every enabled extension on these locks, with requirement progress, which locks
+ * have an open task, and (`userIds`) those users: one statement (storage/sessionView.ts), on a
+ * handle or inside a transaction (webhook payloads are built in their effect's).
+ */
+export async function loadLockContext(db: Executor, dialect: DialectName, lockIds: string[], userIds: string[] = []) {
+  const rows = await findLockViewRows(db, dialect, lockIds, userIds);
+  const totals = new Map<string, Map<string, number>>();
+  for (const r of rows.progress) {
+    if (!totals.has(r.session_id)) totals.set(r.session_id, new Map());
+    totals.get(r.session_id)!.set(r.metric, r.total);
+  }
+  const openTasks = new Set(rows.openTaskLockIds);
+  const blockersByLock = new Map<string, AggregatedBlocker[]>();
+  for (const s of rows.sessions) {
+    const meta = storedMetadata(s);
+    const list = blockersByLock.get(s.lock_id) ?? [];
+    for (const b of meta.unlockBlockers) list.push({ sessionId: s.id, extensionSlug: s.slug, extensionName: s.name, kind: 'manual', blocker: b });
+    for (const r of requirementStatuses(meta, totals.get(s.id) ?? new Map())) {
+      if (!r.satisfied) list.push({ sessionId: s.id, extensionSlug: s.slug, extensionName: s.name, kind: 'requirement', blocker: r.blocker, metric: r.metric, count: r.count, requiredCount: r.requiredCount });
+    }
+    blockersByLock.set(s.lock_id, list);
+  }
+  return { blockersByLock, totals, openTasks, users: new Map(rows.users.map((u) => [u.id, u])) };
+}

@@ -1,0 +1,75 @@
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol';
+import { toJson } from '../db/json.js';
+import { isPostgres } from '../db/prepared.js';
+import type { HistoryLogRow } from '../db/types.js';
+import { CHASTER_WEBHOOK_EVENTS, CHASTER_WEBHOOK_RETRY_DELAYS_MS, CHASTER_WEBHOOK_TIMEOUT_MS, chasterWebhookEvent } from '../dialects/chaster/webhooks.js';
+import type { Executor } from '../storage/executor.js';
+import { iso } from './deps.js';
+
+/**
+ * What differs between the webhooks of a Chastify and a Chaster app (DECISIONS §10, §14), in this
+ * one table: the events an endpoint may subscribe to, the body of an event, the retry schedule
+ * and the attempt timeout. Endpoints, the outbox, signatures, the delivery log and the transport
+ * are shared.
+ */
+
+/** Whom an event is for: one app's session on one lock. */
+export interface Recipient {
+  appId: string;
+  extensionSlug: string;
+  sessionId: string;
+  lockId: string;
+}
+
+/** Builds a Chastify event's `data` for one recipient; runs only when someone subscribed, inside the effect's transaction. */
+export type EventData = (recipient: Recipient, tx: Executor) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+/** One event for one recipient, as the outbox hands it to the recipient app's dialect. */
+export interface DialectEvent {
+  type: WebhookEventType;
+  recipient: Recipient;
+  data: EventData;
+  /** The history entry an `action_log.created` announces. */
+  log?: HistoryLogRow;
+  messageId: string;
+  now: number;
+}
+
+/** The Standard Webhooks payload, serialized once: every attempt sends (and signs) these bytes. */
+export function webhookPayload(type: string, now: number, data: Record<string, unknown>): string {
+  return toJson({ type, timestamp: iso(now), data });
+}
+
+export interface WebhookDialect {
+  /** What an endpoint may subscribe to (and does when it names nothing). */
+  events: readonly WebhookEventType[];
+  /** After a failed attempt, the next waits this long; after the last, the delivery has failed. */
+  retryDelaysMs: readonly number[];
+  /** One attempt's limit; null: the platform's (`WebhooksConfig.timeoutMs`). */
+  timeoutMs: number | null;
+  /** The serialized body of one event, or null when the dialect has no such event. */
+  body(tx: Executor, event: DialectEvent): Promise<string | null>;
+}
+
+/** After a failed attempt, the next one waits this long; after the last, the delivery has failed (7 attempts in about 17.6 h). */
+export const WEBHOOK_RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5 * 3600_000, 10 * 3600_000];
+
+export const WEBHOOK_DIALECTS: Record<'chastify' | 'chaster', WebhookDialect> = {
+  chastify: {
+    events: WEBHOOK_EVENT_TYPES,
+    retryDelaysMs: WEBHOOK_RETRY_DELAYS_MS,
+    timeoutMs: null,
+    async body(tx, { type, recipient, data, now }) {
+      return webhookPayload(type, now, { sessionId: recipient.sessionId, lockId: recipient.lockId, extensionSlug: recipient.extensionSlug, ...(await data(recipient, tx)) });
+    },
+  },
+  chaster: {
+    events: CHASTER_WEBHOOK_EVENTS,
+    retryDelaysMs: CHASTER_WEBHOOK_RETRY_DELAYS_MS,
+    timeoutMs: CHASTER_WEBHOOK_TIMEOUT_MS,
+    async body(tx, { type, recipient, log, messageId, now }) {
+      const event = await chasterWebhookEvent(tx, isPostgres(tx) ? 'postgres' : 'sqlite', { type, sessionId: recipient.sessionId, ...(log ? { log } : {}), requestId: messageId, now });
+      return event && toJson(event);
+    },
+  },
+};
