@@ -12,6 +12,7 @@ import { testConfig } from '../packages/server/src/config.js';
 import { openDatabase } from '../packages/server/src/db/connect.js';
 import { migrateToLatest } from '../packages/server/src/db/migrate.js';
 import type { App } from '../packages/server/src/http/types.js';
+import { WEB_DIST } from '../packages/server/src/http/web.js';
 import { createIdGenerator } from '../packages/server/src/ids.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,6 +24,21 @@ export function browserSkipReason(): string | false {
   if (fs.existsSync(CHROMIUM)) return false;
   if (process.env.REQUIRE_ALL === '1') throw new Error(`REQUIRE_ALL=1 and no Chromium at ${CHROMIUM}`);
   return `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+}
+
+/**
+ * Tests of the examples need Chromium, the built web UI and the built client SDK (the examples'
+ * backends import it); without them they skip, unless REQUIRE_ALL=1 makes that a failure.
+ */
+export function examplesSkipReason(): string | false {
+  const noBrowser = browserSkipReason();
+  if (noBrowser) return noBrowser;
+  const root = path.resolve(here, '..');
+  const missing = [path.join(WEB_DIST, 'index.html'), path.join(root, 'packages/client/dist/index.js')].filter((f) => !fs.existsSync(f));
+  if (!missing.length) return false;
+  const why = `not built: ${missing.map((f) => path.relative(root, f)).join(', ')} (npm run build:web && npm run build:sdk; npm test does both)`;
+  if (process.env.REQUIRE_ALL === '1') throw new Error(why);
+  return why;
 }
 
 export async function freePort(): Promise<number> {

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { appDefinition, APP_NAME, SLUG } from '../examples/memory-challenge/src/app.js';
 import { createAppKey, ensureApp, PlatformUser } from '../examples/memory-challenge/src/register.js';
-import { WEB_DIST } from '../packages/server/src/http/web.js';
-import { answerNextConfirm, browserSkipReason, fixtureWorld, freePort, signedInPage, startPlatform, type Platform } from './harness.js';
+import { playMemoryGame } from './memory-game.js';
+import { answerNextConfirm, examplesSkipReason, fixtureWorld, freePort, signedInPage, startPlatform, type Platform } from './harness.js';
 
 /**
  * The memory-challenge example through spec 001's 9-step game flow, in Chromium, with every
@@ -20,22 +19,12 @@ import { answerNextConfirm, browserSkipReason, fixtureWorld, freePort, signedInP
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tid = (id: string) => `[data-testid="${id}"]`;
 
-function skipReason(): string | false {
-  const noBrowser = browserSkipReason();
-  if (noBrowser) return noBrowser;
-  const missing = [path.join(WEB_DIST, 'index.html'), path.join(root, 'packages/client/dist/index.js')].filter((f) => !fs.existsSync(f));
-  if (!missing.length) return false;
-  const why = `not built: ${missing.map((f) => path.relative(root, f)).join(', ')} (npm run build:web && npm run build:sdk; npm test does both)`;
-  if (process.env.REQUIRE_ALL === '1') throw new Error(why);
-  return why;
-}
-
 interface Account {
   username: string;
   password: string;
 }
 
-describe('memory challenge example: the 9-step game flow (Chromium)', { skip: skipReason() }, () => {
+describe('memory challenge example: the 9-step game flow (Chromium)', { skip: examplesSkipReason() }, () => {
   let p: Platform;
   let wearer: Account;
   let example: ChildProcess;
@@ -107,26 +96,6 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
     return (await handle.contentFrame())!;
   }
 
-  /**
-   * One game, played as a user: the `play` intent starts it at once; read the colours while
-   * they are shown, wait for the pads, click (the right or a wrong sequence).
-   */
-  async function play(frame: Frame, win: boolean): Promise<{ outcome: string; text: string }> {
-    // The colours stay in the page after they are hidden: a slow machine that misses the few
-    // seconds they are shown still reads them (a user would have had those seconds).
-    await frame.waitForSelector(`${tid('sequence')} li`, { state: 'attached' });
-    const colours = await frame.$$eval(`${tid('sequence')} li`, (els) => els.map((e) => (e as HTMLElement).dataset.color!));
-    assert.ok(colours.length >= 3, `a sequence is shown: ${colours.join(',')}`);
-    await frame.waitForSelector('html[data-phase="input"]');
-    assert.equal(await frame.locator(tid('sequence')).isVisible(), false, 'the sequence is hidden while the wearer repeats it');
-    const answer = win ? colours : [colours[0] === 'red' ? 'blue' : 'red', ...colours.slice(1)];
-    for (const c of answer) await frame.click(tid(`pad-${c}`));
-    const result = await frame.waitForSelector(`${tid('result')}:not([hidden])`);
-    // Step 9: the game shows what the platform says afterwards.
-    await frame.waitForSelector('html[data-phase="idle"], html[data-phase="complete"]');
-    return { outcome: (await result.getAttribute('data-outcome')) ?? '', text: (await result.textContent()) ?? '' };
-  }
-
   it('the wearer creates a lock with the extension, configured in its setup page (2 wins, fewer than the app’s 3; a lost game freezes the lock for 45 min)', async () => {
     await page.goto('/locks/new');
     await page.getByLabel('Title').fill('Memory lock');
@@ -173,7 +142,7 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
 
   it('the home action opens the game (intent play); a verified win shows "1 of 2" in the game and on the lock page; theme and size follow the host', async () => {
     const frame = await openGame();
-    const { outcome, text } = await play(frame, true);
+    const { outcome, text } = await playMemoryGame(frame, true);
     assert.equal(outcome, 'win', text);
     assert.match(text, /You won! 10 min removed/);
     // The game reads its progress back from the platform after the win: wait for that read.
@@ -194,7 +163,7 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
 
   it('a lost game applies the configured punishment: the lock page shows the lock frozen; progress stays 1 of 2', async () => {
     const frame = await openGame();
-    const { outcome, text } = await play(frame, false);
+    const { outcome, text } = await playMemoryGame(frame, false);
     assert.equal(outcome, 'loss');
     assert.match(text, /Wrong: it was .*The lock is frozen for 45 min\./);
     assert.equal((await frame.locator(tid('progress')).textContent())?.trim(), '1 of 2 wins');
@@ -206,7 +175,7 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: sk
 
   it('the second win satisfies the lock’s requirement and clears the blocker; once the time is up, the wearer unlocks', async () => {
     const frame = await openGame();
-    const { outcome } = await play(frame, true);
+    const { outcome } = await playMemoryGame(frame, true);
     assert.equal(outcome, 'win');
     assert.equal((await frame.locator(tid('progress')).textContent())?.trim(), '2 of 2 wins');
     await frame.waitForSelector('html[data-phase="complete"]');

@@ -23,7 +23,8 @@ export interface World {
   wearer: Account;
   keyholder: Account | null;
   developer: Account;
-  app: { id: string; slug: string; appKey: string };
+  /** `clientId`: Chaster-dialect apps only (fixtures `extension.dialect: 'chaster'`). */
+  app: { id: string; slug: string; appKey: string; clientId: string | null };
   lock: { id: string };
   session: { id: string };
   mainTokens: { wearer: string; keyholder: string | null };

@@ -141,7 +141,7 @@ export class ExtensionSessionClient {
     startHygienicOpening: (durationSeconds?: number, options?: RequestOptions) => this.action('hygienic_unlock.start', durationSeconds === undefined ? {} : { durationSeconds }, options),
   };
 
-  /** The Chaster task routes (spec 003): `POST …/tasks/assign|start-timer|complete`. */
+  /** The task routes of spec 003 (`POST …/tasks/assign|start-timer|complete`), in the Chastify dialect: the paths Chaster has, with latch's Chastify bodies and answers. */
   readonly tasks = {
     assign: (input: TaskAssignInput, options?: RequestOptions): Promise<ActionResult> => this.call('POST', '/tasks/assign', input, options),
     startTimer: (input: TaskStartTimerInput = {}, options?: RequestOptions): Promise<ActionResult> => this.call('POST', '/tasks/start-timer', input, options),
@@ -213,7 +213,7 @@ export class ExtensionSessionClient {
 }
 
 export interface ExtensionClient {
-  /** `POST /api/extensions/sessions/search` (Chaster): your app's sessions, paginated by `paginationLastId`. */
+  /** `POST /api/extensions/sessions/search` (Chastify dialect: the path Chaster has, answered in Chastify's shapes): your app's sessions, paginated by `paginationLastId`. */
   search(input: SearchInput, options?: RequestOptions): Promise<SearchResult>;
   /** Every route of one session. */
   session(sessionId: string, options?: SessionOptions): ExtensionSessionClient;
@@ -222,6 +222,9 @@ export interface ExtensionClient {
 /**
  * The extension backend's client: `Authorization: Bearer <app key>` and
  * `x-chastify-main-token: <launch token>` on every call (spec 000 "two-token model").
+ * Every call is Chastify's (the Chastify dialect): use it with an app registered with dialect
+ * `chastify`. A Chaster-dialect app uses Chaster's own SDK (`@chasterapp/chaster-js`); its key
+ * gets Chaster's shapes, or 404 on Chastify-only routes (DECISIONS §14, docs/guide.md).
  */
 export function createExtensionClient(options: ExtensionClientOptions): ExtensionClient {
   if (typeof options.appKey !== 'string' || options.appKey === '') throw new TypeError('appKey is required');

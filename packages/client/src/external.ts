@@ -60,7 +60,8 @@ export interface ExternalClient {
 
 /**
  * The External API client (`/api/apps/v1/*`): `Authorization: Bearer <user-wide key>`, and
- * `x-chastify-lock-id` on every request when `lockId` is given.
+ * `x-chastify-lock-id` on every request when `lockId` is given. Chastify's External API (Chastify
+ * dialect), whatever the dialect of the extensions on the user's locks.
  */
 export function createExternalClient(options: ExternalClientOptions): ExternalClient {
   if (typeof options.userKey !== 'string' || options.userKey === '') throw new TypeError('userKey is required');
