@@ -14,14 +14,8 @@ import { playMemoryGame } from './memory-game.js';
  * Issue 13's Chromium case: the Chaster example (`examples/chaster-dice`, built on
  * `@chasterapp/chaster-js` as Chaster's docs teach) and the Chastify example (memory-challenge)
  * installed on one lock, each backend on its own origin, the platform's web UI as the host.
- * Steps that need routes or host features other helpers are building are marked todo with
- * what they need.
  */
 const tid = (id: string) => `[data-testid="${id}"]`;
-const NEEDS_SESSIONS = 'needs PATCH /api/extensions/sessions/:id, POST …/action and POST …/logs/custom in the Chaster dialect';
-// latch's history keeps the custom log's title as sent; Chaster renders %USER% for the reader (DECISIONS §14).
-const NEEDS_USER_PLACEHOLDER = 'needs the lock page’s history to render %USER% (the role’s name, "You" for that user) in Chaster custom logs';
-const NEEDS_CONFIG_MODAL = 'needs PATCH /api/extensions/sessions/:id in the Chaster dialect (after saving, the backend brings the running session’s reason in line; until then the page says save_failed and the modal stays open)';
 
 interface Account {
   username: string;
@@ -96,7 +90,7 @@ describe('a Chaster extension beside a Chastify one on one lock (Chromium)', { s
     assert.equal(await page.locator(tid('unlock')).isDisabled(), true);
   });
 
-  it('the dice main page opens with {mainToken} in its hash, exchanges it through its backend and shows the wearer the rules', { todo: NEEDS_SESSIONS }, async () => {
+  it('the dice main page opens with {mainToken} in its hash, exchanges it through its backend and shows the wearer the rules', async () => {
     const frame = await openExtension(`open-extension-${DICE}`);
     assert.equal(new URL(frame.url()).origin, diceOrigin);
     assert.equal(typeof JSON.parse(decodeURIComponent(new URL(frame.url()).hash.slice(1))).mainToken, 'string');
@@ -105,7 +99,7 @@ describe('a Chaster extension beside a Chastify one on one lock (Chromium)', { s
     assert.equal(await frame.locator(tid('roll')).isVisible(), true, 'the wearer may roll');
   });
 
-  it('both extensions block unlock: the memory challenge’s requirement and the dice’s reason preventing unlocking', { todo: NEEDS_SESSIONS }, async () => {
+  it('both extensions block unlock: the memory challenge’s requirement and the dice’s reason preventing unlocking', async () => {
     const blockers = (await lockPageBlockers()).join(' | ');
     assert.match(blockers, /Win 1 memory game to unlock/);
     assert.match(blockers, /Roll the dice 3 more times/);
@@ -121,7 +115,7 @@ describe('a Chaster extension beside a Chastify one on one lock (Chromium)', { s
     assert.doesNotMatch(blockers, /memory game/);
   });
 
-  it('the dice acts: three rolls add time (history: "Dice tax added time") and clear its reason; then nothing but time holds the lock', { todo: NEEDS_SESSIONS }, async () => {
+  it('the dice acts: three rolls add time (history: "Dice tax added time") and clear its reason; then nothing but time holds the lock', async () => {
     const frame = await openExtension(`open-extension-${DICE}`);
     await diceReady(frame);
     for (let i = 1; i <= 3; i++) {
@@ -137,14 +131,14 @@ describe('a Chaster extension beside a Chastify one on one lock (Chromium)', { s
     assert.equal(titles.filter((t) => t === 'Dice tax added time').length, 3, titles.join(' | '));
   });
 
-  it('the lock page shows the wearer the dice’s custom logs with %USER% rendered: "You rolled a N"', { todo: NEEDS_USER_PLACEHOLDER }, async () => {
+  it('the lock page shows the wearer the dice’s custom logs with %USER% rendered: "You rolled a N"', async () => {
     await page.goto(`/locks/${lockId}`);
     await page.waitForSelector(`${tid('history')} .history-title`);
     const titles = await page.locator(`${tid('history')} .history-title`).allTextContents();
     assert.equal(titles.filter((t) => /^You rolled a [1-6]$/.test(t.trim())).length, 3, titles.join(' | '));
   });
 
-  it('the dice’s configuration page saves through the modal’s Save button; a post from another origin is ignored', { todo: NEEDS_CONFIG_MODAL }, async () => {
+  it('the dice’s configuration page saves through the modal’s Save button; a post from another origin is ignored', async () => {
     await page.goto(`/locks/${lockId}`);
     await page.click(tid(`chaster-configure-${DICE}`));
     const modal = page.locator(tid(`chaster-config-${DICE}`));

@@ -5,12 +5,8 @@ import { createDiceBackend } from '../src/backend.js';
 
 /**
  * The dice's backend against a real latch over HTTP (chaster-js's requests as they are), with a
- * loaded die. The steps that need routes other helpers are building on main are marked todo
- * with the route they need (issue 13).
+ * loaded die (issue 13).
  */
-const NEEDS_PATCH = 'needs PATCH /api/extensions/sessions/:id (Chaster dialect)';
-const NEEDS_ACTIONS = 'needs POST …/action, POST …/logs/custom and PATCH …/sessions/:id (Chaster dialect)';
-const NEEDS_CONFIGURATIONS = 'needs PATCH /api/extensions/sessions/:id (saving a running session’s configuration brings its reason in line)';
 
 describe('chaster-dice backend (chaster-js against latch)', () => {
   let p: TestPlatform;
@@ -33,7 +29,7 @@ describe('chaster-dice backend (chaster-js against latch)', () => {
     await assert.rejects(backend.openSession({}), /Send \{mainToken\}/);
   });
 
-  it('the main page opened by the wearer: role, rules, no rolls; the reason preventing unlocking is put in place', { todo: NEEDS_PATCH }, async () => {
+  it('the main page opened by the wearer: role, rules, no rolls; the reason preventing unlocking is put in place', async () => {
     const view = await backend.openSession({ mainToken: w.mainTokens.wearer });
     assert.deepEqual([view.role, view.rolls, view.complete, view.rules.rollsRequired], ['wearer', [], false, 3]);
     assert.match(view.rules.text, /Roll the dice 3 times to unlock; each pip adds 10 min/);
@@ -46,7 +42,7 @@ describe('chaster-dice backend (chaster-js against latch)', () => {
     await assert.rejects(backend.roll({ mainToken: w.mainTokens.keyholder }), /Only the wearer rolls/);
   });
 
-  it('each roll adds pips × 10 min, logs "%USER% rolled a N", stores the rolls; after the last the reason is gone and a further roll is refused', { todo: NEEDS_ACTIONS }, async () => {
+  it('each roll adds pips × 10 min, logs "%USER% rolled a N", stores the rolls; after the last the reason is gone and a further roll is refused', async () => {
     const start = await endDate();
     const results = [];
     for (let i = 0; i < 3; i++) results.push(await backend.roll({ mainToken: w.mainTokens.wearer }));
@@ -63,14 +59,14 @@ describe('chaster-dice backend (chaster-js against latch)', () => {
     await assert.rejects(backend.roll({ mainToken: w.mainTokens.wearer }), /All 3 rolls are made/);
   });
 
-  it('two rolls sent at once both count (the backend rolls one at a time per session)', { todo: NEEDS_ACTIONS }, async () => {
+  it('two rolls sent at once both count (the backend rolls one at a time per session)', async () => {
     const other = await p.world({ extension: { dialect: 'chaster' } });
     const b = createDiceBackend({ latchUrl: p.baseUrl, developerToken: other.app.appKey, clientId: other.app.clientId!, rollDie: () => 1 });
     await Promise.all([b.roll({ mainToken: other.mainTokens.wearer }), b.roll({ mainToken: other.mainTokens.wearer })]);
     assert.deepEqual((await b.api.getExtensionSession(other.session.id)).data.session.data, { rolls: [1, 1] });
   });
 
-  it('the configuration page loads and saves a configuration (clamped to the limits) through its token', { todo: NEEDS_CONFIGURATIONS }, async () => {
+  it('the configuration page loads and saves a configuration (clamped to the limits) through its token', async () => {
     const token = (w as World & { configurationToken?: string }).configurationToken;
     assert.ok(token, 'fixtures hand out a configurationToken');
     const saved = await backend.saveConfiguration(token, { config: { rollsRequired: 99, secondsPerPip: 120 } });

@@ -86,3 +86,4 @@ export function historyView(row: HistoryLogRow, usernames: Map<string, string>):
     createdAt: iso(row.created_at),
   };
 }
+

@@ -5,6 +5,8 @@ import { findUsersByIds } from '../storage/users.js';
 import type { LockRole } from './lockRules.js';
 import { pageOf } from './deps.js';
 import { historyView } from './history.js';
+import { renderUserPlaceholder } from './userPlaceholder.js';
+import { findAppsBySlugs } from '../storage/extensionApps.js';
 import { TIME_LOG_TYPES, timeLogsHiddenFrom } from './lockLimits.js';
 import type { LockCore, LockDeps } from './lockServiceCore.js';
 
@@ -29,9 +31,16 @@ export function createLockViews({ db }: LockDeps, { loadViews, participantLock, 
     async history(userId: string, lockId: string, page: { limit: number; before?: string }) {
       const { lock, role } = await participantLock(userId, lockId);
       const { rows, hasMore } = await pageOf(page.limit, (limit) => listHistoryLogs(db, lockId, limit, page.before, timeLogsHiddenFrom(lock, role) ? TIME_LOG_TYPES : []));
-      const actorIds = [...new Set(rows.map((r) => r.actor_user_id).filter((x): x is string => !!x))];
-      const usernames = new Map((await findUsersByIds(db, actorIds)).map((u) => [u.id, u.username]));
-      return { results: rows.map((r) => historyView(r, usernames)), hasMore };
+      const parties = [lock.wearer_id, ...(lock.keyholder_id ? [lock.keyholder_id] : [])];
+      const userIds = [...new Set([...parties, ...rows.map((r) => r.actor_user_id).filter((x): x is string => !!x)])];
+      const usernames = new Map((await findUsersByIds(db, userIds)).map((u) => [u.id, u.username]));
+      const slugs = [...new Set(rows.flatMap((r) => (r.extension_slug && `${r.title}${r.description}`.includes('%USER%') ? [r.extension_slug] : [])))];
+      const extensionNames = new Map(slugs.length ? (await findAppsBySlugs(db, slugs)).map((a) => [a.slug, a.name]) : []);
+      const reader = { lock, usernames, extensionNames, viewerUserId: userId };
+      return {
+        results: rows.map((r) => historyView({ ...r, title: renderUserPlaceholder(r.title, r, reader), description: renderUserPlaceholder(r.description, r, reader) }, usernames)),
+        hasMore,
+      };
     },
   };
 }

@@ -1,8 +1,9 @@
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol';
+import { CHASTER_WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol';
 import { toJson } from '../db/json.js';
 import { isPostgres } from '../db/prepared.js';
 import type { HistoryLogRow } from '../db/types.js';
-import { CHASTER_WEBHOOK_EVENTS, CHASTER_WEBHOOK_RETRY_DELAYS_MS, CHASTER_WEBHOOK_TIMEOUT_MS, chasterWebhookEvent } from '../dialects/chaster/webhooks.js';
+// Only a function from the dialect (hoisted): the dialect's module imports services that import this one.
+import { chasterWebhookEvent } from '../dialects/chaster/webhooks.js';
 import type { Executor } from '../storage/executor.js';
 import { iso } from './deps.js';
 
@@ -64,9 +65,12 @@ export const WEBHOOK_DIALECTS: Record<'chastify' | 'chaster', WebhookDialect> = 
     },
   },
   chaster: {
-    events: CHASTER_WEBHOOK_EVENTS,
-    retryDelaysMs: CHASTER_WEBHOOK_RETRY_DELAYS_MS,
-    timeoutMs: CHASTER_WEBHOOK_TIMEOUT_MS,
+    // The events of Chaster's webhooks page: a Chaster app's endpoints subscribe to these (all by default).
+    events: CHASTER_WEBHOOK_EVENT_TYPES,
+    // Retries after 1, 2, 3 and 4 minutes ("each attempt delayed by 60 seconds longer than the previous one").
+    retryDelaysMs: [60_000, 120_000, 180_000, 240_000],
+    // "fails to receive a response within 10 seconds".
+    timeoutMs: 10_000,
     async body(tx, { type, recipient, log, messageId, now }) {
       const event = await chasterWebhookEvent(tx, isPostgres(tx) ? 'postgres' : 'sqlite', { type, sessionId: recipient.sessionId, ...(log ? { log } : {}), requestId: messageId, now });
       return event && toJson(event);

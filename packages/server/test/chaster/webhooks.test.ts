@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ActionLogCreated, ExtensionSessionCreated, ExtensionSessionDeleted, ExtensionSessionUpdated, LockForPublic } from '@chasterapp/chaster-js';
-import { CHASTER_WEBHOOK_RETRY_DELAYS_MS } from '../../src/dialects/chaster/webhooks.js';
+import { WEBHOOK_DIALECTS } from '../../src/services/webhookDialects.js';
 import type { FixtureWorld } from '../../src/services/fixtures.js';
 import { TEST_DB, call, expectError, fixtureWorld, login, snapshot, testApp, type Session, type TestApp } from '../helpers.js';
 import { receiver, verify, type Json, type Received, type Receiver } from '../webhookReceiver.js';
@@ -150,7 +150,7 @@ describe(`Chaster webhooks (${TEST_DB})`, () => {
     const w = await fixtureWorld(t.app, { extension: { dialect: 'chaster', webhooks: [{ url: rx.url('/down'), events: ['extension_session.created'] }] } });
     const dev = await login(t.app, w.developer.username, w.developer.password);
     await t.app.ctx.scheduler.runDue();
-    const total = CHASTER_WEBHOOK_RETRY_DELAYS_MS.reduce((a, b) => a + b, 0) / 1000;
+    const total = WEBHOOK_DIALECTS.chaster.retryDelaysMs.reduce((a, b) => a + b, 0) / 1000;
     assert.equal(total, 600);
     await advance(t, total - 1);
     const [pending] = await deliveries(t, dev, w);

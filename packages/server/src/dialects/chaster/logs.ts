@@ -1,6 +1,7 @@
 import { fromJson } from '../../db/json.js';
 import type { HistoryLogRow, LockRow } from '../../db/types.js';
 import { iso } from '../../services/deps.js';
+import { renderUserPlaceholder, type PlaceholderReader } from '../../services/userPlaceholder.js';
 import type { ViewUser } from '../../storage/sessionView.js';
 import { chasterUser } from './users.js';
 import type { ChasterActionLog } from './wire.js';
@@ -37,27 +38,11 @@ export interface ChasterLogContext {
   now: number;
 }
 
-/**
- * `%USER%` as the custom logs page says: the wearer's or keyholder's name for their role (the
- * extension's name for `extension`), "You" for the reader who holds that role.
- */
-export function renderUserPlaceholder(text: string, row: Pick<HistoryLogRow, 'role' | 'extension_slug'>, ctx: ChasterLogContext): string {
-  if (!text.includes('%USER%')) return text;
-  const keyholderId = ctx.lock.keyholder_id && ctx.lock.keyholder_status === 'accepted' ? ctx.lock.keyholder_id : null;
-  const userId = row.role === 'wearer' ? ctx.lock.wearer_id : row.role === 'keyholder' ? keyholderId : null;
-  const name =
-    userId !== null
-      ? userId === ctx.viewerUserId
-        ? 'You'
-        : (ctx.users.get(userId)?.username ?? row.role)
-      : ((row.extension_slug && ctx.extensionNames.get(row.extension_slug)) ?? row.extension_slug ?? 'latch');
-  return text.replaceAll('%USER%', name);
-}
-
 /** A history entry as Chaster's `ActionLogForPublic`: an extension's own entries carry its slug as prefix. */
 export function chasterActionLog(row: HistoryLogRow, ctx: ChasterLogContext): ChasterActionLog {
   const custom = row.type === 'extension_custom' && row.extension_slug !== null;
   const actor = row.actor_user_id ? ctx.users.get(row.actor_user_id) : undefined;
+  const reader: PlaceholderReader = { lock: ctx.lock, usernames: new Map([...ctx.users].map(([id, u]) => [id, u.username])), extensionNames: ctx.extensionNames, viewerUserId: ctx.viewerUserId };
   return {
     _id: row.id,
     lock: row.lock_id,
@@ -66,8 +51,8 @@ export function chasterActionLog(row: HistoryLogRow, ctx: ChasterLogContext): Ch
     role: chasterLogRole(row.role),
     ...(row.extension_slug !== null ? { extension: row.extension_slug } : {}),
     ...(actor ? { user: chasterUser(actor, ctx.now) } : {}),
-    title: renderUserPlaceholder(row.title, row, ctx),
-    description: renderUserPlaceholder(row.description, row, ctx),
+    title: renderUserPlaceholder(row.title, row, reader),
+    description: renderUserPlaceholder(row.description, row, reader),
     icon: row.icon,
     color: row.color,
     payload: fromJson<Record<string, unknown>>(row.payload, {}),

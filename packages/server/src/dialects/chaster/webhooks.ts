@@ -16,13 +16,6 @@ import type { Wire } from './wire.js';
 /** One webhook body as Chaster sends it: `{event, data, sentAt, requestId}` (chaster-js `WebhookEventForPublic`). */
 export type ChasterWebhookEvent = Wire<WebhookEventForPublic['payload']>;
 
-/** The events of Chaster's webhooks page: a Chaster app's endpoints subscribe to these (all by default). */
-export const CHASTER_WEBHOOK_EVENTS = CHASTER_WEBHOOK_EVENT_TYPES;
-
-/** Retries after 1, 2, 3 and 4 minutes ("each attempt delayed by 60 seconds longer than the previous one"). */
-export const CHASTER_WEBHOOK_RETRY_DELAYS_MS = [60_000, 120_000, 180_000, 240_000];
-/** "fails to receive a response within 10 seconds". */
-export const CHASTER_WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** What a Chaster body is built from: the event, the receiving app's session, and the history entry of an `action_log.created`. */
 export interface ChasterEventSource {
@@ -34,7 +27,7 @@ export interface ChasterEventSource {
   now: number;
 }
 
-const isChasterEvent = (type: WebhookEventType): type is (typeof CHASTER_WEBHOOK_EVENTS)[number] => (CHASTER_WEBHOOK_EVENTS as readonly string[]).includes(type);
+const isChasterEvent = (type: WebhookEventType): type is (typeof CHASTER_WEBHOOK_EVENT_TYPES)[number] => (CHASTER_WEBHOOK_EVENT_TYPES as readonly string[]).includes(type);
 
 /**
  * The Chaster body of one event for one app's session, read inside the effect's transaction; null

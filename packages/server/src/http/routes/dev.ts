@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, ClockView, HttpUrl, ObjectId, SandboxWorld as World, WebhookBasicAuth } from '@latch/protocol';
-import { CHASTER_WEBHOOK_EVENTS } from '../../dialects/chaster/webhooks.js';
+import { ALL_SCOPES, CHASTER_WEBHOOK_EVENT_TYPES, ClockView, HttpUrl, ObjectId, SandboxWorld as World, WebhookBasicAuth } from '@latch/protocol';
 import { isAdvanceable } from '../../clock.js';
 import { ApiError } from '../../errors.js';
 import { registerInspector } from '../inspector.js';
@@ -32,7 +31,7 @@ const FixtureBody = Type.Object(
               Type.Object(
                 {
                   url: Url,
-                  events: Type.Optional(Type.Array(Type.Union(CHASTER_WEBHOOK_EVENTS.map((e) => Type.Literal(e))), { minItems: 1, maxItems: CHASTER_WEBHOOK_EVENTS.length, uniqueItems: true })),
+                  events: Type.Optional(Type.Array(Type.Union(CHASTER_WEBHOOK_EVENT_TYPES.map((e) => Type.Literal(e))), { minItems: 1, maxItems: CHASTER_WEBHOOK_EVENT_TYPES.length, uniqueItems: true })),
                   basicAuth: Type.Optional(WebhookBasicAuth),
                 },
                 { additionalProperties: false },
