@@ -51,6 +51,9 @@ const PARAMS: Partial<Record<LockAction, unknown>> = {
 const LOCK_OPTIONS: Partial<Record<LockAction, Record<string, unknown>>> = {
   'max_limit.extend': { maxDurationSeconds: 30 * 86400 },
   'max_limit.remove': { maxDurationSeconds: 30 * 86400 },
+  'verification_picture.request': { verificationPicture: true },
+  'verification_picture.submit': { verificationPicture: true },
+  'verification_picture.view': { verificationPicture: true },
 };
 
 /** What must be true before the action can do anything (so the lock's state never hides the role's answer). */
@@ -105,6 +108,17 @@ const FIRST_PARTY: Channel = {
         return call(t.app, as, 'PUT', `${base}/shared-link`, params);
       case 'task.verify':
         return uploadPicture(t.app, as, markedPng('walked'), 'file', `${base}/task/verification`);
+      case 'verification_picture.request':
+        return call(t.app, as, 'POST', `${base}/verification-pictures/request`);
+      case 'verification_picture.submit': {
+        // Something to answer: the wearer asks first (theirs on every lock), so only the role decides.
+        const wearer = await login(t.app, w.wearer.username, w.wearer.password);
+        const asked = await call(t.app, wearer, 'POST', `${base}/verification-pictures/request`);
+        assert.ok(asked.statusCode < 300, asked.body);
+        return uploadPicture(t.app, as, markedPng('walked'), 'file', `${base}/verification-pictures`);
+      }
+      case 'verification_picture.view':
+        return call(t.app, as, 'GET', `${base}/verification-pictures`);
       case 'invitation.accept':
       case 'invitation.decline':
         return call(t.app, as, 'POST', `${base}/invitation`, { accept: action === 'invitation.accept' });

@@ -173,7 +173,9 @@ describe('chaster wire: request bodies', () => {
   it('each lock action becomes an engine call', () => {
     assert.deepEqual(parseChasterAction({ action: { name: 'add_time', params: 300 } }), { name: 'add_time', params: 300 });
     assert.deepEqual(parseChasterAction({ action: { name: 'remove_time', params: 60 } }), { name: 'remove_time', params: 60 });
-    for (const name of ['freeze', 'unfreeze', 'toggle_freeze'] as const) assert.deepEqual(parseChasterAction({ action: { name } }), { name, params: undefined });
+    // Chaster's freeze is open-ended: it lasts until unfrozen.
+    for (const name of ['freeze', 'toggle_freeze'] as const) assert.deepEqual(parseChasterAction({ action: { name } }), { name, params: { untilUnfrozen: true } });
+    assert.deepEqual(parseChasterAction({ action: { name: 'unfreeze' } }), { name: 'unfreeze', params: undefined });
     assert.deepEqual(parseChasterAction({ action: { name: 'pillory', params: { duration: 600, reason: 'Late' } } }), { name: 'pillory', params: { durationSeconds: 600, reason: 'Late' } });
     assert.deepEqual(parseChasterAction({ action: { name: 'pillory', params: { duration: 600 } } }), { name: 'pillory', params: { durationSeconds: 600 } });
     assert.deepEqual(parseChasterAction({ action: { name: 'set_display_remaining_time', params: false } }), { name: 'settings.patch', params: { hiddenTimer: true } });
