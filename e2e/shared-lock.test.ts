@@ -40,6 +40,11 @@ describe('shared lock loaded from its link (Chromium)', { skip: browserSkipReaso
     await wearer.page.getByLabel('Password').fill('tulip garden');
     await wearer.page.click(tid('shared-open'));
     await wearer.page.locator(tid('template-summary'), { hasText: 'The remaining time is hidden from you.' }).waitFor();
+    // The wearer seals their own combination while loading, as when creating a lock.
+    await wearer.page.click(tid('shared-load'));
+    await wearer.page.locator(tid('shared-load-problem'), { hasText: 'Upload the picture of your combination.' }).waitFor();
+    await wearer.page.check('#combination-mode-code');
+    await wearer.page.fill('#combination-code', '4711');
     await wearer.page.click(tid('shared-load'));
     await wearer.page.waitForURL(/\/locks\/[0-9a-f]{24}$/);
 

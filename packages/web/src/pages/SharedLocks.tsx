@@ -4,6 +4,7 @@ import { Link, navigate } from '../router.js';
 import type { ExtensionSummary, Lock, PublicSharedLink, SharedLock, SharedLockTemplate } from '../types.js';
 import { DEFAULT_TERMS, DurationFields, termsBody, termsProblem, type DurationTermsValue } from '../components/DurationFields.js';
 import { Badge, copyText, ErrorNote, formatDate, formatDuration, humanDuration } from '../components/ui.js';
+import { CombinationStep, GeneratedCombination, combinationBody, initialCombination } from '../components/CombinationStep.js';
 
 const sharedUrl = (id: string) => `${location.origin}/shared/${id}`;
 
@@ -222,6 +223,10 @@ export function SharedLockLoad({ id }: { id: string }) {
   const [title, setTitle] = useState('');
   const [testLock, setTestLock] = useState(false);
   const [busy, setBusy] = useState(false);
+  // The combination is the wearer's, sealed at loading as at creation (the keyholder never sees it).
+  const [combination, setCombination] = useState(initialCombination);
+  const [localError, setLocalError] = useState<string | null>(null);
+  const [generated, setGenerated] = useState<{ code: string; lockId: string } | null>(null);
 
   useEffect(() => {
     api<SharedLock>(`/api/shared-locks/${id}`)
@@ -246,10 +251,17 @@ export function SharedLockLoad({ id }: { id: string }) {
   }
 
   async function load() {
-    setBusy(true);
     setError(null);
+    setLocalError(null);
+    const sealed = combinationBody(combination);
+    if (typeof sealed === 'string') return setLocalError(sealed);
+    setBusy(true);
     try {
-      const lock = await api<Lock>(`/api/shared-locks/${id}/locks`, { method: 'POST', body: { ...(password ? { password } : {}), ...(title.trim() ? { title: title.trim() } : {}), isTestLock: testLock } });
+      const lock = await api<Lock & { generatedCombination?: string }>(`/api/shared-locks/${id}/locks`, {
+        method: 'POST',
+        body: { ...(password ? { password } : {}), ...(title.trim() ? { title: title.trim() } : {}), isTestLock: testLock, combination: sealed },
+      });
+      if (lock.generatedCombination) return setGenerated({ code: lock.generatedCombination, lockId: lock.id });
       navigate(`/locks/${lock.id}`);
     } catch (err) {
       setError(err);
@@ -257,6 +269,7 @@ export function SharedLockLoad({ id }: { id: string }) {
     }
   }
 
+  if (generated) return <GeneratedCombination code={generated.code} onDone={() => navigate(`/locks/${generated.lockId}`)} />;
   if (!shared) {
     return (
       <section>
@@ -296,6 +309,12 @@ export function SharedLockLoad({ id }: { id: string }) {
             <input id="shared-test-lock" type="checkbox" checked={testLock} onChange={(e) => setTestLock(e.target.checked)} />
             <label htmlFor="shared-test-lock">Test lock</label>
           </div>
+          <CombinationStep value={combination} onChange={setCombination} />
+          {localError ? (
+            <p className="error" role="alert" data-testid="shared-load-problem">
+              {localError}
+            </p>
+          ) : null}
           <ErrorNote error={error} testId="shared-load-error" />
           <div className="row">
             <button type="button" className="primary" disabled={busy} onClick={() => void load()} data-testid="shared-load">
