@@ -519,33 +519,6 @@ describe(`spec 001 curl examples, replayed verbatim (${TEST_DB})`, () => {
     assert.ok(!(await session(w)).lockData.unlockBlockedReasons.includes('extension_blocker'));
   });
 
-  it('POST notifications/custom: the wearer gets an extension_app_message', async () => {
-    const w = await world();
-    const res = await ok(
-      await ext(
-        w,
-        'POST',
-        '/notifications/custom',
-        `{
-"title": "Challenge complete",
-"message": "Your extension reward was applied.",
-"target": "wearer"
-}`,
-      ),
-      201,
-    );
-    assert.equal(res.type, 'extension_app_message');
-    assert.deepEqual(res.notifications.map((n: { userId: string }) => n.userId), [w.wearer.id]);
-    const wearer = await login(t.app, w.wearer.username, w.wearer.password);
-    const list = (await call(t.app, wearer, 'GET', '/api/notifications')).json().results.filter((n: { type: string }) => n.type === 'extension_app_message');
-    assert.equal(list.length, 1);
-    assert.equal(list[0].title, 'Challenge complete');
-    assert.equal(list[0].message, 'Your extension reward was applied.');
-    assert.equal(list[0].showPageOverlay, false);
-    const keyholder = await login(t.app, w.keyholder!.username, w.keyholder!.password);
-    assert.equal((await call(t.app, keyholder, 'GET', '/api/notifications')).json().results.filter((n: { type: string }) => n.type === 'extension_app_message').length, 0);
-  });
-
   it('POST requirements/progress: memory_win, and completion with occurredAt', async () => {
     (t.clock as unknown as ManualClock).set(Date.parse('2026-06-01T00:00:00Z'));
     const w = await world({

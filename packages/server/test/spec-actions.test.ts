@@ -180,6 +180,10 @@ describe(`spec lock actions (${TEST_DB})`, () => {
       assert.equal(mine.length, 1);
       assert.equal(mine[0].title, 'Challenge complete');
       assert.equal(mine[0].message, 'Your extension reward was applied.');
+      assert.equal(mine[0].showPageOverlay, false);
+      // Only the target is told.
+      const keyholder = await login(t.app, w.keyholder!.username, w.keyholder!.password);
+      assert.equal(ok(await call(t.app, keyholder, 'GET', '/api/notifications')).results.filter((n: { type: string }) => n.type === 'extension_app_message').length, 0);
     });
   });
 

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { usePagedList } from '../usePagedList.js';
 import { api, ApiError, request } from '../api.js';
 import { clearBridgeLog, useBridgeLog } from '../bridgeLog.js';
 import { Link } from '../router.js';
@@ -459,10 +460,8 @@ export function DeveloperApp({ appId }: { appId: string }) {
   const [app, setApp] = useState<AppView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
-  const [audit, setAudit] = useState<AuditEntry[] | null>(null);
   useTitle(app ? `App ${app.name}` : 'App');
-  const [auditMore, setAuditMore] = useState(false);
-  const [auditError, setAuditError] = useState<unknown>(null);
+  const { rows: audit, hasMore: auditMore, error: auditError, load: loadAudit } = usePagedList<AuditEntry>(`/api/developer/apps/${appId}/audit`, 50);
   const [filter, setFilter] = useState('');
 
   useEffect(() => {
@@ -472,19 +471,6 @@ export function DeveloperApp({ appId }: { appId: string }) {
       .catch((e: unknown) => setError(e));
   }, [appId]);
 
-  const loadAudit = useCallback(
-    async (before?: string) => {
-      try {
-        const page = await api<{ results: AuditEntry[]; hasMore: boolean }>(`/api/developer/apps/${appId}/audit?limit=50${before ? `&before=${before}` : ''}`);
-        setAudit((prev) => (before ? [...(prev ?? []), ...page.results] : page.results));
-        setAuditMore(page.hasMore);
-        setAuditError(null);
-      } catch (e) {
-        setAuditError(e);
-      }
-    },
-    [appId],
-  );
   useEffect(() => {
     void loadAudit();
   }, [loadAudit]);

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { usePagedList } from '../usePagedList.js';
 import { api } from '../api.js';
 import { Badge, ErrorNote, JsonView, copyText, formatDate } from '../components/ui.js';
 import { CHASTER_WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol/wire';
@@ -56,25 +57,10 @@ function SecretOnce({ secret, onDone }: { secret: string; onDone: () => void }) 
 /** The delivery log of one endpoint: status, attempts, payload, redeliver. */
 function Deliveries({ appId, endpoint, version }: { appId: string; endpoint: Endpoint; version: number }) {
   const base = `/api/developer/apps/${appId}/webhooks/${endpoint.id}/deliveries`;
-  const [rows, setRows] = useState<Delivery[] | null>(null);
-  const [hasMore, setHasMore] = useState(false);
+  const { rows, hasMore, error, setError, load } = usePagedList<Delivery>(base, 25);
   const [open, setOpen] = useState<DeliveryDetail | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
 
-  const load = useCallback(
-    async (before?: string) => {
-      try {
-        const page = await api<{ results: Delivery[]; hasMore: boolean }>(`${base}?limit=25${before ? `&before=${before}` : ''}`);
-        setRows((prev) => (before ? [...(prev ?? []), ...page.results] : page.results));
-        setHasMore(page.hasMore);
-        setError(null);
-      } catch (e) {
-        setError(e);
-      }
-    },
-    [base],
-  );
   useEffect(() => {
     void load();
   }, [load, version]);
