@@ -21,6 +21,8 @@ type Res = Awaited<ReturnType<typeof call>>;
 /** How a lock is set up for a row: who holds the key and whether they accepted or are trusted. */
 interface Setup {
   lock: { keyholder: boolean; keyholderAccepts?: boolean; trustKeyholder?: boolean };
+  /** The installed app's fixture options (its dialect). */
+  extension?: { dialect: 'chaster' };
 }
 
 interface Channel {
@@ -161,8 +163,38 @@ const CHASTIFY_EXTENSION: Channel = {
     }),
 };
 
-/** Every channel the walk covers; the Chaster dialect adds its own here. */
-const CHANNELS: Channel[] = [FIRST_PARTY, APPS_V1, CHASTIFY_EXTENSION];
+/** latch's actions as Chaster's `{action:{name, params}}` (its lock actions page). */
+function chasterAction(action: LockAction, params: unknown): { name: string; params?: unknown } {
+  switch (action) {
+    case 'freeze':
+    case 'toggle_freeze':
+    case 'unfreeze':
+      return { name: action };
+    case 'pillory':
+      return { name: 'pillory', params: { duration: (params as { durationSeconds: number }).durationSeconds } };
+    case 'settings.patch':
+      return { name: 'set_display_remaining_time', params: false };
+    default:
+      return { name: action, params };
+  }
+}
+
+/** A Chaster app's developer token alone acts for the app itself: the extension row without a launch (DECISIONS §14). */
+const CHASTER_EXTENSION: Channel = {
+  name: 'Chaster extension action',
+  rows: { extension_keyholder: { lock: { keyholder: true }, extension: { dialect: 'chaster' } } },
+  actions: ['add_time', 'remove_time', 'freeze', 'unfreeze', 'toggle_freeze', 'pillory', 'settings.patch'],
+  call: (t, w, _role, action, params) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/extensions/sessions/${w.session.id}/action`,
+      headers: { authorization: `Bearer ${w.app.appKey}` },
+      payload: { action: chasterAction(action, params) },
+    }),
+};
+
+/** Every channel the walk covers: the web UI, scripts, and both extension dialects. */
+const CHANNELS: Channel[] = [FIRST_PARTY, APPS_V1, CHASTIFY_EXTENSION, CHASTER_EXTENSION];
 
 describe('the lock policy table as data', () => {
   it('names every action for every first-party row, and only catalog errors', () => {
@@ -238,7 +270,7 @@ describe(`the lock policy walked over the routes (${TEST_DB})`, () => {
       it(`${ch.name}: ${role} × every action answers as the table says`, async () => {
         const failures: string[] = [];
         for (const action of ch.actions) {
-          const w = await fixtureWorld(t.app, { lock: { ...setup.lock, ...LOCK_OPTIONS[action] } });
+          const w = await fixtureWorld(t.app, { lock: { ...setup.lock, ...LOCK_OPTIONS[action] }, ...(setup.extension ? { extension: setup.extension } : {}) });
           const accepted = setup.lock.keyholder && setup.lock.keyholderAccepts !== false;
           await prepare(w, action, accepted);
           const db = t.db.database.db;
