@@ -6,7 +6,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { CHASTER_WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '@latch/protocol';
-import { browserSkipReason, fixtureWorld, observe, signedInPage, startPlatform, type Platform, type World } from './harness.js';
+import { answerNextConfirm, browserSkipReason, fixtureWorld, observe, signedInPage, startPlatform, type Platform, type World } from './harness.js';
 
 /**
  * The web UI in real Chromium, driven through its forms and buttons: accounts, creating a lock
@@ -621,7 +621,14 @@ describe('web UI (Chromium)', { skip }, () => {
       assert.equal(await page.locator(tid('new-key-value')).count(), 0);
       assert.ok(!(await page.content()).includes(key));
 
+      // Irreversible: it asks first, and cancelling keeps the key working.
+      const kept = answerNextConfirm(page, /^Revoke the key/, false);
       await page.getByRole('button', { name: `Revoke key ${keyName}` }).click();
+      await kept;
+      assert.equal((await call()).statusCode, 200);
+      const asked = answerNextConfirm(page, /^Revoke the key/, true);
+      await page.getByRole('button', { name: `Revoke key ${keyName}` }).click();
+      await asked;
       await page.waitForSelector(`${tid('keys-table')} tr:has-text("${keyName}") .badge:has-text("revoked")`);
       await page.getByRole('button', { name: `Delete key ${keyName}` }).waitFor();
       const revoked = await call();

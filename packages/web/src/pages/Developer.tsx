@@ -271,6 +271,7 @@ function KeysSection({ apps }: { apps: AppView[] }) {
   }
 
   async function revoke(k: KeyView) {
+    if (!window.confirm(`Revoke the key “${k.name}”? Every program using it stops working at once; this cannot be undone.`)) return;
     setError(null);
     try {
       await api(`/api/developer/keys/${k.id}/revoke`, { method: 'POST' });
@@ -283,6 +284,7 @@ function KeysSection({ apps }: { apps: AppView[] }) {
   }
 
   async function remove(k: KeyView) {
+    if (!window.confirm(`Delete the revoked key “${k.name}” from the list?`)) return;
     setError(null);
     try {
       await api(`/api/developer/keys/${k.id}`, { method: 'DELETE' });
