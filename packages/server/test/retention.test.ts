@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { objectIdFloor } from '../src/ids.js';
 import { IDEMPOTENCY_TTL_MS } from '../src/http/idempotency.js';
 import { MAIN_TOKEN_TTL_MS } from '../src/services/mainTokens.js';
+import { PARTNER_CONFIGURATION_TTL_MS } from '../src/services/partnerConfigurations.js';
 import {
   FAILED_JOB_RETENTION_MS,
   MAIN_TOKEN_GRACE_MS,
@@ -13,6 +14,7 @@ import {
   RETENTION_JOB_KIND,
 } from '../src/services/retention.js';
 import { WEBHOOK_LOG_RETENTION_MS } from '../src/services/webhooks.js';
+import { deleteExpiredPartnerConfigurationBatch } from '../src/storage/retention.js';
 import { call, expectError, fixtureWorld, login, testApp, type TestApp } from './helpers.js';
 
 /**
@@ -26,7 +28,7 @@ const DAY = 24 * HOUR;
 
 type Json = Record<string, any>;
 
-async function count(t: TestApp, table: 'idempotency_records' | 'user_sessions' | 'main_tokens' | 'webhook_deliveries' | 'webhook_attempts' | 'jobs', where?: [string, unknown]): Promise<number> {
+async function count(t: TestApp, table: 'idempotency_records' | 'user_sessions' | 'main_tokens' | 'partner_configurations' | 'webhook_deliveries' | 'webhook_attempts' | 'jobs', where?: [string, unknown]): Promise<number> {
   let q = t.db.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
   if (where) q = q.where(where[0] as never, '=', where[1] as never);
   return Number((await q.executeTakeFirstOrThrow()).n);
@@ -61,6 +63,21 @@ describe('retention sweep (scheduled job)', () => {
     await t.app.ctx.retention.ensureScheduled();
     await t.app.ctx.retention.ensureScheduled();
     assert.equal(await count(t, 'jobs', ['kind', RETENTION_JOB_KIND]), 1);
+  });
+
+  it('removes Chaster configuration page tokens once they expired, and keeps live ones', async () => {
+    const w = await fixtureWorld(t.app, { extension: { dialect: 'chaster' } });
+    assert.ok(w.configurationToken);
+    const live = await count(t, 'partner_configurations');
+    assert.ok(live >= 1);
+    const ran = await advance(t, (PARTNER_CONFIGURATION_TTL_MS + RETENTION_INTERVAL_MS + HOUR) / 1000);
+    assert.equal(ran.reduce((n, j) => n + j.result.removed.partnerConfigurations, 0), live);
+    assert.equal(await count(t, 'partner_configurations'), 0);
+    // A token within its hour stays, a minute before its end too.
+    await fixtureWorld(t.app, { extension: { dialect: 'chaster' } });
+    t.clock.advance(PARTNER_CONFIGURATION_TTL_MS - 60_000);
+    assert.equal(await deleteExpiredPartnerConfigurationBatch(t.db.database.db, t.clock.now(), RETENTION_BATCH), 0);
+    assert.equal(await count(t, 'partner_configurations'), 1);
   });
 
   it('removes expired idempotency records, login sessions and main tokens (past a grace week), keeps live ones, and reports the counts', async () => {

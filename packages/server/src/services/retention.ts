@@ -7,6 +7,7 @@ import {
   deleteExpiredMainTokenBatch,
   deleteExpiredUserSessionBatch,
   deleteFailedJobBatch,
+  deleteExpiredPartnerConfigurationBatch,
   deleteOldWebhookDeliveryBatch,
 } from '../storage/retention.js';
 import type { ServiceDeps } from './deps.js';
@@ -28,7 +29,7 @@ export const MAIN_TOKEN_GRACE_MS = 7 * 86_400_000;
 /** A job that failed for good stays readable (its `last_error`) this long. */
 export const FAILED_JOB_RETENTION_MS = 30 * 86_400_000;
 
-export type RetentionCounts = Record<'idempotencyRecords' | 'userSessions' | 'mainTokens' | 'webhookDeliveries' | 'failedJobs', number>;
+export type RetentionCounts = Record<'idempotencyRecords' | 'userSessions' | 'mainTokens' | 'partnerConfigurations' | 'webhookDeliveries' | 'failedJobs', number>;
 
 export interface RetentionRun {
   removed: RetentionCounts;
@@ -46,7 +47,7 @@ export interface RetentionRun {
 export function createRetentionService(deps: ServiceDeps & { logger: FastifyBaseLogger; batchSize?: number }) {
   const { db, clock, ids, logger } = deps;
   const batch = deps.batchSize ?? RETENTION_BATCH;
-  const totals: RetentionCounts = { idempotencyRecords: 0, userSessions: 0, mainTokens: 0, webhookDeliveries: 0, failedJobs: 0 };
+  const totals: RetentionCounts = { idempotencyRecords: 0, userSessions: 0, mainTokens: 0, partnerConfigurations: 0, webhookDeliveries: 0, failedJobs: 0 };
   let runs = 0;
 
   async function sweep(tx: Executor, now: number): Promise<RetentionRun> {
@@ -54,6 +55,7 @@ export function createRetentionService(deps: ServiceDeps & { logger: FastifyBase
       idempotencyRecords: await deleteExpiredIdempotencyBatch(tx, now, batch),
       userSessions: await deleteExpiredUserSessionBatch(tx, now, batch),
       mainTokens: await deleteExpiredMainTokenBatch(tx, now - MAIN_TOKEN_GRACE_MS, batch),
+      partnerConfigurations: await deleteExpiredPartnerConfigurationBatch(tx, now, batch),
       webhookDeliveries: await deleteOldWebhookDeliveryBatch(tx, objectIdFloor(now - WEBHOOK_LOG_RETENTION_MS), now - WEBHOOK_LOG_RETENTION_MS, batch),
       failedJobs: await deleteFailedJobBatch(tx, now - FAILED_JOB_RETENTION_MS, batch),
     };

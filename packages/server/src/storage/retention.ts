@@ -22,6 +22,15 @@ export async function deleteExpiredUserSessionBatch(db: Executor, now: number, l
   return Number(r.numDeletedRows);
 }
 
+/** Configuration page tokens that expired (a page opened with one is told 404, as for an unknown token). */
+export async function deleteExpiredPartnerConfigurationBatch(db: Executor, now: number, limit: number): Promise<number> {
+  const r = await db
+    .deleteFrom('partner_configurations')
+    .where('id', 'in', (eb) => eb.selectFrom('partner_configurations').select('id').where('expires_at', '<=', now).limit(limit))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** Main tokens that expired before `before` (revoked ones too: a revoked token's expiry still comes). */
 export async function deleteExpiredMainTokenBatch(db: Executor, before: number, limit: number): Promise<number> {
   const r = await db
