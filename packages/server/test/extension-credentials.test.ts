@@ -886,6 +886,10 @@ const CHASTER_ROUTES: ChasterRouteRow[] = [
   { name: 'POST /logs/custom', method: 'POST', url: (id) => `${S(id)}/logs/custom`, body: () => ({ title: '%USER% rolled', description: 'a 3' }), okStatus: 201, sessionBound: true, chasterOnly: false },
   { name: 'POST /logs/search', method: 'POST', url: (id) => `${S(id)}/logs/search`, body: () => ({ role: 'keyholder' }), okStatus: 200, sessionBound: true, chasterOnly: true },
   { name: 'POST /search', method: 'POST', url: () => '/api/extensions/sessions/search', body: (w) => ({ extensionSlug: w.app.slug }), okStatus: 200, sessionBound: false, chasterOnly: false },
+  // In this order: a timed task, its timer, its end.
+  { name: 'POST /tasks/assign', method: 'POST', url: (id) => `${S(id)}/tasks/assign`, body: () => ({ task: { task: 'Hold a plank', points: 3, duration: 60 }, actor: 'extension' }), okStatus: 201, sessionBound: true, chasterOnly: false },
+  { name: 'POST /tasks/start-timer', method: 'POST', url: (id) => `${S(id)}/tasks/start-timer`, body: () => ({ actor: 'extension' }), okStatus: 201, sessionBound: true, chasterOnly: false },
+  { name: 'POST /tasks/complete', method: 'POST', url: (id) => `${S(id)}/tasks/complete`, body: () => ({ actor: 'extension', isCompleted: false }), okStatus: 201, sessionBound: true, chasterOnly: false },
 ];
 
 /** Paths both dialects share: the rest of ROUTES is Chastify's alone. */

@@ -15,7 +15,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The session: config, metadata, lock and lockData (bridge: session.get) */
+        /** The session: config, metadata, lock and lockData (bridge: session.get); a Chaster app gets `{session}` */
         get: {
             parameters: {
                 query?: never;
@@ -31,7 +31,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Chastify app | Chaster app */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -176,6 +176,11 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                        } | {
+                            /** @description chaster-js `ExtensionSessionForPartner` plus `sessionId`, `data`, `metadata` and the complete `lock` (DECISIONS §14) */
+                            session: {
+                                [key: string]: unknown;
+                            };
                         };
                     };
                 };
@@ -185,7 +190,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -204,7 +209,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -213,13 +218,15 @@ export interface paths {
                  *     `session_mismatch`: The main token belongs to another session or app.
                  *
                  *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
                  */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
@@ -228,7 +235,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
@@ -237,7 +244,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `internal_error`: An unexpected error; report the `requestId`. */
@@ -246,7 +253,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
             };
@@ -537,7 +544,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Regular-action availability and recent actions (bridge: regularActions.get) */
+        /** Regular-action availability and recent actions (bridge: regularActions.get); a Chaster app gets chaster-js `GetRegularActionsRepDto` */
         get: {
             parameters: {
                 query?: never;
@@ -553,7 +560,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Chastify app | Chaster app */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -578,6 +585,8 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                             }[];
+                        } | {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -587,7 +596,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -606,7 +615,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -615,13 +624,15 @@ export interface paths {
                  *     `session_mismatch`: The main token belongs to another session or app.
                  *
                  *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
                  */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
@@ -630,7 +641,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
@@ -639,7 +650,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `internal_error`: An unexpected error; report the `requestId`. */
@@ -648,7 +659,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
             };
@@ -1115,6 +1126,18 @@ export interface components {
             error: string;
             code: string;
             message: string;
+            requestId: string;
+            details?: unknown;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Error (Chaster-dialect apps on /api/extensions) */
+        ChasterErrorBody: {
+            statusCode: number;
+            /** @description The HTTP reason phrase, e.g. "Not Found" */
+            error: string;
+            message: string;
+            code: string;
             requestId: string;
             details?: unknown;
         } & {

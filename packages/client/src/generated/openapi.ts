@@ -17,7 +17,7 @@ export interface paths {
         };
         /**
          * Issue a fresh launch token (main token) for the signed-in participant, revoking the previous one
-         * @description Rotates like POST (DECISIONS §3), except when a browser says the request comes from another site (`Sec-Fetch-Site: cross-site` or `same-site`, e.g. a link on another page): then it adds a token and revokes nothing, so a cross-site navigation cannot end an open extension. Lifetime 10 hours.
+         * @description Rotates like POST (DECISIONS §3), except when a browser says the request comes from another site (`Sec-Fetch-Site: cross-site` or `same-site`, e.g. a link on another page): then it adds a token and revokes nothing, so a cross-site navigation cannot end an open extension. Lifetime 10 hours (a Chaster app’s: 12).
          */
         get: {
             parameters: {
@@ -234,7 +234,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Search the running sessions of your extension (Chaster)
+         * Search the running sessions of your extension; a Chaster app gets chaster-js `GetSessionsRepDto`
          * @description Only the key’s own app. Ascending by id; pass the last `paginationId` as `paginationLastId` for the next page.
          */
         post: {
@@ -257,7 +257,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Chastify app | Chaster app */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -412,6 +412,8 @@ export interface paths {
                                  */
                                 paginationId: string;
                             })[];
+                        } | {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -421,7 +423,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -440,7 +442,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -449,13 +451,15 @@ export interface paths {
                  *     `session_mismatch`: The main token belongs to another session or app.
                  *
                  *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
                  */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
@@ -464,7 +468,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
@@ -473,7 +477,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `internal_error`: An unexpected error; report the `requestId`. */
@@ -482,7 +486,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
             };
@@ -500,7 +504,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The session: config, metadata, lock and lockData (bridge: session.get) */
+        /** The session: config, metadata, lock and lockData (bridge: session.get); a Chaster app gets `{session}` */
         get: {
             parameters: {
                 query?: never;
@@ -516,7 +520,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Chastify app | Chaster app */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -661,6 +665,11 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                        } | {
+                            /** @description chaster-js `ExtensionSessionForPartner` plus `sessionId`, `data`, `metadata` and the complete `lock` (DECISIONS §14) */
+                            session: {
+                                [key: string]: unknown;
+                            };
                         };
                     };
                 };
@@ -670,7 +679,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -689,7 +698,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -698,13 +707,15 @@ export interface paths {
                  *     `session_mismatch`: The main token belongs to another session or app.
                  *
                  *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
                  */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
@@ -713,7 +724,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
@@ -722,7 +733,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `internal_error`: An unexpected error; report the `requestId`. */
@@ -731,7 +742,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
             };
@@ -741,7 +752,162 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update the session: each of config, data, metadata given is replaced whole (Chaster)
+         * @description `data` is the session’s extension state, `config` is stored as sent, `metadata.reasonsPreventingUnlocking` (≤ 25) block unlocking like Chastify blockers. One write, one `extension_session.updated`. Needs `state:write`, and `metadata:write` when `metadata` is sent.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description 24-hex id
+                     * @example 6740f0a1c2d3e4f5a6b7c8d9
+                     */
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        config?: {
+                            [key: string]: unknown;
+                        };
+                        data?: {
+                            [key: string]: unknown;
+                        };
+                        metadata?: {
+                            reasonsPreventingUnlocking: string[];
+                            homeActions: {
+                                slug: string;
+                                title: string;
+                                description: string;
+                                /** @description A FontAwesome 5 icon name */
+                                icon: string;
+                                badge?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /**
+                 * @description `invalid_state_key`: A state key starts with `$` or contains `.`.
+                 *
+                 *     `reserved_key`: The write touches a platform-managed key.
+                 *
+                 *     `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem.
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
+                 *
+                 *     `invalid_credentials`: The developer key is unknown or revoked.
+                 *
+                 *     `main_token_required`: `x-chastify-main-token` is missing.
+                 *
+                 *     `invalid_main_token`: The main token is unknown.
+                 *
+                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
+                 *
+                 *     `session_mismatch`: The main token belongs to another session or app.
+                 *
+                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
+                 *
+                 *     `insufficient_scope`: The app lacks the scope this route needs.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `lock_ended`: The lock is no longer active.
+                 *
+                 *     `conflict`: The resource is not in a state that allows this change.
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `state_too_large`: Serialized state would exceed 64 KiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/extensions/sessions/{sessionId}/state": {
@@ -1335,7 +1501,141 @@ export interface paths {
                 };
             };
         };
-        put?: never;
+        /**
+         * Replace the session metadata (Chaster, deprecated: use PATCH)
+         * @deprecated
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description 24-hex id
+                     * @example 6740f0a1c2d3e4f5a6b7c8d9
+                     */
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        metadata: {
+                            reasonsPreventingUnlocking: string[];
+                            homeActions: {
+                                slug: string;
+                                title: string;
+                                description: string;
+                                /** @description A FontAwesome 5 icon name */
+                                icon: string;
+                                badge?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
+                 *
+                 *     `invalid_credentials`: The developer key is unknown or revoked.
+                 *
+                 *     `main_token_required`: `x-chastify-main-token` is missing.
+                 *
+                 *     `invalid_main_token`: The main token is unknown.
+                 *
+                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
+                 *
+                 *     `session_mismatch`: The main token belongs to another session or app.
+                 *
+                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
+                 *
+                 *     `insufficient_scope`: The app lacks the scope this route needs.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `lock_ended`: The lock is no longer active.
+                 *
+                 *     `conflict`: The resource is not in a state that allows this change.
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -1538,7 +1838,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Write a custom entry to the lock history */
+        /** Write a custom entry to the lock history (a Chaster app: `role` may be `user`, `%USER%` in the title, 201 without a body) */
         post: {
             parameters: {
                 query?: never;
@@ -1560,11 +1860,18 @@ export interface paths {
                         icon?: string;
                         color?: string;
                         role?: "extension" | "wearer" | "keyholder";
+                    } | {
+                        title: string;
+                        description?: string;
+                        /** @description `user` is the SDK’s name for the wearer */
+                        role?: "wearer" | "user" | "keyholder" | "extension";
+                        icon?: string;
+                        color?: string | null;
                     };
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Chastify app | Chaster app */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -1590,7 +1897,7 @@ export interface paths {
                             color: string | null;
                             /** Format: date-time */
                             createdAt: string;
-                        };
+                        } | null;
                     };
                 };
                 /** @description `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem. */
@@ -1599,7 +1906,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -1618,7 +1925,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -1631,13 +1938,15 @@ export interface paths {
                  *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
                  *
                  *     `insufficient_scope`: The app lacks the scope this route needs.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
                  */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
@@ -1646,7 +1955,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -1659,7 +1968,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body. */
@@ -1668,7 +1977,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
@@ -1677,7 +1986,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `internal_error`: An unexpected error; report the `requestId`. */
@@ -1686,7 +1995,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
             };
@@ -1875,7 +2184,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Run a lock action (add_time, freeze, pillory, task.*, hygienic_unlock.start, …)
+         * Run a lock action (add_time, freeze, pillory, task.*, hygienic_unlock.start, …); a Chaster app sends {action:{name, params}}
          * @description `name` is one of `add_time`, `remove_time`, `freeze`, `pillory`, `unfreeze`, `toggle_freeze`, `settings.patch`, `task.assign`, `task.start_timer`, `task.complete`, `hygienic_unlock.start`, `pillory.end`. Parameters as in spec 000/002 and DECISIONS §5.
          */
         post: {
@@ -1896,6 +2205,11 @@ export interface paths {
                     "application/json": {
                         name: string;
                         params?: unknown;
+                    } | {
+                        action: {
+                            name: string;
+                            params?: unknown;
+                        };
                     };
                 };
             };
@@ -1944,6 +2258,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No body (Chaster answers 201 without one) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /**
                  * @description `invalid_params`: An action received parameters it does not accept.
                  *
@@ -1956,7 +2277,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -1975,7 +2296,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -1989,6 +2310,8 @@ export interface paths {
                  *
                  *     `insufficient_scope`: The app lacks the scope this route needs.
                  *
+                 *     `forbidden`: The signed-in user may not do this.
+                 *
                  *     `role_not_allowed`: The launch role may not perform this action.
                  */
                 403: {
@@ -1996,7 +2319,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
@@ -2005,7 +2328,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2032,7 +2355,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2049,7 +2372,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
@@ -2058,7 +2381,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `internal_error`: An unexpected error; report the `requestId`. */
@@ -2067,7 +2390,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
             };
@@ -2112,6 +2435,15 @@ export interface paths {
                             duration?: number;
                         };
                         actor?: "wearer" | "keyholder" | "extension";
+                    } | {
+                        task: {
+                            task: string;
+                            points: number;
+                            verificationRequired?: boolean;
+                            /** @description 0 (no timer) or 60–86400 seconds */
+                            duration?: number;
+                        };
+                        actor: "wearer" | "keyholder" | "extension";
                     };
                 };
             };
@@ -2160,6 +2492,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No body (Chaster app) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /**
                  * @description `invalid_params`: An action received parameters it does not accept.
                  *
@@ -2172,7 +2511,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2191,7 +2530,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2205,6 +2544,8 @@ export interface paths {
                  *
                  *     `insufficient_scope`: The app lacks the scope this route needs.
                  *
+                 *     `forbidden`: The signed-in user may not do this.
+                 *
                  *     `role_not_allowed`: The launch role may not perform this action.
                  */
                 403: {
@@ -2212,7 +2553,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
@@ -2221,7 +2562,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2248,7 +2589,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2265,7 +2606,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
@@ -2274,7 +2615,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `internal_error`: An unexpected error; report the `requestId`. */
@@ -2283,7 +2624,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
             };
@@ -2321,6 +2662,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         actor?: "wearer" | "keyholder" | "extension";
+                    } | {
+                        actor: "wearer" | "keyholder" | "extension";
                     };
                 };
             };
@@ -2369,6 +2712,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No body (Chaster app) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /**
                  * @description `invalid_params`: An action received parameters it does not accept.
                  *
@@ -2381,7 +2731,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2400,7 +2750,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2414,6 +2764,8 @@ export interface paths {
                  *
                  *     `insufficient_scope`: The app lacks the scope this route needs.
                  *
+                 *     `forbidden`: The signed-in user may not do this.
+                 *
                  *     `role_not_allowed`: The launch role may not perform this action.
                  */
                 403: {
@@ -2421,7 +2773,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
@@ -2430,7 +2782,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2457,7 +2809,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2474,7 +2826,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
@@ -2483,7 +2835,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `internal_error`: An unexpected error; report the `requestId`. */
@@ -2492,7 +2844,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
             };
@@ -2532,6 +2884,9 @@ export interface paths {
                         isCompleted: boolean;
                         actor?: "wearer" | "keyholder" | "extension";
                         reason?: string;
+                    } | {
+                        actor: "wearer" | "keyholder" | "extension";
+                        isCompleted: boolean;
                     };
                 };
             };
@@ -2580,6 +2935,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No body (Chaster app) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /**
                  * @description `invalid_params`: An action received parameters it does not accept.
                  *
@@ -2592,7 +2954,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2611,7 +2973,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2625,6 +2987,8 @@ export interface paths {
                  *
                  *     `insufficient_scope`: The app lacks the scope this route needs.
                  *
+                 *     `forbidden`: The signed-in user may not do this.
+                 *
                  *     `role_not_allowed`: The launch role may not perform this action.
                  */
                 403: {
@@ -2632,7 +2996,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
@@ -2641,7 +3005,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2668,7 +3032,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2685,7 +3049,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
@@ -2694,7 +3058,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `internal_error`: An unexpected error; report the `requestId`. */
@@ -2703,7 +3067,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
             };
@@ -2915,7 +3279,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Regular-action availability and recent actions (bridge: regularActions.get) */
+        /** Regular-action availability and recent actions (bridge: regularActions.get); a Chaster app gets chaster-js `GetRegularActionsRepDto` */
         get: {
             parameters: {
                 query?: never;
@@ -2931,7 +3295,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Chastify app | Chaster app */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2956,6 +3320,8 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                             }[];
+                        } | {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -2965,7 +3331,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2984,7 +3350,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -2993,13 +3359,15 @@ export interface paths {
                  *     `session_mismatch`: The main token belongs to another session or app.
                  *
                  *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
                  */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
@@ -3008,7 +3376,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
@@ -3017,7 +3385,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `internal_error`: An unexpected error; report the `requestId`. */
@@ -3026,7 +3394,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
             };
@@ -3034,7 +3402,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a trusted regular action
-         * @description 422 `regular_action_unavailable` (with `details.nbActionsRemaining` and `details.nextActionDate`) when none is available.
+         * @description 422 `regular_action_unavailable` (with `details.nbActionsRemaining` and `details.nextActionDate`) when none is available. A Chaster app gets 201 with the GET object, and the 422 carries the docs’ message with `nbActionsRemaining`, `nextActionDate`, `regularity` and `mode` at top level.
          */
         post: {
             parameters: {
@@ -3054,11 +3422,15 @@ export interface paths {
                     "application/json": {
                         /** @description ≤ 16 KiB of JSON */
                         payload?: unknown;
+                    } | {
+                        payload: {
+                            [key: string]: unknown;
+                        };
                     };
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Chastify app | Chaster app */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3077,6 +3449,8 @@ export interface paths {
                             };
                             nbActionsRemaining: number;
                             nextActionDate: string | null;
+                        } | {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -3086,7 +3460,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -3105,7 +3479,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -3118,13 +3492,15 @@ export interface paths {
                  *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
                  *
                  *     `insufficient_scope`: The app lacks the scope this route needs.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
                  */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
@@ -3133,7 +3509,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -3146,7 +3522,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `payload_too_large`: The request body is larger than the documented cap. */
@@ -3155,7 +3531,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /**
@@ -3168,7 +3544,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
@@ -3177,7 +3553,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
                 /** @description `internal_error`: An unexpected error; report the `requestId`. */
@@ -3186,7 +3562,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ErrorBody"];
+                        "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["ChasterErrorBody"];
                     };
                 };
             };
@@ -6964,6 +7340,770 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/extensions/sessions/{sessionId}/temporary-opening/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hygiene opening: open the lock for the lock’s configured time, as the actor
+         * @description `hygienic_opening_not_enabled` (422) when the lock has no hygiene opening; `actor: keyholder` on a lock without one is 400.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description 24-hex id
+                     * @example 6740f0a1c2d3e4f5a6b7c8d9
+                     */
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        actor: "wearer" | "keyholder" | "extension";
+                    };
+                };
+            };
+            responses: {
+                /** @description No body */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /**
+                 * @description `invalid_params`: An action received parameters it does not accept.
+                 *
+                 *     `unknown_action`: The action name is not one the API supports.
+                 *
+                 *     `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem.
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
+                 *
+                 *     `invalid_credentials`: The developer key is unknown or revoked.
+                 *
+                 *     `main_token_required`: `x-chastify-main-token` is missing.
+                 *
+                 *     `invalid_main_token`: The main token is unknown.
+                 *
+                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
+                 *
+                 *     `session_mismatch`: The main token belongs to another session or app.
+                 *
+                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
+                 *
+                 *     `insufficient_scope`: The app lacks the scope this route needs.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
+                 *
+                 *     `role_not_allowed`: The launch role may not perform this action.
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `lock_ended`: The lock is no longer active.
+                 *
+                 *     `conflict`: The resource is not in a state that allows this change.
+                 *
+                 *     `pillory_active`: The wearer is already in the pillory.
+                 *
+                 *     `pillory_not_active`: The wearer is not in the pillory.
+                 *
+                 *     `no_active_task`: There is no open task.
+                 *
+                 *     `task_has_no_duration`: The open task has no timer.
+                 *
+                 *     `task_verification_required`: The task needs proof before it can be completed.
+                 *
+                 *     `task_timer_not_finished`: The task timer has not run out.
+                 *
+                 *     `hygienic_opening_active`: A hygienic opening is already running.
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body.
+                 *
+                 *     `pillory_not_enabled`: Pillory is not enabled on this lock.
+                 *
+                 *     `tasks_not_enabled`: Tasks are not enabled on this lock.
+                 *
+                 *     `hygienic_opening_not_enabled`: Hygienic opening is not enabled on this lock.
+                 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/extensions/sessions/{sessionId}/verification-picture/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the wearer for a verification picture (with a fresh code), as the actor
+         * @description `verification_picture_not_enabled` (422) when the lock does not take verification pictures; `actor: keyholder` on a lock without one is 400. The wearer uploads the picture on the lock page.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description 24-hex id
+                     * @example 6740f0a1c2d3e4f5a6b7c8d9
+                     */
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        actor: "wearer" | "keyholder" | "extension";
+                    };
+                };
+            };
+            responses: {
+                /** @description No body */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /**
+                 * @description `invalid_params`: An action received parameters it does not accept.
+                 *
+                 *     `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem.
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
+                 *
+                 *     `invalid_credentials`: The developer key is unknown or revoked.
+                 *
+                 *     `main_token_required`: `x-chastify-main-token` is missing.
+                 *
+                 *     `invalid_main_token`: The main token is unknown.
+                 *
+                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
+                 *
+                 *     `session_mismatch`: The main token belongs to another session or app.
+                 *
+                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
+                 *
+                 *     `insufficient_scope`: The app lacks the scope this route needs.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
+                 *
+                 *     `role_not_allowed`: The launch role may not perform this action.
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `lock_ended`: The lock is no longer active.
+                 *
+                 *     `conflict`: The resource is not in a state that allows this change.
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body.
+                 *
+                 *     `verification_picture_not_enabled`: Verification pictures are not enabled on this lock.
+                 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/extensions/sessions/{sessionId}/pillory/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The running pillory’s votes (empty when the wearer is not in the pillory) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description 24-hex id
+                     * @example 6740f0a1c2d3e4f5a6b7c8d9
+                     */
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            votes: {
+                                /**
+                                 * @description 24-hex id
+                                 * @example 6740f0a1c2d3e4f5a6b7c8d9
+                                 */
+                                _id: string;
+                                nbVotes: number;
+                                /** @description Seconds */
+                                totalDurationAdded: number;
+                                /** Format: date-time */
+                                voteEndsAt: string;
+                                reason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
+                 *
+                 *     `invalid_credentials`: The developer key is unknown or revoked.
+                 *
+                 *     `main_token_required`: `x-chastify-main-token` is missing.
+                 *
+                 *     `invalid_main_token`: The main token is unknown.
+                 *
+                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
+                 *
+                 *     `session_mismatch`: The main token belongs to another session or app.
+                 *
+                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `pillory_not_enabled`: Pillory is not enabled on this lock. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/extensions/sessions/{sessionId}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the session data (Chaster, deprecated: use PATCH)
+         * @deprecated
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description 24-hex id
+                     * @example 6740f0a1c2d3e4f5a6b7c8d9
+                     */
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /**
+                 * @description `invalid_state_key`: A state key starts with `$` or contains `.`.
+                 *
+                 *     `reserved_key`: The write touches a platform-managed key.
+                 *
+                 *     `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem.
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
+                 *
+                 *     `invalid_credentials`: The developer key is unknown or revoked.
+                 *
+                 *     `main_token_required`: `x-chastify-main-token` is missing.
+                 *
+                 *     `invalid_main_token`: The main token is unknown.
+                 *
+                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
+                 *
+                 *     `session_mismatch`: The main token belongs to another session or app.
+                 *
+                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `server_credentials_required`: Mutations need backend credentials (app key + main token).
+                 *
+                 *     `insufficient_scope`: The app lacks the scope this route needs.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `lock_ended`: The lock is no longer active.
+                 *
+                 *     `conflict`: The resource is not in a state that allows this change.
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `state_too_large`: Serialized state would exceed 64 KiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `idempotency_key_reused`: The `Idempotency-Key` was used before with a different body. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/extensions/sessions/{sessionId}/logs/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The lock history as a role sees it, newest first (Chaster)
+         * @description `limit` 1–100 (15), `lastId` = the last `_id` of the previous page, `showOnlyExtensionActions` = your extension’s entries only. `%USER%` of the role’s own user reads "You".
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description 24-hex id
+                     * @example 6740f0a1c2d3e4f5a6b7c8d9
+                     */
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        role: "wearer" | "keyholder" | "visitor";
+                        /** @default 15 */
+                        limit?: number;
+                        /**
+                         * @description 24-hex id
+                         * @example 6740f0a1c2d3e4f5a6b7c8d9
+                         */
+                        lastId?: string;
+                        /** @description Only your extension’s entries */
+                        showOnlyExtensionActions?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description chaster-js `GetHistoryRepDto`: `{results: ActionLogForPublic[], count, hasMore}` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description `invalid_request`: The request is malformed or fails schema validation; `details` lists each problem. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `missing_credentials`: `Authorization: Bearer …` is missing or malformed.
+                 *
+                 *     `invalid_credentials`: The developer key is unknown or revoked.
+                 *
+                 *     `main_token_required`: `x-chastify-main-token` is missing.
+                 *
+                 *     `invalid_main_token`: The main token is unknown.
+                 *
+                 *     `main_token_expired`: The main token is past its 10 h lifetime or was rotated.
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /**
+                 * @description `app_scoped_key_required`: A user-wide key was used on an extension session route.
+                 *
+                 *     `session_mismatch`: The main token belongs to another session or app.
+                 *
+                 *     `extension_not_enabled`: The extension is disabled or removed on this lock.
+                 *
+                 *     `forbidden`: The signed-in user may not do this.
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `not_found`: No such route or resource (or it is not visible to the caller). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `rate_limited`: Too many requests for this credential and bucket; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+                /** @description `internal_error`: An unexpected error; report the `requestId`. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChasterErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6987,6 +8127,18 @@ export interface components {
             error: string;
             code: string;
             message: string;
+            requestId: string;
+            details?: unknown;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Error (Chaster-dialect apps on /api/extensions) */
+        ChasterErrorBody: {
+            statusCode: number;
+            /** @description The HTTP reason phrase, e.g. "Not Found" */
+            error: string;
+            message: string;
+            code: string;
             requestId: string;
             details?: unknown;
         } & {
