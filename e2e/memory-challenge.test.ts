@@ -177,6 +177,8 @@ describe('memory challenge example: the 9-step game flow (Chromium)', { skip: ex
     const frame = await openGame();
     const { outcome } = await playMemoryGame(frame, true);
     assert.equal(outcome, 'win');
+    // As after the first win: the game reads its progress back from the platform; wait for that read.
+    await frame.waitForSelector(`${tid('progress')}:text-is("2 of 2 wins")`).catch(() => undefined);
     assert.equal((await frame.locator(tid('progress')).textContent())?.trim(), '2 of 2 wins');
     await frame.waitForSelector('html[data-phase="complete"]');
     assert.equal(await frame.locator(tid('play')).isDisabled(), true, 'no more games once complete');
