@@ -62,9 +62,40 @@ const HEADER = `/**
 /** The surfaces the client covers: the extension session API and the External API. */
 export const INCLUDED_PATH_PREFIXES = ['/api/extensions/sessions/', '/api/apps/v1/'];
 
+/** The Chaster dialect's operations and arms (the server marks them; the client speaks Chastify). */
+const CHASTER_TAG = 'extension sessions (Chaster)';
+const DIALECT_MARK = 'x-latch-dialect';
+
+/** A schema without the members of `anyOf` marked as Chaster's (an `anyOf` of one becomes that one). */
+function withoutChasterArms(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutChasterArms);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = withoutChasterArms(v);
+  if (Array.isArray(out.anyOf)) {
+    const kept = (out.anyOf as Array<Record<string, unknown>>).filter((s) => s?.[DIALECT_MARK] !== 'chaster');
+    if (kept.length === 1) {
+      const { anyOf: _arms, ...rest } = out;
+      return { ...rest, ...kept[0] };
+    }
+    out.anyOf = kept;
+  }
+  return out;
+}
+
+/** Chastify's operations only: Chaster-only operations dropped, shared paths without their Chaster arm. */
+function chastifyPaths(paths: NonNullable<OpenAPI3['paths']>): NonNullable<OpenAPI3['paths']> {
+  const out: Record<string, unknown> = {};
+  for (const [p, item] of Object.entries(paths)) {
+    const ops = Object.fromEntries(Object.entries(item as Record<string, { tags?: string[] }>).filter(([, op]) => !op?.tags?.includes(CHASTER_TAG)));
+    if (Object.keys(ops).length > 0) out[p] = withoutChasterArms(ops);
+  }
+  return out as NonNullable<OpenAPI3['paths']>;
+}
+
 /** The document narrowed to the client's surfaces (the first-party and sandbox routes are not its business). */
 export function clientDocument(doc: OpenAPI3): OpenAPI3 {
-  const paths = Object.fromEntries(Object.entries(doc.paths ?? {}).filter(([p]) => INCLUDED_PATH_PREFIXES.some((prefix) => p.startsWith(prefix))));
+  const paths = chastifyPaths(Object.fromEntries(Object.entries(doc.paths ?? {}).filter(([p]) => INCLUDED_PATH_PREFIXES.some((prefix) => p.startsWith(prefix)))));
   if (Object.keys(paths).length === 0) throw new Error("the OpenAPI document has none of the client's routes");
   return { ...doc, paths };
 }
@@ -86,7 +117,7 @@ export function bridgeDocument(doc: OpenAPI3): OpenAPI3 {
     const item = doc.paths?.[p] as Record<string, unknown> | undefined;
     if (item?.get) paths[p] = { get: item.get } as NonNullable<OpenAPI3['paths']>[string];
   }
-  return { ...doc, paths };
+  return { ...doc, paths: chastifyPaths(paths) };
 }
 
 export async function generateOpenApiTypes(doc?: OpenAPI3): Promise<string> {

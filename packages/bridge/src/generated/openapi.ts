@@ -176,11 +176,6 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
-                        } | {
-                            /** @description chaster-js `ExtensionSessionForPartner` plus `sessionId`, `data`, `metadata` and the complete `lock` (DECISIONS §14) */
-                            session: {
-                                [key: string]: unknown;
-                            };
                         };
                     };
                 };
@@ -585,8 +580,6 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                             }[];
-                        } | {
-                            [key: string]: unknown;
                         };
                     };
                 };

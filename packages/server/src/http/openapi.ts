@@ -10,7 +10,7 @@ export type ErrorBodyKind = 'ErrorBody' | 'AppsErrorBody' | 'ChasterErrorBody' |
 type AnyErrorBody = ErrorBody | AppsErrorBody | ChasterErrorBody;
 
 function bodySchema(kind: ErrorBodyKind): object {
-  return kind === 'dialects' ? { anyOf: [{ $ref: 'ErrorBody#' }, { $ref: 'ChasterErrorBody#' }] } : { $ref: `${kind}#` };
+  return kind === 'dialects' ? { anyOf: [{ $ref: 'ErrorBody#' }, { $ref: 'ChasterErrorBody#', 'x-latch-dialect': 'chaster' }] } : { $ref: `${kind}#` };
 }
 
 /**

@@ -111,6 +111,12 @@ export interface RouteDeclaration<S extends FastifySchema> {
   chaster?: ChasterArm;
 }
 
+/**
+ * Marks the Chaster arm of a shared path's body and answers in the OpenAPI document, so a
+ * Chastify-only consumer (the client SDK's generated types) can leave it out.
+ */
+export const DIALECT_MARK = 'x-latch-dialect';
+
 export interface ChasterArm {
   body?: TSchema;
   response?: Record<number, TSchema>;
@@ -129,7 +135,8 @@ function documentChasterArm(arm: ChasterArm) {
     const response: Record<string, unknown> = { ...(schema.response as Record<string, unknown> | undefined) };
     for (const [status, answer] of Object.entries(arm.response ?? {})) {
       const chastify = response[status];
-      response[status] = chastify ? { description: 'Chastify app | Chaster app', anyOf: [chastify, answer] } : answer;
+      const chaster = { ...answer, [DIALECT_MARK]: 'chaster' };
+      response[status] = chastify ? { description: 'Chastify app | Chaster app', anyOf: [chastify, chaster] } : chaster;
     }
     return { schema: { ...schema, response }, url };
   };
@@ -145,7 +152,7 @@ export function route<S extends FastifySchema>(decl: RouteDeclaration<S>): { con
   const response = codes.length === 0 ? decl.schema.response : { ...(decl.schema.response as Record<number, unknown> | undefined), ...errorResponses(codes, body) };
   const arm = decl.chaster;
   const chastifyBody = decl.schema.body as TSchema | undefined;
-  const requestBody = arm?.body && chastifyBody ? Type.Union([chastifyBody, arm.body]) : (arm?.body ?? chastifyBody);
+  const requestBody = arm?.body && chastifyBody ? Type.Union([chastifyBody, { ...arm.body, [DIALECT_MARK]: 'chaster' }]) : (arm?.body ?? chastifyBody);
   return {
     config: {
       ...config,
