@@ -75,18 +75,21 @@ function runTests(db) {
 }
 
 const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
-let ok = only.length
-  ? true
-  : run('type-check', process.execPath, [tsc, '-p', 'tsconfig.json']) &&
+// The examples (type-checked on their own and through the e2e tests that start them) import the
+// SDKs as packages: build those first, so a fresh clone type-checks what it will run.
+let ok = run('build SDKs', 'npm', ['run', 'build:sdk', '--silent']);
+ok = only.length
+  ? ok
+  : ok &&
+    run('type-check', process.execPath, [tsc, '-p', 'tsconfig.json']) &&
     run('type-check web', process.execPath, [tsc, '-p', 'packages/web/tsconfig.json']) &&
     run('type-check e2e and bench', process.execPath, [tsc, '-p', 'e2e/tsconfig.json']) &&
     run('type-check bridge SDK', process.execPath, [tsc, '-p', 'packages/bridge/tsconfig.json']) &&
     run('type-check client SDK', process.execPath, [tsc, '-p', 'packages/client/tsconfig.json']) &&
     run('type-check examples', process.execPath, [tsc, '-p', 'examples/tsconfig.json']);
 // The browser tests and the server's static hosting need the built web app, the start tests the
-// compiled server (each rebuilt only when stale); the examples run on the built SDKs.
+// compiled server (each rebuilt only when stale).
 ok = run('build server and web', process.execPath, [path.join(root, 'scripts/build.mjs')]) && ok;
-ok = run('build SDKs', 'npm', ['run', 'build:sdk', '--silent']) && ok;
 ok = runTests('sqlite') && ok;
 if (await postgresReachable()) {
   ok = runTests('postgres') && ok;
