@@ -30,12 +30,18 @@ export async function withUploadedFile<T>(req: FastifyRequest, reply: FastifyRep
   }
 }
 
-/** The picture of a first-party upload, which must come in the field "file". */
-export function withUploadedPicture<T>(req: FastifyRequest, reply: FastifyReply, what: string, handle: (file: NodeJS.ReadableStream) => Promise<T>): Promise<T> {
-  return withUploadedFile(req, reply, what, async (part) => {
-    if (part.fieldname !== FILE_UPLOAD_FIELD) throw new ApiError('invalid_request', `Send the ${what} in the multipart field "${FILE_UPLOAD_FIELD}" (got "${part.fieldname}")`);
-    return handle(part.file);
-  });
+/** The picture of a first-party upload, which must come in the field "file"; `missing` as for `withUploadedFile`. */
+export function withUploadedPicture<T>(req: FastifyRequest, reply: FastifyReply, what: string, handle: (file: NodeJS.ReadableStream) => Promise<T>, missing: ErrorCode = 'invalid_request'): Promise<T> {
+  return withUploadedFile(
+    req,
+    reply,
+    what,
+    async (part) => {
+      if (part.fieldname !== FILE_UPLOAD_FIELD) throw new ApiError('invalid_request', `Send the ${what} in the multipart field "${FILE_UPLOAD_FIELD}" (got "${part.fieldname}")`);
+      return handle(part.file);
+    },
+    missing,
+  );
 }
 
 /** Sends a private picture's bytes: never cached, never sniffed into something else, never run. */

@@ -2,10 +2,9 @@ import { Type } from '@sinclair/typebox';
 import multipart from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import { FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, ObjectId } from '@latch/protocol';
-import { ApiError } from '../../../errors.js';
 import { signedIn } from '../../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
-import { ONE_PICTURE, sendPrivatePicture, withUploadedFile } from '../../uploadPart.js';
+import { ONE_PICTURE, sendPrivatePicture, withUploadedPicture } from '../../uploadPart.js';
 import { LockParams } from '../schemas.js';
 import type { App, RouteContext } from '../../types.js';
 
@@ -33,16 +32,7 @@ export function taskVerificationRoutes(app: App, ctx: Pick<RouteContext, 'taskVe
       }),
       async (req, reply) => {
         const user = signedIn(req).user;
-        const done = await withUploadedFile(
-          req,
-          reply,
-          'verification picture',
-          async (part) => {
-            if (part.fieldname !== FILE_UPLOAD_FIELD) throw new ApiError('invalid_request', `Send the picture in the multipart field "${FILE_UPLOAD_FIELD}" (got "${part.fieldname}")`);
-            return ctx.taskVerification.complete(user, req.params.lockId, part.file);
-          },
-          'verification_picture_required',
-        );
+        const done = await withUploadedPicture(req, reply, 'verification picture', (file) => ctx.taskVerification.complete(user, req.params.lockId, file), 'verification_picture_required');
         return done.detail as { taskId: string; successful: true; pointsAwarded: number; taskPoints: number; verificationPicture: string };
       },
     );
