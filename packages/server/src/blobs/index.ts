@@ -1,8 +1,23 @@
+import { Readable } from 'node:stream';
 import type { FilesConfig, S3Config } from '../config.js';
 import { createLocalBlobStore } from './local.js';
 import type { BlobStore } from './store.js';
 
 export type { BlobStore } from './store.js';
+
+/**
+ * Stores `bytes` at `key`, then runs `record` (the row that points at them); if recording fails
+ * the bytes are removed again, so no blob is left without its row.
+ */
+export async function storeThenRecord<T>(store: BlobStore, key: string, bytes: Buffer, record: () => Promise<T>): Promise<T> {
+  await store.write(key, Readable.from([bytes]));
+  try {
+    return await record();
+  } catch (err) {
+    await store.delete(key).catch(() => undefined);
+    throw err;
+  }
+}
 
 /** The configured store: S3 when S3_BUCKET is set, else the local directory. */
 export function createBlobStore(files: FilesConfig): BlobStore {

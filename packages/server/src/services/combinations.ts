@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { COMBINATION_DIGITS, DESERTION_RECOVERY_DAYS, type ArchiveResult, type CombinationInput, type CombinationPicture, type CombinationReveal } from '@latch/protocol';
-import type { BlobStore } from '../blobs/index.js';
+import { storeThenRecord, type BlobStore } from '../blobs/index.js';
 import type { CombinationRow, LockRow, UserRow } from '../db/types.js';
 import { ApiError, notFound } from '../errors.js';
 import type { Executor } from '../storage/executor.js';
@@ -89,13 +88,7 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
       const { row, sealed } = sealedRow(owner.id, 'picture', bytes, now);
       row.blob_key = `combinations/${row.id}.sealed`;
       row.content_type = contentType;
-      await store.write(row.blob_key, Readable.from([sealed]));
-      try {
-        await insertCombination(db, row);
-      } catch (err) {
-        await store.delete(row.blob_key).catch(() => undefined);
-        throw err;
-      }
+      await storeThenRecord(store, row.blob_key, sealed, () => insertCombination(db, row));
       return { pictureId: row.id, contentType, size: bytes.length, createdAt: iso(now) };
     },
 

@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import type { BlobStore } from '../blobs/index.js';
+import { storeThenRecord, type BlobStore } from '../blobs/index.js';
 import type { UserRow } from '../db/types.js';
 import { notFound } from '../errors.js';
 import { findLockById } from '../storage/locks.js';
@@ -32,13 +31,7 @@ export function createTaskVerificationService({ db, clock, ids, store, engine }:
       authorize(via, 'task.verify', lock, clock.now(), { openTask: true });
       const { bytes, contentType, ext } = await readPicture(file);
       const blobKey = `task-verifications/${lockId}/${ids.objectId()}.${ext}`;
-      await store.write(blobKey, Readable.from([bytes]));
-      try {
-        return await engine.completeTaskWithPicture(lockId, { role, userId: user.id }, via, { blobKey, contentType });
-      } catch (err) {
-        await store.delete(blobKey).catch(() => undefined);
-        throw err;
-      }
+      return storeThenRecord(store, blobKey, bytes, () => engine.completeTaskWithPicture(lockId, { role, userId: user.id }, via, { blobKey, contentType }));
     },
 
     /** A task's verification picture, to the lock's wearer and keyholder. */

@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { FILE_CONTENT_TYPES, FILE_LIMITS, type VerificationPicture } from '@latch/protocol';
-import type { BlobStore } from '../blobs/index.js';
+import { storeThenRecord, type BlobStore } from '../blobs/index.js';
 import type { LockRow, VerificationPictureRow } from '../db/types.js';
 import { ApiError, notFound } from '../errors.js';
 import { findLockById } from '../storage/locks.js';
@@ -108,17 +107,13 @@ export function createVerificationPictureService({ db, clock, ids, store }: Serv
       if (!open) throw new ApiError('conflict', 'No verification picture was requested');
       const { bytes, ...sniffed } = await readPicture(file);
       const picture = { blob_key: `verification/${lock.id}/${open.id}.${sniffed.ext}`, content_type: sniffed.contentType, submitted_at: now };
-      await store.write(picture.blob_key, Readable.from([bytes]));
-      try {
-        await db.transaction().execute(async (tx) => {
+      await storeThenRecord(store, picture.blob_key, bytes, () =>
+        db.transaction().execute(async (tx) => {
           // Two uploads racing for one request: the first wins, the second is told.
           if (!(await submitVerificationPicture(tx, open.id, picture))) throw new ApiError('conflict', 'This request was answered a moment ago');
           await writeHistory(tx, ids, now, { lockId: lock.id, type: 'verification_picture_submitted', role: 'wearer', actorUserId: userId, title: 'Verification picture sent', description: `Code ${open.code}`, payload: { pictureId: open.id } });
-        });
-      } catch (err) {
-        await store.delete(picture.blob_key).catch(() => undefined);
-        throw err;
-      }
+        }),
+      );
       return view({ ...open, ...picture });
     },
 
