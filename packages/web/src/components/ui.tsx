@@ -73,6 +73,18 @@ export function useTitle(what: string | null | undefined) {
 /** An API error shown inline (see ErrorNotice: a human sentence, the code and request id behind "Details"). */
 export const ErrorNote = ErrorNotice;
 
+/** A page's outcome line: what the last thing done did (announced to screen readers), then its error if any. */
+export function StatusLine({ status, error, testId, errorTestId }: { status: React.ReactNode; error: unknown; testId?: string; errorTestId?: string }) {
+  return (
+    <>
+      <p role="status" className="status-line" data-testid={testId}>
+        {status}
+      </p>
+      <ErrorNote error={error} testId={errorTestId} />
+    </>
+  );
+}
+
 /** An in-app link that can carry extra attributes (test ids, classes) the router's Link does not. */
 export function NavLink({ to, children, className, testId, label }: { to: string; children: React.ReactNode; className?: string; testId?: string; label?: string }) {
   return (

@@ -4,7 +4,7 @@ import { api, ApiError, request } from '../api.js';
 import { clearBridgeLog, useBridgeLog } from '../bridgeLog.js';
 import { Link } from '../router.js';
 import type { AppView, AuditEntry, KeyView } from '../types.js';
-import { Badge, ErrorNote, NavLink, copyText, formatDate, useDevMode, useTitle } from '../components/ui.js';
+import { Badge, ErrorNote, NavLink, StatusLine, copyText, formatDate, useDevMode, useTitle } from '../components/ui.js';
 import { AppWebhooks } from './Webhooks.js';
 import { Table } from '../components/Table.js';
 import { DEFAULT_SCOPES, SCOPES } from '@latch/protocol/wire';
@@ -348,10 +348,7 @@ function KeysSection({ apps }: { apps: AppView[] }) {
           </p>
         </div>
       ) : null}
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} />
+      <StatusLine status={status} error={error} />
       {keys ? (
         <Table
           label="Keys"
@@ -417,10 +414,7 @@ export function DeveloperConsole() {
     <section>
       <h1>Developer console</h1>
       <DevNav />
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} />
+      <StatusLine status={status} error={error} />
       <section className="card stack" aria-labelledby="apps-h">
         <h2 id="apps-h">My apps</h2>
         {apps === null && !error ? <p className="muted">Loading…</p> : null}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { usePagedList } from '../usePagedList.js';
 import { api } from '../api.js';
-import { Badge, ErrorNote, JsonView, copyText, formatDate } from '../components/ui.js';
+import { Badge, JsonView, StatusLine, copyText, formatDate } from '../components/ui.js';
 import { CHASTER_WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol/wire';
 import { Table } from '../components/Table.js';
 import type { WebhookDeliveryDetail, WebhookDeliveryView, WebhookEndpointView } from '../types.js';
@@ -94,10 +94,7 @@ function Deliveries({ appId, endpoint, version }: { appId: string; endpoint: End
           Refresh
         </button>
       </div>
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} />
+      <StatusLine status={status} error={error} />
       {rows ? (
         <Table
           label="Deliveries"
@@ -276,10 +273,7 @@ export function AppWebhooks({ appId, dialect }: { appId: string; dialect: 'chast
         latch POSTs events to your backend, signed the Standard Webhooks way (<code>webhook-id</code>, <code>webhook-timestamp</code>, <code>webhook-signature</code>), and
         retries failures with backoff.
       </p>
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} testId="webhooks-error" />
+      <StatusLine status={status} error={error} errorTestId="webhooks-error" />
       {secret ? <SecretOnce secret={secret} onDone={() => setSecret(null)} /> : null}
 
       {endpoints?.length ? (
