@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ManualClock } from '../src/clock.js';
-import { TEST_DB, expectError, login, testApp, type TestApp } from './helpers.js';
+import { TEST_DB, expectError, login, suiteApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 import { SPEC_REGULAR_CONFIG, SPEC_REGULAR_ACTION, SPEC_REQUIREMENTS, SPEC_PROGRESS_COMPLETION, SPEC_PROGRESS_MEMORY, SPEC_INITIAL_METADATA, SPEC_ATTEMPT_LIMIT, SPEC_ATTEMPT_START, SPEC_ATTEMPT_FAIL } from './spec001Bodies.js';
 
@@ -124,17 +124,13 @@ function harness(getT: () => TestApp) {
 
 /** A fresh app (own database and clock) for tests that move the clock a lot. */
 function freshApp(start: string) {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 }, clock: new ManualClock(at(start)) })));
-  after(() => t.close());
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 }, clock: new ManualClock(at(start)) });
   return { h: harness(() => t), getT: () => t };
 }
 
 describe(`extension progress (${TEST_DB})`, () => {
   describe('regular actions', () => {
-    let t: TestApp;
-    before(async () => (t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } })));
-    after(() => t.close());
+    const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
     const { world, ext, ok, advance, regular } = harness(() => t);
     const withRule = (regularActions: Json) => world({ extension: { config: { regularActions } } });
 
@@ -697,9 +693,7 @@ describe(`extension progress (${TEST_DB})`, () => {
   });
 
   describe('progress-based unlock requirements', () => {
-    let t: TestApp;
-    before(async () => (t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } })));
-    after(() => t.close());
+    const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
     const { world, ext, ok, metadata } = harness(() => t);
 
     it('memory_win (spec 001 initialMetadata): count/satisfied after each progress, "1 of 3"', async () => {
