@@ -113,9 +113,14 @@ export const PenaltyPeriod = Type.Object({
 });
 export type PenaltyPeriod = Static<typeof PenaltyPeriod>;
 
-/** The lock's penalties (Chaster's `PenaltySessionForPublic`): enabled habits, then periods (ongoing first, then the latest settled). */
+/**
+ * The lock's penalties (Chaster's `PenaltySessionForPublic`): enabled habits, then periods
+ * (ongoing first, then the latest settled); latch adds `available`, the habits the lock's
+ * installed extensions declare (what its controller may enable).
+ */
 export const LockPenalties = Type.Object({
   habits: Type.Array(PenaltyHabit),
   penaltyPeriods: Type.Array(PenaltyPeriod),
+  available: Type.Array(Type.Object({ extensionSlug: Type.String(), extensionName: Type.String(), habit: Habit, enabled: Type.Boolean() })),
 });
 export type LockPenalties = Static<typeof LockPenalties>;

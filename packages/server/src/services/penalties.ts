@@ -5,7 +5,7 @@ import type { ExtensionAppRow, LockHabitRow, LockRow, PenaltyPeriodRow } from '.
 import { ApiError, notFound } from '../errors.js';
 import type { Executor } from '../storage/executor.js';
 import { findAppById, findAppBySlug, findAppsByIds } from '../storage/extensionApps.js';
-import { findActiveSessionOfApp } from '../storage/extensionSessions.js';
+import { findActiveSessionOfApp, findActiveSessionsOfLocks } from '../storage/extensionSessions.js';
 import { cancelJob, scheduleJob } from '../storage/jobs.js';
 import { findLockById } from '../storage/locks.js';
 import {
@@ -129,7 +129,8 @@ export function createPenaltyService({ db, clock, ids }: ServiceDeps, engine: Lo
   async function view(lock: LockRow): Promise<LockPenalties> {
     const habits = await listLockHabits(db, lock.id);
     const periods = await listPenaltyPeriods(db, lock.id, SETTLED_SHOWN);
-    const apps = new Map((await findAppsByIds(db, [...new Set([...habits, ...periods].map((r) => r.app_id))])).map((a) => [a.id, a]));
+    const installed = (await findActiveSessionsOfLocks(db, [lock.id])).map((s) => s.app_id);
+    const apps = new Map((await findAppsByIds(db, [...new Set([...habits, ...periods].map((r) => r.app_id).concat(installed))])).map((a) => [a.id, a]));
     const slugs = new Map([...apps.values()].map((a) => [a.id, a.slug]));
     return {
       habits: habits.flatMap((h) => {
@@ -149,6 +150,11 @@ export function createPenaltyService({ db, clock, ids }: ServiceDeps, engine: Lo
       }),
       // Periods stop with the lock: an ended lock shows none running (its job then cancels it).
       penaltyPeriods: periods.filter((p) => p.status !== 'ongoing' || lock.status === 'locked').map((p) => periodView(p, slugs)),
+      available: installed.flatMap((appId) => {
+        const app = apps.get(appId);
+        if (!app) return [];
+        return app.habits.map((habit) => ({ extensionSlug: app.slug, extensionName: app.name, habit, enabled: habits.some((h) => h.app_id === app.id && h.habit_name === habit.name) }));
+      }),
     };
   }
 
