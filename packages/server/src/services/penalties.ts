@@ -2,7 +2,7 @@ import type { Habit, LockHabitInput, LockPenalties, PenaltyPeriod, PenaltyPunish
 import { isUniqueViolation } from '../db/errors.js';
 import { fromJson, toJson } from '../db/json.js';
 import type { ExtensionAppRow, LockHabitRow, LockRow, PenaltyPeriodRow } from '../db/types.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError } from '../errors.js';
 import type { Executor } from '../storage/executor.js';
 import { findAppById, findAppBySlug, findAppsByIds } from '../storage/extensionApps.js';
 import { findActiveSessionOfApp, findActiveSessionsOfLocks } from '../storage/extensionSessions.js';
@@ -28,6 +28,7 @@ import { writeHistory } from './history.js';
 import { parsePillory, parseSeconds, type ActionName } from './lockActions.js';
 import type { Actor, LockEngine } from './lockEngine.js';
 import { activeOrThrow } from './lockEngineCore.js';
+import { participantLock } from './lockContext.js';
 import { authorize } from './lockPolicy.js';
 import { roleOf } from './lockRules.js';
 import { writeNotification } from './notifications.js';
@@ -77,12 +78,6 @@ type HabitType = Habit['type'];
  * guard) and applies the punishments through the engine in the same transaction.
  */
 export function createPenaltyService({ db, clock, ids }: ServiceDeps, engine: LockEngine) {
-  async function participantLock(userId: string, lockId: string): Promise<LockRow> {
-    const lock = await findLockById(db, lockId);
-    if (!lock || !roleOf(lock, userId)) throw notFound('Lock');
-    return lock;
-  }
-
   function enabledOrThrow(lock: LockRow) {
     activeOrThrow(lock);
     if (!lock.settings.penalties.enabled) throw new ApiError('penalties_not_enabled', 'Penalties are not enabled on this lock');
@@ -197,7 +192,7 @@ export function createPenaltyService({ db, clock, ids }: ServiceDeps, engine: Lo
   return {
     /** The lock page: a participant reads the enabled habits and the periods. */
     async ofLockForUser(userId: string, lockId: string): Promise<LockPenalties> {
-      return view(await participantLock(userId, lockId));
+      return view(await participantLock(db, userId, lockId));
     },
 
     /**
@@ -206,7 +201,7 @@ export function createPenaltyService({ db, clock, ids }: ServiceDeps, engine: Lo
      * stops: its running period is cancelled. A new recurring habit's first period starts now.
      */
     async configure(userId: string, lockId: string, habits: LockHabitInput[]): Promise<LockPenalties> {
-      const lock = await participantLock(userId, lockId);
+      const lock = await participantLock(db, userId, lockId);
       const now = clock.now();
       authorize({ kind: 'first_party', userId }, 'penalties.configure', lock, now);
       enabledOrThrow(lock);
