@@ -131,6 +131,14 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       throw new ApiError('invalid_request', 'extension.webhooks is for Chaster-dialect fixture apps (extension.dialect: "chaster")', [{ in: 'body', path: '/extension/webhooks', message: 'needs extension.dialect "chaster"' }]);
     }
     for (const w of ext.webhooks ?? []) svc.webhooks.checkNew('chaster', w);
+    lk.habits?.forEach((h, i) => {
+      if (!ext.habits?.some((d) => d.name === h.habitName)) {
+        throw new ApiError('invalid_request', `lock.habits/${i}: the fixture app declares no habit "${h.habitName}" (extension.habits)`, [{ in: 'body', path: `/lock/habits/${i}/habitName`, message: 'not in extension.habits' }]);
+      }
+    });
+    if (lk.habits?.length && lk.penalties === false) {
+      throw new ApiError('invalid_request', 'lock.habits needs lock.penalties (leave it out, or true)', [{ in: 'body', path: '/lock/penalties', message: 'false with habits' }]);
+    }
     if (lk.background && ext.scopes && !ext.scopes.includes(BACKGROUND_SCOPE)) {
       throw new ApiError('invalid_request', 'lock.background needs the app to request sessions:background', [{ in: 'body', path: '/lock/background', message: 'extension.scopes lacks sessions:background' }]);
     }

@@ -267,6 +267,13 @@ describe(`penalties: who enables habits (${TEST_DB})`, () => {
     assert.deepEqual((await call(h.t.app, keyholder, 'GET', `/api/locks/${h.world.lock.id}/penalties`)).json(), before);
   });
 
+  it('fixtures: lock.habits must be habits the fixture app declares (400 before anything is made)', async () => {
+    const res = await h.t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: { extension: { dialect: 'chaster', habits: [HABITS[0]] }, lock: { habits: [ENABLED[1]] } } });
+    expectError(res, 400, 'invalid_request');
+    const off = await h.t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: { extension: { dialect: 'chaster', habits: HABITS }, lock: { penalties: false, habits: [ENABLED[0]] } } });
+    expectError(off, 400, 'invalid_request');
+  });
+
   it('habits are declared on the app in the developer API: names unique, shape checked', async () => {
     const dev = await login(h.t.app, h.world.developer.username, h.world.developer.password);
     const url = `/api/developer/apps/${h.world.app.id}`;
