@@ -56,6 +56,7 @@ const LOCK_OPTIONS: Partial<Record<LockAction, Record<string, unknown>>> = {
   'verification_picture.request': { verificationPicture: true },
   'verification_picture.submit': { verificationPicture: true },
   'verification_picture.view': { verificationPicture: true },
+  'penalties.configure': { penalties: true },
 };
 
 /** What must be true before the action can do anything (so the lock's state never hides the role's answer). */
@@ -121,6 +122,8 @@ const FIRST_PARTY: Channel = {
       }
       case 'verification_picture.view':
         return call(t.app, as, 'GET', `${base}/verification-pictures`);
+      case 'penalties.configure':
+        return call(t.app, as, 'PUT', `${base}/penalties`, { habits: [] });
       case 'invitation.accept':
       case 'invitation.decline':
         return call(t.app, as, 'POST', `${base}/invitation`, { accept: action === 'invitation.accept' });

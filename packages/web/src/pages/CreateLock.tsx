@@ -21,6 +21,7 @@ export function CreateLock() {
   const [hygienicDuration, setHygienicDuration] = useState(900);
   const [pillory, setPillory] = useState(false);
   const [verification, setVerification] = useState(false);
+  const [penalties, setPenalties] = useState(false);
   const [pilloryMax, setPilloryMax] = useState(86400);
   const [requiredPoints, setRequiredPoints] = useState(0);
   const [catalog, setCatalog] = useState<ExtensionSummary[] | null>(null);
@@ -77,6 +78,7 @@ export function CreateLock() {
             hygienicOpening: hygienic ? { enabled: true, durationSeconds: hygienicDuration } : { enabled: false },
             pillory: pillory ? { enabled: true, maxDurationSeconds: pilloryMax } : { enabled: false },
             verificationPicture: { enabled: verification },
+            penalties: { enabled: penalties },
             requiredTaskPoints: requiredPoints,
           },
           extensions: exts.map((x) => ({ slug: x.slug, ...(configs[x.slug] || !x.defaultConfigOmitted ? { config: configs[x.slug] ?? asConfig(x.defaultConfig) } : {}), ...(x.requestsBackground && background[x.slug] ? { background: true } : {}) })),
@@ -145,6 +147,10 @@ export function CreateLock() {
           <div className="check">
             <input id="mod-verification" type="checkbox" checked={verification} onChange={(e) => setVerification(e.target.checked)} />
             <label htmlFor="mod-verification">Verification pictures</label>
+          </div>
+          <div className="check">
+            <input id="mod-penalties" type="checkbox" checked={penalties} onChange={(e) => setPenalties(e.target.checked)} />
+            <label htmlFor="mod-penalties">Penalties (habits of the extensions, set on the lock page)</label>
           </div>
         </div>
 
