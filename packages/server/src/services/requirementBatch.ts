@@ -7,9 +7,10 @@ import { findAppsByIds, findLocksForUpdate, findSessionsByIds, insertWindowsOnce
 import type { Executor } from '../storage/executor.js';
 import { LockEffectsBatch } from './bulkEffects.js';
 import { historyRow } from './history.js';
+import { punishmentRefusal } from './lockActions.js';
 import type { LockEngine } from './lockEngine.js';
 import { notificationRow } from './notifications.js';
-import { JOB_EVALUATE_WINDOW, missedWindowRecords, punish, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirementRules.js';
+import { JOB_EVALUATE_WINDOW, missedWindowRecords, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirementRules.js';
 import type { JobContext } from './scheduler.js';
 import { windowAt } from './windows.js';
 
@@ -115,7 +116,10 @@ export async function evaluateWindows(
       if (e.missed) {
         const action = punishmentAction(cfg.punishment);
         const lock = effects.lock(e.lockId)!;
-        if (action) applied = await punish(action, () => effects.apply(lock.id, { role: 'extension', extensionSlug: app.slug }, engine.planSystemAction(lock, action.name as 'add_time' | 'freeze' | 'pillory', action.params, now)));
+        if (action) {
+          const refused = await punishmentRefusal(() => effects.apply(lock.id, { role: 'extension', extensionSlug: app.slug }, engine.planSystemAction(lock, action.name as 'add_time' | 'freeze' | 'pillory', action.params, now)));
+          applied = refused ? { ...action, refused } : action;
+        }
         const records = missedWindowRecords({ lock, sessionId: session.id, extensionSlug: app.slug, cfg, start, end, count, applied });
         effects.addHistory(historyRow(ids, now, records.history));
         effects.notifications.push(notificationRow(ids, now, records.notification));

@@ -120,20 +120,6 @@ export function punishmentAction(p: Punishment): { name: ActionName; params: unk
 /** A punishment as applied to a missed window (`refused`: the engine's code when it could not apply). */
 export type AppliedPunishment = { name: string; params: unknown; refused?: string };
 
-/**
- * Applies a missed window's punishment through `apply`. One the lock cannot take now (already in
- * the pillory…) is recorded as refused, not retried forever.
- */
-export async function punish(action: { name: ActionName; params: unknown }, apply: () => unknown): Promise<AppliedPunishment> {
-  try {
-    await apply();
-    return action;
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    return { ...action, refused: err.code };
-  }
-}
-
 /** What a missed window records, the same from the one-job and the batched path: a history entry and the wearer's notification. */
 export function missedWindowRecords(w: {
   lock: { id: string; wearer_id: string };

@@ -11,13 +11,14 @@ import { insertRequirementProgress, sumProgressBetween } from '../storage/requir
 import { findEvaluatedWindow, insertWindowOnce, listWindows } from '../storage/requirementWindows.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { writeHistory } from './history.js';
+import { punishmentRefusal } from './lockActions.js';
 import type { LockEngine } from './lockEngine.js';
 import { writeNotification } from './notifications.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import { evaluateWindows } from './requirementBatch.js';
 import type { BatchJobHandler, JobContext } from './scheduler.js';
 import { windowAt } from './windows.js';
-import { FUTURE_TOLERANCE_MS, JOB_EVALUATE_WINDOW, missedWindowRecords, punish, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirementRules.js';
+import { FUTURE_TOLERANCE_MS, JOB_EVALUATE_WINDOW, missedWindowRecords, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirementRules.js';
 
 export function createRequirementService({ db, clock, ids, engine, dialect = 'sqlite' }: ServiceDeps & { engine: LockEngine; dialect?: DialectName }) {
   async function scheduleEvaluation(tx: Executor, session: ExtensionSessionRow, cfg: RequirementConfig, at: number) {
@@ -124,7 +125,10 @@ export function createRequirementService({ db, clock, ids, engine, dialect = 'sq
           evaluated_at: now,
         });
         if (fresh && missed) {
-          if (action) applied = await punish(action, () => engine.actionIn(tx, lock.id, { role: 'extension', extensionSlug: app.slug }, action.name, action.params));
+          if (action) {
+            const refused = await punishmentRefusal(() => engine.actionIn(tx, lock.id, { role: 'extension', extensionSlug: app.slug }, action.name, action.params));
+            applied = refused ? { ...action, refused } : action;
+          }
           const records = missedWindowRecords({ lock, sessionId: session.id, extensionSlug: app.slug, cfg, start, end, count, applied });
           await writeHistory(tx, ids, now, records.history);
           await writeNotification(tx, ids, now, records.notification);
