@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { call, expectError, fixtureWorld, login, register, type Session, snapshot, testApp, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, type Session, snapshot, suiteApp, testApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -905,18 +905,16 @@ const PENALTIES = {
 const SHARED = new Set(CHASTER_ROUTES.filter((r) => !r.chasterOnly).map((r) => r.name));
 
 describe('extension credentials, Chaster routes (DECISIONS §14)', () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { dev: true } });
   let cw: World;
   let other: World;
   let chastify: World;
 
   before(async () => {
-    t = await testApp({ config: { dev: true } });
     cw = await fixtureWorld(t.app, PENALTIES);
     other = await fixture(t, { dialect: 'chaster' });
     chastify = await fixture(t);
   });
-  after(() => t.close());
 
   function sendAs(r: { method: Method; url: (id: string) => string; body?: (w: World) => unknown }, w: World, headers: Record<string, string>) {
     const body = r.body?.(w);

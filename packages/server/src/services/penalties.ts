@@ -25,7 +25,7 @@ import {
 } from '../storage/penalties.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { writeHistory } from './history.js';
-import { parsePillory, parseSeconds, type ActionName } from './lockActions.js';
+import { parsePillory, parseSeconds, punishmentRefusal, type ActionName } from './lockActions.js';
 import type { Actor, LockEngine } from './lockEngine.js';
 import { activeOrThrow } from './lockEngineCore.js';
 import { participantLock } from './lockContext.js';
@@ -312,14 +312,8 @@ export function createPenaltyService({ db, clock, ids }: ServiceDeps, engine: Lo
           const applied = [];
           for (const p of fromJson<PenaltyPunishment[]>(period.punishments, [])) {
             const { name, params } = engineCall(p);
-            try {
-              await engine.actionIn(tx, lock.id, actor, name, params);
-              applied.push({ ...p, applied: true });
-            } catch (err) {
-              // A punishment the lock cannot take now (pillory off, already frozen…) is recorded, not retried.
-              if (!(err instanceof ApiError)) throw err;
-              applied.push({ ...p, applied: false, refused: err.code });
-            }
+            const refused = await punishmentRefusal(() => engine.actionIn(tx, lock.id, actor, name, params));
+            applied.push(refused ? { ...p, applied: false, refused } : { ...p, applied: true });
           }
           const title = `Penalty: ${decl.label}`;
           const description = habit.type === 'recurring' ? `${period.nb_done} of ${period.nb_required} done in time` : 'Not done within the time limit';

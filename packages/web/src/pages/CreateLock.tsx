@@ -8,7 +8,7 @@ import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../co
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
 import { ChasterConfigureButton } from '../components/ChasterConfigModal.js';
 import { Permissions } from '../components/Permissions.js';
-import { CombinationStep, GeneratedCombination, combinationBody, initialCombination } from '../components/CombinationStep.js';
+import { CombinationStep, combinationBody, initialCombination, useCreatedLock } from '../components/CombinationStep.js';
 
 /** Lock yourself: timer, keyholder, modules, extensions with their setup pages. */
 export function CreateLock() {
@@ -33,7 +33,7 @@ export function CreateLock() {
   const [localError, setLocalError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [combination, setCombination] = useState(initialCombination);
-  const [generated, setGenerated] = useState<{ code: string; lockId: string } | null>(null);
+  const { created, generatedView } = useCreatedLock();
 
   useEffect(() => {
     api<{ results: ExtensionSummary[] }>('/api/extensions')
@@ -85,15 +85,14 @@ export function CreateLock() {
           combination: sealed,
         },
       });
-      if (lock.generatedCombination) return setGenerated({ code: lock.generatedCombination, lockId: lock.id });
-      navigate(`/locks/${lock.id}`);
+      created(lock);
     } catch (err) {
       setError(err);
       setBusy(false);
     }
   }
 
-  if (generated) return <GeneratedCombination code={generated.code} onDone={() => navigate(`/locks/${generated.lockId}`)} />;
+  if (generatedView) return generatedView;
 
   return (
     <section>

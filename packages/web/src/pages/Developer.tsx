@@ -4,7 +4,7 @@ import { api, ApiError, request } from '../api.js';
 import { clearBridgeLog, useBridgeLog } from '../bridgeLog.js';
 import { Link } from '../router.js';
 import type { AppView, AuditEntry, Habit, KeyView } from '../types.js';
-import { Badge, ErrorNote, NavLink, copyText, formatDate, useDevMode, useTitle } from '../components/ui.js';
+import { Badge, ErrorNote, NavLink, ShownOnce, StatusLine, formatDate, useDevMode, useTitle } from '../components/ui.js';
 import { AppWebhooks } from './Webhooks.js';
 import { Table } from '../components/Table.js';
 import { DEFAULT_SCOPES, SCOPES } from '@latch/protocol/wire';
@@ -290,7 +290,6 @@ function KeysSection({ apps }: { apps: AppView[] }) {
   const [name, setName] = useState('');
   const [appId, setAppId] = useState('');
   const [created, setCreated] = useState<(KeyView & { key: string }) | null>(null);
-  const [copied, setCopied] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
@@ -310,7 +309,6 @@ function KeysSection({ apps }: { apps: AppView[] }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    setCopied('');
     try {
       const k = await api<KeyView & { key: string }>('/api/developer/keys', { method: 'POST', body: { name: name.trim(), ...(appId ? { appId } : {}) } });
       setCreated(k);
@@ -376,36 +374,11 @@ function KeysSection({ apps }: { apps: AppView[] }) {
         </button>
       </form>
       {created ? (
-        <div className="notice warn stack" data-testid="new-key">
-          <p>
-            <strong>Copy this key now.</strong> It is shown only once; latch keeps only its hash.
-          </p>
-          <div className="row wrap">
-            <label htmlFor="new-key-value" className="visually-hidden">
-              New key
-            </label>
-            <input id="new-key-value" className="mono grow" readOnly value={created.key} onFocus={(e) => e.currentTarget.select()} data-testid="new-key-value" />
-            <button
-              type="button"
-              onClick={() =>
-                void copyText(created.key).then((ok) => setCopied(ok ? 'Copied to the clipboard.' : 'Copying was refused; select the key and copy it.'))
-              }
-            >
-              Copy
-            </button>
-            <button type="button" className="ghost" onClick={() => setCreated(null)}>
-              Done
-            </button>
-          </div>
-          <p role="status" className="small">
-            {copied}
-          </p>
-        </div>
+        <ShownOnce key={created.id} value={created.key} label="New key" what="key" testId="new-key" onDone={() => setCreated(null)}>
+          <strong>Copy this key now.</strong> It is shown only once; latch keeps only its hash.
+        </ShownOnce>
       ) : null}
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} />
+      <StatusLine status={status} error={error} />
       {keys ? (
         <Table
           label="Keys"
@@ -471,10 +444,7 @@ export function DeveloperConsole() {
     <section>
       <h1>Developer console</h1>
       <DevNav />
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} />
+      <StatusLine status={status} error={error} />
       <section className="card stack" aria-labelledby="apps-h">
         <h2 id="apps-h">My apps</h2>
         {apps === null && !error ? <p className="muted">Loading…</p> : null}

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import multipart from '@fastify/multipart';
 import { FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, LockHabitInput, LockPenalties, ObjectId, PilloryVotes, VerificationPicture } from '@latch/protocol';
 import { signedIn } from '../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, PUBLIC, route } from '../route.js';
-import { ONE_PICTURE, sendPrivatePicture, withUploadedPicture } from '../uploadPart.js';
+import { ONE_PICTURE, sendPrivatePicture, uploadRoutes, withUploadedPicture } from '../uploadPart.js';
 import type { App, RouteContext } from '../types.js';
 
 const LockParams = Type.Object({ lockId: ObjectId });
@@ -37,10 +36,7 @@ export function builtinRoutes(app: App, ctx: Pick<RouteContext, 'verificationPic
     async (req, reply) => reply.code(201).send(await ctx.verificationPictures.requestAsUser(signedIn(req).user.id, req.params.lockId)),
   );
 
-  // Multipart is parsed for this one route only.
-  app.register(async (scoped) => {
-    const child = scoped as unknown as App;
-    await child.register(multipart, ONE_PICTURE);
+  uploadRoutes(app, ONE_PICTURE, (child) => {
     child.post(
       '/api/locks/:lockId/verification-pictures',
       route({
