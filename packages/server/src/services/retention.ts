@@ -9,6 +9,7 @@ import {
   deleteFailedJobBatch,
   deleteExpiredPartnerConfigurationBatch,
   deleteOldWebhookDeliveryBatch,
+  deleteSettledPenaltyPeriodBatch,
 } from '../storage/retention.js';
 import type { ServiceDeps } from './deps.js';
 import type { JobContext } from './scheduler.js';
@@ -28,8 +29,13 @@ export const RETENTION_BATCH = 500;
 export const MAIN_TOKEN_GRACE_MS = 7 * 86_400_000;
 /** A job that failed for good stays readable (its `last_error`) this long. */
 export const FAILED_JOB_RETENTION_MS = 30 * 86_400_000;
+/**
+ * A settled penalty period stays on the lock page this long (an hourly habit settles 24 a day);
+ * a punished one is in the lock's history for good.
+ */
+export const PENALTY_PERIOD_RETENTION_MS = 30 * 86_400_000;
 
-export type RetentionCounts = Record<'idempotencyRecords' | 'userSessions' | 'mainTokens' | 'partnerConfigurations' | 'webhookDeliveries' | 'failedJobs', number>;
+export type RetentionCounts = Record<'idempotencyRecords' | 'userSessions' | 'mainTokens' | 'partnerConfigurations' | 'webhookDeliveries' | 'failedJobs' | 'penaltyPeriods', number>;
 
 export interface RetentionRun {
   removed: RetentionCounts;
@@ -47,7 +53,7 @@ export interface RetentionRun {
 export function createRetentionService(deps: ServiceDeps & { logger: FastifyBaseLogger; batchSize?: number }) {
   const { db, clock, ids, logger } = deps;
   const batch = deps.batchSize ?? RETENTION_BATCH;
-  const totals: RetentionCounts = { idempotencyRecords: 0, userSessions: 0, mainTokens: 0, partnerConfigurations: 0, webhookDeliveries: 0, failedJobs: 0 };
+  const totals: RetentionCounts = { idempotencyRecords: 0, userSessions: 0, mainTokens: 0, partnerConfigurations: 0, webhookDeliveries: 0, failedJobs: 0, penaltyPeriods: 0 };
   let runs = 0;
 
   async function sweep(tx: Executor, now: number): Promise<RetentionRun> {
@@ -58,6 +64,7 @@ export function createRetentionService(deps: ServiceDeps & { logger: FastifyBase
       partnerConfigurations: await deleteExpiredPartnerConfigurationBatch(tx, now, batch),
       webhookDeliveries: await deleteOldWebhookDeliveryBatch(tx, objectIdFloor(now - WEBHOOK_LOG_RETENTION_MS), now - WEBHOOK_LOG_RETENTION_MS, batch),
       failedJobs: await deleteFailedJobBatch(tx, now - FAILED_JOB_RETENTION_MS, batch),
+      penaltyPeriods: await deleteSettledPenaltyPeriodBatch(tx, now - PENALTY_PERIOD_RETENTION_MS, batch),
     };
     const counts = Object.values(removed);
     return { removed, total: counts.reduce((a, b) => a + b, 0), more: counts.some((n) => n >= batch) };

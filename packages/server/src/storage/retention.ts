@@ -31,6 +31,15 @@ export async function deleteExpiredPartnerConfigurationBatch(db: Executor, now: 
   return Number(r.numDeletedRows);
 }
 
+/** Penalty periods settled before `before` (ongoing ones have no `settled_at`); a punishment stays in the lock's history. */
+export async function deleteSettledPenaltyPeriodBatch(db: Executor, before: number, limit: number): Promise<number> {
+  const r = await db
+    .deleteFrom('penalty_periods')
+    .where('id', 'in', (eb) => eb.selectFrom('penalty_periods').select('id').where('settled_at', '<=', before).limit(limit))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** Main tokens that expired before `before` (revoked ones too: a revoked token's expiry still comes). */
 export async function deleteExpiredMainTokenBatch(db: Executor, before: number, limit: number): Promise<number> {
   const r = await db

@@ -3,7 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { createIdGenerator } from '../../src/ids.js';
 import { createServices } from '../../src/services/index.js';
+import { PENALTY_PERIOD_RETENTION_MS, RETENTION_BATCH } from '../../src/services/retention.js';
 import { createScheduler } from '../../src/services/scheduler.js';
+import { deleteSettledPenaltyPeriodBatch } from '../../src/storage/retention.js';
 import type { FixtureWorld } from '../../src/services/fixtures.js';
 import { TEST_DB, call, expectError, fixtureWorld, login, register, type Session } from '../helpers.js';
 import { chasterHarness, type ChasterHarness } from './harness.js';
@@ -204,6 +206,24 @@ describe(`Chaster penalties (issue 13, ${TEST_DB})`, () => {
       assert.equal(res.status, 422);
       assert.equal(res.body!.code, 'penalties_not_enabled');
     }
+  });
+
+  it('retention: settled periods go after their 30 days, running ones stay; a punishment stays in the history', async () => {
+    const db = h.t.db.database.db;
+    // The sweep is database-wide: every lock of this suite.
+    const periods = () => db.selectFrom('penalty_periods').select(['id', 'status', 'settled_at']).execute();
+    const settled = (await periods()).filter((p) => p.settled_at !== null);
+    assert.ok(settled.some((p) => p.status === 'punished') && settled.some((p) => p.status === 'cancelled'));
+    const newest = Math.max(...settled.map((p) => Number(p.settled_at)));
+    const punishments = (await punishedEntries()).length;
+    // The sweep at a given time (services/retention.ts): a millisecond short of the newest one's 30 days keeps it, at them it goes.
+    const sweepAt = (at: number) => deleteSettledPenaltyPeriodBatch(db, at - PENALTY_PERIOD_RETENTION_MS, RETENTION_BATCH);
+    const newestCount = settled.filter((p) => Number(p.settled_at) === newest).length;
+    assert.equal(await sweepAt(newest + PENALTY_PERIOD_RETENTION_MS - 1), settled.length - newestCount);
+    assert.equal(await sweepAt(newest + PENALTY_PERIOD_RETENTION_MS), newestCount);
+    const left = await periods();
+    assert.ok(left.length >= 1 && left.every((p) => p.status === 'ongoing'), 'running periods are never swept');
+    assert.equal((await punishedEntries()).length, punishments);
   });
 });
 

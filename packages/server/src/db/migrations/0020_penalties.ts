@@ -38,6 +38,8 @@ export const penalties: Migration = {
       .addColumn('settled_at', 'bigint')
       .execute();
     await createIndex(db, 'penalty_periods_lock', 'penalty_periods', ['lock_id', 'starts_at']);
+    // The retention sweep finds settled periods past their time by it.
+    await createIndex(db, 'penalty_periods_settled', 'penalty_periods', ['settled_at']);
     await db.schema.createIndex('penalty_periods_one_ongoing').on('penalty_periods').columns(['habit_id']).unique().where(sql.ref('status'), '=', 'ongoing').execute();
   },
   async down(db: Kysely<any>) {
