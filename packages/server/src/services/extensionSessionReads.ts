@@ -58,8 +58,9 @@ export function createSessionReads({ db, clock, ids, regularActions, devices }: 
     const now = clock.now();
     const lockIds = [...new Set(rows.map((r) => r.lock.id))];
     const userIds = [...new Set(rows.flatMap((r) => [r.lock.wearer_id, r.lock.keyholder_id].filter((x): x is string => !!x)))];
-    // Independent reads: on PostgreSQL they go out on two pooled connections at once.
-    const [ctx, deviceControl] = await Promise.all([lockContext(lockIds, userIds), devices.controlOf(lockIds)]);
+    // One statement: blockers, progress, tasks, participants and devices.
+    const ctx = await lockContext(lockIds, userIds, true);
+    const deviceControl = await devices.controlOf(lockIds, ctx.devices);
     const users = ctx.users;
     return rows.map(({ session, lock, app }) => {
       const viewer = typeof viewerOrEach === 'function' ? viewerOrEach(session) : viewerOrEach;

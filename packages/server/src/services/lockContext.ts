@@ -38,11 +38,11 @@ export function requirementStatuses(meta: StoredMetadata, totals: Map<string, nu
 
 /**
  * Blockers of every enabled extension on these locks, with requirement progress, which locks
- * have an open task, and (`userIds`) those users: one statement (storage/sessionView.ts), on a
+ * have an open task, (`userIds`) those users and (`withDevices`) their devices: one statement (storage/sessionView.ts), on a
  * handle or inside a transaction (webhook payloads are built in their effect's).
  */
-export async function loadLockContext(db: Executor, dialect: DialectName, lockIds: string[], userIds: string[] = []) {
-  const rows = await findLockViewRows(db, dialect, lockIds, userIds);
+export async function loadLockContext(db: Executor, dialect: DialectName, lockIds: string[], userIds: string[] = [], withDevices = false) {
+  const rows = await findLockViewRows(db, dialect, lockIds, userIds, withDevices);
   const totals = new Map<string, Map<string, number>>();
   for (const r of rows.progress) {
     if (!totals.has(r.session_id)) totals.set(r.session_id, new Map());
@@ -59,5 +59,5 @@ export async function loadLockContext(db: Executor, dialect: DialectName, lockId
     }
     blockersByLock.set(s.lock_id, list);
   }
-  return { blockersByLock, totals, openTasks, users: new Map(rows.users.map((u) => [u.id, u])) };
+  return { blockersByLock, totals, openTasks, users: new Map(rows.users.map((u) => [u.id, u])), devices: { devices: rows.devices, states: rows.deviceStates } };
 }
