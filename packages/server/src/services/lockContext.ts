@@ -3,7 +3,7 @@ import type { DialectName } from '../db/connect.js';
 import { fromJson } from '../db/json.js';
 import type { ExtensionSessionRow } from '../db/types.js';
 import type { Executor } from '../storage/executor.js';
-import { findLockViewRows } from '../storage/sessionView.js';
+import { findLockViewRows, type LockViewRows } from '../storage/sessionView.js';
 
 /** Extensions' blockers and requirement progress on locks, read from storage (no service needed). */
 
@@ -42,7 +42,11 @@ export function requirementStatuses(meta: StoredMetadata, totals: Map<string, nu
  * handle or inside a transaction (webhook payloads are built in their effect's).
  */
 export async function loadLockContext(db: Executor, dialect: DialectName, lockIds: string[], userIds: string[] = [], withDevices = false) {
-  const rows = await findLockViewRows(db, dialect, lockIds, userIds, withDevices);
+  return lockContextOf(await findLockViewRows(db, dialect, lockIds, userIds, withDevices));
+}
+
+/** The lock context of view rows already read (GET session reads them with its credentials). */
+export function lockContextOf(rows: LockViewRows) {
   const totals = new Map<string, Map<string, number>>();
   for (const r of rows.progress) {
     if (!totals.has(r.session_id)) totals.set(r.session_id, new Map());

@@ -1,7 +1,8 @@
-import { fixedStatement, runFixed } from '../db/prepared.js';
+import { fixedStatement, runFixed, type FixedStatement } from '../db/prepared.js';
 import type { DeveloperKeyRow, ExtensionAppRow, ExtensionAppsTable, ExtensionSessionRow, LockRow, LocksTable, MainTokenRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 import { appOf, lockOf } from './rows.js';
+import { lockViewColumnsOfL, lockViewRowsOf, type LockViewRows } from './sessionView.js';
 import type { Selectable } from 'kysely';
 
 
@@ -93,10 +94,15 @@ export interface RequestCredentials {
  * not there. Read fresh on every request, so a revocation committed by any process is refused
  * at the next request everywhere, with no cache to invalidate (docs/decisions.md).
  */
-export async function findRequestCredentials(db: Executor, q: { keyHash: string | null; tokenHash: string | null; sessionId: string | null }): Promise<RequestCredentials> {
-  const { rows } = await runFixed<Record<string, unknown>>(db, REQUEST_CREDENTIALS, [q.keyHash, q.tokenHash, q.sessionId]);
+export async function findRequestCredentials(
+  db: Executor,
+  q: { keyHash: string | null; tokenHash: string | null; sessionId: string | null; withLockView?: boolean },
+): Promise<RequestCredentials> {
+  const withView = q.withLockView === true && q.sessionId !== null;
+  const { rows } = await runFixed<Record<string, unknown>>(db, withView ? REQUEST_CREDENTIALS_WITH_VIEW : REQUEST_CREDENTIALS, [q.keyHash, q.tokenHash, q.sessionId]);
   const row = rows[0]!;
   const session = pick<ExtensionSessionRow>(row, SESSION);
+  if (withView && session) viewsReadWith.set(session, lockViewRowsOf(row));
   const lock = session && pick<Selectable<LocksTable>>(row, LOCK);
   const app = session && pick<Selectable<ExtensionAppsTable>>(row, APP);
   return {
@@ -111,10 +117,17 @@ export async function findRequestCredentials(db: Executor, q: { keyHash: string 
   };
 }
 
-// Hot: every extension request runs it (a named prepared statement on PostgreSQL).
-const REQUEST_CREDENTIALS = fixedStatement(
-  'request_credentials',
-  `select ${CREDENTIAL_COLUMNS}
+/**
+ * The view of the session's lock (storage/sessionView.ts) read by the same statement as the
+ * credentials (`withLockView`), for the session row object this request's credentials hold:
+ * GET session is then one statement. Undefined when it was not asked for.
+ */
+export function lockViewReadWith(session: ExtensionSessionRow): LockViewRows | undefined {
+  return viewsReadWith.get(session);
+}
+const viewsReadWith = new WeakMap<ExtensionSessionRow, LockViewRows>();
+
+const CREDENTIAL_JOINS = `
     from (select 1 as one) x
     left join developer_keys k on k.key_hash = ?
     left join users ku on ku.id = k.owner_id
@@ -124,5 +137,12 @@ const REQUEST_CREDENTIALS = fixedStatement(
     left join locks tl on tl.id = ts.lock_id
     left join extension_sessions s on s.id = ?
     left join locks l on l.id = s.lock_id
-    left join extension_apps a on a.id = s.app_id`,
-);
+    left join extension_apps a on a.id = s.app_id`;
+
+// Hot: every extension request runs one of them (named prepared statements on PostgreSQL).
+const REQUEST_CREDENTIALS = fixedStatement('request_credentials', `select ${CREDENTIAL_COLUMNS} ${CREDENTIAL_JOINS}`);
+// The view's subqueries name no parameter, so the two dialects' texts differ only in the JSON functions.
+const REQUEST_CREDENTIALS_WITH_VIEW: FixedStatement = {
+  sqlite: `select ${CREDENTIAL_COLUMNS}, ${lockViewColumnsOfL('sqlite')} ${CREDENTIAL_JOINS}`,
+  postgres: fixedStatement('request_credentials_view', `select ${CREDENTIAL_COLUMNS}, ${lockViewColumnsOfL('postgres')} ${CREDENTIAL_JOINS}`).postgres,
+};

@@ -41,33 +41,51 @@ function jsonRows(dialect: DialectName, fields: string[], from: string): string 
   return `(select json_group_array(json_object(${fields.map((f) => `'${f}', r.${f}`).join(', ')})) from (${from}) r)`;
 }
 
+/** Which rows a view reads: the locks (a condition on a lock id column) and the participants. */
+interface ViewFilter {
+  locks: (column: string) => string;
+  /** A condition on `users.id`, or null for none. */
+  users: string | null;
+}
+
+/** The view's columns (`sessions`, `progress`, `tasks`, `users`, `devices`, `device_states`) as JSON arrays. */
+function viewColumns(dialect: 'sqlite' | 'postgres', f: ViewFilter, withDevices: boolean): string {
+  const sessions = jsonRows(
+    dialect,
+    ['id', 'lock_id', 'app_id', 'metadata', 'slug', 'name'],
+    `select s.id, s.lock_id, s.app_id, s.metadata, a.slug, a.name from extension_sessions s join extension_apps a on a.id = s.app_id where ${f.locks('s.lock_id')} and s.removed_at is null`,
+  );
+  const progress = jsonRows(
+    dialect,
+    ['session_id', 'metric', 'total'],
+    `select p.session_id, p.metric, sum(p.amount) as total from requirement_progress p join extension_sessions s on s.id = p.session_id where ${f.locks('s.lock_id')} and s.removed_at is null group by p.session_id, p.metric`,
+  );
+  const tasks = jsonRows(dialect, ['lock_id'], `select distinct lock_id from tasks where ${f.locks('lock_id')} and status = 'open'`);
+  const users = f.users
+    ? jsonRows(dialect, ['id', 'username', 'profile', 'show_online_status', 'last_seen_at'], `select id, username, profile, show_online_status, last_seen_at from users where ${f.users}`)
+    : 'null';
+  // The session view's device control: the devices by id, and their channel states.
+  const devices = withDevices
+    ? `${jsonRows(dialect, DEVICE_COLUMNS, `select ${DEVICE_COLUMNS.join(', ')} from devices where ${f.locks('lock_id')} order by id`)} as devices, ` +
+      `${jsonRows(dialect, STATE_COLUMNS, `select ${STATE_COLUMNS.map((c) => `s.${c}`).join(', ')} from device_state s join devices d on d.id = s.device_id where ${f.locks('d.lock_id')}`)} as device_states`
+    : 'null as devices, null as device_states';
+  return `${sessions} as sessions, ${progress} as progress, ${tasks} as tasks, ${users} as users, ${devices}`;
+}
+
+/**
+ * The full view (with devices) of the lock `l` of an enclosing statement and its wearer and
+ * keyholder, as columns to add to that statement (the credential statement of GET session).
+ */
+export const lockViewColumnsOfL = (dialect: 'sqlite' | 'postgres') =>
+  viewColumns(dialect, { locks: (column) => `${column} = l.id`, users: '(id = l.wearer_id or id = l.keyholder_id)' }, true);
+
 const viewStatements = new Map<string, FixedStatement>();
 
 function viewStatement(dialect: 'sqlite' | 'postgres', lockCount: number, userCount: number, withDevices: boolean): FixedStatement {
   const key = `${dialect === 'postgres' ? `${userCount > 0}` : `${lockCount}:${userCount}`}:${withDevices}`;
   const kept = viewStatements.get(`${dialect}:${key}`);
   if (kept) return kept;
-  const locks = inList(dialect, 's.lock_id', lockCount);
-  const sessions = jsonRows(
-    dialect,
-    ['id', 'lock_id', 'app_id', 'metadata', 'slug', 'name'],
-    `select s.id, s.lock_id, s.app_id, s.metadata, a.slug, a.name from extension_sessions s join extension_apps a on a.id = s.app_id where ${locks} and s.removed_at is null`,
-  );
-  const progress = jsonRows(
-    dialect,
-    ['session_id', 'metric', 'total'],
-    `select p.session_id, p.metric, sum(p.amount) as total from requirement_progress p join extension_sessions s on s.id = p.session_id where ${locks} and s.removed_at is null group by p.session_id, p.metric`,
-  );
-  const tasks = jsonRows(dialect, ['lock_id'], `select distinct lock_id from tasks where ${inList(dialect, 'lock_id', lockCount)} and status = 'open'`);
-  const users = userCount
-    ? jsonRows(dialect, ['id', 'username', 'profile', 'show_online_status', 'last_seen_at'], `select id, username, profile, show_online_status, last_seen_at from users where ${inList(dialect, 'id', userCount)}`)
-    : 'null';
-  // The session view's device control: the devices by id, and their channel states.
-  const devices = withDevices
-    ? `${jsonRows(dialect, DEVICE_COLUMNS, `select ${DEVICE_COLUMNS.join(', ')} from devices where ${inList(dialect, 'lock_id', lockCount)} order by id`)} as devices, ` +
-      `${jsonRows(dialect, STATE_COLUMNS, `select ${STATE_COLUMNS.map((c) => `s.${c}`).join(', ')} from device_state s join devices d on d.id = s.device_id where ${inList(dialect, 'd.lock_id', lockCount)}`)} as device_states`
-    : 'null as devices, null as device_states';
-  const text = `select ${sessions} as sessions, ${progress} as progress, ${tasks} as tasks, ${users} as users, ${devices}`;
+  const text = `select ${viewColumns(dialect, { locks: (column) => inList(dialect, column, lockCount), users: userCount ? inList(dialect, 'id', userCount) : null }, withDevices)}`;
   // Hot (every session view); on PostgreSQL four named statements cover every count.
   const statement =
     dialect === 'postgres' ? fixedStatement(`lock_view_${userCount > 0 ? 'users' : 'nousers'}${withDevices ? '_devices' : ''}`, text) : { sqlite: text, postgres: text };
@@ -94,7 +112,11 @@ export async function findLockViewRows(db: Executor, dialect: DialectName, lockI
     ...(userIds.length ? listParams(dialect, userIds) : []),
     ...(withDevices ? [...locks, ...locks] : []),
   ]);
-  const row = rows[0]!;
+  return lockViewRowsOf(rows[0]!);
+}
+
+/** The view's JSON columns (`viewColumns`) of a result row, decoded. */
+export function lockViewRowsOf(row: Record<string, unknown>): LockViewRows {
   return {
     // Blockers list in session order (ids are time-ordered: installation order).
     sessions: parsed<LockSessionRow[]>(row.sessions).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
