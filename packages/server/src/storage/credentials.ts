@@ -2,6 +2,7 @@ import { fixedStatement, runFixed, type FixedStatement } from '../db/prepared.js
 import type { DeveloperKeyRow, ExtensionAppRow, ExtensionAppsTable, ExtensionSessionRow, LockRow, LocksTable, MainTokenRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 import { appOf, lockOf } from './rows.js';
+import { SESSION_COLUMNS } from './extensionSessions.js';
 import { lockViewColumnsOfL, lockViewRowsOf, type LockViewRows } from './sessionView.js';
 import type { Selectable } from 'kysely';
 
@@ -9,10 +10,6 @@ import type { Selectable } from 'kysely';
 /** Every column of each table, so a row read under prefixed aliases comes back whole (compile-time complete). */
 const KEY_COLUMNS = Object.keys({ id: 1, owner_id: 1, app_id: 1, name: 1, prefix: 1, last4: 1, key_hash: 1, created_at: 1, last_used_at: 1, revoked_at: 1 } satisfies Record<keyof DeveloperKeyRow, 1>);
 const TOKEN_COLUMNS = Object.keys({ id: 1, token_hash: 1, session_id: 1, app_id: 1, user_id: 1, role: 1, created_at: 1, expires_at: 1, revoked_at: 1 } satisfies Record<keyof MainTokenRow, 1>);
-const SESSION_COLUMNS = Object.keys({
-  id: 1, lock_id: 1, app_id: 1, config: 1, metadata: 1, state: 1, version: 1, state_version: 1, regular_actions_config: 1, regular_actions_state: 1,
-  created_at: 1, updated_at: 1, removed_at: 1, background_granted_at: 1, background_granted_by: 1, background_role: 1, granted_scopes: 1,
-} satisfies Record<keyof ExtensionSessionRow, 1>);
 const LOCK_COLUMNS = Object.keys({
   id: 1, wearer_id: 1, keyholder_id: 1, keyholder_status: 1, title: 1, status: 1, started_at: 1, ends_at: 1, max_ends_at: 1, frozen_at: 1, hidden_timer: 1,
   ended_at: 1, settings: 1, version: 1, created_at: 1, updated_at: 1, pillory_until: 1, pillory_reason: 1, hygienic_until: 1, task_points: 1, frozen_until: 1,
