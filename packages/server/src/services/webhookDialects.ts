@@ -1,4 +1,4 @@
-import { CHASTER_WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol';
+import { CHASTER_WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT, type WebhookEventType } from '@latch/protocol';
 import { toJson } from '../db/json.js';
 import { isPostgres } from '../db/prepared.js';
 import type { HistoryLogRow } from '../db/types.js';
@@ -50,7 +50,20 @@ export interface WebhookDialect {
   timeoutMs: number | null;
   /** The serialized body of one event, or null when the dialect has no such event. */
   body(tx: Executor, event: DialectEvent): Promise<string | null>;
+  /** The body of the console's "Send test": in the dialect's envelope, so a receiver written for it parses it. */
+  testBody(test: TestEvent): string;
 }
+
+/** What the console's "Send test" says, whatever the dialect's envelope. */
+export interface TestEvent {
+  endpointId: string;
+  appId: string;
+  extensionSlug: string;
+  messageId: string;
+  now: number;
+}
+
+const TEST_MESSAGE = 'A test event from latch: your endpoint is reachable and can verify the signature.';
 
 /** After a failed attempt, the next one waits this long; after the last, the delivery has failed (7 attempts in about 17.6 h). */
 export const WEBHOOK_RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5 * 3600_000, 10 * 3600_000];
@@ -63,6 +76,7 @@ export const WEBHOOK_DIALECTS: Record<'chastify' | 'chaster', WebhookDialect> = 
     async body(tx, { type, recipient, data, now }) {
       return webhookPayload(type, now, { sessionId: recipient.sessionId, lockId: recipient.lockId, extensionSlug: recipient.extensionSlug, ...(await data(recipient, tx)) });
     },
+    testBody: ({ endpointId, appId, extensionSlug, now }) => webhookPayload(WEBHOOK_TEST_EVENT, now, { endpointId, appId, extensionSlug, message: TEST_MESSAGE }),
   },
   chaster: {
     // The events of Chaster's webhooks page: a Chaster app's endpoints subscribe to these (all by default).
@@ -75,5 +89,9 @@ export const WEBHOOK_DIALECTS: Record<'chastify' | 'chaster', WebhookDialect> = 
       const event = await chasterWebhookEvent(tx, isPostgres(tx) ? 'postgres' : 'sqlite', { type, sessionId: recipient.sessionId, ...(log ? { log } : {}), requestId: messageId, now });
       return event && toJson(event);
     },
+    // Chaster's envelope (`{event, data, sentAt, requestId}`) around an event Chaster does not send: a receiver
+    // switching on `event` ignores it, one logging bodies sees the shape its real events will have.
+    testBody: ({ endpointId, extensionSlug, messageId, now }) =>
+      toJson({ event: WEBHOOK_TEST_EVENT, data: { endpointId, extension: { slug: extensionSlug }, message: TEST_MESSAGE }, sentAt: iso(now), requestId: messageId }),
   },
 };

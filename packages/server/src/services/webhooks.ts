@@ -38,7 +38,7 @@ import { writeNotification } from './notifications.js';
 import type { ExternalJobHandler, JobContext } from './scheduler.js';
 import type { CombinationVault } from './combinationVault.js';
 import { basicAuthHeader, sealBasicAuth, type BasicAuth } from './webhookBasicAuth.js';
-import { WEBHOOK_DIALECTS, webhookPayload } from './webhookDialects.js';
+import { WEBHOOK_DIALECTS } from './webhookDialects.js';
 import { enqueueDelivery, JOB_WEBHOOK_DELIVER, newMessageId, scheduleDeliveryAttempt } from './webhookOutbox.js';
 import { sendWebhook, webhookUrlProblem, type AttemptResult, type WebhookUrlPolicy } from './webhookTransport.js';
 
@@ -446,8 +446,9 @@ export function createWebhookService({
       const { app, endpoint } = await ownedEndpoint(ownerId, appId, endpointId);
       refuseDisabled(endpoint);
       const now = clock.now();
-      const payload = webhookPayload(WEBHOOK_TEST_EVENT, now, { endpointId: endpoint.id, appId: app.id, extensionSlug: app.slug, message: 'A test event from latch: your endpoint is reachable and can verify the signature.' });
-      const row = await db.transaction().execute((tx) => enqueueDelivery(tx, ids, now, { endpointId: endpoint.id, messageId: newMessageId(ids), type: WEBHOOK_TEST_EVENT, payload }));
+      const messageId = newMessageId(ids);
+      const payload = WEBHOOK_DIALECTS[app.dialect].testBody({ endpointId: endpoint.id, appId: app.id, extensionSlug: app.slug, messageId, now });
+      const row = await db.transaction().execute((tx) => enqueueDelivery(tx, ids, now, { endpointId: endpoint.id, messageId, type: WEBHOOK_TEST_EVENT, payload }));
       return deliveryView(row);
     },
 

@@ -134,7 +134,15 @@ describe(`Chaster webhooks (${TEST_DB})`, () => {
     assert.equal(changed.statusCode, 200, changed.body);
     await call(t.app, dev, 'POST', hooks(w.app.id, `/${endpointId}/test`));
     await t.app.ctx.scheduler.runDue();
+    const tested = rx.at('/auth-change').find((r) => r.json.event === 'webhook.test')!;
     assert.equal(rx.at('/auth-change').at(-1)!.headers.authorization, basic('second', 'second-pass-xyz'));
+    assert.equal(tested.headers.authorization, basic('second', 'second-pass-xyz'));
+    // "Send test" speaks the app's dialect: Chaster's envelope, the request id being the message id.
+    const body = verify(w.webhooks![0]!.secret, tested);
+    assert.deepEqual(Object.keys(body), ['event', 'data', 'sentAt', 'requestId']);
+    assert.equal(body.event, 'webhook.test');
+    assert.equal(body.requestId, tested.headers['webhook-id']);
+    assert.deepEqual(body.data.extension, { slug: w.app.slug });
 
     const removed = await call(t.app, dev, 'PATCH', hooks(w.app.id, `/${endpointId}`), { basicAuth: null });
     assert.equal(removed.json().hasBasicAuth, false);
