@@ -167,4 +167,31 @@ describe('Chaster extensions in the web host (Chromium)', { skip }, () => {
     assert.deepEqual([auth.status, auth.body.role, auth.body.userId], [200, 'wearer', w.wearer.id]);
     await context.close();
   });
+  it('penalties: the keyholder enables a habit on the lock page; the wearer’s panel follows the extension’s increments live', async () => {
+    const pw = (await fixtureWorld(p, {
+      extension: { dialect: 'chaster', name: 'Dice habits', habits: [{ name: 'roll', label: 'Roll the dice', type: 'recurring', paramsText: 'Rolls required', punishmentText: 'Penalty for not rolling' }] },
+      lock: { keyholder: true, penalties: true },
+    })) as ChasterWorld;
+    const keyholder = await signedInPage(p, pw.keyholder!.username, pw.keyholder!.password);
+    await keyholder.page.goto(`/locks/${pw.lock.id}`);
+    const id = `habit-${pw.app.slug}-roll`;
+    await keyholder.page.check(`[data-testid="${id}-enabled"]`);
+    await keyholder.page.fill(`[id="${id}-count"]`, '3');
+    await keyholder.page.click('[data-testid="penalties-save"]');
+    await keyholder.page.waitForSelector('[data-testid="penalty-period-roll"]:has-text("0 / 3")');
+
+    const wearer = await signedInPage(p, pw.wearer.username, pw.wearer.password);
+    await wearer.page.goto(`/locks/${pw.lock.id}`);
+    await wearer.page.waitForSelector('[data-testid="penalty-habit-roll"]:has-text("Roll the dice")');
+    assert.equal(await wearer.page.isVisible('[data-testid="penalties-form"]'), false, 'only the lock’s controller sets penalties');
+    const res = await fetch(`${p.baseUrl}/api/extensions/sessions/${pw.session.id}/penalties/increment`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${pw.app.appKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ habitName: 'roll' }),
+    });
+    assert.equal(res.status, 201);
+    await wearer.page.waitForSelector('[data-testid="penalty-period-roll"]:has-text("1 / 3")');
+    await keyholder.context.close();
+    await wearer.context.close();
+  });
 });

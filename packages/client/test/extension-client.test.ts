@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { createExtensionClient, type ExtensionSessionClient } from '../src/index.js';
-import { rejectsWith, startServer, type TestServer, type World } from './server.js';
+import { rejectsWith, suiteServer, type World } from './server.js';
 
 /**
  * Every method of the extension client against the real server over HTTP: each one round-trips
@@ -23,15 +23,13 @@ const WORLD = {
 const PNG = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
 
 describe('@latch/client: extension session API (real server)', () => {
-  let srv: TestServer;
+  const srv = suiteServer();
   let w: World;
   let s: ExtensionSessionClient;
   before(async () => {
-    srv = await startServer();
     w = await srv.world(WORLD);
     s = createExtensionClient({ baseUrl: srv.baseUrl, appKey: w.app.appKey, mainToken: w.mainTokens.wearer }).session(w.session.id);
   });
-  after(() => srv?.close());
 
   it('search finds the app’s sessions (app key alone) and get returns the session', async () => {
     const ext = createExtensionClient({ baseUrl: srv.baseUrl, appKey: w.app.appKey });

@@ -1,21 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { createExternalClient, type ExternalClient, type FetchLike } from '../src/index.js';
-import { rejectsWith, startServer, type TestServer, type World } from './server.js';
+import { rejectsWith, suiteServer, type World } from './server.js';
 
 /** Every method of the External API client (`/api/apps/v1/*`) against the real server over HTTP. */
 
 describe('@latch/client: External API (real server)', () => {
-  let srv: TestServer;
+  const srv = suiteServer();
   let w: World;
   let x: ExternalClient;
   before(async () => {
-    srv = await startServer();
     // A self-lock: the key owner is their own keyholder, so every action is theirs to take.
     w = await srv.world({ lock: { keyholder: false, durationSeconds: 86400 } });
     x = createExternalClient({ baseUrl: srv.baseUrl, userKey: w.wearer.userKey });
   });
-  after(() => srv?.close());
 
   it('session', async () => {
     const session = await x.session();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { AppDeps } from '@latch/server';
 import {
   createExtensionClient,
@@ -13,7 +13,7 @@ import {
   type FetchLike,
   type RetryEvent,
 } from '../src/index.js';
-import { startServer, type TestServer, type World } from './server.js';
+import { startServer, suiteServer, type World } from './server.js';
 
 /**
  * Retries, Retry-After, idempotency keys and timeouts, against the real server: a 429 is waited
@@ -45,13 +45,11 @@ function shortWindowLimiter(limits: Partial<Record<string, number>>, windowMs: n
 const headerOf = (init: RequestInit, name: string) => new Headers(init.headers).get(name);
 
 describe('@latch/client: retries and idempotency (real server)', () => {
-  let srv: TestServer;
+  const srv = suiteServer();
   let w: World;
   before(async () => {
-    srv = await startServer();
     w = await srv.world({ lock: { keyholder: false, durationSeconds: 86400 } });
   });
-  after(() => srv?.close());
 
   it('a custom log whose answer is dropped is retried with the same Idempotency-Key and written once', async () => {
     const keys: Array<string | null> = [];

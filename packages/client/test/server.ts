@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { pino } from 'pino';
 import { buildApp, createIdGenerator, dropPgSchema, ManualClock, migrateToLatest, openDatabase, testConfig, type AppDeps, type Database } from '@latch/server';
 import { LatchApiError } from '../src/index.js';
@@ -93,6 +94,18 @@ export async function startServer(opts: { rateLimitMultiplier?: number; rateLimi
       await cleanup();
     },
   };
+}
+
+/**
+ * The server of a `describe`: started before its first test (ahead of the suite's own `before`
+ * hooks, which may use it) and closed after its last.
+ */
+export function suiteServer(opts: Parameters<typeof startServer>[0] = {}): TestServer {
+  const srv = {} as TestServer;
+  before(async () => Object.assign(srv, await startServer(opts)));
+  // A server that failed to start has nothing to close.
+  after(() => srv.close?.());
+  return srv;
 }
 
 /** Awaits `p`, which must reject with a LatchApiError of this status and code; returns the error. */

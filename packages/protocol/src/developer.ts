@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Habit } from './builtins.js';
 import { AppDialect, IsoDate, Nullable, ObjectId } from './schemas.js';
 
 /** Wire shapes of the developer console (`/api/developer/*`) and the sandbox clock (`/api/dev/clock`). */
@@ -21,6 +22,7 @@ export const AppView = Type.Object({
   regularActions: Type.Unknown(),
   extensionRequirements: Type.Unknown(),
   attemptLimit: Type.Unknown(),
+  habits: Type.Array(Habit, { description: 'Chaster apps: habits locks may enable (penalties)' }),
   createdAt: IsoDate,
   updatedAt: IsoDate,
 });

@@ -112,6 +112,7 @@ export const LockSettings = Type.Object(
     requiredTaskPoints: Type.Integer({ minimum: 0, maximum: 100000 }),
     trustExternalPrograms: Type.Boolean({ description: 'Keyholder lets /api/apps/v1 scripts take wearer-favouring actions' }),
     verificationPicture: Type.Object({ enabled: Type.Boolean({ description: 'The keyholder (or an extension) may ask the wearer for verification pictures' }) }, { additionalProperties: false }),
+    penalties: Type.Object({ enabled: Type.Boolean({ description: 'Habits of the lock’s extensions are tracked and missed ones punished (Chaster’s penalties)' }) }, { additionalProperties: false }),
   },
   { additionalProperties: false },
 );
@@ -125,6 +126,7 @@ export const LockSettingsInput = Type.Object(
     requiredTaskPoints: Type.Optional(LockSettings.properties.requiredTaskPoints),
     trustExternalPrograms: Type.Optional(LockSettings.properties.trustExternalPrograms),
     verificationPicture: Type.Optional(Type.Partial(LockSettings.properties.verificationPicture, { additionalProperties: false })),
+    penalties: Type.Optional(Type.Partial(LockSettings.properties.penalties, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -1,13 +1,10 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { AppsErrorBody, ChasterErrorBody, ErrorBody, MAIN_TOKEN_HEADER } from '@latch/protocol';
-import type { Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { Database } from './db/connect.js';
 import type { Executor } from './storage/executor.js';
 import { registerFirstPartyAuth } from './http/auth.js';
 import { registerErrorHandling, routerErrorHandler } from './http/errors.js';
@@ -19,12 +16,11 @@ import { lockRoutes } from './http/routes/locks/index.js';
 import { meRoutes } from './http/routes/me.js';
 import { notificationRoutes } from './http/routes/notifications.js';
 import type { App, RouteContext } from './http/types.js';
-import type { IdGenerator } from './ids.js';
 import { createRateLimiter, type RateLimiter } from './ratelimit.js';
 import { registerCredentialGuard } from './http/credentials.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerAudit } from './http/audit.js';
-import { createServices } from './services/index.js';
+import { createServices, type ServiceContainerDeps } from './services/index.js';
 import { developerRoutes } from './http/routes/developer/index.js';
 import { extensionSessionRoutes } from './http/routes/extensions/sessions.js';
 import { extensionCatalogRoutes } from './http/routes/extensions/catalog.js';
@@ -53,14 +49,8 @@ import { partnerConfigurationRoutes } from './http/routes/partnerConfigurations.
 import { validators } from './http/validation.js';
 import { webhookRoutes } from './http/routes/developer/webhooks.js';
 
-export interface AppDeps {
-  config: Config;
-  database: Database;
-  clock: Clock;
-  /** Real time for what other clocks judge (webhook signatures); default the system clock. */
-  wallClock?: Clock;
-  ids: IdGenerator;
-  logger: FastifyBaseLogger;
+/** What the services get (`wallClock` defaults to the system clock), and how this process runs jobs and limits. */
+export interface AppDeps extends Omit<ServiceContainerDeps, 'workerId' | 'leaseMs'> {
   /** Run due jobs in this process (default true; false when a separate `npm run worker` does). */
   runScheduler?: boolean;
   /** Shared limits (Redis) for several processes; default: in memory, closed with the app. */

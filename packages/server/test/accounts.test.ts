@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { call, cookieFrom, expectError, register, snapshot, testApp, type TestApp } from './helpers.js';
+import { describe, it } from 'node:test';
+import { call, cookieFrom, expectError, register, snapshot, suiteApp } from './helpers.js';
 
 describe('accounts: register, login, logout, me', () => {
-  let t: TestApp;
-  before(async () => (t = await testApp()));
-  after(() => t.close());
+  const t = suiteApp();
 
   it('registers, signs in with an httpOnly cookie and answers /api/me', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'Alice', password: 'correct horse battery' } });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, expectError, fixtureWorld, login, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { TEST_DB, call, expectError, fixtureWorld, login, snapshot, suiteApp, type Session, type TestApp } from './helpers.js';
 import type { FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -14,18 +14,16 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
 
 describe(`background grants: the app key alone on a session that granted it (${TEST_DB})`, () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
   let w: World;
   let kh: Session;
   let we: Session;
 
   before(async () => {
-    t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } });
     w = await world({});
     kh = await login(t.app, w.keyholder!.username, w.keyholder!.password);
     we = await login(t.app, w.wearer.username, w.wearer.password);
   });
-  after(() => t.close());
 
   // The keyholder manages extensions here: the wearer trusts them (issue 14).
   const world = (body: Json): Promise<World> => fixtureWorld(t.app, { ...body, lock: { trustKeyholder: true, ...(body.lock as Json | undefined) } });

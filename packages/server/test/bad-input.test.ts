@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { call, expectError, register, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { call, expectError, register, snapshot, suiteApp, testApp, type Session } from './helpers.js';
 
 /**
  * Every mutation route of the first-party API, fed every kind of bad body. Each must answer a
@@ -52,11 +52,10 @@ const BAD_BODIES: Array<{ name: string; payload: string; contentType: string; st
 ];
 
 describe('bad input to every first-party route: a 4xx with the catalog code, nothing changed', () => {
-  let t: TestApp;
+  const t = suiteApp();
   let user: Session;
   let ids: Ids;
   before(async () => {
-    t = await testApp();
     user = await register(t.app);
     const lockId = (await call(t.app, user, 'POST', '/api/locks', { title: 'L', durationSeconds: 60 })).json().id;
     const appId = (await call(t.app, user, 'POST', '/api/developer/apps', { slug: 'bad-input-app', name: 'Bad input' })).json().id;
@@ -64,7 +63,6 @@ describe('bad input to every first-party route: a 4xx with the catalog code, not
     const deliveryId = (await call(t.app, user, 'POST', `/api/developer/apps/${appId}/webhooks/${endpointId}/test`)).json().id;
     ids = { lockId, appId, endpointId, deliveryId };
   });
-  after(() => t.close());
 
   for (const route of ROUTES) {
     describe(`${route.method} ${route.url({ lockId: ':lockId', appId: ':appId', endpointId: ':endpointId', deliveryId: ':deliveryId' })}`, () => {

@@ -3,18 +3,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
 import type { App } from '../src/http/types.js';
-import { call, expectError, PG_URL, register, snapshot, TEST_DB, testApp, type Session, type TestApp } from './helpers.js';
+import { call, expectError, PG_URL, register, snapshot, suiteApp, TEST_DB, type Session } from './helpers.js';
 import { assertAbsent, markedPng, uploadPicture } from './combinationHelpers.js';
 
 describe('combination safe: sealed at creation, revealed to the wearer once unlocked (issue 14)', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-  });
-  after(() => t.close());
+  const t = suiteApp();
 
   async function lockWith(wearer: Session, combination: unknown, extra: Record<string, unknown> = {}) {
     const res = await call(t.app, wearer, 'POST', '/api/locks', { title: 'Boxed', durationSeconds: 60, combination, ...extra });

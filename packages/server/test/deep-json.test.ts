@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, expectError, fixtureWorld, login, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { TEST_DB, call, expectError, fixtureWorld, login, snapshot, suiteApp, type Session, type TestApp } from './helpers.js';
 import type { FixtureWorld as World } from '../src/services/fixtures.js';
 import { MAX_JSON_DEPTH } from '../src/services/freeFormJson.js';
 
@@ -13,17 +13,15 @@ import { MAX_JSON_DEPTH } from '../src/services/freeFormJson.js';
 const nested = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
 
 describe(`deep JSON anywhere free-form JSON is stored (${TEST_DB})`, () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 1000 } });
   let w: World;
   let kh: Session;
   let dev: Session;
   before(async () => {
-    t = await testApp({ config: { dev: true, rateLimitMultiplier: 1000 } });
     w = await fixtureWorld(t.app, {});
     kh = await login(t.app, w.keyholder!.username, w.keyholder!.password);
     dev = await login(t.app, w.developer.username, w.developer.password);
   });
-  after(() => t.close());
 
   const backend = () => ({ authorization: `Bearer ${w.app.appKey}`, 'x-chastify-main-token': w.mainTokens.keyholder!, 'content-type': 'application/json' });
   const S = () => `/api/extensions/sessions/${w.session.id}`;

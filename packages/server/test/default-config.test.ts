@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, expectError, register, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { TEST_DB, call, expectError, register, snapshot, suiteApp, type Session } from './helpers.js';
 
 /**
  * An app's defaultConfig is capped like an installed config (64 KiB serialized, 400 naming the
@@ -10,13 +10,11 @@ import { TEST_DB, call, expectError, register, snapshot, testApp, type Session, 
 const sized = (bytes: number) => ({ blob: 'x'.repeat(bytes - '{"blob":""}'.length) });
 
 describe(`app defaultConfig size (${TEST_DB})`, () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { rateLimitMultiplier: 100, bodyLimit: 2 * 1024 * 1024 } });
   let dev: Session;
   before(async () => {
-    t = await testApp({ config: { rateLimitMultiplier: 100, bodyLimit: 2 * 1024 * 1024 } });
     dev = await register(t.app);
   });
-  after(() => t.close());
 
   const slug = () => `cfg-${Math.random().toString(36).slice(2, 10)}`;
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { DEFAULT_SCOPES } from '@latch/protocol';
-import { call, expectError, fixtureWorld, login, register, type Session, snapshot, testApp, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, type Session, snapshot, suiteApp, testApp, type TestApp } from './helpers.js';
 
 const HEX24 = /^[0-9a-f]{24}$/;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -50,15 +50,13 @@ async function tablesHolding(t: TestApp, secret: string): Promise<string[]> {
 }
 
 describe('developer console: apps', () => {
-  let t: TestApp;
+  const t = suiteApp();
   let dev: Session;
   let other: Session;
   before(async () => {
-    t = await testApp();
     dev = await register(t.app);
     other = await register(t.app);
   });
-  after(() => t.close());
 
   it('creates an app (201), echoes the fields and derives allowedOrigins from the URLs', async () => {
     const body = {
@@ -219,17 +217,15 @@ describe('developer console: apps', () => {
 });
 
 describe('developer console: keys', () => {
-  let t: TestApp;
+  const t = suiteApp();
   let w: World;
   let dev: Session;
   let stranger: Session;
   before(async () => {
-    t = await testApp();
     w = await fixture(t);
     dev = await login(t.app, w.developer.username, w.developer.password);
     stranger = await register(t.app);
   });
-  after(() => t.close());
 
   async function createKey(as: Session, body: object) {
     const res = await call(t.app, as, 'POST', '/api/developer/keys', body);
@@ -392,17 +388,15 @@ describe('developer console: keys', () => {
 });
 
 describe('main tokens: GET /api/extensions/sessions/:id/auth', () => {
-  let t: TestApp;
+  const t = suiteApp();
   let w: World;
   let wearer: Session;
   let keyholder: Session;
   before(async () => {
-    t = await testApp();
     w = await fixture(t);
     wearer = await login(t.app, w.wearer.username, w.wearer.password);
     keyholder = await login(t.app, w.keyholder!.username, w.keyholder!.password);
   });
-  after(() => t.close());
 
   const auth = (as: Session | null, sessionId = w.session.id) => call(t.app, as, 'GET', `/api/extensions/sessions/${sessionId}/auth`);
   /** POST rotates (issue 16: a GET never revokes). */
@@ -511,9 +505,7 @@ describe('main tokens: GET /api/extensions/sessions/:id/auth', () => {
 });
 
 describe('sandbox fixtures hand out working credentials', () => {
-  let t: TestApp;
-  before(async () => (t = await testApp()));
-  after(() => t.close());
+  const t = suiteApp();
 
   it('returns an app key, user keys and main tokens of the right kinds, and they work', async () => {
     const w = await fixture(t);
@@ -566,9 +558,7 @@ describe('sandbox fixtures hand out working credentials', () => {
 });
 
 describe('developer console: sessions of my app', () => {
-  let t: TestApp;
-  before(async () => (t = await testApp()));
-  after(() => t.close());
+  const t = suiteApp();
 
   it('lists the locks running my app, with their state, filters by lock status and pages', async () => {
     const w = await fixture(t, { lock: { title: 'First' } });

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import type { FixtureWorld as World } from '../src/services/fixtures.js';
-import { call, expectError, fixtureWorld, login, testApp, type Session, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, suiteApp, type Session, type TestApp } from './helpers.js';
 
 interface Active {
   shocking: boolean;
@@ -65,16 +65,14 @@ async function closedPort(): Promise<number> {
 }
 
 describe('device commands (spec 002)', () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { rateLimitMultiplier: 20 } });
   let w: World;
   let wearer: Session;
 
   before(async () => {
-    t = await testApp({ config: { rateLimitMultiplier: 20 } });
     w = await fixture(t);
     wearer = await login(t.app, w.wearer.username, w.wearer.password);
   });
-  after(() => t.close());
 
   it('the fixture attaches a virtual device: session.get reports it with the basic commands', async () => {
     const s = await session(t, w);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, expectError, fixtureWorld, login, testApp, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { TEST_DB, call, expectError, fixtureWorld, login, suiteApp } from './helpers.js';
 import type { FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -11,16 +11,14 @@ import type { FixtureWorld as World } from '../src/services/fixtures.js';
  * non-JSON types (a cross-site form could send them without a preflight).
  */
 describe(`an empty POST body of any content type (${TEST_DB})`, () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
   let w: World;
   let port: number;
   before(async () => {
-    t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } });
     w = await fixtureWorld(t.app, { lock: { keyholder: false } });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     port = (t.app.server.address() as net.AddressInfo).port;
   });
-  after(() => t.close());
 
   const script = (path: string, contentType: string, payload = '') =>
     t.app.inject({ method: 'POST', url: `/api/apps/v1${path}`, headers: { authorization: `Bearer ${w.wearer.userKey}`, 'content-type': contentType }, payload });

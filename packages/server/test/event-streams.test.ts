@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { createIdGenerator, type IdGenerator } from '../src/ids.js';
 import { writeNotification } from '../src/services/notifications.js';
-import { login, openNotificationStream, register, TEST_DB, testApp, type Session, type TestApp } from './helpers.js';
+import { login, openNotificationStream, register, suiteApp, TEST_DB, type Session } from './helpers.js';
 
 /**
  * Issue 16 item 5: an event stream (`GET /api/events`) belongs to the login session that opened
@@ -10,15 +10,13 @@ import { login, openNotificationStream, register, TEST_DB, testApp, type Session
  * Over a real port: the stream is a long-lived response.
  */
 describe(`event streams end with their login session (${TEST_DB}, real port)`, () => {
-  let t: TestApp;
+  const t = suiteApp();
   let base: string;
   let ids: IdGenerator;
   before(async () => {
-    t = await testApp();
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     ids = createIdGenerator(t.clock);
   });
-  after(() => t.close());
 
   const open = (cookie: string) => openNotificationStream(base, cookie);
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { call, expectError, fixtureWorld, login, register, type Session, snapshot, testApp, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, type Session, snapshot, suiteApp, testApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -890,24 +890,31 @@ const CHASTER_ROUTES: ChasterRouteRow[] = [
   { name: 'POST /tasks/assign', method: 'POST', url: (id) => `${S(id)}/tasks/assign`, body: () => ({ task: { task: 'Hold a plank', points: 3, duration: 60 }, actor: 'extension' }), okStatus: 201, sessionBound: true, chasterOnly: false },
   { name: 'POST /tasks/start-timer', method: 'POST', url: (id) => `${S(id)}/tasks/start-timer`, body: () => ({ actor: 'extension' }), okStatus: 201, sessionBound: true, chasterOnly: false },
   { name: 'POST /tasks/complete', method: 'POST', url: (id) => `${S(id)}/tasks/complete`, body: () => ({ actor: 'extension', isCompleted: false }), okStatus: 201, sessionBound: true, chasterOnly: false },
+  // Penalties, in this order: a time limit, the action that validates it, a cancel with nothing running.
+  { name: 'POST /penalties/time-limit/create', method: 'POST', url: (id) => `${S(id)}/penalties/time-limit/create`, body: () => ({ habitName: 'proof' }), okStatus: 201, sessionBound: true, chasterOnly: true },
+  { name: 'POST /penalties/increment', method: 'POST', url: (id) => `${S(id)}/penalties/increment`, body: () => ({ habitName: 'proof' }), okStatus: 201, sessionBound: true, chasterOnly: true },
+  { name: 'POST /penalties/time-limit/cancel', method: 'POST', url: (id) => `${S(id)}/penalties/time-limit/cancel`, body: () => ({ habitName: 'proof' }), okStatus: 201, sessionBound: true, chasterOnly: true },
 ];
+/** The Chaster world's lock tracks one time-limit habit of its app (penalties). */
+const PENALTIES = {
+  extension: { dialect: 'chaster', habits: [{ name: 'proof', label: 'Send proof', type: 'time_limit', paramsText: 'Time to send it', punishmentText: 'Not sent in time' }] },
+  lock: { habits: [{ habitName: 'proof', timeLimitParams: { timeLimit: 600 }, punishments: [{ name: 'add_time', params: 60 }] }] },
+};
 
 /** Paths both dialects share: the rest of ROUTES is Chastify's alone. */
 const SHARED = new Set(CHASTER_ROUTES.filter((r) => !r.chasterOnly).map((r) => r.name));
 
 describe('extension credentials, Chaster routes (DECISIONS §14)', () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { dev: true } });
   let cw: World;
   let other: World;
   let chastify: World;
 
   before(async () => {
-    t = await testApp({ config: { dev: true } });
-    cw = await fixture(t, { dialect: 'chaster' });
+    cw = await fixtureWorld(t.app, PENALTIES);
     other = await fixture(t, { dialect: 'chaster' });
     chastify = await fixture(t);
   });
-  after(() => t.close());
 
   function sendAs(r: { method: Method; url: (id: string) => string; body?: (w: World) => unknown }, w: World, headers: Record<string, string>) {
     const body = r.body?.(w);

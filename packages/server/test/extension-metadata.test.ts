@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { ManualClock } from '../src/clock.js';
-import { call, expectError, fixtureWorld, login, register, TEST_DB, testApp, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, suiteApp, TEST_DB, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 import { SPEC_INITIAL_METADATA, SPEC_REQUIREMENTS } from './spec001Bodies.js';
 
@@ -64,9 +64,7 @@ function harness(getT: () => TestApp) {
 const action = (slug: string, extra: Record<string, unknown> = {}) => ({ slug, title: `Action ${slug}`, ...extra });
 
 describe(`extension metadata (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } })));
-  after(() => t.close());
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
   const { world, ext, ok, metadata, session } = harness(() => t);
 
   /** Installs a second extension on the world's lock; returns backend credentials for its session. */
@@ -444,9 +442,7 @@ describe(`extension metadata (${TEST_DB})`, () => {
 });
 
 describe(`spec 001 curl examples, replayed verbatim (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: { dev: true } })));
-  after(() => t.close());
+  const t = suiteApp({ config: { dev: true } });
   const { world, ext, ok, metadata, session } = harness(() => t);
 
   it('PATCH metadata: set blockers + a home action with intent, then clear', async () => {

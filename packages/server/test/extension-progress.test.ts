@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ManualClock } from '../src/clock.js';
-import { TEST_DB, expectError, login, testApp, type TestApp } from './helpers.js';
+import { TEST_DB, expectError, login, suiteApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 import { SPEC_REGULAR_CONFIG, SPEC_REGULAR_ACTION, SPEC_REQUIREMENTS, SPEC_PROGRESS_COMPLETION, SPEC_PROGRESS_MEMORY, SPEC_INITIAL_METADATA, SPEC_ATTEMPT_LIMIT, SPEC_ATTEMPT_START, SPEC_ATTEMPT_FAIL } from './spec001Bodies.js';
 
@@ -36,6 +36,32 @@ function berlin(ms: number): { date: string; time: string; weekday: string } {
       .map((p) => [p.type, p.value]),
   );
   return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}`, weekday: String(parts.weekday) };
+}
+
+/** A local day in Berlin and what its requirement window should hold once evaluated. */
+interface BerlinDay {
+  day: string;
+  start: string;
+  end: string;
+  hours: number;
+  count: number;
+  partial?: boolean;
+  punished: boolean;
+}
+
+/** The newest evaluated window is day `d` (the `i + 1`-th evaluated): Berlin midnight to midnight, its count and outcome. */
+function assertBerlinDay(r: Json, i: number, d: BerlinDay): Json {
+  assert.equal(r.evaluated.length, i + 1, `${d.day}: exactly one more window evaluated`);
+  const e = r.evaluated[0];
+  assert.equal(e.start, d.start, `${d.day} start`);
+  assert.equal(e.end, d.end, `${d.day} end`);
+  assert.equal(berlin(at(e.start)).time, '00:00');
+  assert.equal(berlin(at(e.start)).date, `2026-${d.day}`);
+  assert.equal(at(e.end) - at(e.start), d.hours * HOUR * 1000, `${d.day} length`);
+  assert.equal(e.count, d.count, `${d.day} count`);
+  assert.equal(e.partial, d.partial ?? false, `${d.day} partial`);
+  assert.equal(e.punished, d.punished, `${d.day} punished`);
+  return e;
 }
 
 function harness(getT: () => TestApp) {
@@ -124,17 +150,13 @@ function harness(getT: () => TestApp) {
 
 /** A fresh app (own database and clock) for tests that move the clock a lot. */
 function freshApp(start: string) {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 }, clock: new ManualClock(at(start)) })));
-  after(() => t.close());
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 }, clock: new ManualClock(at(start)) });
   return { h: harness(() => t), getT: () => t };
 }
 
 describe(`extension progress (${TEST_DB})`, () => {
   describe('regular actions', () => {
-    let t: TestApp;
-    before(async () => (t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } })));
-    after(() => t.close());
+    const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
     const { world, ext, ok, advance, regular } = harness(() => t);
     const withRule = (regularActions: Json) => world({ extension: { config: { regularActions } } });
 
@@ -400,16 +422,16 @@ describe(`extension progress (${TEST_DB})`, () => {
       };
 
       // Local days: [window start, window end, progress recorded, punished?]
-      const days: Array<{ day: string; start: string; end: string; count: number; partial?: boolean; punished: boolean; before?: () => Promise<void> }> = [
-        { day: '03-25', start: '2026-03-24T23:00:00.000Z', end: '2026-03-25T23:00:00.000Z', count: 0, partial: true, punished: false },
-        { day: '03-26', start: '2026-03-25T23:00:00.000Z', end: '2026-03-26T23:00:00.000Z', count: 0, punished: true },
-        { day: '03-27', start: '2026-03-26T23:00:00.000Z', end: '2026-03-27T23:00:00.000Z', count: 4, punished: false, before: () => progress(4, '2026-03-26T23:00:00.000Z') },
-        { day: '03-28', start: '2026-03-27T23:00:00.000Z', end: '2026-03-28T23:00:00.000Z', count: 1, punished: true, before: () => progress(1, '2026-03-27T23:00:00.000Z') },
+      const days: Array<BerlinDay & { before?: () => Promise<void> }> = [
+        { day: '03-25', start: '2026-03-24T23:00:00.000Z', end: '2026-03-25T23:00:00.000Z', hours: 24, count: 0, partial: true, punished: false },
+        { day: '03-26', start: '2026-03-25T23:00:00.000Z', end: '2026-03-26T23:00:00.000Z', hours: 24, count: 0, punished: true },
+        { day: '03-27', start: '2026-03-26T23:00:00.000Z', end: '2026-03-27T23:00:00.000Z', hours: 24, count: 4, punished: false, before: () => progress(4, '2026-03-26T23:00:00.000Z') },
+        { day: '03-28', start: '2026-03-27T23:00:00.000Z', end: '2026-03-28T23:00:00.000Z', hours: 24, count: 1, punished: true, before: () => progress(1, '2026-03-27T23:00:00.000Z') },
         // 23 h: clocks go forward at 02:00 local. 3 at 10:00Z count here; the 4th, at 22:30Z (00:30 CEST on the 30th), belongs to the 30th.
-        { day: '03-29', start: '2026-03-28T23:00:00.000Z', end: '2026-03-29T22:00:00.000Z', count: 3, punished: true, before: () => progress(3, '2026-03-28T23:00:00.000Z') },
-        { day: '03-30', start: '2026-03-29T22:00:00.000Z', end: '2026-03-30T22:00:00.000Z', count: 4, punished: false, before: () => progress(3, '2026-03-29T22:00:00.000Z') },
-        { day: '03-31', start: '2026-03-30T22:00:00.000Z', end: '2026-03-31T22:00:00.000Z', count: 0, punished: true },
-        { day: '04-01', start: '2026-03-31T22:00:00.000Z', end: '2026-04-01T22:00:00.000Z', count: 2, punished: true, before: () => progress(2, '2026-03-31T22:00:00.000Z') },
+        { day: '03-29', start: '2026-03-28T23:00:00.000Z', end: '2026-03-29T22:00:00.000Z', hours: 23, count: 3, punished: true, before: () => progress(3, '2026-03-28T23:00:00.000Z') },
+        { day: '03-30', start: '2026-03-29T22:00:00.000Z', end: '2026-03-30T22:00:00.000Z', hours: 24, count: 4, punished: false, before: () => progress(3, '2026-03-29T22:00:00.000Z') },
+        { day: '03-31', start: '2026-03-30T22:00:00.000Z', end: '2026-03-31T22:00:00.000Z', hours: 24, count: 0, punished: true },
+        { day: '04-01', start: '2026-03-31T22:00:00.000Z', end: '2026-04-01T22:00:00.000Z', hours: 24, count: 2, punished: true, before: () => progress(2, '2026-03-31T22:00:00.000Z') },
       ];
 
       let ends = await endsAt(w);
@@ -428,18 +450,8 @@ describe(`extension progress (${TEST_DB})`, () => {
         } else {
           await goTo(now + DAY * 1000, w);
         }
-        const r = await requirements(w);
-        assert.equal(r.evaluated.length, i + 1, `${d.day}: exactly one more window evaluated`);
-        const e = r.evaluated[0];
-        assert.equal(e.start, d.start, `${d.day} start`);
-        assert.equal(e.end, d.end, `${d.day} end`);
-        assert.deepEqual(berlin(at(e.start)).time, '00:00');
-        assert.equal(berlin(at(e.start)).date, `2026-${d.day}`);
-        assert.equal(e.count, d.count, `${d.day} count`);
+        const e = assertBerlinDay(await requirements(w), i, d);
         assert.equal(e.requiredCount, 4);
-        assert.equal(e.partial, d.partial ?? false, `${d.day} partial`);
-        assert.equal(e.punished, d.punished, `${d.day} punished`);
-        assert.equal(at(e.end) - at(e.start), (d.day === '03-29' ? 23 : 24) * HOUR * 1000);
         if (d.punished) missed++;
         const nowEnds = await endsAt(w);
         assert.equal(nowEnds - ends, d.punished ? 1800_000 : 0, `${d.day}: add_time applied once per missed window`);
@@ -488,7 +500,7 @@ describe(`extension progress (${TEST_DB})`, () => {
     it('the 25 h day is one window; progress late that evening counts for it', async () => {
       const { world, ext, ok, goTo, requirements, endsAt, history, notifications } = h;
       const w = await world({ extension: { config: { extensionRequirements: requirement({ timezone: 'Europe/Berlin' }) } }, lock: { durationSeconds: 60 * DAY } });
-      const days = [
+      const days: BerlinDay[] = [
         { day: '10-23', start: '2026-10-22T22:00:00.000Z', end: '2026-10-23T22:00:00.000Z', hours: 24, count: 0, partial: true, punished: false },
         { day: '10-24', start: '2026-10-23T22:00:00.000Z', end: '2026-10-24T22:00:00.000Z', hours: 24, count: 0, punished: true },
         { day: '10-25', start: '2026-10-24T22:00:00.000Z', end: '2026-10-25T23:00:00.000Z', hours: 25, count: 4, punished: false },
@@ -517,17 +529,7 @@ describe(`extension progress (${TEST_DB})`, () => {
           await ok(await ext(w, 'POST', '/requirements/progress', { metric: 'completion', amount: 2 }), 201);
         }
         await goTo(now + DAY * 1000, w);
-        const r = await requirements(w);
-        assert.equal(r.evaluated.length, i + 1, `${d.day}: exactly one more window evaluated`);
-        const e = r.evaluated[0];
-        assert.equal(e.start, d.start, `${d.day} start`);
-        assert.equal(e.end, d.end, `${d.day} end`);
-        assert.equal(berlin(at(e.start)).time, '00:00');
-        assert.equal(berlin(at(e.start)).date, `2026-${d.day}`);
-        assert.equal(at(e.end) - at(e.start), d.hours * HOUR * 1000);
-        assert.equal(e.count, d.count, `${d.day} count`);
-        assert.equal(e.partial, d.partial ?? false);
-        assert.equal(e.punished, d.punished, `${d.day} punished`);
+        assertBerlinDay(await requirements(w), i, d);
         const nowEnds = await endsAt(w);
         assert.equal(nowEnds - ends, d.punished ? 1800_000 : 0, `${d.day}: add_time once per missed window`);
         ends = nowEnds;
@@ -697,9 +699,7 @@ describe(`extension progress (${TEST_DB})`, () => {
   });
 
   describe('progress-based unlock requirements', () => {
-    let t: TestApp;
-    before(async () => (t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } })));
-    after(() => t.close());
+    const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
     const { world, ext, ok, metadata } = harness(() => t);
 
     it('memory_win (spec 001 initialMetadata): count/satisfied after each progress, "1 of 3"', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { call, expectError, fixtureWorld, login, register, TEST_DB, testApp, type TestApp } from './helpers.js';
+import { describe, it } from 'node:test';
+import { call, expectError, fixtureWorld, login, register, suiteApp, TEST_DB, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -15,9 +15,7 @@ type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
 describe(`External API /api/apps/v1 (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } })));
-  after(() => t.close());
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
 
   const world = (body?: Record<string, unknown>) => fixtureWorld(t.app, body);
 

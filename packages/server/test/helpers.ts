@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { pino } from 'pino';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
@@ -221,4 +222,15 @@ export async function openNotificationStream(baseUrl: string, cookie: string, la
       await reading;
     },
   };
+}
+
+/**
+ * The app of a `describe`: opened before its first test (ahead of the suite's own `before`
+ * hooks, which may use it) and closed after its last. Options as `testApp`'s.
+ */
+export function suiteApp(opts: Parameters<typeof testApp>[0] = {}): TestApp {
+  const t = {} as TestApp;
+  before(async () => Object.assign(t, await testApp(opts)));
+  after(() => t.close());
+  return t;
 }

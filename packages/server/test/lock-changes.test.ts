@@ -6,7 +6,7 @@ import type { Database } from '../src/db/connect.js';
 import type { App } from '../src/http/types.js';
 import { createIdGenerator } from '../src/ids.js';
 import { findLockById, updateLockIfVersion } from '../src/storage/locks.js';
-import { call, expectError, readEventStream, register, TEST_DB, testApp, type Session, type TestApp } from './helpers.js';
+import { call, expectError, readEventStream, register, suiteApp, TEST_DB, testApp, type Session, type TestApp } from './helpers.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
@@ -99,11 +99,7 @@ for (const redis of [false, true]) {
 }
 
 describe(`lock changes are published after commit only (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-  });
-  after(() => t.close());
+  const t = suiteApp();
 
   it('a rolled-back change publishes nothing; a committed one publishes once, after the commit', async () => {
     const wearer = await register(t.app);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ACTION_NAMES } from '../src/services/lockActions.js';
-import { call, expectError, fixtureWorld, login, register, type Session, snapshot, testApp, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, type Session, snapshot, suiteApp, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -113,11 +113,7 @@ const VALID_PARAMS: Record<(typeof ACTION_NAMES)[number], unknown> = {
 };
 
 describe('lock control: keyholder actions from the web UI', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-  });
-  after(() => t.close());
+  const t = suiteApp();
 
   it('the keyholder adds time, freezes, pillories, assigns a task and patches settings; the Lock view shows each', async () => {
     const w = await fixture(t, { lock: { durationSeconds: 86400 } });
@@ -316,11 +312,7 @@ describe('lock control: keyholder actions from the web UI', () => {
 });
 
 describe('lock control: settings.patch validation', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-  });
-  after(() => t.close());
+  const t = suiteApp();
 
   it('refuses unknown keys and wrong types with 400 invalid_params and details', async () => {
     const w = await fixture(t);
@@ -376,11 +368,7 @@ describe('lock control: settings.patch validation', () => {
 });
 
 describe('lock control: unlocking', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-  });
-  after(() => t.close());
+  const t = suiteApp();
 
   const WINS = { initialMetadata: { unlockRequirements: [{ metric: 'wins', requiredCount: 2 }] } };
 
@@ -537,11 +525,7 @@ describe('lock control: unlocking', () => {
 });
 
 describe('lock control: hygienic opening', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-  });
-  after(() => t.close());
+  const t = suiteApp();
 
   it('the keyholder enables it, starts it; the wearer relocks on time, then late', async () => {
     const w = await fixture(t, { lock: { hygienicOpening: false } });
@@ -622,11 +606,7 @@ describe('lock control: hygienic opening', () => {
 });
 
 describe('lock control: timed ends when the clock jumps', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-  });
-  after(() => t.close());
+  const t = suiteApp();
 
   it('a freeze and a pillory end at their own times within one long jump, in time order', async () => {
     const w = await fixture(t, { lock: { durationSeconds: 7 * 86400 } });
@@ -695,11 +675,7 @@ describe('lock control: timed ends when the clock jumps', () => {
 });
 
 describe('lock control: a keyholder who has not accepted yet', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-  });
-  after(() => t.close());
+  const t = suiteApp();
 
   async function pendingLock() {
     const wearer = await register(t.app);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { buildApp } from '../src/app.js';
 import { createIdGenerator } from '../src/ids.js';
-import { call, expectError, fixtureWorld, login, register, type Session, TEST_DB, testApp, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, suiteApp, type Session, TEST_DB, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -213,9 +213,7 @@ const describeCmd = (c: Cmd) => JSON.stringify(c);
 // --- 1. properties -------------------------------------------------------------------------
 
 describe(`lock engine properties (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: RATE })));
-  after(() => t.close());
+  const t = suiteApp({ config: RATE });
   const h = harness(() => t);
 
   it('random add/remove/freeze/unfreeze/toggle/advance sequences match the DECISIONS §5 model; history sums to ends_at', async () => {
@@ -327,9 +325,7 @@ describe(`lock engine properties (${TEST_DB})`, () => {
 // --- 2. timed ends via the clock ------------------------------------------------------------
 
 describe(`timed ends via the clock (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: RATE })));
-  after(() => t.close());
+  const t = suiteApp({ config: RATE });
   const h = harness(() => t);
 
   it('freeze 3600 then advance 7200 → unfrozen; the frozen hour did not count; jobsRun lists lock.unfreeze at the freeze end', async () => {
@@ -425,9 +421,7 @@ describe(`timed ends via the clock (${TEST_DB})`, () => {
 // --- 3. concurrency -----------------------------------------------------------------------
 
 describe(`concurrent actions (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: RATE })));
-  after(() => t.close());
+  const t = suiteApp({ config: RATE });
   const h = harness(() => t);
 
   it('two concurrent remove_time 600 both apply: −1200 s, two history entries', async () => {
@@ -471,9 +465,7 @@ describe(`concurrent actions (${TEST_DB})`, () => {
 // --- 4. exactly-once job effects ----------------------------------------------------------------
 
 describe(`exactly-once job effects (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: RATE })));
-  after(() => t.close());
+  const t = suiteApp({ config: RATE });
   const h = harness(() => t);
 
   async function frozenWorlds(n: number) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { call, expectError, fixtureWorld, login, testApp, TEST_DB, type TestApp } from './helpers.js';
+import { describe, it } from 'node:test';
+import { call, expectError, fixtureWorld, login, suiteApp, TEST_DB } from './helpers.js';
 
 /**
  * Who holds the key (issue 14): an invitation withdrawn by the wearer, the keyholder trusted with
@@ -8,9 +8,7 @@ import { call, expectError, fixtureWorld, login, testApp, TEST_DB, type TestApp 
  * `allowedActions` the lock page renders from.
  */
 describe(`who holds the key (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => (t = await testApp()));
-  after(() => t.close());
+  const t = suiteApp();
 
   const json = (res: { statusCode: number; body: string; json(): unknown }, status = 200) => {
     assert.equal(res.statusCode, status, res.body);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ERROR_CATALOG } from '@latch/protocol';
 import { ACTION_NAMES, type ActionName } from '../src/services/lockActions.js';
 import { decide, FIRST_PARTY_ROLES, LOCK_ACTIONS, POLICY, POLICY_ROLES, type LockAction, type PolicyRole } from '../src/services/lockPolicy.js';
@@ -8,7 +8,7 @@ import { findOpenTask } from '../src/storage/tasks.js';
 import { markSessionRemoved } from '../src/storage/extensionSessions.js';
 import type { FixtureWorld as World } from '../src/services/fixtures.js';
 import { markedPng, uploadPicture } from './combinationHelpers.js';
-import { call, fixtureWorld, login, register, testApp, TEST_DB, type Session, type TestApp } from './helpers.js';
+import { call, fixtureWorld, login, register, suiteApp, TEST_DB, type Session, type TestApp } from './helpers.js';
 
 /**
  * The policy table (issue 14) walked against the routes: for every row (who is asking) and every
@@ -56,6 +56,7 @@ const LOCK_OPTIONS: Partial<Record<LockAction, Record<string, unknown>>> = {
   'verification_picture.request': { verificationPicture: true },
   'verification_picture.submit': { verificationPicture: true },
   'verification_picture.view': { verificationPicture: true },
+  'penalties.configure': { penalties: true },
 };
 
 /** What must be true before the action can do anything (so the lock's state never hides the role's answer). */
@@ -121,6 +122,8 @@ const FIRST_PARTY: Channel = {
       }
       case 'verification_picture.view':
         return call(t.app, as, 'GET', `${base}/verification-pictures`);
+      case 'penalties.configure':
+        return call(t.app, as, 'PUT', `${base}/penalties`, { habits: [] });
       case 'invitation.accept':
       case 'invitation.decline':
         return call(t.app, as, 'POST', `${base}/invitation`, { accept: action === 'invitation.accept' });
@@ -230,9 +233,7 @@ describe('the lock policy table as data', () => {
 });
 
 describe(`the lock policy walked over the routes (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => (t = await testApp()));
-  after(() => t.close());
+  const t = suiteApp();
 
   /** Brings the lock into the state `action` needs, as whoever may (the keyholder, else the wearer's script). */
   async function prepare(w: World, action: LockAction, accepted: boolean) {

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { drawDuration } from '../src/services/lockLimits.js';
-import { call, expectError, register, testApp, type Session, type TestApp } from './helpers.js';
+import { call, expectError, register, suiteApp, type Session } from './helpers.js';
 
 /** Durations and limits (issue 14, Chaster's "Lock options" and "Lock settings"). */
 describe('lock terms: random duration, minimum lock time, limit lock time, hidden time logs, test lock', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-  });
-  after(() => t.close());
+  const t = suiteApp();
 
   async function heldLock(body: Record<string, unknown>): Promise<{ w: Session; k: Session; lock: { id: string; startDate: string } & Record<string, unknown> }> {
     const w = await register(t.app);

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { call, expectError, register, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { call, expectError, register, snapshot, suiteApp, type Session } from './helpers.js';
 
 describe('locks: create, keyholder invitation, extensions, history, notifications', () => {
-  let t: TestApp;
+  const t = suiteApp();
   let dev: Session;
   before(async () => {
-    t = await testApp();
     dev = await register(t.app, 'extdev');
     for (const slug of ['dice', 'memory']) {
       await t.app.ctx.apps.create(dev.userId, {
@@ -18,7 +17,6 @@ describe('locks: create, keyholder invitation, extensions, history, notification
       });
     }
   });
-  after(() => t.close());
 
   it('creates a self-lock with an extension and its config, and lists it', async () => {
     const w = await register(t.app);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createRateLimiter, FREE_LOGIN_FAILURES, lockoutSecondsAfter, MAX_LOGIN_LOCKOUT_SECONDS, type RateLimiter } from '../src/ratelimit.js';
 import { isCommonPassword } from '../src/services/passwords.js';
-import { expectError, register, snapshot, testApp, type TestApp } from './helpers.js';
+import { expectError, register, snapshot, suiteApp, type TestApp } from './helpers.js';
 
 /** Issue 16 item 1: sign-in and sign-up are limited per account and per client address. */
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -23,9 +23,7 @@ function expectLimited(res: Awaited<ReturnType<typeof loginFrom>>) {
 }
 
 describe('login and registration limits (real limits: AUTH_RATE_LIMIT_MULTIPLIER 1)', () => {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: { authRateLimitMultiplier: 1 } })));
-  after(() => t.close());
+  const t = suiteApp({ config: { authRateLimitMultiplier: 1 } });
 
   it('40 wrong passwords then the right one: refused with 429 + Retry-After long before the 40th, and the right one too', async () => {
     const me = await register(t.app, `victim_${randomBytes(3).toString('hex')}`, 'a long good passphrase');
@@ -79,9 +77,7 @@ describe('login and registration limits (real limits: AUTH_RATE_LIMIT_MULTIPLIER
 });
 
 describe('common passwords are refused at registration', () => {
-  let t: TestApp;
-  before(async () => (t = await testApp()));
-  after(() => t.close());
+  const t = suiteApp();
 
   it('400 password_too_common with a clear message for listed passwords (any case), and nothing is created', async () => {
     const before = await snapshot(t.db.database);

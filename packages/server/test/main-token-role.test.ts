@@ -5,17 +5,13 @@
  * stop reading the lock and adding time at once, not 10 hours later.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { call, expectError, fixtureWorld, login, testApp, type TestApp } from './helpers.js';
+import { describe, it } from 'node:test';
+import { call, expectError, fixtureWorld, login, suiteApp } from './helpers.js';
 
 const MAIN_TOKEN = 'x-chastify-main-token';
 
 describe('main tokens follow the holder’s current role on the lock (issue 16 item 2)', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } });
-  });
-  after(() => t.close());
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
 
   /** A lock with the app installed and a keyholder invited (pending), and that invitee's launch token. */
   async function pendingInvitee() {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TEST_DB, fixtureWorld, login, testApp, type Session, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { TEST_DB, fixtureWorld, login, suiteApp, type Session } from './helpers.js';
 import type { FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -91,7 +91,7 @@ const FREE_FORM = JSON.stringify({ a: [1, 'x', null] });
 const nestedText = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
 
 describe(`no 5xx on bad input, across the documented API (${TEST_DB})`, () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 1000 } });
   let w: World;
   let kh: Session;
   let we: Session;
@@ -99,7 +99,6 @@ describe(`no 5xx on bad input, across the documented API (${TEST_DB})`, () => {
   let paths: Json;
 
   before(async () => {
-    t = await testApp({ config: { dev: true, rateLimitMultiplier: 1000 } });
     w = await fixtureWorld(t.app, {});
     kh = await login(t.app, w.keyholder!.username, w.keyholder!.password);
     we = await login(t.app, w.wearer.username, w.wearer.password);
@@ -109,7 +108,6 @@ describe(`no 5xx on bad input, across the documented API (${TEST_DB})`, () => {
     delete paths['/api/events'];
     delete paths['/api/locks/{lockId}/events'];
   });
-  after(() => t.close());
 
   /** The world's real ids for path parameters, so a bad body reaches the handler's checks. */
   function realParam(name: string): string {

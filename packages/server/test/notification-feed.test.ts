@@ -5,7 +5,7 @@ import { createIdGenerator, type IdGenerator } from '../src/ids.js';
 import { createNotificationFeed } from '../src/services/notificationFeed.js';
 import { writeNotification } from '../src/services/notifications.js';
 import type { Executor } from '../src/storage/executor.js';
-import { TEST_DB, call, expectError, openNotificationStream, register, testApp, type TestApp } from './helpers.js';
+import { TEST_DB, call, expectError, openNotificationStream, register, suiteApp, testApp, type TestApp } from './helpers.js';
 
 /**
  * The live notification feed behind `GET /api/events`: one read per tick for every open stream
@@ -181,15 +181,13 @@ describe(`live notification feed (${TEST_DB})`, () => {
 });
 
 describe(`GET /api/events (${TEST_DB})`, () => {
-  let t: TestApp;
+  const t = suiteApp();
   let base: string;
   let ids: IdGenerator;
   before(async () => {
-    t = await testApp();
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     ids = createIdGenerator(t.clock);
   });
-  after(() => t.close());
 
   const open = (cookie: string, lastEventId?: string) => openNotificationStream(base, cookie, lastEventId);
 

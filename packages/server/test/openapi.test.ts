@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { validate } from '@readme/openapi-parser';
 import { ERROR_CATALOG } from '@latch/protocol';
 import fs from 'node:fs';
 import path from 'node:path';
 import { WEB_DIST } from '../src/http/web.js';
-import { testApp, type TestApp } from './helpers.js';
+import { suiteApp } from './helpers.js';
 
 describe('OpenAPI document and rendered docs', () => {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: { dev: true } })));
-  after(() => t.close());
+  const t = suiteApp({ config: { dev: true } });
 
   it('is a valid OpenAPI 3.1 document', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { loadConfig } from '../src/config.js';
-import { TEST_DB, expectError, register, testApp, type TestApp } from './helpers.js';
+import { TEST_DB, expectError, register, suiteApp, testApp } from './helpers.js';
 
 /**
  * Operations (issue 15): liveness and readiness probes that mean different things, and
@@ -79,11 +79,7 @@ describe(`health and readiness (${TEST_DB})`, () => {
 });
 
 describe(`Prometheus metrics (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp({ config: metricsOn });
-  });
-  after(() => t.close());
+  const t = suiteApp({ config: metricsOn });
 
   const scrape = async () => {
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });

@@ -10,7 +10,7 @@ import type { App } from '../src/http/types.js';
 import { createIdGenerator } from '../src/ids.js';
 import { PERSONA_PASSWORD, PERSONAS } from '../src/services/fixtures.js';
 import { isReservedAppName } from '../src/services/reservedNames.js';
-import { call, expectError, fixtureWorld, login, register, snapshot, TEST_DB, testApp, testDatabase, type TestApp, type TestDatabase } from './helpers.js';
+import { call, expectError, fixtureWorld, login, register, snapshot, suiteApp, TEST_DB, testDatabase, type TestDatabase } from './helpers.js';
 
 /** Issue 16 item 12: the sandbox keeps to itself. */
 describe('the sandbox uses its own database by default', () => {
@@ -105,9 +105,7 @@ describe(`sandbox accounts sign in only in dev mode (${TEST_DB})`, () => {
 });
 
 describe('app names that imitate built-ins are refused', () => {
-  let t: TestApp;
-  before(async () => (t = await testApp()));
-  after(() => t.close());
+  const t = suiteApp();
 
   const app = (name: string, slug = `app-${Math.random().toString(36).slice(2, 8)}`) => ({ slug, name, iframeUrl: 'https://ext.example/app' });
 

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { call, expectError, login, snapshot, testApp, type TestApp } from './helpers.js';
+import { describe, it } from 'node:test';
+import { call, expectError, login, snapshot, suiteApp } from './helpers.js';
 
 const HEX24 = /^[0-9a-f]{24}$/;
 
 describe('sandbox (LATCH_DEV=1): fixtures and the virtual clock', () => {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: { dev: true } })));
-  after(() => t.close());
+  const t = suiteApp({ config: { dev: true } });
 
   it('builds a world with a keyholder who accepted, and every login works', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: {} });
@@ -78,9 +76,7 @@ describe('sandbox (LATCH_DEV=1): fixtures and the virtual clock', () => {
 });
 
 describe('without LATCH_DEV the sandbox does not exist', () => {
-  let t: TestApp;
-  before(async () => (t = await testApp({ config: { dev: false } })));
-  after(() => t.close());
+  const t = suiteApp({ config: { dev: false } });
 
   for (const [method, url] of [
     ['POST', '/api/dev/fixtures'],

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { pino } from 'pino';
 import { ManualClock } from '../src/clock.js';
 import type { FixtureWorld as World } from '../src/services/fixtures.js';
 import { createScheduler } from '../src/services/scheduler.js';
-import { TEST_DB, call, login, testApp, type TestApp } from './helpers.js';
+import { TEST_DB, call, login, suiteApp, testApp, type TestApp } from './helpers.js';
 
 /**
  * The set-based scheduler (issue 15, DECISIONS §7/§8): due requirement windows are evaluated many
@@ -190,10 +190,9 @@ describe(`set-based scheduler (${TEST_DB})`, () => {
   });
 
   describe('direct batches', () => {
-    let t: TestApp;
+    const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 }, clock: new ManualClock(at('2026-06-10T10:00:00Z')) });
     let worlds: World[];
     before(async () => {
-      t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 }, clock: new ManualClock(at('2026-06-10T10:00:00Z')) });
       worlds = [];
       for (let i = 0; i < 2; i++) {
         const res = await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: { extension: { extensionRequirements: requirement({}, { type: 'add_time', seconds: 60 }, 1) } } });
@@ -203,7 +202,6 @@ describe(`set-based scheduler (${TEST_DB})`, () => {
       // Only the seeded jobs below: the fixtures' own sessions are removed from the schedule.
       await t.db.database.db.deleteFrom('jobs').execute();
     });
-    after(() => t.close());
 
     async function run(n: number, twoOnLock: number, prepare?: (s: Seeded) => Promise<void>, bulkBatchSize = 500) {
       const s = await seed(t, worlds[0]!.wearer.id, [worlds[0]!.app.id, worlds[1]!.app.id], n, twoOnLock);

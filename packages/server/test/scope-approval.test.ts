@@ -1,26 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { FixtureWorld } from '../src/services/fixtures.js';
-import { call, expectError, fixtureWorld, login, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, snapshot, suiteApp, type Session } from './helpers.js';
 
 /**
  * Issue 16 item 11: scopes an app adds after it was installed need the lock controller's
  * approval; until then the scopes granted at install apply.
  */
 describe('new scopes wait for the lock controller’s approval', () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { rateLimitMultiplier: 100 } });
   let w: FixtureWorld;
   let developer: Session;
   let keyholder: Session;
   let wearer: Session;
   before(async () => {
-    t = await testApp({ config: { rateLimitMultiplier: 100 } });
     w = await fixtureWorld(t.app, { extension: { scopes: ['state:write'] }, lock: { trustKeyholder: true } });
     developer = await login(t.app, w.developer.username, w.developer.password);
     keyholder = await login(t.app, w.keyholder!.username, w.keyholder!.password);
     wearer = await login(t.app, w.wearer.username, w.wearer.password);
   });
-  after(() => t.close());
 
   const addTime = () =>
     t.app.inject({

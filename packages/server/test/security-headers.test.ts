@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, fixtureWorld, register, testApp, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { TEST_DB, call, fixtureWorld, register, suiteApp } from './helpers.js';
 
 /**
  * Security headers (@fastify/helmet): the UI and the API cannot be framed (`frame-ancestors
@@ -11,12 +11,10 @@ import { TEST_DB, call, fixtureWorld, register, testApp, type TestApp } from './
 const directive = (csp: string, name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `))?.slice(name.length + 1).split(' ') ?? null;
 
 describe(`security headers (${TEST_DB})`, () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { dev: true } });
   before(async () => {
-    t = await testApp({ config: { dev: true } });
     await fixtureWorld(t.app, { extension: { slug: 'csp-a', iframeUrl: 'http://localhost:5555/app/index.html', setupUrl: 'https://setup.example/setup?x=1', allowedOrigins: ['http://localhost:5555', 'https://other.example'] } });
   });
-  after(() => t.close());
 
   it('every answer refuses framing and sniffing', async () => {
     for (const url of ['/api/health', '/api/me', '/locks/anything', '/api/openapi.json']) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, fixtureWorld, login, testApp, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { TEST_DB, call, fixtureWorld, login, suiteApp } from './helpers.js';
 import type { FixtureWorld as World } from '../src/services/fixtures.js';
 import { SPEC_REQUIREMENTS } from './spec001Bodies.js';
 
@@ -14,13 +14,11 @@ const REGULAR = { mode: 'cumulative', regularitySeconds: 3600, maxActions: 3 };
 const ATTEMPTS = { enabled: true, metric: 'completion', durationSeconds: 300 };
 
 describe(`installed session config carries the scheduled keys (${TEST_DB})`, () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
   let w: World;
   before(async () => {
-    t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } });
     w = await fixtureWorld(t.app, { extension: { config: { level: 2 }, extensionRequirements: REQUIREMENTS, regularActions: REGULAR, attemptLimit: ATTEMPTS } });
   });
-  after(() => t.close());
 
   const backend = () => ({ authorization: `Bearer ${w.app.appKey}`, 'x-chastify-main-token': w.mainTokens.wearer });
 

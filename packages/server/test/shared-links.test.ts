@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { call, expectError, register, testApp, type Session, type TestApp } from './helpers.js';
+import { describe, it } from 'node:test';
+import { call, expectError, register, suiteApp, testApp, type Session, type TestApp } from './helpers.js';
 
 /** Shared links for visitors (Chaster's "Shared links"): votes add or remove time, once per period. */
 describe('shared links: visitors vote time with limits', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await testApp();
-  });
-  after(() => t.close());
+  const t = suiteApp();
 
   const vote = (app: TestApp['app'], linkId: string, choice: string, ip: string, as?: Session) =>
     app.inject({ method: 'POST', url: `/api/links/${linkId}/vote`, remoteAddress: ip, payload: { choice }, headers: as ? { cookie: as.cookie, 'x-csrf-token': as.csrfToken } : {} });

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { call, expectError, register, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { call, expectError, register, snapshot, suiteApp, testApp, type Session } from './helpers.js';
 
 /** Shared locks (issue 14): a keyholder's template behind a link, with an optional password. */
 describe('shared locks: publish, password, load with the keyholder, disable, delete', () => {
-  let t: TestApp;
+  const t = suiteApp();
   let dev: Session;
   before(async () => {
-    t = await testApp();
     dev = await register(t.app, 'sharedev');
     await t.app.ctx.apps.create(dev.userId, { slug: 'dice', name: 'Dice', iframeUrl: 'https://dice.example/app', defaultConfig: { sides: 6 } });
   });
-  after(() => t.close());
 
   const template = {
     randomDuration: { minSeconds: 3600, maxSeconds: 7200 },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, expectError, register, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { TEST_DB, call, expectError, register, snapshot, suiteApp, type Session } from './helpers.js';
 
 /**
  * Only http(s) URLs are stored, anywhere (issue 16 item 8): fixtures, the developer console,
@@ -9,17 +9,15 @@ import { TEST_DB, call, expectError, register, snapshot, testApp, type Session, 
 const HOSTILE = ['javascript:alert(document.domain)', 'JAVASCRIPT:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)', 'file:///etc/passwd', 'blob:https://example.com/x'];
 
 describe(`stored URLs are http(s) only (${TEST_DB})`, () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
   let user: Session;
   let appId: string;
   before(async () => {
-    t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } });
     user = await register(t.app);
     const app = await call(t.app, user, 'POST', '/api/developer/apps', { slug: 'urls-app', name: 'URLs', iframeUrl: 'https://ext.example/' });
     assert.equal(app.statusCode, 201, app.body);
     appId = app.json().id;
   });
-  after(() => t.close());
 
   it('fixtures refuse javascript:, data: and other schemes in iframeUrl, setupUrl and allowedOrigins; nothing is created', async () => {
     const before = await snapshot(t.db.database);

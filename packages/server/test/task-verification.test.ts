@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { call, expectError, fixtureWorld, login, register, testApp, TEST_DB, type Session, type TestApp } from './helpers.js';
+import { describe, it } from 'node:test';
+import { call, expectError, fixtureWorld, login, register, suiteApp, TEST_DB, type Session } from './helpers.js';
 import { markedPng, uploadPicture } from './combinationHelpers.js';
 
 /**
@@ -9,9 +9,7 @@ import { markedPng, uploadPicture } from './combinationHelpers.js';
  * wearer through the history, refused cleanly without one.
  */
 describe(`task verification pictures (${TEST_DB})`, () => {
-  let t: TestApp;
-  before(async () => (t = await testApp()));
-  after(() => t.close());
+  const t = suiteApp();
 
   const verify = (as: Session, lockId: string, bytes: Buffer, field = 'file') => uploadPicture(t.app, as, bytes, field, `/api/locks/${lockId}/task/verification`);
   const lockOf = async (as: Session, lockId: string) => (await call(t.app, as, 'GET', `/api/locks/${lockId}`)).json() as { taskPoints: number; currentTask: { id: string } | null };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { FixtureWorld } from '../src/services/fixtures.js';
-import { call, expectError, fixtureWorld, login, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { call, expectError, fixtureWorld, login, snapshot, suiteApp, type Session } from './helpers.js';
 
 /**
  * Issue 16 item 10: a cross-site navigation changes no token. `GET …/launch` only adds a token;
@@ -10,15 +10,13 @@ import { call, expectError, fixtureWorld, login, snapshot, testApp, type Session
  * required) and is what the web host uses.
  */
 describe('main-token rotation is POST only', () => {
-  let t: TestApp;
+  const t = suiteApp();
   let w: FixtureWorld;
   let wearer: Session;
   before(async () => {
-    t = await testApp();
     w = await fixtureWorld(t.app);
     wearer = await login(t.app, w.wearer.username, w.wearer.password);
   });
-  after(() => t.close());
 
   const works = async (token: string) =>
     (await t.app.inject({ method: 'GET', url: `/api/extensions/sessions/${w.session.id}`, headers: { authorization: `Bearer ${w.app.appKey}`, 'x-chastify-main-token': token } })).statusCode === 200;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TEST_DB, call, expectError, fixtureWorld, login, snapshot, testApp, type Session, type TestApp } from './helpers.js';
+import { before, describe, it } from 'node:test';
+import { TEST_DB, call, expectError, fixtureWorld, login, snapshot, suiteApp, type Session, type TestApp } from './helpers.js';
 import type { FixtureAccount as Account, FixtureWorld as World } from '../src/services/fixtures.js';
 
 /**
@@ -18,16 +18,14 @@ const APP_DEFAULT = { metric: 'memory_win', requiredCount: 3, blocker: 'Win 3 ga
 const FIVE_WINS = [{ metric: 'memory_win', requiredCount: 5, blocker: 'Win 5 games' }];
 
 describe(`per-lock unlock requirements: the installed config's unlockRequirements (${TEST_DB})`, () => {
-  let t: TestApp;
+  const t = suiteApp({ config: { dev: true, rateLimitMultiplier: 100 } });
   let w: World;
   let we: Session;
   before(async () => {
-    t = await testApp({ config: { dev: true, rateLimitMultiplier: 100 } });
     // One app whose initialMetadata asks for 3 wins, on the wearer's self-lock (installed without a config).
     w = await world({ extension: { initialMetadata: { unlockRequirements: [APP_DEFAULT] } }, lock: { keyholder: false } });
     we = await login(t.app, w.wearer.username, w.wearer.password);
   });
-  after(() => t.close());
 
   const world = (body: Json): Promise<World> => fixtureWorld(t.app, body);
 

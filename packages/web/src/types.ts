@@ -26,4 +26,8 @@ export type {
   WebhookEndpointView,
   PilloryVotes,
   VerificationPicture,
+  LockPenalties,
+  Habit,
+  LockHabitInput,
+  PenaltyPunishment,
 } from '@latch/protocol';

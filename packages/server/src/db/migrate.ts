@@ -19,6 +19,7 @@ import { partnerConfigurations } from './migrations/0016_partner_configurations.
 import { chasterWebhookAuth } from './migrations/0017_chaster_webhook_auth.js';
 import { verificationPilloryVotes } from './migrations/0018_verification_pillory_votes.js';
 import { taskVerificationPicture } from './migrations/0019_task_verification_picture.js';
+import { penalties } from './migrations/0020_penalties.js';
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -41,6 +42,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0017_chaster_webhook_auth': chasterWebhookAuth,
   '0018_verification_pillory_votes': verificationPilloryVotes,
   '0019_task_verification_picture': taskVerificationPicture,
+  '0020_penalties': penalties,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,5 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { LockSettings } from '@latch/protocol';
+import type { Habit, LockSettings } from '@latch/protocol';
 
 /**
  * Table shapes, identical on SQLite and PostgreSQL (portability rules, DECISIONS §2):
@@ -156,7 +156,41 @@ export interface ExtensionAppsTable {
   dialect: Generated<'chastify' | 'chaster'>;
   /** Public client id of a Chaster-dialect app (`X-Chaster-Client-Id`); null for Chastify apps. */
   client_id: string | null;
+  /** JSON `Habit[]` (penalties): what locks may enable. */
+  habits: Generated<string>;
 }
+
+/** A habit enabled on a lock (penalties): params by type, punishments as Chaster lock actions (JSON). */
+export interface LockHabitsTable {
+  id: string;
+  lock_id: string;
+  app_id: string;
+  habit_name: string;
+  type: 'recurring' | 'time_limit';
+  nb_actions: number | null;
+  frequency_seconds: number | null;
+  time_limit_seconds: number | null;
+  punishments: string;
+  enabled_at: number;
+}
+export type LockHabitRow = Selectable<LockHabitsTable>;
+
+/** One period of an enabled habit; `status` moves once from `ongoing` (the settling guard). */
+export interface PenaltyPeriodsTable {
+  id: string;
+  lock_id: string;
+  habit_id: string;
+  app_id: string;
+  habit_name: string;
+  status: 'ongoing' | 'validated' | 'punished' | 'cancelled';
+  nb_required: number;
+  nb_done: number;
+  punishments: string;
+  starts_at: number;
+  ends_at: number;
+  settled_at: number | null;
+}
+export type PenaltyPeriodRow = Selectable<PenaltyPeriodsTable>;
 
 export interface ExtensionSessionsTable {
   id: string;
@@ -472,6 +506,8 @@ export interface DB {
   shared_link_votes: SharedLinkVotesTable;
   verification_pictures: VerificationPicturesTable;
   pillory_votes: PilloryVotesTable;
+  lock_habits: LockHabitsTable;
+  penalty_periods: PenaltyPeriodsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
@@ -529,7 +565,7 @@ export type LockRow = Omit<Selectable<LocksTable>, 'settings'> & { settings: Loc
 /** A change to a lock, `settings` decoded (storage encodes it). */
 export type LockUpdate = Omit<Updateable<LocksTable>, 'settings'> & { settings?: LockSettings };
 /** An extension app as storage hands it out (`storage/rows.ts`): its JSON columns decoded. */
-export type ExtensionAppRow = Omit<Selectable<ExtensionAppsTable>, 'allowed_origins' | 'scopes' | 'default_config' | 'initial_metadata' | 'regular_actions' | 'extension_requirements' | 'attempt_limit'> & {
+export type ExtensionAppRow = Omit<Selectable<ExtensionAppsTable>, 'allowed_origins' | 'scopes' | 'default_config' | 'initial_metadata' | 'regular_actions' | 'extension_requirements' | 'attempt_limit' | 'habits'> & {
   allowed_origins: string[];
   scopes: string[];
   default_config: Record<string, unknown>;
@@ -537,6 +573,7 @@ export type ExtensionAppRow = Omit<Selectable<ExtensionAppsTable>, 'allowed_orig
   regular_actions: unknown;
   extension_requirements: unknown;
   attempt_limit: unknown;
+  habits: Habit[];
 };
 
 // Kept for later tables with database-generated columns (none today: ids come from the app).

@@ -13,6 +13,7 @@ import type { LockTermsService } from '../services/lockTerms.js';
 import type { SharedLinkService } from '../services/sharedLinks.js';
 import type { PilloryVoteService } from '../services/pilloryVotes.js';
 import type { VerificationPictureService } from '../services/verificationPictures.js';
+import type { PenaltyService } from '../services/penalties.js';
 import type { SharedLockService } from '../services/sharedLocks.js';
 import type { NotificationService } from '../services/notifications.js';
 import type { registerFirstPartyAuth } from './auth.js';
@@ -56,6 +57,7 @@ export interface RouteContext {
   sharedLinks: SharedLinkService;
   pilloryVotes: PilloryVoteService;
   verificationPictures: VerificationPictureService;
+  penalties: PenaltyService;
   notifications: NotificationService;
   notificationFeed: NotificationFeed;
   lockChanges: LockChanges;

@@ -1,10 +1,22 @@
-import type { FastifyMultipartOptions, MultipartFile } from '@fastify/multipart';
+import multipart, { type FastifyMultipartOptions, type MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FILE_LIMITS, FILE_UPLOAD_FIELD, type ErrorCode } from '@latch/protocol';
 import { ApiError } from '../errors.js';
+import type { App } from './types.js';
 
 /** Multipart limits for a route taking one picture (§11): one file, a few small fields. */
 export const ONE_PICTURE: FastifyMultipartOptions = { limits: { fileSize: FILE_LIMITS.maxFileBytes + 1024, files: 1, fields: 5, fieldSize: 1024, parts: 10, headerPairs: 100 } };
+
+/**
+ * Declares the routes that take an upload: multipart is parsed for them only, so everywhere else
+ * a multipart body stays a 415.
+ */
+export function uploadRoutes(app: App, limits: FastifyMultipartOptions, declare: (scoped: App) => void): void {
+  app.register(async (scoped) => {
+    await scoped.register(multipart, limits);
+    declare(scoped as unknown as App);
+  });
+}
 
 /**
  * The one file of a multipart upload (field "file"), handed to `handle`. A refused upload's rest

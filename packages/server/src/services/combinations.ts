@@ -52,14 +52,20 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
     };
   }
 
-  /** The wearer's own lock and its combination, checked for a reveal (or a picture fetch). */
-  async function openable(user: UserRow, lockId: string): Promise<{ lock: LockRow; combination: CombinationRow }> {
+  /** The wearer's own lock and its combination: 404 to anyone not on the lock, 403 (`refusal`) to the keyholder. */
+  async function wearersCombination(user: UserRow, lockId: string, refusal: string): Promise<{ lock: LockRow; combination: CombinationRow }> {
     const lock = await findLockById(db, lockId);
     const role = lock ? roleOf(lock, user.id) : null;
     if (!lock || !role) throw notFound('Lock');
-    if (role !== 'wearer') throw new ApiError('forbidden', 'Only the wearer sees the combination');
+    if (role !== 'wearer') throw new ApiError('forbidden', refusal);
     const combination = await findCombinationOfLock(db, lock.id);
     if (!combination) throw notFound('Combination of this lock');
+    return { lock, combination };
+  }
+
+  /** The wearer's own lock and its combination, checked for a reveal (or a picture fetch). */
+  async function openable(user: UserRow, lockId: string): Promise<{ lock: LockRow; combination: CombinationRow }> {
+    const { lock, combination } = await wearersCombination(user, lockId, 'Only the wearer sees the combination');
     if (lock.status === 'locked') throw new ApiError('lock_not_unlocked', 'The combination is revealed once the lock is unlocked');
     if (lock.status === 'deserted' && combination.recovered_at === null) {
       const recoverableAt = (lock.ended_at ?? lock.updated_at) + RECOVERY_MS;
@@ -139,12 +145,7 @@ export function createCombinationService({ db, clock, ids, store, vault, engine 
      * period is over; recorded in the history and the audit trail, and the lock stays deserted.
      */
     async recover(user: UserRow, lockId: string, req: Requester): Promise<{ lockId: string; recoveredAt: string }> {
-      const lock = await findLockById(db, lockId);
-      const role = lock ? roleOf(lock, user.id) : null;
-      if (!lock || !role) throw notFound('Lock');
-      if (role !== 'wearer') throw new ApiError('forbidden', 'Only the wearer recovers the combination');
-      const combination = await findCombinationOfLock(db, lock.id);
-      if (!combination) throw notFound('Combination of this lock');
+      const { lock, combination } = await wearersCombination(user, lockId, 'Only the wearer recovers the combination');
       if (lock.status !== 'deserted') throw new ApiError('conflict', lock.status === 'locked' ? 'The lock is running: nothing to recover' : 'The lock was unlocked: view the combination instead');
       if (combination.recovered_at !== null) return { lockId: lock.id, recoveredAt: iso(combination.recovered_at) };
       const now = clock.now();

@@ -1,4 +1,4 @@
-import type { ExtensionSummary, Scope } from '@latch/protocol';
+import type { ExtensionSummary, Habit, Scope } from '@latch/protocol';
 import { DEFAULT_SCOPES } from '@latch/protocol';
 import { checkAppName } from './reservedNames.js';
 import { ApiError, notFound } from '../errors.js';
@@ -34,6 +34,8 @@ export interface NewAppInput {
   regularActions?: Record<string, unknown> | null;
   extensionRequirements?: unknown;
   attemptLimit?: Record<string, unknown> | null;
+  /** Penalties (Chaster's built-in): habits locks may enable; names unique. */
+  habits?: Habit[];
 }
 
 /** Whether a stored URL is http(s) with a real origin (never `javascript:`, `data:` or an opaque "null" origin). */
@@ -141,10 +143,20 @@ export function checkAppJson(input: Partial<Pick<NewAppInput, (typeof APP_JSON_F
   for (const field of APP_JSON_FIELDS) if (input[field] !== undefined && input[field] !== null) checkedJson(input[field], `/${field}`, field);
 }
 
+/** 400 `invalid_request` when two habits of one app share a name (the routes' schema checks each habit's shape). */
+export function checkHabits(habits: Habit[] | undefined, prefix = ''): void {
+  const seen = new Set<string>();
+  habits?.forEach((h, i) => {
+    if (seen.has(h.name)) throw new ApiError('invalid_request', `habits/${i}/name: ${h.name} is declared twice`, [{ in: 'body', path: `${prefix}/habits/${i}/name`, message: 'must be unique' }]);
+    seen.add(h.name);
+  });
+}
+
 export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
   return {
     async create(ownerId: string, input: NewAppInput): Promise<ExtensionAppRow> {
       checkAppJson(input);
+      checkHabits(input.habits);
       checkAppUrls(input);
       // Installs without a config use the default one: its platform-read keys must hold.
       checkAppName(input.name);
@@ -165,6 +177,7 @@ export function createExtensionAppService({ db, clock, ids }: ServiceDeps) {
         regular_actions: input.regularActions || null,
         extension_requirements: input.extensionRequirements || null,
         attempt_limit: input.attemptLimit || null,
+        habits: input.habits ?? [],
         created_at: now,
         updated_at: now,
         dialect: input.dialect ?? 'chastify',
@@ -213,6 +226,7 @@ export interface AppOwnerView extends ExtensionSummary {
   regularActions: unknown;
   extensionRequirements: unknown;
   attemptLimit: unknown;
+  habits: Habit[];
   createdAt: string;
   updatedAt: string;
 }
@@ -229,6 +243,7 @@ export function appOwnerView(row: ExtensionAppRow): AppOwnerView {
     regularActions: row.regular_actions,
     extensionRequirements: row.extension_requirements,
     attemptLimit: row.attempt_limit,
+    habits: row.habits,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -305,6 +320,7 @@ export function createAppConsoleService({ db, clock, ids }: ServiceDeps) {
       const row = await owned(ownerId, appId);
       checkAppJson(patch);
       checkAppUrls(patch);
+      checkHabits(patch.habits);
       if (patch.name !== undefined) checkAppName(patch.name);
       if (patch.defaultConfig) configUnlockRequirements(patch.defaultConfig, '/defaultConfig', 'defaultConfig');
       const dialect = patch.dialect !== undefined && patch.dialect !== row.dialect ? patch.dialect : undefined;
@@ -334,6 +350,7 @@ export function createAppConsoleService({ db, clock, ids }: ServiceDeps) {
         ...(patch.regularActions !== undefined ? { regular_actions: patch.regularActions || null } : {}),
         ...(patch.extensionRequirements !== undefined ? { extension_requirements: patch.extensionRequirements || null } : {}),
         ...(patch.attemptLimit !== undefined ? { attempt_limit: patch.attemptLimit || null } : {}),
+        ...(patch.habits !== undefined ? { habits: patch.habits } : {}),
         updated_at: clock.now(),
       });
       if (patch.scopes !== undefined) await askForNewScopes(row, patch.scopes);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ALL_SCOPES, type Scope, type WebhookEventType } from '@latch/protocol';
+import { ALL_SCOPES, type Habit, type LockHabitInput, type Scope, type WebhookEventType } from '@latch/protocol';
 import type { UserRow } from '../db/types.js';
 import { findUserByUsername } from '../storage/users.js';
 import type { AccountService } from './accounts.js';
@@ -17,6 +17,7 @@ import { checkedJson } from './freeFormJson.js';
 import { BACKGROUND_SCOPE, checkAppUrls, type AppDialect } from './extensionApps.js';
 import type { BasicAuth } from './webhookBasicAuth.js';
 import type { WebhookService } from './webhooks.js';
+import type { PenaltyService } from './penalties.js';
 
 /** Body of `POST /api/dev/fixtures` (DECISIONS §13); every field optional. */
 export interface FixtureInput {
@@ -34,6 +35,8 @@ export interface FixtureInput {
     regularActions?: Record<string, unknown>;
     extensionRequirements?: unknown;
     attemptLimit?: Record<string, unknown>;
+    /** Penalties: habits the app declares. */
+    habits?: Habit[];
     /** Chaster apps: endpoints created before the lock, so they receive its `extension_session.created`. */
     webhooks?: Array<{ url: string; events?: WebhookEventType[]; basicAuth?: BasicAuth }>;
   };
@@ -49,6 +52,10 @@ export interface FixtureInput {
     pillory?: boolean;
     /** Verification pictures (default false, DECISIONS §14). */
     verificationPicture?: boolean;
+    /** Penalties (default: true when `habits` are given). */
+    penalties?: boolean;
+    /** Habits of the fixture app enabled by the lock's controller. */
+    habits?: Array<Omit<LockHabitInput, 'extensionSlug'>>;
     virtualDevice?: boolean;
     /** The lock's controller grants the app background access. */
     background?: boolean;
@@ -96,6 +103,7 @@ interface FixtureServices {
   devices: DeviceService;
   combinations: CombinationService;
   webhooks: WebhookService;
+  penalties: PenaltyService;
 }
 
 /**
@@ -123,6 +131,14 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       throw new ApiError('invalid_request', 'extension.webhooks is for Chaster-dialect fixture apps (extension.dialect: "chaster")', [{ in: 'body', path: '/extension/webhooks', message: 'needs extension.dialect "chaster"' }]);
     }
     for (const w of ext.webhooks ?? []) svc.webhooks.checkNew('chaster', w);
+    lk.habits?.forEach((h, i) => {
+      if (!ext.habits?.some((d) => d.name === h.habitName)) {
+        throw new ApiError('invalid_request', `lock.habits/${i}: the fixture app declares no habit "${h.habitName}" (extension.habits)`, [{ in: 'body', path: `/lock/habits/${i}/habitName`, message: 'not in extension.habits' }]);
+      }
+    });
+    if (lk.habits?.length && lk.penalties === false) {
+      throw new ApiError('invalid_request', 'lock.habits needs lock.penalties (leave it out, or true)', [{ in: 'body', path: '/lock/penalties', message: 'false with habits' }]);
+    }
     if (lk.background && ext.scopes && !ext.scopes.includes(BACKGROUND_SCOPE)) {
       throw new ApiError('invalid_request', 'lock.background needs the app to request sessions:background', [{ in: 'body', path: '/lock/background', message: 'extension.scopes lacks sessions:background' }]);
     }
@@ -144,6 +160,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       regularActions: ext.regularActions ?? null,
       extensionRequirements: ext.extensionRequirements ?? null,
       attemptLimit: ext.attemptLimit ?? null,
+      habits: ext.habits ?? [],
     });
     const webhooks = [];
     for (const w of ext.webhooks ?? []) webhooks.push(await svc.webhooks.create(developer.id, app.id, w));
@@ -160,6 +177,7 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
         hygienicOpening: { enabled: on(lk.hygienicOpening) },
         pillory: { enabled: on(lk.pillory) },
         verificationPicture: { enabled: lk.verificationPicture ?? false },
+        penalties: { enabled: lk.penalties ?? !!lk.habits?.length },
       },
       extensions: [{ slug: app.slug, ...(ext.config ? { config: ext.config } : {}) }],
     }, (tx, lockId) => svc.combinations.bind(tx, combination, lockId));
@@ -173,6 +191,9 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       const row = (await svc.locks.row(lock.id))!;
       await svc.devices.attach(row, { kind: 'virtual' }, { role: 'wearer', userId: wearer.id });
     }
+    // The lock's controller: the keyholder once accepted, else the wearer.
+    const controller = keyholder && accepts ? keyholder : wearer;
+    if (lk.habits?.length) await svc.penalties.configure(controller.id, lock.id, lk.habits.map((h) => ({ ...h, extensionSlug: app.slug })));
     const sessionId = lock.extensions[0]!.sessionId;
     const account = async (u: UserRow): Promise<FixtureAccount> => ({
       id: u.id,
@@ -180,8 +201,6 @@ export function createFixtureService(deps: ServiceDeps & { baseUrl: string }, sv
       password,
       userKey: (await svc.keys.create(u.id, { name: 'sandbox user-wide key' })).key,
     });
-    // Opened as the lock's controller opens it from Manage extensions (keyholder context when there is one).
-    const controller = keyholder && accepts ? keyholder : wearer;
     const configurationToken = app.dialect === 'chaster' ? (await svc.partnerConfigurations.issue(controller, { slug: app.slug, lockId: lock.id })).partnerConfigurationToken : undefined;
     return {
       baseUrl: deps.baseUrl,

@@ -17,6 +17,7 @@ import { createTaskVerificationService } from './taskVerification.js';
 import { createSharedLinkService } from './sharedLinks.js';
 import { createPilloryVoteService } from './pilloryVotes.js';
 import { createVerificationPictureService } from './verificationPictures.js';
+import { createPenaltyService } from './penalties.js';
 import { createSharedLockService } from './sharedLocks.js';
 import { createMainTokenService } from './mainTokens.js';
 import { createPartnerConfigurationService } from './partnerConfigurations.js';
@@ -92,6 +93,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
   if (webhookTimeoutMs < config.webhooks.timeoutMs) logger.warn({ webhookTimeoutMs, leaseMs: lease }, 'webhook timeout shortened to half the job lease (JOB_LEASE_SECONDS)');
   const webhooks = createWebhookService({ ...base, dialect, wallClock, policy: webhookUrlPolicy(config), timeoutMs: webhookTimeoutMs, attemptLimitMs: Math.floor(lease / 2), vault, logger });
   const retention = createRetentionService({ ...base, logger });
+  const penalties = createPenaltyService(base, engine);
   const scheduler = createScheduler({
     db: database.db,
     clock,
@@ -100,7 +102,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     ...(workerId ? { workerId } : {}),
     leaseMs: lease,
     bulkBatchSize: config.jobBatchSize,
-    handlers: { ...engine.jobHandlers, ...requirements.jobHandlers, ...attempts.jobHandlers, ...files.jobHandlers, ...devices.jobHandlers, ...webhooks.jobHandlers, ...retention.jobHandlers },
+    handlers: { ...engine.jobHandlers, ...requirements.jobHandlers, ...attempts.jobHandlers, ...files.jobHandlers, ...devices.jobHandlers, ...webhooks.jobHandlers, ...retention.jobHandlers, ...penalties.jobHandlers },
   });
   const audit = createAuditService(base);
   return {
@@ -110,6 +112,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     sharedLinks: createSharedLinkService(base, engine),
     pilloryVotes: createPilloryVoteService(base, engine),
     verificationPictures: createVerificationPictureService({ ...base, store: blobs }),
+    penalties,
     apps,
     keys,
     mainTokens,
@@ -143,7 +146,7 @@ export function createServices({ config, database, clock, wallClock = systemCloc
     notifications: createNotificationService(base),
     appConsole: createAppConsoleService(base),
     sandboxClock: createSandboxClockService(base),
-    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, partnerConfigurations, devices, combinations, webhooks }),
+    fixtures: createFixtureService({ ...base, baseUrl: config.publicUrl }, { accounts, locks, apps, keys, mainTokens, partnerConfigurations, devices, combinations, webhooks, penalties }),
   };
 }
 

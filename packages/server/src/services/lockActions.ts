@@ -23,6 +23,21 @@ function intIn(value: unknown, [min, max]: readonly [number, number], name: stri
 }
 
 /** `add_time`/`remove_time`: an integer, or `{seconds}` / `{deltaSeconds}`. */
+/**
+ * Applies an automatic punishment (a missed requirement window, a penalty) through `apply`: null
+ * when it was applied, else the engine's code when the lock cannot take it now (already in the
+ * pillory, pillory off…), which is recorded, not retried forever.
+ */
+export async function punishmentRefusal(apply: () => unknown): Promise<string | null> {
+  try {
+    await apply();
+    return null;
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return err.code;
+  }
+}
+
 export function parseSeconds(params: unknown): number {
   const raw = isObject(params) ? (params.seconds ?? params.deltaSeconds) : params;
   return intIn(raw, [1, MAX_TIME_CHANGE], 'seconds');

@@ -1,9 +1,19 @@
 import type { AggregatedBlocker, HomeAction, UnlockRequirementStatus } from '@latch/protocol';
 import type { DialectName } from '../db/connect.js';
 import { fromJson } from '../db/json.js';
-import type { ExtensionSessionRow } from '../db/types.js';
+import type { ExtensionSessionRow, LockRow } from '../db/types.js';
+import { notFound } from '../errors.js';
 import type { Executor } from '../storage/executor.js';
+import { findLockById } from '../storage/locks.js';
 import { findLockViewRows, type LockViewRows } from '../storage/sessionView.js';
+import { roleOf } from './lockRules.js';
+
+/** The lock, for its wearer or keyholder; anyone else finds no such lock (404). */
+export async function participantLock(db: Executor, userId: string, lockId: string): Promise<LockRow> {
+  const lock = await findLockById(db, lockId);
+  if (!lock || !roleOf(lock, userId)) throw notFound('Lock');
+  return lock;
+}
 
 /** Extensions' blockers and requirement progress on locks, read from storage (no service needed). */
 

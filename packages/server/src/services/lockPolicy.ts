@@ -36,6 +36,8 @@ export const LOCK_ACTIONS = [
   'verification_picture.request',
   'verification_picture.submit',
   'verification_picture.view',
+  // Penalties (issue 13): the lock's controller enables habits of its extensions.
+  'penalties.configure',
 ] as const;
 export type LockAction = (typeof LOCK_ACTIONS)[number];
 
@@ -166,6 +168,7 @@ function keyholderRow(trusted: boolean): Record<LockAction, Rule> {
     'verification_picture.request': allow,
     'verification_picture.submit': deny('forbidden', 'Only the wearer sends verification pictures'),
     'verification_picture.view': allow,
+    'penalties.configure': allow,
   };
 }
 
@@ -214,6 +217,8 @@ export const POLICY: Record<PolicyRole, Partial<Record<LockAction, Rule>>> = {
     'verification_picture.request': allow,
     'verification_picture.submit': allow,
     'verification_picture.view': allow,
+    // The controller of a self-lock, as for its extensions.
+    'penalties.configure': allow,
   },
   wearer: {
     // While the invitation waits, the lock is still the wearer's alone: what does not favour them stays theirs.
@@ -255,6 +260,7 @@ export const POLICY: Record<PolicyRole, Partial<Record<LockAction, Rule>>> = {
     'verification_picture.request': allow,
     'verification_picture.submit': allow,
     'verification_picture.view': allow,
+    'penalties.configure': when(['invitation_pending'], 'forbidden', 'Your keyholder sets the penalties of this lock'),
   },
   invitee: {
     ...(Object.fromEntries(LOCK_ACTIONS.map((a) => [a, deny('forbidden', ACCEPT_FIRST)])) as Record<LockAction, Rule>),
@@ -357,6 +363,8 @@ function stateAllows(action: LockAction, ctx: PolicyContext): boolean {
     case 'verification_picture.request':
     case 'verification_picture.submit':
       return settings.verificationPicture.enabled;
+    case 'penalties.configure':
+      return settings.penalties.enabled;
     case 'task.start_timer':
     case 'task.complete':
     case 'task.verify':

@@ -7,6 +7,7 @@ import { findHistoryEntry, findPilloriedLockIds, findPilloryStarts, insertPillor
 import { findUsersByIds } from '../storage/users.js';
 import { iso, type ServiceDeps } from './deps.js';
 import type { LockEngine } from './lockEngine.js';
+import { participantLock } from './lockContext.js';
 import { inPillory, roleOf } from './lockRules.js';
 
 /** Time one vote adds to the lock (DECISIONS, issue 13: a fixed amount, like Chaster's pillory). */
@@ -61,9 +62,7 @@ export function createPilloryVoteService({ db, clock, ids }: ServiceDeps, engine
 
     /** The lock page: a participant reads the running pillory's votes. */
     async ofLockForUser(userId: string, lockId: string): Promise<PilloryVotes[]> {
-      const lock = await findLockById(db, lockId);
-      if (!lock || !roleOf(lock, userId)) throw notFound('Lock');
-      return views([lock]);
+      return views([await participantLock(db, userId, lockId)]);
     },
 
     /** The public pillory: everyone in it now, ending soonest first. */

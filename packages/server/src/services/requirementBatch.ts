@@ -1,17 +1,16 @@
 import type { DialectName } from '../db/connect.js';
-import { ApiError } from '../errors.js';
 import { int, toJson } from '../db/json.js';
 import type { Clock } from '../clock.js';
 import type { ExtensionAppRow, ExtensionSessionRow, RequirementWindowRow } from '../db/types.js';
 import type { IdGenerator } from '../ids.js';
 import { findAppsByIds, findLocksForUpdate, findSessionsByIds, insertWindowsOnce, progressOfSessions } from '../storage/bulk.js';
 import type { Executor } from '../storage/executor.js';
-import { iso } from './deps.js';
 import { LockEffectsBatch } from './bulkEffects.js';
 import { historyRow } from './history.js';
+import { punishmentRefusal } from './lockActions.js';
 import type { LockEngine } from './lockEngine.js';
 import { notificationRow } from './notifications.js';
-import { JOB_EVALUATE_WINDOW, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirementRules.js';
+import { JOB_EVALUATE_WINDOW, missedWindowRecords, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirementRules.js';
 import type { JobContext } from './scheduler.js';
 import { windowAt } from './windows.js';
 
@@ -118,38 +117,12 @@ export async function evaluateWindows(
         const action = punishmentAction(cfg.punishment);
         const lock = effects.lock(e.lockId)!;
         if (action) {
-          try {
-            const fx = engine.planSystemAction(lock, action.name as 'add_time' | 'freeze' | 'pillory', action.params, now);
-            effects.apply(lock.id, { role: 'extension', extensionSlug: app.slug }, fx);
-            applied = action;
-          } catch (err) {
-            // A punishment the lock cannot take now (already in the pillory…) is recorded, not retried forever.
-            if (!(err instanceof ApiError)) throw err;
-            applied = { ...action, refused: err.code };
-          }
+          const refused = await punishmentRefusal(() => effects.apply(lock.id, { role: 'extension', extensionSlug: app.slug }, engine.planSystemAction(lock, action.name as 'add_time' | 'freeze' | 'pillory', action.params, now)));
+          applied = refused ? { ...action, refused } : action;
         }
-        const title = `Missed ${cfg.metric}: ${count} of ${cfg.requiredCount}`;
-        effects.addHistory(
-          historyRow(ids, now, {
-            lockId: lock.id,
-            type: 'requirement_missed',
-            role: 'extension',
-            extensionSlug: app.slug,
-            title,
-            description: cfg.punishment.reason ?? '',
-            payload: { sessionId: session.id, metric: cfg.metric, windowStart: iso(start), windowEnd: iso(end), count, requiredCount: cfg.requiredCount, punishment: applied },
-          }),
-        );
-        effects.notifications.push(
-          notificationRow(ids, now, {
-            userId: lock.wearer_id,
-            lockId: lock.id,
-            type: 'requirement_missed',
-            title,
-            message: applied && !applied.refused ? `Punishment: ${applied.name.replace('_', ' ')}` : 'No punishment applied',
-            payload: { sessionId: session.id, extensionSlug: app.slug, metric: cfg.metric },
-          }),
-        );
+        const records = missedWindowRecords({ lock, sessionId: session.id, extensionSlug: app.slug, cfg, start, end, count, applied });
+        effects.addHistory(historyRow(ids, now, records.history));
+        effects.notifications.push(notificationRow(ids, now, records.notification));
       }
       const punishedWith = applied;
       effects.events.push({

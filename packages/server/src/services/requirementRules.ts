@@ -2,7 +2,9 @@ import { ApiError } from '../errors.js';
 import { fromJson } from '../db/json.js';
 import type { ExtensionAppRow, ExtensionSessionRow } from '../db/types.js';
 import { iso } from './deps.js';
+import type { HistoryInput } from './history.js';
 import type { ActionName } from './lockActions.js';
+import type { NotificationInput } from './notifications.js';
 import { isTimezone, type Cadence } from './windows.js';
 
 /** Requirement rules without storage: config parsing, punishments, a window's evaluated data (DECISIONS §7). */
@@ -117,6 +119,40 @@ export function punishmentAction(p: Punishment): { name: ActionName; params: unk
 
 /** A punishment as applied to a missed window (`refused`: the engine's code when it could not apply). */
 export type AppliedPunishment = { name: string; params: unknown; refused?: string };
+
+/** What a missed window records, the same from the one-job and the batched path: a history entry and the wearer's notification. */
+export function missedWindowRecords(w: {
+  lock: { id: string; wearer_id: string };
+  sessionId: string;
+  extensionSlug: string;
+  cfg: RequirementConfig;
+  start: number;
+  end: number;
+  count: number;
+  applied: AppliedPunishment | null;
+}): { history: HistoryInput; notification: NotificationInput } {
+  const { lock, sessionId, extensionSlug, cfg, applied } = w;
+  const title = `Missed ${cfg.metric}: ${w.count} of ${cfg.requiredCount}`;
+  return {
+    history: {
+      lockId: lock.id,
+      type: 'requirement_missed',
+      role: 'extension',
+      extensionSlug,
+      title,
+      description: cfg.punishment.reason ?? '',
+      payload: { sessionId, metric: cfg.metric, windowStart: iso(w.start), windowEnd: iso(w.end), count: w.count, requiredCount: cfg.requiredCount, punishment: applied },
+    },
+    notification: {
+      userId: lock.wearer_id,
+      lockId: lock.id,
+      type: 'requirement_missed',
+      title,
+      message: applied && !applied.refused ? `Punishment: ${applied.name.replace('_', ' ')}` : 'No punishment applied',
+      payload: { sessionId, extensionSlug, metric: cfg.metric },
+    },
+  };
+}
 
 /** The `requirement.window_evaluated` webhook's data, the same from the one-job and the batched path. */
 export function windowEvaluatedData(w: { metric: string; start: number; end: number; count: number; requiredCount: number; partial: boolean; applied: AppliedPunishment | null }) {

@@ -11,13 +11,14 @@ import { insertRequirementProgress, sumProgressBetween } from '../storage/requir
 import { findEvaluatedWindow, insertWindowOnce, listWindows } from '../storage/requirementWindows.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { writeHistory } from './history.js';
+import { punishmentRefusal } from './lockActions.js';
 import type { LockEngine } from './lockEngine.js';
 import { writeNotification } from './notifications.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import { evaluateWindows } from './requirementBatch.js';
 import type { BatchJobHandler, JobContext } from './scheduler.js';
 import { windowAt } from './windows.js';
-import { FUTURE_TOLERANCE_MS, JOB_EVALUATE_WINDOW, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirementRules.js';
+import { FUTURE_TOLERANCE_MS, JOB_EVALUATE_WINDOW, missedWindowRecords, punishmentAction, requirementConfigOf, windowEvaluatedData, type AppliedPunishment, type RequirementConfig } from './requirementRules.js';
 
 export function createRequirementService({ db, clock, ids, engine, dialect = 'sqlite' }: ServiceDeps & { engine: LockEngine; dialect?: DialectName }) {
   async function scheduleEvaluation(tx: Executor, session: ExtensionSessionRow, cfg: RequirementConfig, at: number) {
@@ -125,33 +126,12 @@ export function createRequirementService({ db, clock, ids, engine, dialect = 'sq
         });
         if (fresh && missed) {
           if (action) {
-            try {
-              await engine.actionIn(tx, lock.id, { role: 'extension', extensionSlug: app.slug }, action.name, action.params);
-              applied = action;
-            } catch (err) {
-              // A punishment the lock cannot take now (already in the pillory…) is recorded, not retried forever.
-              if (!(err instanceof ApiError)) throw err;
-              applied = { ...action, refused: err.code };
-            }
+            const refused = await punishmentRefusal(() => engine.actionIn(tx, lock.id, { role: 'extension', extensionSlug: app.slug }, action.name, action.params));
+            applied = refused ? { ...action, refused } : action;
           }
-          const title = `Missed ${cfg.metric}: ${count} of ${cfg.requiredCount}`;
-          await writeHistory(tx, ids, now, {
-            lockId: lock.id,
-            type: 'requirement_missed',
-            role: 'extension',
-            extensionSlug: app.slug,
-            title,
-            description: cfg.punishment.reason ?? '',
-            payload: { sessionId: session.id, metric: cfg.metric, windowStart: iso(start), windowEnd: iso(end), count, requiredCount: cfg.requiredCount, punishment: applied },
-          });
-          await writeNotification(tx, ids, now, {
-            userId: lock.wearer_id,
-            lockId: lock.id,
-            type: 'requirement_missed',
-            title,
-            message: applied && !applied.refused ? `Punishment: ${applied.name.replace('_', ' ')}` : 'No punishment applied',
-            payload: { sessionId: session.id, extensionSlug: app.slug, metric: cfg.metric },
-          });
+          const records = missedWindowRecords({ lock, sessionId: session.id, extensionSlug: app.slug, cfg, start, end, count, applied });
+          await writeHistory(tx, ids, now, records.history);
+          await writeNotification(tx, ids, now, records.notification);
         }
         if (fresh) {
           await emitWebhookEvent(tx, ids, now, 'requirement.window_evaluated', { session }, () =>

@@ -3,13 +3,13 @@ import { FILE_CONTENT_TYPES, FILE_LIMITS, type VerificationPicture } from '@latc
 import { storeThenRecord, type BlobStore } from '../blobs/index.js';
 import type { LockRow, VerificationPictureRow } from '../db/types.js';
 import { ApiError, notFound } from '../errors.js';
-import { findLockById } from '../storage/locks.js';
 import { findOpenVerificationRequest, findVerificationPicture, insertVerificationPicture, listVerificationPictures, submitVerificationPicture } from '../storage/verificationPictures.js';
 import { iso, type ServiceDeps } from './deps.js';
 import { readAll, readPicture } from './files.js';
 import { writeHistory } from './history.js';
 import type { Actor } from './lockEffects.js';
 import { activeOrThrow } from './lockEngineCore.js';
+import { participantLock } from './lockContext.js';
 import { authorize } from './lockPolicy.js';
 import type { Via } from './lockPolicy.js';
 import { roleOf } from './lockRules.js';
@@ -43,12 +43,6 @@ function view(row: VerificationPictureRow): VerificationPicture {
  * (the four formats, decided from the bytes; the size cap) and live in the blob store.
  */
 export function createVerificationPictureService({ db, clock, ids, store }: ServiceDeps & { store: BlobStore }) {
-  async function participantLock(userId: string, lockId: string): Promise<LockRow> {
-    const lock = await findLockById(db, lockId);
-    if (!lock || !roleOf(lock, userId)) throw notFound('Lock');
-    return lock;
-  }
-
   function enabledOrThrow(lock: LockRow) {
     activeOrThrow(lock);
     if (!lock.settings.verificationPicture.enabled) throw new ApiError('verification_picture_not_enabled', 'Verification pictures are not enabled on this lock');
@@ -93,13 +87,13 @@ export function createVerificationPictureService({ db, clock, ids, store }: Serv
 
     /** A participant on the lock page asks (the keyholder; the wearer of a self-lock asks themselves). */
     async requestAsUser(userId: string, lockId: string): Promise<VerificationPicture> {
-      const lock = await participantLock(userId, lockId);
+      const lock = await participantLock(db, userId, lockId);
       return request(lock, { role: roleOf(lock, userId)!, userId }, { kind: 'first_party', userId });
     },
 
     /** The wearer answers the oldest open request with a picture. */
     async submit(userId: string, lockId: string, file: NodeJS.ReadableStream): Promise<VerificationPicture> {
-      const lock = await participantLock(userId, lockId);
+      const lock = await participantLock(db, userId, lockId);
       const now = clock.now();
       authorize({ kind: 'first_party', userId }, 'verification_picture.submit', lock, now);
       enabledOrThrow(lock);
@@ -119,14 +113,14 @@ export function createVerificationPictureService({ db, clock, ids, store }: Serv
 
     /** Requests and pictures, newest first, for the wearer and the keyholder. */
     async list(userId: string, lockId: string): Promise<VerificationPicture[]> {
-      const lock = await participantLock(userId, lockId);
+      const lock = await participantLock(db, userId, lockId);
       authorize({ kind: 'first_party', userId }, 'verification_picture.view', lock, clock.now());
       return (await listVerificationPictures(db, lock.id, LIST_LIMIT)).map(view);
     },
 
     /** The bytes of one picture, under the same rule as the list. */
     async image(userId: string, lockId: string, pictureId: string): Promise<{ bytes: Buffer; contentType: string }> {
-      const lock = await participantLock(userId, lockId);
+      const lock = await participantLock(db, userId, lockId);
       authorize({ kind: 'first_party', userId }, 'verification_picture.view', lock, clock.now());
       const row = await findVerificationPicture(db, lock.id, pictureId);
       const blob = row?.blob_key ? await store.read(row.blob_key) : null;

@@ -18,7 +18,7 @@ const LOCK_COLUMNS = Object.keys({
 } satisfies Record<keyof LockRow, 1>);
 const APP_COLUMNS = Object.keys({
   id: 1, owner_id: 1, slug: 1, name: 1, description: 1, iframe_url: 1, setup_url: 1, allowed_origins: 1, scopes: 1, default_config: 1, initial_metadata: 1,
-  regular_actions: 1, extension_requirements: 1, attempt_limit: 1, created_at: 1, updated_at: 1, dialect: 1, client_id: 1,
+  regular_actions: 1, extension_requirements: 1, attempt_limit: 1, created_at: 1, updated_at: 1, dialect: 1, client_id: 1, habits: 1,
 } satisfies Record<keyof ExtensionAppRow, 1>);
 
 const TOKEN_LOCK_COLUMNS = ['id', 'wearer_id', 'keyholder_id', 'keyholder_status'];

@@ -15,6 +15,7 @@ export const DEFAULT_LOCK_SETTINGS: LockSettings = {
   requiredTaskPoints: 0,
   trustExternalPrograms: false,
   verificationPicture: { enabled: false },
+  penalties: { enabled: false },
 };
 
 export function mergeSettings(base: LockSettings, patch: LockSettingsInput = {}): LockSettings {
@@ -25,6 +26,7 @@ export function mergeSettings(base: LockSettings, patch: LockSettingsInput = {})
     requiredTaskPoints: patch.requiredTaskPoints ?? base.requiredTaskPoints,
     trustExternalPrograms: patch.trustExternalPrograms ?? base.trustExternalPrograms,
     verificationPicture: { ...base.verificationPicture, ...patch.verificationPicture },
+    penalties: { ...base.penalties, ...patch.penalties },
   };
 }
 
@@ -48,6 +50,7 @@ const APP_JSON = {
   regular_actions: null,
   extension_requirements: null,
   attempt_limit: null,
+  habits: [],
 } as const satisfies Partial<Record<keyof ExtensionAppsTable, unknown>>;
 export type AppJsonColumn = keyof typeof APP_JSON;
 const APP_JSON_COLUMNS = Object.keys(APP_JSON) as AppJsonColumn[];

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { call, expectError, fixtureWorld, login, register, snapshot, testApp, type Session, type TestApp } from '../helpers.js';
+import { before, describe, it } from 'node:test';
+import { call, expectError, fixtureWorld, login, register, snapshot, suiteApp, type Session } from '../helpers.js';
 
 describe('per-app dialect (DECISIONS §14)', () => {
-  let t: TestApp;
+  const t = suiteApp();
   let dev: Session;
   before(async () => {
-    t = await testApp();
     dev = await register(t.app);
   });
-  after(() => t.close());
 
   it('an app is chastify by default, without a client id', async () => {
     const res = await call(t.app, dev, 'POST', '/api/developer/apps', { slug: 'plain-one', name: 'Plain one' });

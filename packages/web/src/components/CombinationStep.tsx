@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { upload } from '../api.js';
+import { navigate } from '../router.js';
 import { ErrorNote } from './ui.js';
 
 /** What the creation form sends as `combination` (issue 14). */
@@ -115,4 +116,18 @@ export function GeneratedCombination({ code, onDone }: { code: string; onDone: (
       </div>
     </section>
   );
+}
+
+/**
+ * After a lock is created (the form, or from a shared lock): go to it, unless the server generated
+ * its combination, which is shown once first. While it is, `generatedView` replaces the form.
+ */
+export function useCreatedLock() {
+  const [generated, setGenerated] = useState<{ code: string; lockId: string } | null>(null);
+  const created = (lock: { id: string; generatedCombination?: string }) => {
+    if (lock.generatedCombination) setGenerated({ code: lock.generatedCombination, lockId: lock.id });
+    else navigate(`/locks/${lock.id}`);
+  };
+  const generatedView = generated ? <GeneratedCombination code={generated.code} onDone={() => navigate(`/locks/${generated.lockId}`)} /> : null;
+  return { created, generatedView };
 }

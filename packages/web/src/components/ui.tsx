@@ -73,6 +73,18 @@ export function useTitle(what: string | null | undefined) {
 /** An API error shown inline (see ErrorNotice: a human sentence, the code and request id behind "Details"). */
 export const ErrorNote = ErrorNotice;
 
+/** A page's outcome line: what the last thing done did (announced to screen readers), then its error if any. */
+export function StatusLine({ status, error, testId, errorTestId }: { status: React.ReactNode; error: unknown; testId?: string; errorTestId?: string }) {
+  return (
+    <>
+      <p role="status" className="status-line" data-testid={testId}>
+        {status}
+      </p>
+      <ErrorNote error={error} testId={errorTestId} />
+    </>
+  );
+}
+
 /** An in-app link that can carry extra attributes (test ids, classes) the router's Link does not. */
 export function NavLink({ to, children, className, testId, label }: { to: string; children: React.ReactNode; className?: string; testId?: string; label?: string }) {
   return (
@@ -191,4 +203,32 @@ export function useDevMode(): boolean | null {
     };
   }, []);
   return dev;
+}
+
+/**
+ * A secret shown once (a new key, a webhook signing secret): select or copy it, then "Done" hides
+ * it for good. `testId` names the panel; its field is `<testId>-value`.
+ */
+export function ShownOnce({ value, label, what, testId, onDone, children }: { value: string; label: string; what: string; testId: string; onDone: () => void; children: React.ReactNode }) {
+  const [copied, setCopied] = useState('');
+  return (
+    <div className="notice warn stack" data-testid={testId}>
+      <p>{children}</p>
+      <div className="row wrap">
+        <label htmlFor={`${testId}-value`} className="visually-hidden">
+          {label}
+        </label>
+        <input id={`${testId}-value`} className="mono grow" readOnly value={value} onFocus={(e) => e.currentTarget.select()} data-testid={`${testId}-value`} />
+        <button type="button" onClick={() => void copyText(value).then((ok) => setCopied(ok ? 'Copied to the clipboard.' : `Copying was refused; select the ${what} and copy it.`))}>
+          Copy
+        </button>
+        <button type="button" className="ghost" onClick={onDone}>
+          Done
+        </button>
+      </div>
+      <p role="status" className="small">
+        {copied}
+      </p>
+    </div>
+  );
 }

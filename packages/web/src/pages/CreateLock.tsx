@@ -8,7 +8,7 @@ import { SetupFrame, asConfig, withWholeDefaultConfig, type Config } from '../co
 import { BackgroundChoice } from '../components/BackgroundChoice.js';
 import { ChasterConfigureButton } from '../components/ChasterConfigModal.js';
 import { Permissions } from '../components/Permissions.js';
-import { CombinationStep, GeneratedCombination, combinationBody, initialCombination } from '../components/CombinationStep.js';
+import { CombinationStep, combinationBody, initialCombination, useCreatedLock } from '../components/CombinationStep.js';
 
 /** Lock yourself: timer, keyholder, modules, extensions with their setup pages. */
 export function CreateLock() {
@@ -21,6 +21,7 @@ export function CreateLock() {
   const [hygienicDuration, setHygienicDuration] = useState(900);
   const [pillory, setPillory] = useState(false);
   const [verification, setVerification] = useState(false);
+  const [penalties, setPenalties] = useState(false);
   const [pilloryMax, setPilloryMax] = useState(86400);
   const [requiredPoints, setRequiredPoints] = useState(0);
   const [catalog, setCatalog] = useState<ExtensionSummary[] | null>(null);
@@ -32,7 +33,7 @@ export function CreateLock() {
   const [localError, setLocalError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [combination, setCombination] = useState(initialCombination);
-  const [generated, setGenerated] = useState<{ code: string; lockId: string } | null>(null);
+  const { created, generatedView } = useCreatedLock();
 
   useEffect(() => {
     api<{ results: ExtensionSummary[] }>('/api/extensions')
@@ -77,21 +78,21 @@ export function CreateLock() {
             hygienicOpening: hygienic ? { enabled: true, durationSeconds: hygienicDuration } : { enabled: false },
             pillory: pillory ? { enabled: true, maxDurationSeconds: pilloryMax } : { enabled: false },
             verificationPicture: { enabled: verification },
+            penalties: { enabled: penalties },
             requiredTaskPoints: requiredPoints,
           },
           extensions: exts.map((x) => ({ slug: x.slug, ...(configs[x.slug] || !x.defaultConfigOmitted ? { config: configs[x.slug] ?? asConfig(x.defaultConfig) } : {}), ...(x.requestsBackground && background[x.slug] ? { background: true } : {}) })),
           combination: sealed,
         },
       });
-      if (lock.generatedCombination) return setGenerated({ code: lock.generatedCombination, lockId: lock.id });
-      navigate(`/locks/${lock.id}`);
+      created(lock);
     } catch (err) {
       setError(err);
       setBusy(false);
     }
   }
 
-  if (generated) return <GeneratedCombination code={generated.code} onDone={() => navigate(`/locks/${generated.lockId}`)} />;
+  if (generatedView) return generatedView;
 
   return (
     <section>
@@ -145,6 +146,10 @@ export function CreateLock() {
           <div className="check">
             <input id="mod-verification" type="checkbox" checked={verification} onChange={(e) => setVerification(e.target.checked)} />
             <label htmlFor="mod-verification">Verification pictures</label>
+          </div>
+          <div className="check">
+            <input id="mod-penalties" type="checkbox" checked={penalties} onChange={(e) => setPenalties(e.target.checked)} />
+            <label htmlFor="mod-penalties">Penalties (habits of the extensions, set on the lock page)</label>
           </div>
         </div>
 

@@ -3,8 +3,8 @@ import { usePagedList } from '../usePagedList.js';
 import { api, ApiError, request } from '../api.js';
 import { clearBridgeLog, useBridgeLog } from '../bridgeLog.js';
 import { Link } from '../router.js';
-import type { AppView, AuditEntry, KeyView } from '../types.js';
-import { Badge, ErrorNote, NavLink, copyText, formatDate, useDevMode, useTitle } from '../components/ui.js';
+import type { AppView, AuditEntry, Habit, KeyView } from '../types.js';
+import { Badge, ErrorNote, NavLink, ShownOnce, StatusLine, formatDate, useDevMode, useTitle } from '../components/ui.js';
 import { AppWebhooks } from './Webhooks.js';
 import { Table } from '../components/Table.js';
 import { DEFAULT_SCOPES, SCOPES } from '@latch/protocol/wire';
@@ -33,6 +33,7 @@ interface AppDraft {
   scopes: string[];
   defaultConfig: string;
   initialMetadata: string;
+  habits: Habit[];
 }
 
 function draftOf(app: AppView | null): AppDraft {
@@ -47,6 +48,7 @@ function draftOf(app: AppView | null): AppDraft {
     scopes: app?.scopes ?? DEFAULT_SCOPES,
     defaultConfig: JSON.stringify(app?.defaultConfig ?? {}, null, 2),
     initialMetadata: JSON.stringify(app?.initialMetadata ?? {}, null, 2),
+    habits: app?.habits ?? [],
   };
 }
 
@@ -59,6 +61,56 @@ function parseJsonObject(text: string, what: string): { value?: Record<string, u
   } catch (e) {
     return { error: `${what} is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/**
+ * Habits (Chaster's penalties page): what locks may enable and the app's backend counts with
+ * `POST …/penalties/increment`. Name 1–20 of a–z, 0–9, “-”, “_”, unique in the app.
+ */
+function HabitsEditor({ idp, habits, onChange }: { idp: string; habits: Habit[]; onChange: (habits: Habit[]) => void }) {
+  const edit = (i: number, patch: Partial<Habit>) => onChange(habits.map((h, j) => (j === i ? { ...h, ...patch } : h)));
+  return (
+    <fieldset className="stack" data-testid="app-habits">
+      <legend>Habits (penalties)</legend>
+      {habits.length === 0 ? <p className="muted small">None: locks cannot enable penalties for this app.</p> : null}
+      {habits.map((h, i) => {
+        const id = `${idp}-habit-${i}`;
+        return (
+          <div key={i} className="stack habit-row">
+            <div className="field">
+              <label htmlFor={`${id}-name`}>Name</label>
+              <input id={`${id}-name`} required maxLength={20} pattern="[a-z0-9_\-]{1,20}" value={h.name} onChange={(e) => edit(i, { name: e.target.value })} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-label`}>Label</label>
+              <input id={`${id}-label`} required maxLength={80} value={h.label} onChange={(e) => edit(i, { label: e.target.value })} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-type`}>Type</label>
+              <select id={`${id}-type`} value={h.type} onChange={(e) => edit(i, { type: e.target.value as Habit['type'] })}>
+                <option value="recurring">Recurring</option>
+                <option value="time_limit">Time limit</option>
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-params`}>Parameters text</label>
+              <input id={`${id}-params`} maxLength={200} value={h.paramsText} onChange={(e) => edit(i, { paramsText: e.target.value })} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-punishment`}>Punishment text</label>
+              <input id={`${id}-punishment`} maxLength={200} value={h.punishmentText} onChange={(e) => edit(i, { punishmentText: e.target.value })} />
+            </div>
+            <button type="button" className="ghost" onClick={() => onChange(habits.filter((_, j) => j !== i))}>
+              Remove habit {h.name || i + 1}
+            </button>
+          </div>
+        );
+      })}
+      <button type="button" className="ghost" onClick={() => onChange([...habits, { name: '', label: '', type: 'recurring', paramsText: '', punishmentText: '' }])} data-testid="app-habit-add">
+        Add a habit
+      </button>
+    </fieldset>
+  );
 }
 
 /** The fields of an app, for registering (with slug) or editing (slug fixed). */
@@ -93,6 +145,7 @@ function AppForm({ app, onSaved, submitLabel }: { app: AppView | null; onSaved: 
       scopes: d.scopes,
       defaultConfig: config.value ?? {},
       initialMetadata: meta.value ?? {},
+      habits: d.habits,
     };
     try {
       const saved = editing
@@ -179,6 +232,7 @@ function AppForm({ app, onSaved, submitLabel }: { app: AppView | null; onSaved: 
           ))}
         </ul>
       </fieldset>
+      {d.dialect === 'chaster' || d.habits.length ? <HabitsEditor idp={idp} habits={d.habits} onChange={(habits) => set('habits', habits)} /> : null}
       <div className="field">
         <label htmlFor={`${idp}-config`}>Default config (JSON)</label>
         <textarea
@@ -236,7 +290,6 @@ function KeysSection({ apps }: { apps: AppView[] }) {
   const [name, setName] = useState('');
   const [appId, setAppId] = useState('');
   const [created, setCreated] = useState<(KeyView & { key: string }) | null>(null);
-  const [copied, setCopied] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
@@ -256,7 +309,6 @@ function KeysSection({ apps }: { apps: AppView[] }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    setCopied('');
     try {
       const k = await api<KeyView & { key: string }>('/api/developer/keys', { method: 'POST', body: { name: name.trim(), ...(appId ? { appId } : {}) } });
       setCreated(k);
@@ -322,36 +374,11 @@ function KeysSection({ apps }: { apps: AppView[] }) {
         </button>
       </form>
       {created ? (
-        <div className="notice warn stack" data-testid="new-key">
-          <p>
-            <strong>Copy this key now.</strong> It is shown only once; latch keeps only its hash.
-          </p>
-          <div className="row wrap">
-            <label htmlFor="new-key-value" className="visually-hidden">
-              New key
-            </label>
-            <input id="new-key-value" className="mono grow" readOnly value={created.key} onFocus={(e) => e.currentTarget.select()} data-testid="new-key-value" />
-            <button
-              type="button"
-              onClick={() =>
-                void copyText(created.key).then((ok) => setCopied(ok ? 'Copied to the clipboard.' : 'Copying was refused; select the key and copy it.'))
-              }
-            >
-              Copy
-            </button>
-            <button type="button" className="ghost" onClick={() => setCreated(null)}>
-              Done
-            </button>
-          </div>
-          <p role="status" className="small">
-            {copied}
-          </p>
-        </div>
+        <ShownOnce key={created.id} value={created.key} label="New key" what="key" testId="new-key" onDone={() => setCreated(null)}>
+          <strong>Copy this key now.</strong> It is shown only once; latch keeps only its hash.
+        </ShownOnce>
       ) : null}
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} />
+      <StatusLine status={status} error={error} />
       {keys ? (
         <Table
           label="Keys"
@@ -417,10 +444,7 @@ export function DeveloperConsole() {
     <section>
       <h1>Developer console</h1>
       <DevNav />
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} />
+      <StatusLine status={status} error={error} />
       <section className="card stack" aria-labelledby="apps-h">
         <h2 id="apps-h">My apps</h2>
         {apps === null && !error ? <p className="muted">Loading…</p> : null}

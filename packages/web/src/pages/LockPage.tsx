@@ -9,7 +9,7 @@ import { useAction, type Done } from './lock/actions.js';
 import { coalesce, useLockLive } from './lock/LockLive.js';
 import { TaskPanel } from './lock/TaskPanel.js';
 import { CombinationPanel } from '../components/CombinationPanel.js';
-import { PilloryVotesPanel, VerificationPanel } from '../components/BuiltinPanels.js';
+import { PenaltiesPanel, PilloryVotesPanel, VerificationPanel } from '../components/BuiltinPanels.js';
 import { LockTermsCard, SharedLinkCard } from '../components/LockTermsCard.js';
 
 /** A sentence for each reason the server gives for holding the lock. */
@@ -254,6 +254,7 @@ function SettingsControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
   const [hygienic, setHygienic] = useState(s.hygienicOpening.enabled);
   const [pillory, setPillory] = useState(s.pillory.enabled);
   const [verification, setVerification] = useState(s.verificationPicture.enabled);
+  const [penalties, setPenalties] = useState(s.penalties.enabled);
   const { busy, error, run } = useAction(lock.id, onDone);
   const trust = useAction(lock.id, onDone);
   // Follow the server when someone else changes the settings.
@@ -264,8 +265,10 @@ function SettingsControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
     setHygienic(s.hygienicOpening.enabled);
     setPillory(s.pillory.enabled);
     setVerification(s.verificationPicture.enabled);
-  }, [s.tasks.enabled, s.requiredTaskPoints, lock.hiddenTimer, s.hygienicOpening.enabled, s.pillory.enabled, s.verificationPicture.enabled]);
-  const dirty = tasks !== s.tasks.enabled || points !== s.requiredTaskPoints || hidden !== lock.hiddenTimer || hygienic !== s.hygienicOpening.enabled || pillory !== s.pillory.enabled || verification !== s.verificationPicture.enabled;
+    setPenalties(s.penalties.enabled);
+  }, [s.tasks.enabled, s.requiredTaskPoints, lock.hiddenTimer, s.hygienicOpening.enabled, s.pillory.enabled, s.verificationPicture.enabled, s.penalties.enabled]);
+  const dirty =
+    tasks !== s.tasks.enabled || points !== s.requiredTaskPoints || hidden !== lock.hiddenTimer || hygienic !== s.hygienicOpening.enabled || pillory !== s.pillory.enabled || verification !== s.verificationPicture.enabled || penalties !== s.penalties.enabled;
   return (
     <ControlCard title="Settings" error={error ?? trust.error}>
       <form
@@ -274,7 +277,7 @@ function SettingsControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
           e.preventDefault();
           void run(
             'settings.patch',
-            { tasks: { enabled: tasks }, requiredTaskPoints: points, hiddenTimer: hidden, hygienicOpening: { enabled: hygienic }, pillory: { enabled: pillory }, verificationPicture: { enabled: verification } },
+            { tasks: { enabled: tasks }, requiredTaskPoints: points, hiddenTimer: hidden, hygienicOpening: { enabled: hygienic }, pillory: { enabled: pillory }, verificationPicture: { enabled: verification }, penalties: { enabled: penalties } },
             'Settings saved.',
           );
         }}
@@ -302,6 +305,10 @@ function SettingsControl({ lock, onDone }: { lock: Lock; onDone: Done }) {
         <div className="check">
           <input id="set-verification" type="checkbox" checked={verification} onChange={(e) => setVerification(e.target.checked)} />
           <label htmlFor="set-verification">Verification pictures</label>
+        </div>
+        <div className="check">
+          <input id="set-penalties" type="checkbox" checked={penalties} onChange={(e) => setPenalties(e.target.checked)} />
+          <label htmlFor="set-penalties">Penalties (habits of the extensions)</label>
         </div>
         <button type="submit" disabled={!!busy || !dirty} data-testid="save-settings">
           Save settings
@@ -803,6 +810,7 @@ function LockView({ lockId }: { lockId: string }) {
       <TaskPanel lock={lock} onDone={afterAction} />
       <PilloryVotesPanel lock={lock} version={historyVersion} />
       <VerificationPanel lock={lock} version={historyVersion} onChanged={(message) => { setStatus(message); setHistoryVersion((v) => v + 1); }} />
+      <PenaltiesPanel lock={lock} version={historyVersion} onChanged={(message) => { setStatus(message); setHistoryVersion((v) => v + 1); }} />
 
       {lock.extensions.length ? (
         <section aria-labelledby="ext-h">

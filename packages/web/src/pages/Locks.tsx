@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { navigate } from '../router.js';
 import type { Lock } from '../types.js';
-import { Badge, ErrorNote, NavLink, formatDate, formatDuration, remainingNow, useTick, useTitle } from '../components/ui.js';
+import { Badge, ErrorNote, NavLink, StatusLine, formatDate, formatDuration, remainingNow, useTick, useTitle } from '../components/ui.js';
 
 interface Page {
   results: Lock[];
@@ -157,10 +157,7 @@ export function Locks() {
           New lock
         </button>
       </div>
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} />
+      <StatusLine status={status} error={error} />
       {locks === null && !error ? <p className="muted">Loading…</p> : null}
       {locks !== null ? (
         <>

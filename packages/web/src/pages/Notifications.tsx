@@ -3,7 +3,7 @@ import { BellIcon } from '../components/icons.js';
 import { api } from '../api.js';
 import { useSession } from '../session.js';
 import type { Notification } from '../types.js';
-import { Badge, ErrorNote, NavLink, formatDate, useTitle } from '../components/ui.js';
+import { Badge, NavLink, StatusLine, formatDate, useTitle } from '../components/ui.js';
 
 interface Page {
   results: Notification[];
@@ -128,10 +128,7 @@ export function Notifications() {
           <label htmlFor="only-unread">Unread only</label>
         </div>
       </div>
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} />
+      <StatusLine status={status} error={error} />
       {items === null && !error ? <p className="muted">Loading…</p> : null}
       {items?.length === 0 ? <p className="muted">No notifications.</p> : null}
       {items?.length ? (

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { useSession } from '../session.js';
 import type { ClockView, SandboxWorld } from '../types.js';
-import { ErrorNote, JsonView, NavLink, formatDate, useDevMode, useTitle } from '../components/ui.js';
+import { JsonView, NavLink, StatusLine, formatDate, useDevMode, useTitle } from '../components/ui.js';
 import { Table } from '../components/Table.js';
 
 const PERSONAS = ['wearer', 'keyholder', 'developer'] as const;
@@ -98,10 +98,7 @@ export function Sandbox() {
     <section>
       <h1>Sandbox</h1>
       <p className="muted">Dev mode: fixtures, personas and a virtual clock. Never expose this server.</p>
-      <p role="status" className="status-line" data-testid="sandbox-status">
-        {status}
-      </p>
-      <ErrorNote error={error} />
+      <StatusLine status={status} error={error} testId="sandbox-status" />
 
       <section className="card stack" aria-labelledby="persona-h">
         <h2 id="persona-h">Persona</h2>

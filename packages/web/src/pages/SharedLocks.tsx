@@ -4,7 +4,7 @@ import { Link, navigate } from '../router.js';
 import type { ExtensionSummary, Lock, PublicSharedLink, SharedLock, SharedLockTemplate } from '../types.js';
 import { DEFAULT_TERMS, DurationFields, termsBody, termsProblem, type DurationTermsValue } from '../components/DurationFields.js';
 import { Badge, copyText, ErrorNote, formatDate, formatDuration, humanDuration } from '../components/ui.js';
-import { CombinationStep, GeneratedCombination, combinationBody, initialCombination } from '../components/CombinationStep.js';
+import { CombinationStep, combinationBody, initialCombination, useCreatedLock } from '../components/CombinationStep.js';
 
 const sharedUrl = (id: string) => `${location.origin}/shared/${id}`;
 
@@ -226,7 +226,7 @@ export function SharedLockLoad({ id }: { id: string }) {
   // The combination is the wearer's, sealed at loading as at creation (the keyholder never sees it).
   const [combination, setCombination] = useState(initialCombination);
   const [localError, setLocalError] = useState<string | null>(null);
-  const [generated, setGenerated] = useState<{ code: string; lockId: string } | null>(null);
+  const { created, generatedView } = useCreatedLock();
 
   useEffect(() => {
     api<SharedLock>(`/api/shared-locks/${id}`)
@@ -261,15 +261,14 @@ export function SharedLockLoad({ id }: { id: string }) {
         method: 'POST',
         body: { ...(password ? { password } : {}), ...(title.trim() ? { title: title.trim() } : {}), isTestLock: testLock, combination: sealed },
       });
-      if (lock.generatedCombination) return setGenerated({ code: lock.generatedCombination, lockId: lock.id });
-      navigate(`/locks/${lock.id}`);
+      created(lock);
     } catch (err) {
       setError(err);
       setBusy(false);
     }
   }
 
-  if (generated) return <GeneratedCombination code={generated.code} onDone={() => navigate(`/locks/${generated.lockId}`)} />;
+  if (generatedView) return generatedView;
   if (!shared) {
     return (
       <section>

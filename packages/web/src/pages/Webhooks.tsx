@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { usePagedList } from '../usePagedList.js';
 import { api } from '../api.js';
-import { Badge, ErrorNote, JsonView, copyText, formatDate } from '../components/ui.js';
+import { Badge, JsonView, ShownOnce, StatusLine, formatDate } from '../components/ui.js';
 import { CHASTER_WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@latch/protocol/wire';
 import { Table } from '../components/Table.js';
 import type { WebhookDeliveryDetail, WebhookDeliveryView, WebhookEndpointView } from '../types.js';
@@ -26,33 +26,6 @@ type Delivery = WebhookDeliveryView;
 type DeliveryDetail = WebhookDeliveryDetail;
 
 const STATUS_TONE = { pending: 'info', succeeded: 'ok', failed: 'danger' } as const;
-
-/** A signing secret, shown once (after adding an endpoint or rotating its secret). */
-function SecretOnce({ secret, onDone }: { secret: string; onDone: () => void }) {
-  const [copied, setCopied] = useState('');
-  return (
-    <div className="notice warn stack" data-testid="webhook-secret">
-      <p>
-        <strong>Copy this signing secret now.</strong> It is shown only once. Verify each delivery’s <code>webhook-signature</code> with it.
-      </p>
-      <div className="row wrap">
-        <label htmlFor="webhook-secret-value" className="visually-hidden">
-          Signing secret
-        </label>
-        <input id="webhook-secret-value" className="mono grow" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} data-testid="webhook-secret-value" />
-        <button type="button" onClick={() => void copyText(secret).then((ok) => setCopied(ok ? 'Copied to the clipboard.' : 'Copying was refused; select the secret and copy it.'))}>
-          Copy
-        </button>
-        <button type="button" className="ghost" onClick={onDone}>
-          Done
-        </button>
-      </div>
-      <p role="status" className="small">
-        {copied}
-      </p>
-    </div>
-  );
-}
 
 /** The delivery log of one endpoint: status, attempts, payload, redeliver. */
 function Deliveries({ appId, endpoint, version }: { appId: string; endpoint: Endpoint; version: number }) {
@@ -94,10 +67,7 @@ function Deliveries({ appId, endpoint, version }: { appId: string; endpoint: End
           Refresh
         </button>
       </div>
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} />
+      <StatusLine status={status} error={error} />
       {rows ? (
         <Table
           label="Deliveries"
@@ -276,11 +246,13 @@ export function AppWebhooks({ appId, dialect }: { appId: string; dialect: 'chast
         latch POSTs events to your backend, signed the Standard Webhooks way (<code>webhook-id</code>, <code>webhook-timestamp</code>, <code>webhook-signature</code>), and
         retries failures with backoff.
       </p>
-      <p role="status" className="status-line">
-        {status}
-      </p>
-      <ErrorNote error={error} testId="webhooks-error" />
-      {secret ? <SecretOnce secret={secret} onDone={() => setSecret(null)} /> : null}
+      <StatusLine status={status} error={error} errorTestId="webhooks-error" />
+      {secret ? (
+        // Shown after adding an endpoint or rotating its secret.
+        <ShownOnce value={secret} label="Signing secret" what="secret" testId="webhook-secret" onDone={() => setSecret(null)}>
+          <strong>Copy this signing secret now.</strong> It is shown only once. Verify each delivery’s <code>webhook-signature</code> with it.
+        </ShownOnce>
+      ) : null}
 
       {endpoints?.length ? (
         <ul className="plain stack">

@@ -1,61 +1,52 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { ID, createIndex, createdAt, entityTable, refTo, required, timestamps } from './columns.js';
 
 /** Users, login sessions, locks, extension apps and sessions, history, notifications. */
 export const initial: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('users')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('username', 'varchar(32)', (c) => c.notNull())
+    await entityTable(db, 'users')
+      .addColumn('username', 'varchar(32)', required)
       .addColumn('username_key', 'varchar(32)', (c) => c.notNull().unique())
-      .addColumn('password_hash', 'text', (c) => c.notNull())
+      .addColumn('password_hash', 'text', required)
       .addColumn('profile', 'text', (c) => c.notNull().defaultTo('{}'))
       .addColumn('show_online_status', 'integer', (c) => c.notNull().defaultTo(1))
       .addColumn('last_seen_at', 'bigint')
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .$call(timestamps)
       .execute();
 
-    await db.schema
-      .createTable('user_sessions')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('user_id', 'varchar(24)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    await entityTable(db, 'user_sessions')
+      .addColumn('user_id', ID, (c) => c.notNull().references('users.id').onDelete('cascade'))
       .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
-      .addColumn('csrf_token', 'varchar(64)', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('expires_at', 'bigint', (c) => c.notNull())
-      .addColumn('last_used_at', 'bigint', (c) => c.notNull())
+      .addColumn('csrf_token', 'varchar(64)', required)
+      .$call(createdAt)
+      .addColumn('expires_at', 'bigint', required)
+      .addColumn('last_used_at', 'bigint', required)
       .execute();
-    await db.schema.createIndex('user_sessions_user_idx').on('user_sessions').column('user_id').execute();
+    await createIndex(db, 'user_sessions_user_idx', 'user_sessions', ['user_id']);
 
-    await db.schema
-      .createTable('locks')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('wearer_id', 'varchar(24)', (c) => c.notNull().references('users.id'))
-      .addColumn('keyholder_id', 'varchar(24)', (c) => c.references('users.id'))
+    await entityTable(db, 'locks')
+      .addColumn('wearer_id', ID, refTo('users'))
+      .addColumn('keyholder_id', ID, (c) => c.references('users.id'))
       .addColumn('keyholder_status', 'varchar(16)')
-      .addColumn('title', 'text', (c) => c.notNull())
-      .addColumn('status', 'varchar(16)', (c) => c.notNull())
-      .addColumn('started_at', 'bigint', (c) => c.notNull())
+      .addColumn('title', 'text', required)
+      .addColumn('status', 'varchar(16)', required)
+      .addColumn('started_at', 'bigint', required)
       .addColumn('ends_at', 'bigint')
       .addColumn('max_ends_at', 'bigint')
       .addColumn('frozen_at', 'bigint')
       .addColumn('hidden_timer', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('ended_at', 'bigint')
-      .addColumn('settings', 'text', (c) => c.notNull())
+      .addColumn('settings', 'text', required)
       .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .$call(timestamps)
       .execute();
-    await db.schema.createIndex('locks_wearer_idx').on('locks').columns(['wearer_id', 'status', 'id']).execute();
-    await db.schema.createIndex('locks_keyholder_idx').on('locks').columns(['keyholder_id', 'status', 'id']).execute();
+    await createIndex(db, 'locks_wearer_idx', 'locks', ['wearer_id', 'status', 'id']);
+    await createIndex(db, 'locks_keyholder_idx', 'locks', ['keyholder_id', 'status', 'id']);
 
-    await db.schema
-      .createTable('extension_apps')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('owner_id', 'varchar(24)', (c) => c.notNull().references('users.id'))
+    await entityTable(db, 'extension_apps')
+      .addColumn('owner_id', ID, refTo('users'))
       .addColumn('slug', 'varchar(64)', (c) => c.notNull().unique())
-      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', required)
       .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
       .addColumn('iframe_url', 'text')
       .addColumn('setup_url', 'text')
@@ -66,22 +57,18 @@ export const initial: Migration = {
       .addColumn('regular_actions', 'text')
       .addColumn('extension_requirements', 'text')
       .addColumn('attempt_limit', 'text')
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .$call(timestamps)
       .execute();
-    await db.schema.createIndex('extension_apps_owner_idx').on('extension_apps').column('owner_id').execute();
+    await createIndex(db, 'extension_apps_owner_idx', 'extension_apps', ['owner_id']);
 
-    await db.schema
-      .createTable('extension_sessions')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('lock_id', 'varchar(24)', (c) => c.notNull().references('locks.id'))
-      .addColumn('app_id', 'varchar(24)', (c) => c.notNull().references('extension_apps.id'))
-      .addColumn('config', 'text', (c) => c.notNull())
-      .addColumn('metadata', 'text', (c) => c.notNull())
-      .addColumn('state', 'text', (c) => c.notNull())
+    await entityTable(db, 'extension_sessions')
+      .addColumn('lock_id', ID, refTo('locks'))
+      .addColumn('app_id', ID, refTo('extension_apps'))
+      .addColumn('config', 'text', required)
+      .addColumn('metadata', 'text', required)
+      .addColumn('state', 'text', required)
       .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .$call(timestamps)
       .addColumn('removed_at', 'bigint')
       .execute();
     // One installed (not removed) session per extension per lock.
@@ -92,39 +79,35 @@ export const initial: Migration = {
       .unique()
       .where(sql.ref('removed_at'), 'is', null)
       .execute();
-    await db.schema.createIndex('extension_sessions_app_idx').on('extension_sessions').columns(['app_id', 'id']).execute();
+    await createIndex(db, 'extension_sessions_app_idx', 'extension_sessions', ['app_id', 'id']);
 
-    await db.schema
-      .createTable('history_logs')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('lock_id', 'varchar(24)', (c) => c.notNull().references('locks.id'))
-      .addColumn('type', 'varchar(64)', (c) => c.notNull())
-      .addColumn('role', 'varchar(16)', (c) => c.notNull())
-      .addColumn('actor_user_id', 'varchar(24)')
+    await entityTable(db, 'history_logs')
+      .addColumn('lock_id', ID, refTo('locks'))
+      .addColumn('type', 'varchar(64)', required)
+      .addColumn('role', 'varchar(16)', required)
+      .addColumn('actor_user_id', ID)
       .addColumn('extension_slug', 'varchar(64)')
-      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('title', 'text', required)
       .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
       .addColumn('icon', 'text')
       .addColumn('color', 'varchar(16)')
       .addColumn('payload', 'text', (c) => c.notNull().defaultTo('{}'))
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .$call(createdAt)
       .execute();
-    await db.schema.createIndex('history_logs_lock_idx').on('history_logs').columns(['lock_id', 'id']).execute();
+    await createIndex(db, 'history_logs_lock_idx', 'history_logs', ['lock_id', 'id']);
 
-    await db.schema
-      .createTable('notifications')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('user_id', 'varchar(24)', (c) => c.notNull().references('users.id'))
-      .addColumn('lock_id', 'varchar(24)')
-      .addColumn('type', 'varchar(64)', (c) => c.notNull())
-      .addColumn('title', 'text', (c) => c.notNull())
+    await entityTable(db, 'notifications')
+      .addColumn('user_id', ID, refTo('users'))
+      .addColumn('lock_id', ID)
+      .addColumn('type', 'varchar(64)', required)
+      .addColumn('title', 'text', required)
       .addColumn('message', 'text', (c) => c.notNull().defaultTo(''))
       .addColumn('show_page_overlay', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('payload', 'text', (c) => c.notNull().defaultTo('{}'))
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .$call(createdAt)
       .addColumn('read_at', 'bigint')
       .execute();
-    await db.schema.createIndex('notifications_user_idx').on('notifications').columns(['user_id', 'id']).execute();
+    await createIndex(db, 'notifications_user_idx', 'notifications', ['user_id', 'id']);
   },
   async down(db: Kysely<any>) {
     for (const t of ['notifications', 'history_logs', 'extension_sessions', 'extension_apps', 'locks', 'user_sessions', 'users']) {

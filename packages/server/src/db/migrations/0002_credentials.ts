@@ -1,83 +1,74 @@
 import type { Kysely, Migration } from 'kysely';
+import { ID, createIndex, createdAt, entityTable, refTo, required } from './columns.js';
 
 /** Developer keys, main tokens, the audit trail, idempotency records, requirement progress. */
 export const credentials: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('developer_keys')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('owner_id', 'varchar(24)', (c) => c.notNull().references('users.id'))
+    await entityTable(db, 'developer_keys')
+      .addColumn('owner_id', ID, refTo('users'))
       // null: a user-wide key (External API); else bound to one app.
-      .addColumn('app_id', 'varchar(24)', (c) => c.references('extension_apps.id'))
-      .addColumn('name', 'text', (c) => c.notNull())
-      .addColumn('prefix', 'varchar(16)', (c) => c.notNull())
-      .addColumn('last4', 'varchar(4)', (c) => c.notNull())
+      .addColumn('app_id', ID, (c) => c.references('extension_apps.id'))
+      .addColumn('name', 'text', required)
+      .addColumn('prefix', 'varchar(16)', required)
+      .addColumn('last4', 'varchar(4)', required)
       .addColumn('key_hash', 'varchar(64)', (c) => c.notNull().unique())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .$call(createdAt)
       .addColumn('last_used_at', 'bigint')
       .addColumn('revoked_at', 'bigint')
       .execute();
-    await db.schema.createIndex('developer_keys_owner_idx').on('developer_keys').columns(['owner_id', 'id']).execute();
+    await createIndex(db, 'developer_keys_owner_idx', 'developer_keys', ['owner_id', 'id']);
 
-    await db.schema
-      .createTable('main_tokens')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
+    await entityTable(db, 'main_tokens')
       .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
-      .addColumn('session_id', 'varchar(24)', (c) => c.notNull().references('extension_sessions.id'))
-      .addColumn('app_id', 'varchar(24)', (c) => c.notNull().references('extension_apps.id'))
-      .addColumn('user_id', 'varchar(24)', (c) => c.notNull().references('users.id'))
-      .addColumn('role', 'varchar(16)', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('session_id', ID, refTo('extension_sessions'))
+      .addColumn('app_id', ID, refTo('extension_apps'))
+      .addColumn('user_id', ID, refTo('users'))
+      .addColumn('role', 'varchar(16)', required)
+      .$call(createdAt)
+      .addColumn('expires_at', 'bigint', required)
       .addColumn('revoked_at', 'bigint')
       .execute();
-    await db.schema.createIndex('main_tokens_session_user_idx').on('main_tokens').columns(['session_id', 'user_id']).execute();
+    await createIndex(db, 'main_tokens_session_user_idx', 'main_tokens', ['session_id', 'user_id']);
 
-    await db.schema
-      .createTable('audit_logs')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('app_id', 'varchar(24)')
-      .addColumn('lock_id', 'varchar(24)')
-      .addColumn('session_id', 'varchar(24)')
-      .addColumn('user_id', 'varchar(24)')
-      .addColumn('credential', 'varchar(32)', (c) => c.notNull())
-      .addColumn('credential_id', 'varchar(24)')
-      .addColumn('method', 'varchar(8)', (c) => c.notNull())
-      .addColumn('route', 'text', (c) => c.notNull())
+    await entityTable(db, 'audit_logs')
+      .addColumn('app_id', ID)
+      .addColumn('lock_id', ID)
+      .addColumn('session_id', ID)
+      .addColumn('user_id', ID)
+      .addColumn('credential', 'varchar(32)', required)
+      .addColumn('credential_id', ID)
+      .addColumn('method', 'varchar(8)', required)
+      .addColumn('route', 'text', required)
       .addColumn('action', 'varchar(64)')
-      .addColumn('status', 'integer', (c) => c.notNull())
-      .addColumn('outcome', 'varchar(16)', (c) => c.notNull())
+      .addColumn('status', 'integer', required)
+      .addColumn('outcome', 'varchar(16)', required)
       .addColumn('error_code', 'varchar(64)')
-      .addColumn('request_id', 'varchar(80)', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('request_id', 'varchar(80)', required)
+      .$call(createdAt)
       .execute();
-    await db.schema.createIndex('audit_logs_app_idx').on('audit_logs').columns(['app_id', 'id']).execute();
-    await db.schema.createIndex('audit_logs_lock_idx').on('audit_logs').columns(['lock_id', 'id']).execute();
+    await createIndex(db, 'audit_logs_app_idx', 'audit_logs', ['app_id', 'id']);
+    await createIndex(db, 'audit_logs_lock_idx', 'audit_logs', ['lock_id', 'id']);
 
-    await db.schema
-      .createTable('idempotency_records')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('scope', 'varchar(80)', (c) => c.notNull())
-      .addColumn('idem_key', 'varchar(255)', (c) => c.notNull())
-      .addColumn('fingerprint', 'varchar(64)', (c) => c.notNull())
+    await entityTable(db, 'idempotency_records')
+      .addColumn('scope', 'varchar(80)', required)
+      .addColumn('idem_key', 'varchar(255)', required)
+      .addColumn('fingerprint', 'varchar(64)', required)
       .addColumn('status', 'integer')
       .addColumn('response', 'text')
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .$call(createdAt)
+      .addColumn('expires_at', 'bigint', required)
       .addUniqueConstraint('idempotency_records_scope_key_uq', ['scope', 'idem_key'])
       .execute();
-    await db.schema.createIndex('idempotency_records_expiry_idx').on('idempotency_records').column('expires_at').execute();
+    await createIndex(db, 'idempotency_records_expiry_idx', 'idempotency_records', ['expires_at']);
 
-    await db.schema
-      .createTable('requirement_progress')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('session_id', 'varchar(24)', (c) => c.notNull().references('extension_sessions.id'))
-      .addColumn('metric', 'varchar(64)', (c) => c.notNull())
-      .addColumn('amount', 'integer', (c) => c.notNull())
-      .addColumn('occurred_at', 'bigint', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+    await entityTable(db, 'requirement_progress')
+      .addColumn('session_id', ID, refTo('extension_sessions'))
+      .addColumn('metric', 'varchar(64)', required)
+      .addColumn('amount', 'integer', required)
+      .addColumn('occurred_at', 'bigint', required)
+      .$call(createdAt)
       .execute();
-    await db.schema.createIndex('requirement_progress_session_idx').on('requirement_progress').columns(['session_id', 'metric', 'occurred_at']).execute();
+    await createIndex(db, 'requirement_progress_session_idx', 'requirement_progress', ['session_id', 'metric', 'occurred_at']);
 
     // Some lock engine fields needed by lockData before the engine lands fully.
     await db.schema.alterTable('locks').addColumn('pillory_until', 'bigint').execute();

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { ID, createIndex, createdAt, entityTable, refTo, required } from './columns.js';
 
 export const SYSTEM_USER_ID = '000000000000000000000001';
 // The built-in app of /api/apps/v1 (services/builtinApps.ts); a migration keeps its own copy of the id.
@@ -7,13 +8,11 @@ const EXTERNAL_APP_ID = '000000000000000000000002';
 /** The lock engine: task runs, timed ends as jobs, freeze end and hygienic opening start. */
 export const engine: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('jobs')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('kind', 'varchar(64)', (c) => c.notNull())
+    await entityTable(db, 'jobs')
+      .addColumn('kind', 'varchar(64)', required)
       // One pending job per key: scheduling again moves it instead of adding a second.
       .addColumn('key', 'varchar(200)', (c) => c.notNull().unique())
-      .addColumn('run_at', 'bigint', (c) => c.notNull())
+      .addColumn('run_at', 'bigint', required)
       .addColumn('payload', 'text', (c) => c.notNull().defaultTo('{}'))
       .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('max_attempts', 'integer', (c) => c.notNull().defaultTo(10))
@@ -21,28 +20,26 @@ export const engine: Migration = {
       .addColumn('locked_until', 'bigint')
       .addColumn('last_error', 'text')
       .addColumn('failed_at', 'bigint')
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .$call(createdAt)
       .execute();
-    await db.schema.createIndex('jobs_due_idx').on('jobs').columns(['run_at']).execute();
+    await createIndex(db, 'jobs_due_idx', 'jobs', ['run_at']);
 
-    await db.schema
-      .createTable('tasks')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('lock_id', 'varchar(24)', (c) => c.notNull().references('locks.id'))
-      .addColumn('text', 'text', (c) => c.notNull())
-      .addColumn('points', 'integer', (c) => c.notNull())
+    await entityTable(db, 'tasks')
+      .addColumn('lock_id', ID, refTo('locks'))
+      .addColumn('text', 'text', required)
+      .addColumn('points', 'integer', required)
       .addColumn('verification_required', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('duration_seconds', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('status', 'varchar(16)', (c) => c.notNull())
-      .addColumn('assigned_by', 'varchar(16)', (c) => c.notNull())
+      .addColumn('status', 'varchar(16)', required)
+      .addColumn('assigned_by', 'varchar(16)', required)
       .addColumn('extension_slug', 'varchar(64)')
       .addColumn('timer_started_at', 'bigint')
       .addColumn('timer_ends_at', 'bigint')
       .addColumn('reason', 'text')
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .$call(createdAt)
       .addColumn('finished_at', 'bigint')
       .execute();
-    await db.schema.createIndex('tasks_lock_idx').on('tasks').columns(['lock_id', 'status']).execute();
+    await createIndex(db, 'tasks_lock_idx', 'tasks', ['lock_id', 'status']);
 
     await db.schema.alterTable('locks').addColumn('frozen_until', 'bigint').execute();
     await db.schema.alterTable('locks').addColumn('hygienic_started_at', 'bigint').execute();

@@ -1,32 +1,29 @@
 import type { Kysely, Migration } from 'kysely';
+import { ID, createIndex, createdAt, entityTable, refTo, required } from './columns.js';
 
 /** Regular actions, required-progress windows, attempt limits. */
 export const progress: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('regular_actions')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('session_id', 'varchar(24)', (c) => c.notNull().references('extension_sessions.id'))
-      .addColumn('payload', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+    await entityTable(db, 'regular_actions')
+      .addColumn('session_id', ID, refTo('extension_sessions'))
+      .addColumn('payload', 'text', required)
+      .$call(createdAt)
       .execute();
-    await db.schema.createIndex('regular_actions_session_idx').on('regular_actions').columns(['session_id', 'id']).execute();
+    await createIndex(db, 'regular_actions_session_idx', 'regular_actions', ['session_id', 'id']);
 
     // One row per evaluated window: written in the same transaction as its punishment, so a
     // window is punished exactly once however many schedulers race for it.
-    await db.schema
-      .createTable('requirement_windows')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('session_id', 'varchar(24)', (c) => c.notNull().references('extension_sessions.id'))
-      .addColumn('metric', 'varchar(64)', (c) => c.notNull())
-      .addColumn('window_start', 'bigint', (c) => c.notNull())
-      .addColumn('window_end', 'bigint', (c) => c.notNull())
-      .addColumn('required_count', 'integer', (c) => c.notNull())
-      .addColumn('count', 'integer', (c) => c.notNull())
-      .addColumn('partial', 'integer', (c) => c.notNull())
-      .addColumn('punished', 'integer', (c) => c.notNull())
+    await entityTable(db, 'requirement_windows')
+      .addColumn('session_id', ID, refTo('extension_sessions'))
+      .addColumn('metric', 'varchar(64)', required)
+      .addColumn('window_start', 'bigint', required)
+      .addColumn('window_end', 'bigint', required)
+      .addColumn('required_count', 'integer', required)
+      .addColumn('count', 'integer', required)
+      .addColumn('partial', 'integer', required)
+      .addColumn('punished', 'integer', required)
       .addColumn('punishment', 'text')
-      .addColumn('evaluated_at', 'bigint', (c) => c.notNull())
+      .addColumn('evaluated_at', 'bigint', required)
       .addUniqueConstraint('requirement_windows_uq', ['session_id', 'metric', 'window_start'])
       .execute();
 

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { ID } from './columns.js';
 
 /**
  * Background grants (DECISIONS §10): the lock's controller lets an app that requests
@@ -8,7 +9,7 @@ import type { Kysely, Migration } from 'kysely';
 export const backgroundGrants: Migration = {
   async up(db: Kysely<any>) {
     await db.schema.alterTable('extension_sessions').addColumn('background_granted_at', 'bigint').execute();
-    await db.schema.alterTable('extension_sessions').addColumn('background_granted_by', 'varchar(24)').execute();
+    await db.schema.alterTable('extension_sessions').addColumn('background_granted_by', ID).execute();
     await db.schema.alterTable('extension_sessions').addColumn('background_role', 'varchar(16)').execute();
   },
   async down(db: Kysely<any>) {

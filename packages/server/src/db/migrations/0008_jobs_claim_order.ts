@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { createIndex } from './columns.js';
 
 /**
  * The scheduler claims due jobs `ORDER BY run_at, id LIMIT n`: with an index on run_at alone,
@@ -7,11 +8,11 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const jobsClaimOrder: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.createIndex('jobs_claim_idx').on('jobs').columns(['run_at', 'id']).execute();
+    await createIndex(db, 'jobs_claim_idx', 'jobs', ['run_at', 'id']);
     await db.schema.dropIndex('jobs_due_idx').execute();
   },
   async down(db: Kysely<any>) {
-    await db.schema.createIndex('jobs_due_idx').on('jobs').columns(['run_at']).execute();
+    await createIndex(db, 'jobs_due_idx', 'jobs', ['run_at']);
     await db.schema.dropIndex('jobs_claim_idx').execute();
   },
 };

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { required } from './columns.js';
 
 /**
  * Platform settings that must outlive the process, one row per key. First use: the sandbox's
@@ -10,8 +11,8 @@ export const settings: Migration = {
     await db.schema
       .createTable('settings')
       .addColumn('key', 'varchar(64)', (c) => c.primaryKey())
-      .addColumn('value', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('value', 'text', required)
+      .addColumn('updated_at', 'bigint', required)
       .execute();
   },
   async down(db: Kysely<any>) {

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { createIndex } from './columns.js';
 
 /**
  * The retention sweep (services/retention.ts) finds expired rows by `expires_at`: indexes, so a
@@ -6,8 +7,8 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const retentionIndexes: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.createIndex('user_sessions_expiry_idx').on('user_sessions').column('expires_at').execute();
-    await db.schema.createIndex('main_tokens_expiry_idx').on('main_tokens').column('expires_at').execute();
+    await createIndex(db, 'user_sessions_expiry_idx', 'user_sessions', ['expires_at']);
+    await createIndex(db, 'main_tokens_expiry_idx', 'main_tokens', ['expires_at']);
   },
   async down(db: Kysely<any>) {
     await db.schema.dropIndex('main_tokens_expiry_idx').execute();

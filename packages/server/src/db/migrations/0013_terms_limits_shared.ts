@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { ID, createIndex, createdAt, entityTable, refTo, required, timestamps } from './columns.js';
 
 /**
  * Durations and limits of a lock (issue 14), named after the Chaster lock fields they back
@@ -18,48 +19,40 @@ export const termsLimitsShared: Migration = {
     await db.schema.alterTable('locks').addColumn('visitor_votes_required', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     await db.schema.alterTable('locks').addColumn('visitor_votes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     // The shared lock a lock was created from (kept when the shared lock is deleted: no foreign key).
-    await db.schema.alterTable('locks').addColumn('shared_lock_id', 'varchar(24)').execute();
+    await db.schema.alterTable('locks').addColumn('shared_lock_id', ID).execute();
 
-    await db.schema
-      .createTable('shared_locks')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('keyholder_id', 'varchar(24)', (c) => c.notNull().references('users.id'))
-      .addColumn('name', 'text', (c) => c.notNull())
+    await entityTable(db, 'shared_locks')
+      .addColumn('keyholder_id', ID, refTo('users'))
+      .addColumn('name', 'text', required)
       .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
       // argon2id, like account passwords; null = no password.
       .addColumn('password_hash', 'text')
-      .addColumn('template', 'text', (c) => c.notNull())
+      .addColumn('template', 'text', required)
       .addColumn('disabled_at', 'bigint')
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .$call(timestamps)
       .execute();
-    await db.schema.createIndex('shared_locks_keyholder_idx').on('shared_locks').columns(['keyholder_id', 'id']).execute();
+    await createIndex(db, 'shared_locks_keyholder_idx', 'shared_locks', ['keyholder_id', 'id']);
 
-    await db.schema
-      .createTable('shared_links')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('lock_id', 'varchar(24)', (c) => c.notNull().unique().references('locks.id'))
-      .addColumn('enabled', 'integer', (c) => c.notNull())
-      .addColumn('add_seconds', 'integer', (c) => c.notNull())
-      .addColumn('remove_seconds', 'integer', (c) => c.notNull())
-      .addColumn('allow_random', 'integer', (c) => c.notNull())
-      .addColumn('period_seconds', 'integer', (c) => c.notNull())
-      .addColumn('signed_in_only', 'integer', (c) => c.notNull())
+    await entityTable(db, 'shared_links')
+      .addColumn('lock_id', ID, (c) => c.notNull().unique().references('locks.id'))
+      .addColumn('enabled', 'integer', required)
+      .addColumn('add_seconds', 'integer', required)
+      .addColumn('remove_seconds', 'integer', required)
+      .addColumn('allow_random', 'integer', required)
+      .addColumn('period_seconds', 'integer', required)
+      .addColumn('signed_in_only', 'integer', required)
       .addColumn('votes', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .$call(timestamps)
       .execute();
 
-    await db.schema
-      .createTable('shared_link_votes')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('link_id', 'varchar(24)', (c) => c.notNull().references('shared_links.id'))
+    await entityTable(db, 'shared_link_votes')
+      .addColumn('link_id', ID, refTo('shared_links'))
       // A hash of the visitor (signed-in user, else client address): one vote per period.
-      .addColumn('visitor_key', 'varchar(64)', (c) => c.notNull())
-      .addColumn('period', 'bigint', (c) => c.notNull())
-      .addColumn('choice', 'varchar(8)', (c) => c.notNull())
-      .addColumn('seconds', 'integer', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('visitor_key', 'varchar(64)', required)
+      .addColumn('period', 'bigint', required)
+      .addColumn('choice', 'varchar(8)', required)
+      .addColumn('seconds', 'integer', required)
+      .$call(createdAt)
       .addUniqueConstraint('shared_link_votes_once', ['link_id', 'visitor_key', 'period'])
       .execute();
   },

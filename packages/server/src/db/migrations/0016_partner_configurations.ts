@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { ID, createIndex, createdAt, entityTable, refTo, required } from './columns.js';
 
 /**
  * Chaster configuration pages (DECISIONS §14): a short-lived token (stored hashed) the web host
@@ -7,20 +8,18 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const partnerConfigurations: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('partner_configurations')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
+    await entityTable(db, 'partner_configurations')
       .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
-      .addColumn('app_id', 'varchar(24)', (c) => c.notNull().references('extension_apps.id'))
-      .addColumn('session_id', 'varchar(24)', (c) => c.references('extension_sessions.id'))
-      .addColumn('lock_id', 'varchar(24)', (c) => c.references('locks.id'))
-      .addColumn('role', 'varchar(16)', (c) => c.notNull())
-      .addColumn('user_id', 'varchar(24)', (c) => c.notNull().references('users.id'))
-      .addColumn('config', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('app_id', ID, refTo('extension_apps'))
+      .addColumn('session_id', ID, (c) => c.references('extension_sessions.id'))
+      .addColumn('lock_id', ID, (c) => c.references('locks.id'))
+      .addColumn('role', 'varchar(16)', required)
+      .addColumn('user_id', ID, refTo('users'))
+      .addColumn('config', 'text', required)
+      .$call(createdAt)
+      .addColumn('expires_at', 'bigint', required)
       .execute();
-    await db.schema.createIndex('partner_configurations_expiry_idx').on('partner_configurations').column('expires_at').execute();
+    await createIndex(db, 'partner_configurations_expiry_idx', 'partner_configurations', ['expires_at']);
   },
   async down(db: Kysely<any>) {
     await db.schema.dropTable('partner_configurations').execute();

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { ID, createIndex, createdAt, entityTable, refTo, required } from './columns.js';
 
 /**
  * Two built-ins Chaster extensions drive (issue 13): verification pictures (asked for with a
@@ -7,29 +8,25 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const verificationPilloryVotes: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('verification_pictures')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('lock_id', 'varchar(24)', (c) => c.notNull().references('locks.id'))
-      .addColumn('code', 'varchar(16)', (c) => c.notNull())
-      .addColumn('requested_role', 'varchar(16)', (c) => c.notNull())
-      .addColumn('requested_user_id', 'varchar(24)')
+    await entityTable(db, 'verification_pictures')
+      .addColumn('lock_id', ID, refTo('locks'))
+      .addColumn('code', 'varchar(16)', required)
+      .addColumn('requested_role', 'varchar(16)', required)
+      .addColumn('requested_user_id', ID)
       .addColumn('requested_extension', 'varchar(64)')
-      .addColumn('requested_at', 'bigint', (c) => c.notNull())
+      .addColumn('requested_at', 'bigint', required)
       .addColumn('blob_key', 'varchar(200)')
       .addColumn('content_type', 'varchar(32)')
       .addColumn('submitted_at', 'bigint')
       .execute();
-    await db.schema.createIndex('verification_pictures_lock').on('verification_pictures').columns(['lock_id', 'requested_at']).execute();
+    await createIndex(db, 'verification_pictures_lock', 'verification_pictures', ['lock_id', 'requested_at']);
 
-    await db.schema
-      .createTable('pillory_votes')
-      .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
-      .addColumn('lock_id', 'varchar(24)', (c) => c.notNull().references('locks.id'))
-      .addColumn('pillory_id', 'varchar(24)', (c) => c.notNull())
-      .addColumn('voter_id', 'varchar(24)', (c) => c.notNull().references('users.id'))
-      .addColumn('seconds', 'integer', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
+    await entityTable(db, 'pillory_votes')
+      .addColumn('lock_id', ID, refTo('locks'))
+      .addColumn('pillory_id', ID, required)
+      .addColumn('voter_id', ID, refTo('users'))
+      .addColumn('seconds', 'integer', required)
+      .$call(createdAt)
       .addUniqueConstraint('pillory_votes_once', ['pillory_id', 'voter_id'])
       .execute();
   },

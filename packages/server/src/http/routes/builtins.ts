@@ -1,21 +1,21 @@
 import { Type } from '@sinclair/typebox';
-import multipart from '@fastify/multipart';
-import { FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, ObjectId, PilloryVotes, VerificationPicture } from '@latch/protocol';
+import { FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, LockHabitInput, LockPenalties, ObjectId, PilloryVotes, VerificationPicture } from '@latch/protocol';
 import { signedIn } from '../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, PUBLIC, route } from '../route.js';
-import { ONE_PICTURE, sendPrivatePicture, withUploadedPicture } from '../uploadPart.js';
+import { ONE_PICTURE, sendPrivatePicture, uploadRoutes, withUploadedPicture } from '../uploadPart.js';
 import type { App, RouteContext } from '../types.js';
 
 const LockParams = Type.Object({ lockId: ObjectId });
 const PictureParams = Type.Object({ lockId: ObjectId, pictureId: ObjectId });
 const verificationTags = ['verification pictures'];
 const pilloryTags = ['pillory'];
+const penaltyTags = ['penalties'];
 
 /**
- * The first-party side of two built-ins Chaster extensions drive (issue 13): verification
- * pictures on the lock page, and votes on the pillory.
+ * The first-party side of the built-ins Chaster extensions drive (issue 13): verification
+ * pictures on the lock page, votes on the pillory, penalties.
  */
-export function builtinRoutes(app: App, ctx: Pick<RouteContext, 'verificationPictures' | 'pilloryVotes'>) {
+export function builtinRoutes(app: App, ctx: Pick<RouteContext, 'verificationPictures' | 'pilloryVotes' | 'penalties'>) {
   app.get(
     '/api/locks/:lockId/verification-pictures',
     route({
@@ -36,10 +36,7 @@ export function builtinRoutes(app: App, ctx: Pick<RouteContext, 'verificationPic
     async (req, reply) => reply.code(201).send(await ctx.verificationPictures.requestAsUser(signedIn(req).user.id, req.params.lockId)),
   );
 
-  // Multipart is parsed for this one route only.
-  app.register(async (scoped) => {
-    const child = scoped as unknown as App;
-    await child.register(multipart, ONE_PICTURE);
+  uploadRoutes(app, ONE_PICTURE, (child) => {
     child.post(
       '/api/locks/:lockId/verification-pictures',
       route({
@@ -105,5 +102,39 @@ export function builtinRoutes(app: App, ctx: Pick<RouteContext, 'verificationPic
       },
     }),
     async (req, reply) => reply.code(201).send(await ctx.pilloryVotes.vote(signedIn(req).user.id, req.params.pilloryId)),
+  );
+
+  app.get(
+    '/api/locks/:lockId/penalties',
+    route({
+      access: LOGIN_READ,
+      errors: ['not_found'],
+      schema: {
+        tags: penaltyTags,
+        summary: 'The lock’s enabled habits and their periods (Chaster’s PenaltySessionForPublic; wearer and keyholder)',
+        description: 'Periods: the running ones, then the latest 20 settled, newest first.',
+        params: LockParams,
+        response: { 200: LockPenalties },
+      },
+    }),
+    async (req) => ctx.penalties.ofLockForUser(signedIn(req).user.id, req.params.lockId),
+  );
+
+  app.put(
+    '/api/locks/:lockId/penalties',
+    route({
+      access: LOGIN_WRITE,
+      errors: ['not_found', 'forbidden', 'lock_ended', 'penalties_not_enabled', 'unknown_habit', 'invalid_params', 'invalid_request'],
+      schema: {
+        tags: penaltyTags,
+        summary: 'Enable habits of the lock’s extensions, with their params and punishments (the whole list; the lock’s controller)',
+        description:
+          'Each habit: `recurringParams {nbActions, frequency}` (a recurring habit: periods of `frequency` seconds back to back from now) or `timeLimitParams {timeLimit}` (a time-limit habit: started by the extension), and 1–5 punishments (`add_time` seconds, `freeze`, `pillory {duration, reason?}`), applied when a period ends short. A habit left out stops (its running period is cancelled); one kept with new params takes them from its next period.',
+        params: LockParams,
+        body: Type.Object({ habits: Type.Array(LockHabitInput, { maxItems: 50 }) }, { additionalProperties: false }),
+        response: { 200: LockPenalties },
+      },
+    }),
+    async (req) => ctx.penalties.configure(signedIn(req).user.id, req.params.lockId, req.body.habits),
   );
 }

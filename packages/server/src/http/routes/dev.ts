@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, CHASTER_WEBHOOK_EVENT_TYPES, ClockView, HttpUrl, ObjectId, SandboxWorld as World, WebhookBasicAuth } from '@latch/protocol';
+import { ALL_SCOPES, CHASTER_WEBHOOK_EVENT_TYPES, ClockView, Habit, HttpUrl, LockHabitInput, ObjectId, SandboxWorld as World, WebhookBasicAuth } from '@latch/protocol';
 import { isAdvanceable } from '../../clock.js';
 import { ApiError } from '../../errors.js';
 import { registerInspector } from '../inspector.js';
@@ -26,6 +26,7 @@ const FixtureBody = Type.Object(
           regularActions: Type.Optional(ConfigObject),
           extensionRequirements: Type.Optional(Type.Unknown()),
           attemptLimit: Type.Optional(ConfigObject),
+          habits: Type.Optional(Type.Array(Habit, { maxItems: 50, description: 'Penalties: habits the app declares (names unique)' })),
           webhooks: Type.Optional(
             Type.Array(
               Type.Object(
@@ -55,6 +56,10 @@ const FixtureBody = Type.Object(
           hygienicOpening: Type.Optional(Type.Boolean()),
           pillory: Type.Optional(Type.Boolean()),
           verificationPicture: Type.Optional(Type.Boolean({ default: false, description: 'The lock takes verification pictures (DECISIONS §14 Sandbox)' })),
+          penalties: Type.Optional(Type.Boolean({ description: 'The lock tracks habits (penalties; DECISIONS §14 Sandbox); default: true when `habits` are given, else false' })),
+          habits: Type.Optional(
+            Type.Array(Type.Omit(LockHabitInput, ['extensionSlug']), { maxItems: 50, description: 'Habits of the fixture app enabled on the lock by its controller, as `PUT /api/locks/{lockId}/penalties` takes them' }),
+          ),
           virtualDevice: Type.Optional(Type.Boolean()),
           combination: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The lock’s combination code (default: 6 random digits); never in the answer' })),
           background: Type.Optional(

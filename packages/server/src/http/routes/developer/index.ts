@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ALL_SCOPES, AppDialect, AppView, HomeAction, HttpUrl, KeyView, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
+import { ALL_SCOPES, AppDialect, AppView, Habit, HomeAction, HttpUrl, KeyView, ObjectId, UnlockRequirementConfig } from '@latch/protocol';
 import { signedIn } from '../../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
 import { AuditPage, AuditPageQuery } from '../schemas.js';
@@ -30,6 +30,7 @@ const AppFields = {
   regularActions: Type.Union([Json, Type.Null()]),
   extensionRequirements: Type.Union([Json, Type.Null()]),
   attemptLimit: Type.Union([Json, Type.Null()]),
+  habits: Type.Array(Habit, { maxItems: 50, description: 'Penalties: habits a lock’s controller may enable (names unique); a habit removed here stops on the locks that enabled it' }),
 };
 
 
@@ -58,6 +59,7 @@ export function developerRoutes(app: App, ctx: Pick<RouteContext, 'apps' | 'appC
             regularActions: Type.Optional(AppFields.regularActions),
             extensionRequirements: Type.Optional(AppFields.extensionRequirements),
             attemptLimit: Type.Optional(AppFields.attemptLimit),
+            habits: Type.Optional(AppFields.habits),
           },
           { additionalProperties: false },
         ),

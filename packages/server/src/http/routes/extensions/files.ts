@@ -1,12 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import multipart from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import { ExtensionFile, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, FileCapabilities, FileList, ObjectId, type ErrorCode } from '@latch/protocol';
 import { requestedScopes } from '../../../services/extensionApps.js';
 import { credentialMayMutate, sessionCaller } from '../../credentials.js';
 import type { RateBucket } from '../../../ratelimit.js';
 import { PUBLIC, route, sessionRead, sessionWrite } from '../../route.js';
-import { withUploadedFile } from '../../uploadPart.js';
+import { uploadRoutes, withUploadedFile } from '../../uploadPart.js';
 import { SessionParams } from '../schemas.js';
 import type { App, RouteContext } from '../../types.js';
 
@@ -15,6 +14,8 @@ const read = sessionRead();
 const write = (bucket: RateBucket) => sessionWrite('files:write', bucket);
 
 const ACCEPTED = FILE_CONTENT_TYPES.join(', ');
+// The service enforces the caps byte by byte; these are busboy's own backstops.
+const UPLOAD_LIMITS = { limits: { fileSize: FILE_LIMITS.maxFileBytes + 1024 * 1024, files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 } };
 
 /**
  * Extension files (spec 000 `files.*`, DECISIONS §11): browser-safe reads like state, backend
@@ -82,13 +83,7 @@ export function fileRoutes(app: App, ctx: Pick<RouteContext, 'files'>) {
     async (req) => ctx.files.remove(sessionCaller(req).session, req.params.fileId),
   );
 
-  // Multipart is parsed for this one route only: everywhere else a multipart body stays a 415.
-  app.register(async (scoped) => {
-    const child = scoped as unknown as App;
-    await child.register(multipart, {
-      // The service enforces the caps byte by byte; these are busboy's own backstops.
-      limits: { fileSize: FILE_LIMITS.maxFileBytes + 1024 * 1024, files: 1, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 },
-    });
+  uploadRoutes(app, UPLOAD_LIMITS, (child) => {
     child.post(
       '/api/extensions/sessions/:sessionId/files',
       route({

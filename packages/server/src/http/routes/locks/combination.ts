@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import multipart from '@fastify/multipart';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { ArchiveResult, CombinationPicture, CombinationReveal, DESERTION_RECOVERY_DAYS, FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, IsoDate, ObjectId, type ErrorCode } from '@latch/protocol';
 import { ApiError } from '../../../errors.js';
 import { signedIn } from '../../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
-import { ONE_PICTURE, sendPrivatePicture, withUploadedPicture } from '../../uploadPart.js';
+import { ONE_PICTURE, sendPrivatePicture, uploadRoutes, withUploadedPicture } from '../../uploadPart.js';
 import type { App, RouteContext } from '../../types.js';
 import { LockParams } from '../schemas.js';
 
@@ -19,8 +18,7 @@ const requester = (req: FastifyRequest) => ({ requestId: req.id, method: req.met
  * a deserted lock's combination after the waiting period.
  */
 export function combinationRoutes(app: App, ctx: Pick<RouteContext, 'combinations' | 'locks' | 'devices'>) {
-  app.register(async (child) => {
-    await child.register(multipart, ONE_PICTURE);
+  uploadRoutes(app, ONE_PICTURE, (child) => {
     child.post(
       '/api/combinations/pictures',
       route({
@@ -75,7 +73,7 @@ export function combinationRoutes(app: App, ctx: Pick<RouteContext, 'combination
       },
     }),
     async (req, reply) => {
-      return sendPrivatePicture(reply as unknown as FastifyReply, await ctx.combinations.picture(signedIn(req).user, req.params.lockId));
+      return sendPrivatePicture(reply, await ctx.combinations.picture(signedIn(req).user, req.params.lockId));
     },
   );
 

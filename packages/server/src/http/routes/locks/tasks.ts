@@ -1,19 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import multipart from '@fastify/multipart';
-import type { FastifyReply } from 'fastify';
 import { FILE_CONTENT_TYPES, FILE_LIMITS, FILE_UPLOAD_FIELD, ObjectId } from '@latch/protocol';
 import { signedIn } from '../../auth.js';
 import { LOGIN_READ, LOGIN_WRITE, route } from '../../route.js';
-import { ONE_PICTURE, sendPrivatePicture, withUploadedPicture } from '../../uploadPart.js';
+import { ONE_PICTURE, sendPrivatePicture, uploadRoutes, withUploadedPicture } from '../../uploadPart.js';
 import { LockParams } from '../schemas.js';
 import type { App, RouteContext } from '../../types.js';
 
 /** The wearer's verification picture of a task (issue 14): sent to mark it done, seen by the lock's participants. */
 export function taskVerificationRoutes(app: App, ctx: Pick<RouteContext, 'taskVerification'>) {
-  // Multipart is parsed for this one route only (as for the combination picture).
-  app.register(async (scoped) => {
-    const child = scoped as unknown as App;
-    await child.register(multipart, ONE_PICTURE);
+  uploadRoutes(app, ONE_PICTURE, (child) => {
     child.post(
       '/api/locks/:lockId/task/verification',
       route({
@@ -49,6 +44,6 @@ export function taskVerificationRoutes(app: App, ctx: Pick<RouteContext, 'taskVe
         params: Type.Object({ lockId: ObjectId, taskId: ObjectId }),
       },
     }),
-    async (req, reply) => sendPrivatePicture(reply as unknown as FastifyReply, await ctx.taskVerification.picture(signedIn(req).user, req.params.lockId, req.params.taskId)),
+    async (req, reply) => sendPrivatePicture(reply, await ctx.taskVerification.picture(signedIn(req).user, req.params.lockId, req.params.taskId)),
   );
 }

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { IsoDate, Nullable, ObjectId } from '@latch/protocol';
 import type { ErrorCode } from '@latch/protocol';
@@ -16,6 +16,7 @@ const tags = ['extension sessions (Chaster)'];
 type ParsedActor = ReturnType<typeof parseActor>;
 type ChasterActorName = Static<typeof ChasterActorBody>['actor'];
 const Created = { 201: Type.Null({ description: 'No body' }) };
+const HabitName = Type.String({ minLength: 1, maxLength: 64, description: 'As declared in the developer console' });
 
 /** Chaster's NestJS answers these POSTs 201 with an empty body (not a JSON `null`). */
 export function created(reply: FastifyReply) {
@@ -24,9 +25,9 @@ export function created(reply: FastifyReply) {
 
 /**
  * The interactions with latch's built-ins that only Chaster's API has (actor system page):
- * hygiene opening, verification pictures, the pillory's votes.
+ * hygiene opening, verification pictures, the pillory's votes, penalties.
  */
-export function chasterActorRoutes(app: App, ctx: Pick<RouteContext, 'engine' | 'verificationPictures' | 'pilloryVotes'>) {
+export function chasterActorRoutes(app: App, ctx: Pick<RouteContext, 'engine' | 'verificationPictures' | 'pilloryVotes' | 'penalties'>) {
   /** `POST …/<path> {actor}` → 201 with no body: `act` does the interaction as the parsed actor. */
   function actorRoute(path: string, doc: { summary: string; description: string; errors: ErrorCode[] }, act: (c: ReturnType<typeof sessionCaller>, who: ParsedActor, named: ChasterActorName) => Promise<unknown>) {
     app.post(
@@ -83,5 +84,52 @@ export function chasterActorRoutes(app: App, ctx: Pick<RouteContext, 'engine' | 
       },
     }),
     async (req) => chasterPilloryStatus(await ctx.pilloryVotes.ofLock(sessionCaller(req).lock)),
+  );
+
+  /** `POST …/penalties/<path> {habitName, …}` → 201 with no body (penalties page). */
+  function penaltyRoute<B extends TSchema>(path: string, doc: { summary: string; description: string; errors: ErrorCode[] }, body: B, act: (c: ReturnType<typeof sessionCaller>, body: Static<B>) => Promise<void>) {
+    app.post(
+      `/api/extensions/sessions/:sessionId/penalties/${path}`,
+      route({ access: chasterWrite, errors: doc.errors, schema: { tags, summary: doc.summary, description: doc.description, params: SessionParams, body, response: Created } }),
+      async (req, reply) => {
+        await act(sessionCaller(req), req.body as Static<B>);
+        return created(reply);
+      },
+    );
+  }
+  const PENALTY_ERRORS: ErrorCode[] = ['lock_ended', 'penalties_not_enabled', 'unknown_habit', 'habit_not_enabled'];
+  const HABITS = '`unknown_habit` (400) for a name your app does not declare (developer console), `habit_not_enabled` (422) when the lock’s controller has not enabled it, `penalties_not_enabled` (422) when the lock has no penalties.';
+
+  penaltyRoute(
+    'increment',
+    {
+      summary: 'Count actions of a habit into its running period',
+      description: `A time limit’s period is validated at once. 409 \`conflict\` when no period is running (a time limit not created, or already settled). ${HABITS}`,
+      errors: [...PENALTY_ERRORS, 'conflict'],
+    },
+    Type.Object({ habitName: HabitName, count: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1 })) }),
+    (c, b) => ctx.penalties.increment(c.lock, c.app, b.habitName, b.count ?? 1),
+  );
+
+  penaltyRoute(
+    'time-limit/create',
+    {
+      summary: 'Start a time limit for a time-limit habit: one action before it ends, or its punishments apply',
+      description: `One running time limit per habit: a second is 409 \`conflict\`. A recurring habit is 400 \`invalid_params\`. ${HABITS}`,
+      errors: [...PENALTY_ERRORS, 'conflict', 'invalid_params'],
+    },
+    Type.Object({ habitName: HabitName }),
+    (c, b) => ctx.penalties.createTimeLimit(c.lock, c.app, b.habitName),
+  );
+
+  penaltyRoute(
+    'time-limit/cancel',
+    {
+      summary: 'Cancel the running time limit of a habit (no punishment)',
+      description: `Nothing running: 201 all the same (nothing to cancel). A recurring habit is 400 \`invalid_params\`. ${HABITS}`,
+      errors: [...PENALTY_ERRORS, 'invalid_params'],
+    },
+    Type.Object({ habitName: HabitName }),
+    (c, b) => ctx.penalties.cancelTimeLimit(c.lock, c.app, b.habitName),
   );
 }

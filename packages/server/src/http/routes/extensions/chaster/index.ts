@@ -14,7 +14,7 @@ const tags = ['extension sessions (Chaster)'];
 const ClientIdHeaders = Type.Object({ [CHASTER_CLIENT_ID_HEADER]: Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** Routes that exist only in the Chaster dialect (`/api/extensions/*` of Chaster's docs). */
-export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'partnerConfigurations' | 'engine' | 'verificationPictures' | 'pilloryVotes' | 'sessions'>) {
+export function chasterRoutes(app: App, ctx: Pick<RouteContext, 'chaster' | 'partnerConfigurations' | 'engine' | 'verificationPictures' | 'pilloryVotes' | 'penalties' | 'sessions'>) {
   const { chaster } = ctx;
   chasterConfigurationRoutes(app, ctx);
   chasterActorRoutes(app, ctx);
