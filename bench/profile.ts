@@ -7,10 +7,13 @@
  *
  *   node --cpu-prof --cpu-prof-dir=bench/results/profiles --import tsx bench/profile.ts sqlite get
  *   node bench/profile-summary.mjs bench/results/profiles/<file>.cpuprofile
+ *   BENCH_PROFILE=/tmp/get.cpuprofile npx tsx bench/profile.ts sqlite get   # the load window only
  *
  * See bench/README.md.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { BENCH_DIR } from './lib.js';
 import { openPostgres, openSqlite, PATCH_BODY, startLatch } from './extension-session.bench.js';
@@ -28,6 +31,15 @@ try {
   const args = ['-c', '10', '-d', String(seconds), ...Object.entries(latch.headers).flatMap(([k, v]) => ['-H', `${k}=${v}`])];
   if (route === 'patch') args.push('-m', 'PATCH', '-H', 'content-type=application/json', '-b', PATCH_BODY);
   const bin = path.join(BENCH_DIR, '..', 'node_modules', '.bin', 'autocannon');
+  // BENCH_PROFILE=<file>: a CPU profile of the load window only (no start-up, no fixture world).
+  const profileFile = process.env.BENCH_PROFILE;
+  const inspector = profileFile ? new Session() : null;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+    await inspector.post('Profiler.start');
+  }
   const cpu0 = process.cpuUsage();
   const out: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -37,6 +49,11 @@ try {
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`autocannon exited ${code}`))));
   });
   const cpu = process.cpuUsage(cpu0);
+  if (inspector && profileFile) {
+    const { profile } = await inspector.post('Profiler.stop');
+    fs.writeFileSync(profileFile, JSON.stringify(profile));
+    inspector.disconnect();
+  }
   const result = JSON.parse(Buffer.concat(out).toString('utf8')) as { requests: { total: number; average: number }; non2xx: number; errors: number };
   // CPU time of this process per request: unlike req/s, hardly moved by other load on a shared machine.
   const perRequestUs = (cpu.user + cpu.system) / Math.max(1, result.requests.total);

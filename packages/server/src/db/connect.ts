@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { DB } from './types.js';
-import { nameHotStatements } from './prepared.js';
+import { nameHotStatements, returnsArrayRows } from './prepared.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -85,6 +85,7 @@ export function withStatementCache(handle: SQLite.Database, size = STATEMENT_CAC
         return kept;
       }
       const stmt = handle.prepare(sqlText);
+      if (returnsArrayRows(sqlText)) stmt.raw(true);
       if (!kept) {
         cache.set(sqlText, stmt);
         if (cache.size > size) cache.delete(cache.keys().next().value!);

@@ -3,6 +3,8 @@ import type pg from 'pg';
 
 /** SQL texts of the hot statements → their names as PostgreSQL prepared statements. */
 const NAMED = new Map<string, string>();
+/** Texts (both dialects) whose rows come back as arrays of column values, in select-list order. */
+const ARRAY_ROWS = new Set<string>();
 
 /** A statement whose text is fixed, for both dialects: built once, run without Kysely's query builder. */
 export interface FixedStatement {
@@ -23,6 +25,20 @@ export function fixedStatement(name: string, text: string): FixedStatement {
   NAMED.set(postgres, `latch_${name}`);
   return { sqlite: text, postgres };
 }
+
+/**
+ * Makes a fixed statement return each row as an array of its column values in select-list order
+ * (better-sqlite3 raw mode, pg `rowMode: 'array'`): a wide row (the credential statement's ~100
+ * columns) is read without building an object with a key per column.
+ */
+export function withArrayRows(statement: FixedStatement): FixedStatement {
+  ARRAY_ROWS.add(statement.sqlite);
+  ARRAY_ROWS.add(statement.postgres);
+  return statement;
+}
+
+/** Whether a SQL text was registered by `withArrayRows` (the SQLite statement cache sets raw mode). */
+export const returnsArrayRows = (text: string): boolean => ARRAY_ROWS.has(text);
 
 /**
  * `column in (…)` for a list of `count` values: on PostgreSQL one array parameter (`= any(?)`), so
@@ -57,7 +73,7 @@ export function nameHotStatements(client: pg.PoolClient): void {
     const [text, values] = args;
     if (typeof text === 'string' && args.length === 2) {
       const name = NAMED.get(text);
-      if (name) return query.call(this, { name, text, values });
+      if (name) return query.call(this, { name, text, values, ...(ARRAY_ROWS.has(text) ? { rowMode: 'array' } : {}) });
     }
     return query.apply(this, args);
   };

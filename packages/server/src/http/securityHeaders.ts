@@ -40,10 +40,6 @@ function mayBeHtml(method: string, url: string): boolean {
  * `/docs` keeps swagger-ui's own CSP, with framing refused the same way (app.ts).
  */
 export async function registerSecurityHeaders(app: FastifyInstance, opts: { db: Executor; publicUrl: string }): Promise<void> {
-  // Before helmet's own onRequest hook, which reads the origins synchronously.
-  app.addHook('onRequest', async (req) => {
-    if (mayBeHtml(req.method, req.url)) (req.raw as WithFrameOrigins)[FRAME_ORIGINS] = await registeredAppOrigins(opts.db);
-  });
   const https = opts.publicUrl.startsWith('https://');
   // Built once: @fastify/helmet rebuilt helmet's middleware (parsing every directive) on each request.
   const setHeaders = helmet({
@@ -73,5 +69,31 @@ export async function registerSecurityHeaders(app: FastifyInstance, opts: { db: 
     // HSTS only when the platform is served over https (never includeSubDomains: the operator's other hosts are not ours).
     strictTransportSecurity: https ? { maxAge: 15552000, includeSubDomains: false } : false,
   });
-  app.addHook('onRequest', (req, reply, done) => setHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
+  // Every response but a page gets the same headers (no frame origins): computed once, set as a list.
+  const fixed = headersOf(setHeaders);
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!mayBeHtml(req.method, req.url)) {
+      for (const [name, value] of fixed) reply.raw.setHeader(name, value);
+      return done();
+    }
+    // A page: its frame-src lists the registered apps' origins, read before helmet builds the CSP.
+    registeredAppOrigins(opts.db).then(
+      (origins) => {
+        (req.raw as WithFrameOrigins)[FRAME_ORIGINS] = origins;
+        setHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
+      },
+      (err: Error) => done(err),
+    );
+  });
+}
+
+/** The headers helmet sets on a response to a request without frame origins (helmet only sets and removes headers). */
+function headersOf(setHeaders: ReturnType<typeof helmet>): Array<[string, string | number | readonly string[]]> {
+  const set: Array<[string, string | number | readonly string[]]> = [];
+  const res = { setHeader: (name: string, value: string | number | readonly string[]) => void set.push([name, value]), removeHeader: () => {}, getHeader: () => undefined };
+  const req = { method: 'GET', url: '/api/', headers: {} };
+  let failed: unknown = null;
+  setHeaders(req as never, res as never, (err?: unknown) => void (failed = err ?? null));
+  if (failed) throw failed;
+  return set;
 }

@@ -2,6 +2,7 @@ import type { AuditLogRow } from '../db/types.js';
 import { notFound } from '../errors.js';
 import { findAppById } from '../storage/extensionApps.js';
 import { insertAuditLogs, listAuditLogs } from '../storage/auditLogs.js';
+import { inCommitGroup } from '../db/commitGroup.js';
 import { findLockById } from '../storage/locks.js';
 import { iso, pageOf, type ServiceDeps } from './deps.js';
 import { roleOf } from './lockRules.js';
@@ -65,7 +66,8 @@ export function createAuditService({ db, clock, ids }: ServiceDeps) {
       next = null;
       const rows = queue;
       queue = [];
-      await insertAuditLogs(db, rows);
+      // On SQLite in the commit group of the next turn, with the state writes waiting there.
+      await inCommitGroup(db, (w) => insertAuditLogs(w, rows));
     });
     const tracked = p.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);

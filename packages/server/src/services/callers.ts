@@ -24,6 +24,8 @@ export interface CredentialNeeds {
   sessionBound: boolean;
   /** The app key may call it without a main token (search, GET session). */
   appKeyAlone?: boolean;
+  /** GET session: the credential statement also reads the view of the session's lock (`lockViewReadWith`). */
+  lockView?: boolean;
   /**
    * Which extension dialect has this route (DECISIONS §14): absent = Chastify's API only,
    * `chaster` = Chaster's only, `both` = a path both share (the caller's app picks the shapes).
@@ -182,7 +184,7 @@ async function identify(deps: CallerDeps, facts: RequestFacts, seen: { dialect: 
   const m = facts.authorization === undefined ? null : BEARER.exec(facts.authorization);
   if (!m) throw new ApiError('missing_credentials', 'Send Authorization: Bearer <developer key>');
   const extension = needs.surface === 'extension';
-  const c = await lookup(deps, m[1]!, extension ? facts.mainToken : undefined, extension ? facts.sessionId : null);
+  const c = await lookup(deps, m[1]!, extension ? facts.mainToken : undefined, extension ? facts.sessionId : null, facts.needs.lockView);
   const key = c.key;
   // A sandbox account's key works only while the sandbox runs (issue 16: personas in production data).
   if (!key || key.revoked_at !== null || (c.keyOfSandboxAccount && !deps.dev)) throw new ApiError('invalid_credentials', 'The developer key is unknown or revoked');
@@ -199,11 +201,12 @@ async function identify(deps: CallerDeps, facts: RequestFacts, seen: { dialect: 
   return { surface: 'apps', credential: 'user_key', keyId: key.id, userId: key.owner_id, lock: null };
 }
 
-function lookup(deps: CallerDeps, keySecret: string | null, tokenSecret: string | undefined, sessionId: string | null): Promise<RequestCredentials> {
+function lookup(deps: CallerDeps, keySecret: string | null, tokenSecret: string | undefined, sessionId: string | null, withLockView = false): Promise<RequestCredentials> {
   return findRequestCredentials(deps.db, {
     keyHash: keySecret === null ? null : hashSecret(keySecret),
     tokenHash: tokenSecret === undefined ? null : hashSecret(tokenSecret),
     sessionId,
+    withLockView,
   });
 }
 

@@ -18,7 +18,7 @@ import type { AppliedCommand, DeviceCapabilities, DeviceDriver } from '../device
 import { createVirtualDriver } from '../devices/virtual.js';
 import { ApiError, notFound } from '../errors.js';
 import type { Executor } from '../storage/executor.js';
-import { deleteDevice, findChannelState, findDevice, findDeviceById, findDevicesOfLocks, findDevicesWithStatesOfLocks, findDeviceStates, insertDevice, upsertChannelState } from '../storage/devices.js';
+import { deleteDevice, findChannelState, findDevice, findDeviceById, findDevicesOfLocks, findDeviceStates, insertDevice, upsertChannelState } from '../storage/devices.js';
 import { cancelJob, scheduleJob } from '../storage/jobs.js';
 import { iso, isoOrNull, type ServiceDeps } from './deps.js';
 import { writeHistory } from './history.js';
@@ -266,8 +266,7 @@ export function createDeviceService({
     drivers,
 
     /** `deviceControl` of `session.get` for each lock (no devices: unavailable, nothing active). */
-    async controlOf(lockIds: string[]): Promise<Map<string, DeviceControl>> {
-      const { devices, states } = await findDevicesWithStatesOfLocks(db, lockIds);
+    async controlOf(lockIds: string[], { devices, states }: { devices: DeviceRow[]; states: DeviceStateRow[] }): Promise<Map<string, DeviceControl>> {
       const described = await describe(devices, states);
       return new Map(lockIds.map((id) => [id, control(described.filter((d) => d.device.lock_id === id))]));
     },

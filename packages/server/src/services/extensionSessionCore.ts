@@ -1,7 +1,7 @@
 import type { DialectName } from '../db/connect.js';
 import type { DeviceControl, Metadata } from '@latch/protocol';
 import { ApiError } from '../errors.js';
-import type { ExtensionSessionRow } from '../db/types.js';
+import type { DeviceRow, DeviceStateRow, ExtensionSessionRow } from '../db/types.js';
 import type { AttemptService } from './attempts.js';
 import type { RegularActionService } from './regularActions.js';
 import type { RequirementService } from './requirements.js';
@@ -67,13 +67,13 @@ export type SessionDeps = ServiceDeps & {
   requirements: RequirementService;
   attempts: AttemptService;
   regularActions: RegularActionService;
-  /** `deviceControl` per lock (the device service). */
-  devices: { controlOf(lockIds: string[]): Promise<Map<string, DeviceControl>> };
+  /** `deviceControl` per lock from the rows the lock context read (the device service). */
+  devices: { controlOf(lockIds: string[], rows: { devices: DeviceRow[]; states: DeviceStateRow[] }): Promise<Map<string, DeviceControl>> };
 };
 
 /** The reads every part needs: blockers and requirement progress of locks, and a session's metadata view. */
 export function createSessionCore({ db, dialect }: SessionDeps) {
-  const lockContext = (lockIds: string[], userIds: string[] = []) => loadLockContext(db, dialect, lockIds, userIds);
+  const lockContext = (lockIds: string[], userIds: string[] = [], withDevices = false) => loadLockContext(db, dialect, lockIds, userIds, withDevices);
 
   function metadataView(session: ExtensionSessionRow, ctx: Awaited<ReturnType<typeof lockContext>>): Metadata {
     const meta = storedMetadata(session);

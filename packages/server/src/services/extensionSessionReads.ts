@@ -9,6 +9,8 @@ import { EXTERNAL_APP_ID } from './builtinApps.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { findLocksByIds } from '../storage/locks.js';
 import type { ViewUser } from '../storage/sessionView.js';
+import { lockViewReadWith } from '../storage/credentials.js';
+import { lockContextOf } from './lockContext.js';
 import { iso, pageOf } from './deps.js';
 import { sessionConfigView } from './sessionConfig.js';
 import { acceptedKeyholderId, remainingSeconds, sessionLockView, timerHiddenFrom, unlockHolds, type LockRole } from './lockRules.js';
@@ -58,8 +60,11 @@ export function createSessionReads({ db, clock, ids, regularActions, devices }: 
     const now = clock.now();
     const lockIds = [...new Set(rows.map((r) => r.lock.id))];
     const userIds = [...new Set(rows.flatMap((r) => [r.lock.wearer_id, r.lock.keyholder_id].filter((x): x is string => !!x)))];
-    // Independent reads: on PostgreSQL they go out on two pooled connections at once.
-    const [ctx, deviceControl] = await Promise.all([lockContext(lockIds, userIds), devices.controlOf(lockIds)]);
+    // One statement: blockers, progress, tasks, participants and devices; for GET session the
+    // credential check read them already (its lock, wearer and keyholder are this row's).
+    const read = rows.length === 1 ? lockViewReadWith(rows[0]!.session) : undefined;
+    const ctx = read ? lockContextOf(read) : await lockContext(lockIds, userIds, true);
+    const deviceControl = await devices.controlOf(lockIds, ctx.devices);
     const users = ctx.users;
     return rows.map(({ session, lock, app }) => {
       const viewer = typeof viewerOrEach === 'function' ? viewerOrEach(session) : viewerOrEach;

@@ -7,6 +7,8 @@ import { mutateSessionRow, type SessionChange } from './sessionRows.js';
 import { checkJsonDepth } from './freeFormJson.js';
 import { emitWebhookEvent } from './webhookOutbox.js';
 import { updateStateIfUnwatched } from '../storage/extensionSessionState.js';
+import { findExtensionSession } from '../storage/extensionSessions.js';
+import { inCommitGroup } from '../db/commitGroup.js';
 import { checkStateKeys, etagOf, ifMatchHolds, MAX_STATE_BYTES, mergePatch, RESERVED_STATE_KEYS, storedMetadata, type SessionCore, type SessionDeps, type StoredMetadata } from './extensionSessionCore.js';
 
 /** Writing a session: its state (ETag-guarded) and its metadata. */
@@ -43,6 +45,30 @@ export function createSessionWrites({ db, clock, ids, dialect }: SessionDeps, { 
   }
 
   /**
+   * The one-statement write of `writeState`, decided on `row`. In a SQLite commit group (`w` is
+   * its transaction, which holds the write lock) an earlier write of the same turn may have moved
+   * the row: it is read again and decided anew there, where no one else can move it. Null when
+   * the fast path does not apply (an endpoint listens, or the row moved outside a group); a
+   * refusal comes back as a value, so it does not roll back the group's other writes.
+   */
+  async function writeDecided(w: Executor, row: ExtensionSessionRow, decide: (row: ExtensionSessionRow) => { data: Record<string, unknown>; version: number; state: string }) {
+    for (let attempt = 0; ; attempt++) {
+      let decided;
+      try {
+        decided = decide(row);
+      } catch (err) {
+        if (err instanceof ApiError) return err;
+        throw err;
+      }
+      if (await updateStateIfUnwatched(w, row.id, row.version, decided.state, decided.version, clock.now())) return { data: decided.data, version: decided.version };
+      if (!w.isTransaction || attempt > 0) return null;
+      const fresh = await findExtensionSession(w, row.id);
+      if (!fresh || fresh.version === row.version) return null;
+      row = fresh;
+    }
+  }
+
+  /**
    * A state write (`nextOf` gives the new state from the row). With `read`, the row as this
    * request's credential check read it, the write is first tried as one compare-and-swap statement
    * decided on that row (no transaction, no locked re-read), which holds when nothing changed the
@@ -57,8 +83,9 @@ export function createSessionWrites({ db, clock, ids, dialect }: SessionDeps, { 
       return { data, version: row.state_version + 1, state: checkedState(data) };
     };
     if (read) {
-      const { data, version, state } = decide(read);
-      if (await updateStateIfUnwatched(db, read.id, read.version, state, version, clock.now())) return { data, version };
+      const fast = await inCommitGroup(db, (w) => writeDecided(w, read, decide));
+      if (fast instanceof ApiError) throw fast;
+      if (fast) return fast;
     }
     return mutateSession(sessionId, async (row) => {
       const { data, version, state } = decide(row);

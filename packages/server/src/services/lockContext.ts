@@ -5,7 +5,7 @@ import type { ExtensionSessionRow, LockRow } from '../db/types.js';
 import { notFound } from '../errors.js';
 import type { Executor } from '../storage/executor.js';
 import { findLockById } from '../storage/locks.js';
-import { findLockViewRows } from '../storage/sessionView.js';
+import { findLockViewRows, type LockViewRows } from '../storage/sessionView.js';
 import { roleOf } from './lockRules.js';
 
 /** The lock, for its wearer or keyholder; anyone else finds no such lock (404). */
@@ -48,11 +48,15 @@ export function requirementStatuses(meta: StoredMetadata, totals: Map<string, nu
 
 /**
  * Blockers of every enabled extension on these locks, with requirement progress, which locks
- * have an open task, and (`userIds`) those users: one statement (storage/sessionView.ts), on a
+ * have an open task, (`userIds`) those users and (`withDevices`) their devices: one statement (storage/sessionView.ts), on a
  * handle or inside a transaction (webhook payloads are built in their effect's).
  */
-export async function loadLockContext(db: Executor, dialect: DialectName, lockIds: string[], userIds: string[] = []) {
-  const rows = await findLockViewRows(db, dialect, lockIds, userIds);
+export async function loadLockContext(db: Executor, dialect: DialectName, lockIds: string[], userIds: string[] = [], withDevices = false) {
+  return lockContextOf(await findLockViewRows(db, dialect, lockIds, userIds, withDevices));
+}
+
+/** The lock context of view rows already read (GET session reads them with its credentials). */
+export function lockContextOf(rows: LockViewRows) {
   const totals = new Map<string, Map<string, number>>();
   for (const r of rows.progress) {
     if (!totals.has(r.session_id)) totals.set(r.session_id, new Map());
@@ -69,5 +73,5 @@ export async function loadLockContext(db: Executor, dialect: DialectName, lockId
     }
     blockersByLock.set(s.lock_id, list);
   }
-  return { blockersByLock, totals, openTasks, users: new Map(rows.users.map((u) => [u.id, u])) };
+  return { blockersByLock, totals, openTasks, users: new Map(rows.users.map((u) => [u.id, u])), devices: { devices: rows.devices, states: rows.deviceStates } };
 }

@@ -1,17 +1,15 @@
-import { fixedStatement, runFixed } from '../db/prepared.js';
+import { fixedStatement, runFixed, withArrayRows } from '../db/prepared.js';
 import type { DeveloperKeyRow, ExtensionAppRow, ExtensionAppsTable, ExtensionSessionRow, LockRow, LocksTable, MainTokenRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 import { appOf, lockOf } from './rows.js';
+import { SESSION_COLUMNS } from './extensionSessions.js';
+import { lockViewColumnsOfL, lockViewRowsOf, type LockViewRows } from './sessionView.js';
 import type { Selectable } from 'kysely';
 
 
 /** Every column of each table, so a row read under prefixed aliases comes back whole (compile-time complete). */
 const KEY_COLUMNS = Object.keys({ id: 1, owner_id: 1, app_id: 1, name: 1, prefix: 1, last4: 1, key_hash: 1, created_at: 1, last_used_at: 1, revoked_at: 1 } satisfies Record<keyof DeveloperKeyRow, 1>);
 const TOKEN_COLUMNS = Object.keys({ id: 1, token_hash: 1, session_id: 1, app_id: 1, user_id: 1, role: 1, created_at: 1, expires_at: 1, revoked_at: 1 } satisfies Record<keyof MainTokenRow, 1>);
-const SESSION_COLUMNS = Object.keys({
-  id: 1, lock_id: 1, app_id: 1, config: 1, metadata: 1, state: 1, version: 1, state_version: 1, regular_actions_config: 1, regular_actions_state: 1,
-  created_at: 1, updated_at: 1, removed_at: 1, background_granted_at: 1, background_granted_by: 1, background_role: 1, granted_scopes: 1,
-} satisfies Record<keyof ExtensionSessionRow, 1>);
 const LOCK_COLUMNS = Object.keys({
   id: 1, wearer_id: 1, keyholder_id: 1, keyholder_status: 1, title: 1, status: 1, started_at: 1, ends_at: 1, max_ends_at: 1, frozen_at: 1, hidden_timer: 1,
   ended_at: 1, settings: 1, version: 1, created_at: 1, updated_at: 1, pillory_until: 1, pillory_reason: 1, hygienic_until: 1, task_points: 1, frozen_until: 1,
@@ -25,42 +23,56 @@ const APP_COLUMNS = Object.keys({
 
 const TOKEN_LOCK_COLUMNS = ['id', 'wearer_id', 'keyholder_id', 'keyholder_status'];
 
-const select = (alias: string, columns: string[]) => columns.map((c) => `${alias}.${c} as ${alias}_${c}`).join(', ');
-
-/** A table's columns under their prefixed aliases in the result. */
-interface Aliased {
-  columns: string[];
-  aliases: string[];
+/** The select list in order, as [expression, alias]: rows come back as arrays in this order (`withArrayRows`). */
+const SELECTED: Array<[string, string]> = [
+  ...prefixed('k', KEY_COLUMNS),
+  ['ku.persona', 'k_owner_persona'],
+  ['ka.dialect', 'k_app_dialect'],
+  ['ka.client_id', 'k_app_client_id'],
+  ...prefixed('t', TOKEN_COLUMNS),
+  ...prefixed('tl', TOKEN_LOCK_COLUMNS),
+  ...prefixed('s', SESSION_COLUMNS),
+  ...prefixed('l', LOCK_COLUMNS),
+  ...prefixed('a', APP_COLUMNS),
+];
+function prefixed(alias: string, columns: string[]): Array<[string, string]> {
+  return columns.map((c) => [`${alias}.${c}`, `${alias}_${c}`]);
 }
-const aliased = (alias: string, columns: string[]): Aliased => ({ columns, aliases: columns.map((c) => `${alias}_${c}`) });
+const CREDENTIAL_COLUMNS = SELECTED.map(([expression, alias]) => `${expression} as ${alias}`).join(', ');
+/** Where each alias is in a row; the view's columns (`lockViewColumnsOfL`) follow the credential ones. */
+const at = (alias: string): number => {
+  const i = SELECTED.findIndex(([, a]) => a === alias);
+  if (i < 0) throw new Error(`no column ${alias}`);
+  return i;
+};
+const VIEW_AT = SELECTED.length;
 
-/** The row of one table out of a prefixed result, or null when the left join found none. */
-function pick<T>(row: Record<string, unknown>, table: Aliased): T | null {
-  const id = row[table.aliases[table.columns.indexOf('id')]!];
+/** A table's columns and where they are in a row. */
+interface Placed {
+  columns: string[];
+  indices: number[];
+  idAt: number;
+}
+const placed = (alias: string, columns: string[]): Placed => ({ columns, indices: columns.map((c) => at(`${alias}_${c}`)), idAt: at(`${alias}_id`) });
+
+/** The row of one table out of the result, or null when the left join found none. */
+function pick<T>(row: unknown[], table: Placed): T | null {
+  const id = row[table.idAt];
   if (id === null || id === undefined) return null;
   const out: Record<string, unknown> = {};
-  for (let i = 0; i < table.columns.length; i++) out[table.columns[i]!] = row[table.aliases[i]!];
+  for (let i = 0; i < table.columns.length; i++) out[table.columns[i]!] = row[table.indices[i]!];
   return out as T;
 }
 
-const KEY = aliased('k', KEY_COLUMNS);
-const TOKEN = aliased('t', TOKEN_COLUMNS);
-const TOKEN_LOCK = aliased('tl', TOKEN_LOCK_COLUMNS);
-const SESSION = aliased('s', SESSION_COLUMNS);
-const LOCK = aliased('l', LOCK_COLUMNS);
-const APP = aliased('a', APP_COLUMNS);
-
-const CREDENTIAL_COLUMNS = [
-  select('k', KEY_COLUMNS),
-  'ku.persona as k_owner_persona',
-  'ka.dialect as k_app_dialect',
-  'ka.client_id as k_app_client_id',
-  select('t', TOKEN_COLUMNS),
-  select('tl', TOKEN_LOCK_COLUMNS),
-  select('s', SESSION_COLUMNS),
-  select('l', LOCK_COLUMNS),
-  select('a', APP_COLUMNS),
-].join(', ');
+const KEY = placed('k', KEY_COLUMNS);
+const TOKEN = placed('t', TOKEN_COLUMNS);
+const TOKEN_LOCK = placed('tl', TOKEN_LOCK_COLUMNS);
+const SESSION = placed('s', SESSION_COLUMNS);
+const LOCK = placed('l', LOCK_COLUMNS);
+const APP = placed('a', APP_COLUMNS);
+const OWNER_PERSONA = at('k_owner_persona');
+const APP_DIALECT = at('k_app_dialect');
+const APP_CLIENT_ID = at('k_app_client_id');
 
 /** Who holds which role on the lock of a main token's session (re-checked on every use: issue 16). */
 export interface TokenLockRoles {
@@ -93,16 +105,24 @@ export interface RequestCredentials {
  * not there. Read fresh on every request, so a revocation committed by any process is refused
  * at the next request everywhere, with no cache to invalidate (docs/decisions.md).
  */
-export async function findRequestCredentials(db: Executor, q: { keyHash: string | null; tokenHash: string | null; sessionId: string | null }): Promise<RequestCredentials> {
-  const { rows } = await runFixed<Record<string, unknown>>(db, REQUEST_CREDENTIALS, [q.keyHash, q.tokenHash, q.sessionId]);
+export async function findRequestCredentials(
+  db: Executor,
+  q: { keyHash: string | null; tokenHash: string | null; sessionId: string | null; withLockView?: boolean },
+): Promise<RequestCredentials> {
+  const withView = q.withLockView === true && q.sessionId !== null;
+  const { rows } = await runFixed<unknown[]>(db, withView ? REQUEST_CREDENTIALS_WITH_VIEW : REQUEST_CREDENTIALS, [q.keyHash, q.tokenHash, q.sessionId]);
   const row = rows[0]!;
   const session = pick<ExtensionSessionRow>(row, SESSION);
+  if (withView && session) {
+    const [sessions, progress, tasks, users, devices, device_states] = row.slice(VIEW_AT);
+    viewsReadWith.set(session, lockViewRowsOf({ sessions, progress, tasks, users, devices, device_states }));
+  }
   const lock = session && pick<Selectable<LocksTable>>(row, LOCK);
   const app = session && pick<Selectable<ExtensionAppsTable>>(row, APP);
   return {
     key: pick<DeveloperKeyRow>(row, KEY),
-    keyOfSandboxAccount: Number(row.k_owner_persona) === 1,
-    keyApp: row.k_app_dialect == null ? null : { dialect: row.k_app_dialect as ExtensionAppRow['dialect'], client_id: (row.k_app_client_id as string | null) ?? null },
+    keyOfSandboxAccount: Number(row[OWNER_PERSONA]) === 1,
+    keyApp: row[APP_DIALECT] == null ? null : { dialect: row[APP_DIALECT] as ExtensionAppRow['dialect'], client_id: (row[APP_CLIENT_ID] as string | null) ?? null },
     token: pick<MainTokenRow>(row, TOKEN),
     tokenLock: pick<TokenLockRoles>(row, TOKEN_LOCK),
     session,
@@ -111,10 +131,17 @@ export async function findRequestCredentials(db: Executor, q: { keyHash: string 
   };
 }
 
-// Hot: every extension request runs it (a named prepared statement on PostgreSQL).
-const REQUEST_CREDENTIALS = fixedStatement(
-  'request_credentials',
-  `select ${CREDENTIAL_COLUMNS}
+/**
+ * The view of the session's lock (storage/sessionView.ts) read by the same statement as the
+ * credentials (`withLockView`), for the session row object this request's credentials hold:
+ * GET session is then one statement. Undefined when it was not asked for.
+ */
+export function lockViewReadWith(session: ExtensionSessionRow): LockViewRows | undefined {
+  return viewsReadWith.get(session);
+}
+const viewsReadWith = new WeakMap<ExtensionSessionRow, LockViewRows>();
+
+const CREDENTIAL_JOINS = `
     from (select 1 as one) x
     left join developer_keys k on k.key_hash = ?
     left join users ku on ku.id = k.owner_id
@@ -124,5 +151,12 @@ const REQUEST_CREDENTIALS = fixedStatement(
     left join locks tl on tl.id = ts.lock_id
     left join extension_sessions s on s.id = ?
     left join locks l on l.id = s.lock_id
-    left join extension_apps a on a.id = s.app_id`,
-);
+    left join extension_apps a on a.id = s.app_id`;
+
+// Hot: every extension request runs one of them (named prepared statements on PostgreSQL).
+const REQUEST_CREDENTIALS = withArrayRows(fixedStatement('request_credentials', `select ${CREDENTIAL_COLUMNS} ${CREDENTIAL_JOINS}`));
+// The view's subqueries name no parameter, so the two dialects' texts differ only in the JSON functions.
+const REQUEST_CREDENTIALS_WITH_VIEW = withArrayRows({
+  sqlite: `select ${CREDENTIAL_COLUMNS}, ${lockViewColumnsOfL('sqlite')} ${CREDENTIAL_JOINS}`,
+  postgres: fixedStatement('request_credentials_view', `select ${CREDENTIAL_COLUMNS}, ${lockViewColumnsOfL('postgres')} ${CREDENTIAL_JOINS}`).postgres,
+});

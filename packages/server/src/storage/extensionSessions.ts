@@ -2,6 +2,7 @@ import type { ExtensionSessionRow, ExtensionSessionsTable, LockRow } from '../db
 import type { Insertable } from 'kysely';
 import type { Executor } from './executor.js';
 import { noteLockChanged } from '../db/lockChanges.js';
+import { fixedStatement, runFixed } from '../db/prepared.js';
 
 export async function insertExtensionSession(db: Executor, row: Insertable<ExtensionSessionsTable>): Promise<void> {
   await db.insertInto('extension_sessions').values(row).execute();
@@ -57,8 +58,17 @@ export async function setSessionBackground(db: Executor, id: string, grant: { at
   return row;
 }
 
+/** Every column of a session row (compile-time complete). */
+export const SESSION_COLUMNS = Object.keys({
+  id: 1, lock_id: 1, app_id: 1, config: 1, metadata: 1, state: 1, version: 1, state_version: 1, regular_actions_config: 1, regular_actions_state: 1,
+  created_at: 1, updated_at: 1, removed_at: 1, background_granted_at: 1, background_granted_by: 1, background_role: 1, granted_scopes: 1,
+} satisfies Record<keyof ExtensionSessionRow, 1>);
+
+// Fixed text: a state write that lost its compare-and-swap in a commit group reads the row again with it.
+const SESSION_BY_ID = fixedStatement('session_by_id', `select ${SESSION_COLUMNS.join(', ')} from extension_sessions where id = ?`);
+
 export async function findExtensionSession(db: Executor, id: string): Promise<ExtensionSessionRow | undefined> {
-  return db.selectFrom('extension_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await runFixed<ExtensionSessionRow>(db, SESSION_BY_ID, [id])).rows[0];
 }
 
 /** Whether the app was ever installed on a lock (removed installs count: their tokens still answer). */

@@ -81,7 +81,7 @@ export function extensionSessionRoutes(app: App, ctx: Pick<RouteContext, 'sessio
   app.get(
     '/api/extensions/sessions/:sessionId',
     route({
-      access: read('read', { appKeyAlone: true, dialect: 'both' }),
+      access: read('read', { appKeyAlone: true, dialect: 'both', lockView: true }),
       schema: {
         tags: ['extension sessions'],
         summary: 'The session: config, metadata, lock and lockData (bridge: session.get); a Chaster app gets `{session}`',
