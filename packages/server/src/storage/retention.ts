@@ -6,48 +6,39 @@ import type { Executor } from './executor.js';
  * backlog is; the caller repeats while a call comes back full.
  */
 
-export async function deleteExpiredIdempotencyBatch(db: Executor, now: number, limit: number): Promise<number> {
+/** The tables whose rows end at a time in one column, and that column. */
+const ENDS_AT = {
+  idempotency_records: 'expires_at',
+  user_sessions: 'expires_at',
+  partner_configurations: 'expires_at',
+  main_tokens: 'expires_at',
+  penalty_periods: 'settled_at',
+} as const;
+
+/** At most `limit` rows of `table` whose end (its `ENDS_AT` column) is at or before `before`. */
+async function deleteEndedBatch(db: Executor, table: keyof typeof ENDS_AT, before: number, limit: number): Promise<number> {
+  // One statement shape for every table: Kysely cannot type a table chosen at run time, so it is named as one of them.
+  const t = table as 'main_tokens';
+  const column = ENDS_AT[table] as 'expires_at';
   const r = await db
-    .deleteFrom('idempotency_records')
-    .where('id', 'in', (eb) => eb.selectFrom('idempotency_records').select('id').where('expires_at', '<=', now).limit(limit))
+    .deleteFrom(t)
+    .where('id', 'in', (eb) => eb.selectFrom(t).select('id').where(column, '<=', before).limit(limit))
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
-export async function deleteExpiredUserSessionBatch(db: Executor, now: number, limit: number): Promise<number> {
-  const r = await db
-    .deleteFrom('user_sessions')
-    .where('id', 'in', (eb) => eb.selectFrom('user_sessions').select('id').where('expires_at', '<=', now).limit(limit))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
-}
+export const deleteExpiredIdempotencyBatch = (db: Executor, now: number, limit: number) => deleteEndedBatch(db, 'idempotency_records', now, limit);
+
+export const deleteExpiredUserSessionBatch = (db: Executor, now: number, limit: number) => deleteEndedBatch(db, 'user_sessions', now, limit);
 
 /** Configuration page tokens that expired (a page opened with one is told 404, as for an unknown token). */
-export async function deleteExpiredPartnerConfigurationBatch(db: Executor, now: number, limit: number): Promise<number> {
-  const r = await db
-    .deleteFrom('partner_configurations')
-    .where('id', 'in', (eb) => eb.selectFrom('partner_configurations').select('id').where('expires_at', '<=', now).limit(limit))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
-}
+export const deleteExpiredPartnerConfigurationBatch = (db: Executor, now: number, limit: number) => deleteEndedBatch(db, 'partner_configurations', now, limit);
 
 /** Penalty periods settled before `before` (ongoing ones have no `settled_at`); a punishment stays in the lock's history. */
-export async function deleteSettledPenaltyPeriodBatch(db: Executor, before: number, limit: number): Promise<number> {
-  const r = await db
-    .deleteFrom('penalty_periods')
-    .where('id', 'in', (eb) => eb.selectFrom('penalty_periods').select('id').where('settled_at', '<=', before).limit(limit))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
-}
+export const deleteSettledPenaltyPeriodBatch = (db: Executor, before: number, limit: number) => deleteEndedBatch(db, 'penalty_periods', before, limit);
 
 /** Main tokens that expired before `before` (revoked ones too: a revoked token's expiry still comes). */
-export async function deleteExpiredMainTokenBatch(db: Executor, before: number, limit: number): Promise<number> {
-  const r = await db
-    .deleteFrom('main_tokens')
-    .where('id', 'in', (eb) => eb.selectFrom('main_tokens').select('id').where('expires_at', '<=', before).limit(limit))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
-}
+export const deleteExpiredMainTokenBatch = (db: Executor, before: number, limit: number) => deleteEndedBatch(db, 'main_tokens', before, limit);
 
 /**
  * Finished webhook deliveries created before `beforeId` (ids are time-ordered) whose last attempt
