@@ -2,7 +2,8 @@
  * Issue 15: a revoked key or a replaced main token is refused immediately by ANOTHER server
  * process on the same database (two apps on one PostgreSQL schema, or two on one SQLite file:
  * `LATCH_TEST_DB` picks), after both processes have served that credential (anything a process
- * keeps from earlier requests is warm).
+ * keeps from earlier requests is warm: on SQLite the read cache of db/readCache.ts holds the
+ * credential statement's result on both).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -36,13 +37,23 @@ describe('credentials revoked on one process are refused at once on another (iss
   const patch = (app: App, sessionId: string, headers: Record<string, string>) =>
     app.inject({ method: 'PATCH', url: `/api/extensions/sessions/${sessionId}/state`, headers, payload: { data: { n: 1 } } });
 
-  /** Serves the credentials on both processes several times, so whatever either keeps is warm. */
+  /**
+   * Serves the credentials on both processes several times, so whatever either keeps is warm,
+   * ending with reads (a write moves the read cache on): on SQLite the last GET on each process
+   * is answered from its read cache, which is then what the revocation must get past.
+   */
   async function warm(sessionId: string, headers: Record<string, string>) {
     for (let i = 0; i < 3; i++) {
       for (const app of [t.app, other]) {
         assert.equal((await get(app, sessionId, headers)).statusCode, 200);
         assert.equal((await patch(app, sessionId, headers)).statusCode, 200);
       }
+    }
+    for (const [app, database] of [[t.app, t.db.database], [other, otherDb]] as const) {
+      assert.equal((await get(app, sessionId, headers)).statusCode, 200);
+      const hitsBefore = database.readCacheStats?.()?.hits;
+      assert.equal((await get(app, sessionId, headers)).statusCode, 200);
+      if (hitsBefore !== undefined) assert.equal(database.readCacheStats!()!.hits, hitsBefore + 1, 'the warm GET was answered from the read cache');
     }
   }
 

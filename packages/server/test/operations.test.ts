@@ -137,6 +137,22 @@ describe(`Prometheus metrics (${TEST_DB})`, () => {
     }
   });
 
+  it('count credential reads answered from the SQLite read cache (none on PostgreSQL)', async () => {
+    const w = (await t.app.inject({ method: 'POST', url: '/api/dev/fixtures', payload: {} })).json();
+    const headers = { authorization: `Bearer ${w.app.appKey}`, 'x-chastify-main-token': w.mainTokens.wearer };
+    const before = await scrape();
+    // The first use of the key writes its last use (a write: the next read is fresh); then nothing writes.
+    for (let i = 0; i < 4; i++) assert.equal((await t.app.inject({ method: 'GET', url: `/api/extensions/sessions/${w.session.id}`, headers })).statusCode, 200);
+    const text = await scrape();
+    if (TEST_DB === 'postgres') {
+      assert.equal(sample(text, 'latch_read_cache_reads_total', { result: 'hit' }), undefined, text);
+      return;
+    }
+    const hits = (s: string) => sample(s, 'latch_read_cache_reads_total', { result: 'hit' }) ?? 0;
+    assert.ok(hits(text) >= hits(before) + 2, `the repeated GETs were answered from the cache\n${text}`);
+    assert.ok(sample(text, 'latch_read_cache_reads_total', { result: 'miss' })! >= 1, text);
+  });
+
   it('show open event streams, and the PostgreSQL pool where there is one', async () => {
     const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const u = await register(t.app);

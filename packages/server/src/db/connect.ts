@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { DB } from './types.js';
 import { nameHotStatements, returnsArrayRows } from './prepared.js';
+import { enableReadCache, readCacheStats, type ReadGeneration } from './readCache.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -18,6 +19,8 @@ export interface Database {
   schema?: string;
   /** PostgreSQL: the connection pool's counts right now (metrics). */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /** SQLite: how often the exact read cache (db/readCache.ts) answered without running a statement. */
+  readCacheStats?(): { hits: number; misses: number; size: number } | null;
   /** PostgreSQL: a new client outside the pool (connected), for `LISTEN`, which holds its connection. */
   connectClient?(): Promise<pg.Client>;
   close(): Promise<void>;
@@ -54,10 +57,13 @@ function openSqlite(file: string): Database {
   handle.pragma('synchronous = FULL');
   // A separate worker process may hold the write lock for a moment.
   handle.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
+  const writes = writeGeneration(handle);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(handle, STATEMENT_CACHE_SIZE, writes.prepared) }) });
+  enableReadCache(db, writes.generation);
   return {
     db,
     dialect: 'sqlite',
+    readCacheStats: () => readCacheStats(db),
     describe: `SQLite ${file}`,
     close: () => db.destroy(),
   };
@@ -72,7 +78,7 @@ export const STATEMENT_CACHE_SIZE = 500;
  * (queries run synchronously, one at a time), so the most recently used ones are kept. SQLite
  * re-prepares a kept statement by itself after a schema change.
  */
-export function withStatementCache(handle: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+export function withStatementCache(handle: SQLite.Database, size = STATEMENT_CACHE_SIZE, prepared: (stmt: SQLite.Statement) => void = () => {}): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => handle.close(),
@@ -82,15 +88,44 @@ export function withStatementCache(handle: SQLite.Database, size = STATEMENT_CAC
       if (kept && !kept.busy) {
         cache.delete(sqlText);
         cache.set(sqlText, kept);
+        prepared(kept);
         return kept;
       }
       const stmt = handle.prepare(sqlText);
+      prepared(stmt);
       if (returnsArrayRows(sqlText)) stmt.raw(true);
       if (!kept) {
         cache.set(sqlText, stmt);
         if (cache.size > size) cache.delete(cache.keys().next().value!);
       }
       return stmt;
+    },
+  };
+}
+
+/**
+ * The SQLite connection's write generation (db/readCache.ts): it moves before any statement that
+ * may write runs on this connection (Kysely prepares every statement it runs, synchronously
+ * followed by running it, through `withStatementCache`), and when `PRAGMA data_version` says
+ * another connection or process committed. Null while a transaction is open on the connection:
+ * its snapshot may predate another process's commit, and its own writes are not committed yet.
+ */
+function writeGeneration(handle: SQLite.Database): { prepared: (stmt: SQLite.Statement) => void; generation: ReadGeneration } {
+  let generation = 0;
+  const dataVersion = handle.prepare('PRAGMA data_version').pluck();
+  let seen = dataVersion.get();
+  return {
+    prepared(stmt) {
+      if (!stmt.readonly) generation++;
+    },
+    generation() {
+      if (handle.inTransaction || !handle.open) return null;
+      const now = dataVersion.get();
+      if (now !== seen) {
+        seen = now;
+        generation++;
+      }
+      return generation;
     },
   };
 }

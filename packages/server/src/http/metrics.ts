@@ -9,7 +9,7 @@ import type { Scheduler } from '../services/scheduler.js';
 
 export interface MetricsDeps {
   config: Config;
-  database: Pick<Database, 'dialect' | 'poolStats'>;
+  database: Pick<Database, 'dialect' | 'poolStats' | 'readCacheStats'>;
   clock: Clock;
   scheduler: Scheduler;
   notificationFeed: Pick<NotificationFeed, 'size'>;
@@ -104,6 +104,24 @@ export async function createMetrics(deps: Omit<MetricsDeps, 'config' | 'notifica
         this.set({ state: 'total' }, s.total);
         this.set({ state: 'idle' }, s.idle);
         this.set({ state: 'waiting' }, s.waiting);
+      },
+    });
+  }
+  const readCacheStats = deps.database.readCacheStats;
+  if (readCacheStats) {
+    // SQLite only: the exact read cache of the credential statement (db/readCache.ts).
+    new client.Counter({
+      name: 'latch_read_cache_reads_total',
+      help: 'Credential reads answered from the exact read cache (hit) or by running the statement (miss)',
+      labelNames: ['result'],
+      registers: [register],
+      collect() {
+        const s = readCacheStats();
+        if (!s) return;
+        // The cache counts; the counter shows its totals.
+        this.reset();
+        this.inc({ result: 'hit' }, s.hits);
+        this.inc({ result: 'miss' }, s.misses);
       },
     });
   }

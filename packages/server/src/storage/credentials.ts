@@ -1,4 +1,5 @@
-import { fixedStatement, runFixed, withArrayRows } from '../db/prepared.js';
+import { fixedStatement, withArrayRows } from '../db/prepared.js';
+import { cachedRead } from '../db/readCache.js';
 import type { DeveloperKeyRow, ExtensionAppRow, ExtensionAppsTable, ExtensionSessionRow, LockRow, LocksTable, MainTokenRow } from '../db/types.js';
 import type { Executor } from './executor.js';
 import { appOf, lockOf } from './rows.js';
@@ -102,24 +103,32 @@ export interface RequestCredentials {
 /**
  * Everything the credential checks of a request need, read in one statement of unique-index
  * look-ups (key hash, token hash, session id): always exactly one row, with nulls for what is
- * not there. Read fresh on every request, so a revocation committed by any process is refused
- * at the next request everywhere, with no cache to invalidate (docs/decisions.md).
+ * not there. On SQLite a result is answered again while the database is exactly as it was when
+ * it was read (db/readCache.ts: any write of any process moves it on), so a revocation committed
+ * by any process is refused at the next request everywhere (docs/decisions.md).
  */
 export async function findRequestCredentials(
   db: Executor,
   q: { keyHash: string | null; tokenHash: string | null; sessionId: string | null; withLockView?: boolean },
 ): Promise<RequestCredentials> {
   const withView = q.withLockView === true && q.sessionId !== null;
-  const { rows } = await runFixed<unknown[]>(db, withView ? REQUEST_CREDENTIALS_WITH_VIEW : REQUEST_CREDENTIALS, [q.keyHash, q.tokenHash, q.sessionId]);
-  const row = rows[0]!;
+  const { credentials, lockView } = await cachedRead(db, withView ? REQUEST_CREDENTIALS_WITH_VIEW : REQUEST_CREDENTIALS, [q.keyHash, q.tokenHash, q.sessionId], (rows) =>
+    credentialsOf(rows[0] as unknown[], withView),
+  );
+  if (lockView) viewsReadWith.set(credentials.session!, lockView);
+  return credentials;
+}
+
+function credentialsOf(row: unknown[], withView: boolean): { credentials: RequestCredentials; lockView: LockViewRows | null } {
   const session = pick<ExtensionSessionRow>(row, SESSION);
+  let lockView: LockViewRows | null = null;
   if (withView && session) {
     const [sessions, progress, tasks, users, devices, device_states] = row.slice(VIEW_AT);
-    viewsReadWith.set(session, lockViewRowsOf({ sessions, progress, tasks, users, devices, device_states }));
+    lockView = lockViewRowsOf({ sessions, progress, tasks, users, devices, device_states });
   }
   const lock = session && pick<Selectable<LocksTable>>(row, LOCK);
   const app = session && pick<Selectable<ExtensionAppsTable>>(row, APP);
-  return {
+  const credentials: RequestCredentials = {
     key: pick<DeveloperKeyRow>(row, KEY),
     keyOfSandboxAccount: Number(row[OWNER_PERSONA]) === 1,
     keyApp: row[APP_DIALECT] == null ? null : { dialect: row[APP_DIALECT] as ExtensionAppRow['dialect'], client_id: (row[APP_CLIENT_ID] as string | null) ?? null },
@@ -129,6 +138,7 @@ export async function findRequestCredentials(
     lock: lock ? lockOf(lock) : null,
     app: app ? appOf(app) : null,
   };
+  return { credentials, lockView };
 }
 
 /**
