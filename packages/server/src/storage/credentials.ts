@@ -1,4 +1,4 @@
-import { fixedStatement, withArrayRows } from '../db/prepared.js';
+import { fixedStatement, isPostgres, withArrayRows } from '../db/prepared.js';
 import { cachedRead } from '../db/readCache.js';
 import type { DeveloperKeyRow, ExtensionAppRow, ExtensionAppsTable, ExtensionSessionRow, LockRow, LocksTable, MainTokenRow } from '../db/types.js';
 import type { Executor } from './executor.js';
@@ -39,7 +39,6 @@ const SELECTED: Array<[string, string]> = [
 function prefixed(alias: string, columns: string[]): Array<[string, string]> {
   return columns.map((c) => [`${alias}.${c}`, `${alias}_${c}`]);
 }
-const CREDENTIAL_COLUMNS = SELECTED.map(([expression, alias]) => `${expression} as ${alias}`).join(', ');
 /** Where each alias is in a row; the view's columns (`lockViewColumnsOfL`) follow the credential ones. */
 const at = (alias: string): number => {
   const i = SELECTED.findIndex(([, a]) => a === alias);
@@ -113,7 +112,7 @@ export async function findRequestCredentials(
 ): Promise<RequestCredentials> {
   const withView = q.withLockView === true && q.sessionId !== null;
   const { credentials, lockView } = await cachedRead(db, withView ? REQUEST_CREDENTIALS_WITH_VIEW : REQUEST_CREDENTIALS, [q.keyHash, q.tokenHash, q.sessionId], (rows) =>
-    credentialsOf(rows[0] as unknown[], withView),
+    credentialsOf(rowOf(db, rows[0] as unknown[]), withView),
   );
   if (lockView) viewsReadWith.set(credentials.session!, lockView);
   return credentials;
@@ -163,10 +162,32 @@ const CREDENTIAL_JOINS = `
     left join locks l on l.id = s.lock_id
     left join extension_apps a on a.id = s.app_id`;
 
+const columnsOf = (list: Array<[string, string]>): string => list.map(([expression, alias]) => `${expression} as ${alias}`).join(', ');
+
+/**
+ * PostgreSQL: the same values as JSON arrays of at most 90 (a function takes at most 100
+ * arguments), flattened back into one row by `rowOf`. pg describes the result of every execution
+ * of a prepared statement and builds a parser per column each time: ~130 columns cost more
+ * (bytes from the server, pg's per-field work) than parsing a few JSON texts.
+ */
+const jsonArraysOf = (list: Array<[string, string]>): string => {
+  const chunks: string[] = [];
+  for (let i = 0; i < list.length; i += 90) chunks.push(`json_build_array(${list.slice(i, i + 90).map(([expression]) => expression).join(', ')}) as part${i / 90}`);
+  return chunks.join(', ');
+};
+
+/** One result row as the values in select-list order (PostgreSQL's JSON array parts flattened). */
+const rowOf = (db: Executor, row: unknown[]): unknown[] => (isPostgres(db) ? (row as unknown[][]).flat() : row);
+
+const WITH_VIEW = (dialect: 'sqlite' | 'postgres') => [...SELECTED, ...lockViewColumnsOfL(dialect)];
+
 // Hot: every extension request runs one of them (named prepared statements on PostgreSQL).
-const REQUEST_CREDENTIALS = withArrayRows(fixedStatement('request_credentials', `select ${CREDENTIAL_COLUMNS} ${CREDENTIAL_JOINS}`));
+const REQUEST_CREDENTIALS = withArrayRows({
+  sqlite: `select ${columnsOf(SELECTED)} ${CREDENTIAL_JOINS}`,
+  postgres: fixedStatement('request_credentials', `select ${jsonArraysOf(SELECTED)} ${CREDENTIAL_JOINS}`).postgres,
+});
 // The view's subqueries name no parameter, so the two dialects' texts differ only in the JSON functions.
 const REQUEST_CREDENTIALS_WITH_VIEW = withArrayRows({
-  sqlite: `select ${CREDENTIAL_COLUMNS}, ${lockViewColumnsOfL('sqlite')} ${CREDENTIAL_JOINS}`,
-  postgres: fixedStatement('request_credentials_view', `select ${CREDENTIAL_COLUMNS}, ${lockViewColumnsOfL('postgres')} ${CREDENTIAL_JOINS}`).postgres,
+  sqlite: `select ${columnsOf(WITH_VIEW('sqlite'))} ${CREDENTIAL_JOINS}`,
+  postgres: fixedStatement('request_credentials_view', `select ${jsonArraysOf(WITH_VIEW('postgres'))} ${CREDENTIAL_JOINS}`).postgres,
 });

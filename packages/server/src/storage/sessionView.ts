@@ -48,8 +48,8 @@ interface ViewFilter {
   users: string | null;
 }
 
-/** The view's columns (`sessions`, `progress`, `tasks`, `users`, `devices`, `device_states`) as JSON arrays. */
-function viewColumns(dialect: 'sqlite' | 'postgres', f: ViewFilter, withDevices: boolean): string {
+/** The view's columns (`sessions`, `progress`, `tasks`, `users`, `devices`, `device_states`) as JSON arrays: [expression, name]. */
+function viewColumnList(dialect: 'sqlite' | 'postgres', f: ViewFilter, withDevices: boolean): Array<[string, string]> {
   const sessions = jsonRows(
     dialect,
     ['id', 'lock_id', 'app_id', 'metadata', 'slug', 'name'],
@@ -65,19 +65,32 @@ function viewColumns(dialect: 'sqlite' | 'postgres', f: ViewFilter, withDevices:
     ? jsonRows(dialect, ['id', 'username', 'profile', 'show_online_status', 'last_seen_at'], `select id, username, profile, show_online_status, last_seen_at from users where ${f.users}`)
     : 'null';
   // The session view's device control: the devices by id, and their channel states.
-  const devices = withDevices
-    ? `${jsonRows(dialect, DEVICE_COLUMNS, `select ${DEVICE_COLUMNS.join(', ')} from devices where ${f.locks('lock_id')} order by id`)} as devices, ` +
-      `${jsonRows(dialect, STATE_COLUMNS, `select ${STATE_COLUMNS.map((c) => `s.${c}`).join(', ')} from device_state s join devices d on d.id = s.device_id where ${f.locks('d.lock_id')}`)} as device_states`
-    : 'null as devices, null as device_states';
-  return `${sessions} as sessions, ${progress} as progress, ${tasks} as tasks, ${users} as users, ${devices}`;
+  const devices = withDevices ? jsonRows(dialect, DEVICE_COLUMNS, `select ${DEVICE_COLUMNS.join(', ')} from devices where ${f.locks('lock_id')} order by id`) : 'null';
+  const deviceStates = withDevices
+    ? jsonRows(dialect, STATE_COLUMNS, `select ${STATE_COLUMNS.map((c) => `s.${c}`).join(', ')} from device_state s join devices d on d.id = s.device_id where ${f.locks('d.lock_id')}`)
+    : 'null';
+  return [
+    [sessions, 'sessions'],
+    [progress, 'progress'],
+    [tasks, 'tasks'],
+    [users, 'users'],
+    [devices, 'devices'],
+    [deviceStates, 'device_states'],
+  ];
 }
+
+const viewColumns = (dialect: 'sqlite' | 'postgres', f: ViewFilter, withDevices: boolean): string =>
+  viewColumnList(dialect, f, withDevices)
+    .map(([expression, name]) => `${expression} as ${name}`)
+    .join(', ');
 
 /**
  * The full view (with devices) of the lock `l` of an enclosing statement and its wearer and
- * keyholder, as columns to add to that statement (the credential statement of GET session).
+ * keyholder, as [expression, name] columns to add to that statement (the credential statement of
+ * GET session), in `lockViewRowsOf`'s order.
  */
-export const lockViewColumnsOfL = (dialect: 'sqlite' | 'postgres') =>
-  viewColumns(dialect, { locks: (column) => `${column} = l.id`, users: '(id = l.wearer_id or id = l.keyholder_id)' }, true);
+export const lockViewColumnsOfL = (dialect: 'sqlite' | 'postgres'): Array<[string, string]> =>
+  viewColumnList(dialect, { locks: (column) => `${column} = l.id`, users: '(id = l.wearer_id or id = l.keyholder_id)' }, true);
 
 const viewStatements = new Map<string, FixedStatement>();
 
