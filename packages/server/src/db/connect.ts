@@ -114,19 +114,20 @@ function writeGeneration(handle: SQLite.Database): { prepared: (stmt: SQLite.Sta
   let generation = 0;
   const dataVersion = handle.prepare('PRAGMA data_version').pluck();
   let seen = dataVersion.get();
+  const current = () => {
+    if (handle.inTransaction || !handle.open) return null;
+    const now = dataVersion.get();
+    if (now !== seen) {
+      seen = now;
+      generation++;
+    }
+    return generation;
+  };
   return {
     prepared(stmt) {
       if (!stmt.readonly) generation++;
     },
-    generation() {
-      if (handle.inTransaction || !handle.open) return null;
-      const now = dataVersion.get();
-      if (now !== seen) {
-        seen = now;
-        generation++;
-      }
-      return generation;
-    },
+    generation: Object.assign(current, { ownWrites: () => generation }),
   };
 }
 

@@ -6,7 +6,15 @@ import { runFixed, type FixedStatement } from './prepared.js';
  * have changed, or null when that cannot be told right now (a transaction is open on the
  * connection). See `sqliteWriteGeneration` in connect.ts.
  */
-export type ReadGeneration = () => number | null;
+export interface ReadGeneration {
+  /** Where the database stands now (checks for other processes' commits). */
+  (): number | null;
+  /**
+   * This connection's own writes only: enough after a read, since rows newer than the generation
+   * they are kept under (another process committed in between) move the next `()` on anyway.
+   */
+  ownWrites(): number;
+}
 
 /** Entries kept per database handle (least recently used go first). */
 export const READ_CACHE_SIZE = 1000;
@@ -68,9 +76,10 @@ export async function cachedRead<T>(db: Kysely<any>, statement: FixedStatement, 
   }
   cache.misses++;
   const value = deepFreeze(map((await runFixed<unknown>(db, statement, parameters)).rows));
-  // Kept only if nothing was written between the generation read above and the statement: the
-  // rows then belong to that generation (if something was, they may be newer, and are not kept).
-  if (cache.generation() === before) {
+  // Kept only if this process wrote nothing between the generation read above and the statement
+  // (rows newer than `before` because another process committed in between are kept under
+  // `before`, but the next lookup sees that commit and moves past them).
+  if (cache.generation.ownWrites() === before) {
     cache.entries.delete(key);
     cache.entries.set(key, { generation: before, value });
     if (cache.entries.size > READ_CACHE_SIZE) cache.entries.delete(cache.entries.keys().next().value!);
