@@ -55,8 +55,28 @@ export async function loadLockContext(db: Executor, dialect: DialectName, lockId
   return lockContextOf(await findLockViewRows(db, dialect, lockIds, userIds, withDevices));
 }
 
-/** The lock context of view rows already read (GET session reads them with its credentials). */
-export function lockContextOf(rows: LockViewRows) {
+export type LockContext = ReturnType<typeof contextOf>;
+
+/** Contexts of view rows kept by the read cache (frozen, so their context never changes either). */
+const contextsOfKeptRows = new WeakMap<LockViewRows, LockContext>();
+
+/**
+ * The lock context of view rows already read (GET session reads them with its credentials).
+ * Rows the read cache keeps (db/readCache.ts: frozen) are shared by every request that hits it,
+ * and so is their context, built once; its readers only read it.
+ */
+export function lockContextOf(rows: LockViewRows): LockContext {
+  if (!Object.isFrozen(rows)) return contextOf(rows);
+  let ctx = contextsOfKeptRows.get(rows);
+  if (!ctx) {
+    ctx = contextOf(rows);
+    for (const list of ctx.blockersByLock.values()) Object.freeze(list).forEach((b) => Object.freeze(b));
+    contextsOfKeptRows.set(rows, ctx);
+  }
+  return ctx;
+}
+
+function contextOf(rows: LockViewRows) {
   const totals = new Map<string, Map<string, number>>();
   for (const r of rows.progress) {
     if (!totals.has(r.session_id)) totals.set(r.session_id, new Map());
